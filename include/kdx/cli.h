@@ -1,0 +1,71 @@
+/*
+ * cli.h - the kdx command table and what every command shares.
+ *
+ * Each command lives in jobs/cmd_<name>.c with its usage text beside it.
+ * Common options, accepted by every command: --db CONNINFO, --quiet, --json,
+ * --help.  Exit codes follow SPEC §7 (see kdx_status_exit()).
+ */
+#ifndef KDX_CLI_H
+#define KDX_CLI_H
+
+#include <getopt.h>
+#include "kdx/db.h"
+
+typedef struct kdx_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv, kdx_env *env);
+	const char *summary; /* one line for kdx --help */
+	const char *usage;   /* full text for kdx CMD --help */
+} kdx_cmd;
+
+extern const kdx_cmd kdx_commands[];
+const kdx_cmd *kdx_cmd_find(const char *name);
+
+/* The long options every command accepts; splice with KDX_COMMON_LONGOPTS. */
+#define KDX_OPT_DB    1001
+#define KDX_OPT_QUIET 1002
+#define KDX_OPT_JSON  1003
+#define KDX_OPT_HELP  1004
+#define KDX_COMMON_LONGOPTS \
+	{ "db", required_argument, NULL, KDX_OPT_DB }, \
+	{ "quiet", no_argument, NULL, KDX_OPT_QUIET }, \
+	{ "json", no_argument, NULL, KDX_OPT_JSON }, \
+	{ "help", no_argument, NULL, KDX_OPT_HELP }
+
+/*
+ * Handle a common option or an unknown one.  Returns -1 when the option was
+ * consumed and parsing goes on; otherwise the exit code to return now
+ * (0 after --help, 64 for an unknown option).
+ */
+int kdx_cli_common(int opt, const char *cmd, kdx_env *env);
+/* Print "kdx: error: MSG" and the usage hint; returns 64. */
+int kdx_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print e (PostgreSQL style), free it and return the exit code of st. */
+int kdx_cli_fail(kdx_status st, kdx_error *e);
+/* Parse --as-of (ISO or any form kdx_date_parse accepts); returns 0 or 64. */
+struct kdx_date;
+int kdx_cli_as_of(const char *cmd, const char *arg, struct kdx_date *out);
+
+/* Commands. */
+int kdx_cmd_init(int argc, char **argv, kdx_env *env);
+int kdx_cmd_db(int argc, char **argv, kdx_env *env);
+int kdx_cmd_ingest(int argc, char **argv, kdx_env *env);
+int kdx_cmd_status(int argc, char **argv, kdx_env *env);
+int kdx_cmd_table(int argc, char **argv, kdx_env *env);
+int kdx_cmd_report(int argc, char **argv, kdx_env *env);
+int kdx_cmd_template(int argc, char **argv, kdx_env *env);
+int kdx_cmd_snapshot(int argc, char **argv, kdx_env *env);
+int kdx_cmd_snapshots(int argc, char **argv, kdx_env *env);
+int kdx_cmd_verify(int argc, char **argv, kdx_env *env);
+int kdx_cmd_restore(int argc, char **argv, kdx_env *env);
+int kdx_cmd_run(int argc, char **argv, kdx_env *env);
+int kdx_cmd_jobs(int argc, char **argv, kdx_env *env);
+
+extern const char kdx_usage_init[], kdx_usage_db[], kdx_usage_ingest[], kdx_usage_status[],
+	kdx_usage_table[], kdx_usage_report[], kdx_usage_template[], kdx_usage_snapshot[],
+	kdx_usage_snapshots[], kdx_usage_verify[], kdx_usage_restore[], kdx_usage_run[],
+	kdx_usage_jobs[];
+
+#define KDX_VERSION "0.1.0"
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * db.h - the warehouse connection.
+ *
+ * kdx_db_open() decides where the warehouse is: --db / KDX_DATABASE_URL, or
+ * the standard libpq environment (PGHOST, PGDATABASE, PGSERVICE, ...), or, when
+ * none is configured, the private cluster under $KDX_HOME/var/pg which it
+ * starts on demand.  Every query is parameterised; bulk data goes by COPY.
+ */
+#ifndef KDX_DB_H
+#define KDX_DB_H
+
+#include <stdbool.h>
+#include <libpq-fe.h>
+#include "kdx/error.h"
+
+typedef struct kdx_env {
+	const char *home;    /* KDX_HOME, default "." */
+	const char *db_url;  /* --db or KDX_DATABASE_URL; NULL for none */
+	bool quiet;
+	bool json;
+} kdx_env;
+
+typedef struct kdx_db {
+	PGconn *conn;
+	bool private_cluster;
+	char *where;  /* socket dir or host, for messages; never a password */
+} kdx_db;
+
+/* True when no connection is configured and kdx should use its private cluster. */
+bool kdx_db_is_private(const kdx_env *env);
+/* Connect (starting the private cluster when needed) and apply migrations when
+ * migrate is true.  On failure returns KDX_EUNAVAILABLE with a message that
+ * names the socket or host. */
+kdx_status kdx_db_open(const kdx_env *env, bool migrate, kdx_db **out, kdx_error **err);
+void kdx_db_close(kdx_db *db);
+
+/* Run one statement without parameters (constant SQL only). */
+kdx_status kdx_db_exec(kdx_db *db, const char *sql, kdx_error **err);
+/* Run a parameterised statement; returns the result (caller PQclear()s) or NULL with *err set. */
+PGresult *kdx_db_query(kdx_db *db, const char *sql, int nparams,
+                       const char *const *params, kdx_error **err);
+kdx_status kdx_db_begin(kdx_db *db, kdx_error **err);
+kdx_status kdx_db_commit(kdx_db *db, kdx_error **err);
+void kdx_db_rollback(kdx_db *db);
+
+/* COPY ... FROM STDIN: begin, put chunks, end (end reports server errors). */
+kdx_status kdx_db_copy_begin(kdx_db *db, const char *sql, kdx_error **err);
+kdx_status kdx_db_copy_put(kdx_db *db, const char *data, size_t len, kdx_error **err);
+kdx_status kdx_db_copy_end(kdx_db *db, kdx_error **err);
+
+/* Turn a failed PGresult into a kdx_error (primary/detail/hint from the server). */
+kdx_status kdx_db_result_error(kdx_db *db, PGresult *res, kdx_error **err);
+
+/* Apply numbered migrations (idempotent). *applied receives how many ran. */
+kdx_status kdx_db_migrate(kdx_db *db, int *applied, kdx_error **err);
+/* Load master data: from dir when non-NULL, else the copy built into kdx. */
+kdx_status kdx_db_load_master(kdx_db *db, const char *dir, kdx_error **err);
+
+#endif

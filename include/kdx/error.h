@@ -1,0 +1,81 @@
+/*
+ * error.h - kdx's one status enum and its rich error value.
+ *
+ * Every fallible function returns a kdx_status.  When it has more to say it
+ * fills a kdx_error (owned by the caller, released with kdx_error_free()).
+ * The error prints in PostgreSQL's frontend form:
+ *
+ *     kdx: error: primary message
+ *     detail: A full sentence.
+ *     hint: How to fix it.
+ */
+#ifndef KDX_ERROR_H
+#define KDX_ERROR_H
+
+#include <stdarg.h>
+#include <stdio.h>
+
+typedef enum kdx_status {
+	KDX_OK = 0,
+	KDX_EUSAGE,       /* bad command line                    -> 64 */
+	KDX_EDATA,        /* input data rejected                 -> 65 */
+	KDX_EUNAVAILABLE, /* warehouse unavailable               -> 69 */
+	KDX_EINTERNAL,    /* a bug or an unexpected server reply -> 70 */
+	KDX_EIO,          /* file system error                   -> 74 */
+	KDX_ELOCKED,      /* another run holds the lock          -> 75 */
+	KDX_ENOMEM,       /* out of memory                       -> 70 */
+	KDX_STATUS_COUNT
+} kdx_status;
+
+/* Short English name of a status; never NULL. */
+const char *kdx_status_str(kdx_status st);
+/* The process exit code for a status (sysexits.h values). */
+int kdx_status_exit(kdx_status st);
+
+typedef struct kdx_error {
+	kdx_status status;
+	char *primary;  /* short, lower case, no final period */
+	char *detail;   /* full sentence(s) or NULL */
+	char *hint;     /* full sentence(s) or NULL */
+	char *file;     /* where, as the submitter sees it; each may be NULL */
+	char *sheet;
+	char *column;
+	char *value;    /* cut to about 100 bytes when set */
+	long row;       /* 1-based line or row; 0 when unknown */
+	long offset;    /* byte offset; -1 when unknown */
+} kdx_error;
+
+/* A new error with a formatted primary message; never returns NULL (aborts
+ * on out-of-memory, which the caller could not report anyway). */
+kdx_error *kdx_error_new(kdx_status st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void kdx_error_detail(kdx_error *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void kdx_error_hint(kdx_error *e, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void kdx_error_where(kdx_error *e, const char *file, const char *sheet,
+                     long row, const char *column);
+void kdx_error_value(kdx_error *e, const char *value);
+void kdx_error_free(kdx_error *e);
+
+/* Convenience: set *err (when err is non-NULL) and return st. */
+kdx_status kdx_fail(kdx_error **err, kdx_status st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Print in PostgreSQL's frontend style: "prog: error: ...". */
+void kdx_error_print(FILE *fp, const char *prog, const kdx_error *e);
+
+/* Shared diagnostics for the command line. */
+void kdx_log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void kdx_log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+extern int kdx_quiet;
+
+/* Heap printf; aborts on out-of-memory. */
+char *kdx_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *kdx_strdup_vprintf(const char *fmt, va_list ap);
+char *kdx_strdup(const char *s);
+void *kdx_xmalloc(size_t n);
+void *kdx_xcalloc(size_t n, size_t m);
+void *kdx_xrealloc(void *p, size_t n);
+
+#endif

@@ -1,0 +1,90 @@
+/* cmd_db.c - kdx db start|stop|status|url: the private warehouse. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "kdx/cli.h"
+#include "kdx/cluster.h"
+
+const char kdx_usage_db[] =
+	"usage: kdx db start|stop|status|url\n"
+	"\n"
+	"  start    start the private warehouse under $KDX_HOME/var/pg (initialising it)\n"
+	"  stop     stop it\n"
+	"  status   say where the warehouse is and whether it answers\n"
+	"  url      print the libpq connection string kdx uses\n"
+	"\n"
+	"With KDX_DATABASE_URL, --db or PG* variables set, kdx uses that server and\n"
+	"never starts one; start and stop then refuse.  The private server listens on\n"
+	"a Unix socket only.\n";
+
+int kdx_cmd_db(int argc, char **argv, kdx_env *env)
+{
+	static const struct option longopts[] = { KDX_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	int c, rc;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
+		if ((rc = kdx_cli_common(c, "db", env)) >= 0)
+			return rc;
+	if (optind >= argc)
+		return kdx_cli_usage_error("db", "missing action (start, stop, status or url)");
+	const char *action = argv[optind];
+	if (optind + 1 < argc)
+		return kdx_cli_usage_error("db", "unexpected argument \"%s\"", argv[optind + 1]);
+	if (strcmp(action, "start") && strcmp(action, "stop") && strcmp(action, "status") && strcmp(action, "url"))
+		return kdx_cli_usage_error("db", "unknown action \"%s\"", action);
+
+	kdx_error *err = NULL;
+	kdx_status st = KDX_OK;
+	bool private_db = kdx_db_is_private(env);
+	if (!private_db) {
+		if (!strcmp(action, "start") || !strcmp(action, "stop")) {
+			st = kdx_fail(&err, KDX_EUSAGE, "cannot %s an external warehouse", action);
+			kdx_error_detail(err, "A connection is configured (KDX_DATABASE_URL, --db or PG* variables), so kdx does not manage the server.");
+			kdx_error_hint(err, "Unset them to use kdx's private warehouse.");
+			return kdx_cli_fail(st, err);
+		}
+		if (!strcmp(action, "url")) {
+			printf("%s\n", env->db_url ? env->db_url : "(libpq environment)");
+			return 0;
+		}
+		kdx_db *db = NULL;
+		st = kdx_db_open(env, false, &db, &err);
+		if (st != KDX_OK)
+			return kdx_cli_fail(st, err);
+		printf("warehouse: external, %s\nstatus: answering (server %d)\n", db->where, PQserverVersion(db->conn));
+		kdx_db_close(db);
+		return 0;
+	}
+
+	kdx_cluster *cl = NULL;
+	if ((st = kdx_cluster_new(env->home, &cl, &err)) != KDX_OK)
+		return kdx_cli_fail(st, err);
+	if (!strcmp(action, "start")) {
+		st = kdx_cluster_ensure(cl, &err);
+		if (st == KDX_OK && !env->quiet)
+			printf("private warehouse running (pid %ld), socket in %s\n", kdx_cluster_pid(cl), cl->sockdir);
+	} else if (!strcmp(action, "stop")) {
+		st = kdx_cluster_stop(cl, &err);
+		if (st == KDX_OK && !env->quiet)
+			printf("private warehouse stopped\n");
+	} else if (!strcmp(action, "url")) {
+		char *ci = kdx_cluster_conninfo(cl, "kdx");
+		printf("%s\n", ci);
+		free(ci);
+	} else {
+		bool up = kdx_cluster_running(cl);
+		if (env->json)
+			printf("{\"warehouse\":\"private\",\"datadir\":\"%s\",\"socket_dir\":\"%s\",\"running\":%s,\"pid\":%ld}\n",
+			       cl->datadir, cl->sockdir, up ? "true" : "false", up ? kdx_cluster_pid(cl) : 0L);
+		else
+			printf("warehouse: private\ndata directory: %s\nsocket directory: %s (Unix socket only, no TCP)\nstatus: %s\n",
+			       cl->datadir, cl->sockdir, up ? "running" : "stopped");
+		if (up && !env->json)
+			printf("pid: %ld\n", kdx_cluster_pid(cl));
+		if (!up)
+			st = KDX_EUNAVAILABLE; /* like pg_ctl status: non-zero when not running */
+	}
+	kdx_cluster_free(cl);
+	if (st == KDX_EUNAVAILABLE && !err)
+		return kdx_status_exit(st);
+	return kdx_cli_fail(st, err);
+}

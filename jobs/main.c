@@ -1,0 +1,163 @@
+/* main.c - kdx: the command table and the shared setup every command gets. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdarg.h>
+#include <locale.h>
+#include "kdx/cli.h"
+#include "kdx/jdate.h"
+
+const kdx_cmd kdx_commands[] = {
+	{ "init", kdx_cmd_init, "create or upgrade the warehouse schema and load master data", kdx_usage_init },
+	{ "ingest", kdx_cmd_ingest, "load survey exports and municipal workbooks (whole file or nothing)", kdx_usage_ingest },
+	{ "status", kdx_cmd_status, "submission ledger: who sent what, what is missing, late or changed", kdx_usage_status },
+	{ "table", kdx_cmd_table, "print a goal's adoption table (text, csv or json)", kdx_usage_table },
+	{ "report", kdx_cmd_report, "write the council and municipal reports (PDF, Excel, charts)", kdx_usage_report },
+	{ "template", kdx_cmd_template, "write pre-filled input workbooks for municipalities", kdx_usage_template },
+	{ "snapshot", kdx_cmd_snapshot, "archive the data and reports of an as-of date as a BagIt bag", kdx_usage_snapshot },
+	{ "snapshots", kdx_cmd_snapshots, "list archived snapshots and their chain", kdx_usage_snapshots },
+	{ "verify", kdx_cmd_verify, "check a snapshot or the whole chain", kdx_usage_verify },
+	{ "restore", kdx_cmd_restore, "extract a snapshot safely", kdx_usage_restore },
+	{ "run", kdx_cmd_run, "run the nightly or monthly job", kdx_usage_run },
+	{ "jobs", kdx_cmd_jobs, "list recorded job runs", kdx_usage_jobs },
+	{ "db", kdx_cmd_db, "start, stop or show the private warehouse", kdx_usage_db },
+	{ NULL, NULL, NULL, NULL }
+};
+
+const kdx_cmd *kdx_cmd_find(const char *name)
+{
+	for (const kdx_cmd *c = kdx_commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+static void main_usage(FILE *fp)
+{
+	fprintf(fp,
+		"kdx - progress tracking for the こども政策DX 共同目標\n"
+		"\n"
+		"usage: kdx [--db CONNINFO] [--quiet] [--json] COMMAND [ARGS]\n"
+		"\n"
+		"commands:\n");
+	for (const kdx_cmd *c = kdx_commands; c->name; c++)
+		fprintf(fp, "  %-10s %s\n", c->name, c->summary);
+	fprintf(fp,
+		"\n"
+		"Run \"kdx COMMAND --help\" for a command's options.\n"
+		"Environment: KDX_HOME (working folder, default .), KDX_DATABASE_URL or the\n"
+		"PG* variables (an existing server; otherwise kdx runs a private one).\n"
+		"Exit codes: 0 ok, 64 usage, 65 data rejected, 69 warehouse unavailable,\n"
+		"74 I/O error, 75 locked by another run.\n");
+}
+
+int kdx_cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("kdx: error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (cmd)
+		fprintf(stderr, "hint: Try \"kdx %s --help\" for more information.\n", cmd);
+	else
+		fputs("hint: Try \"kdx --help\" for more information.\n", stderr);
+	return 64;
+}
+
+int kdx_cli_common(int opt, const char *cmd, kdx_env *env)
+{
+	const kdx_cmd *c;
+	switch (opt) {
+	case KDX_OPT_DB:
+		env->db_url = optarg;
+		return -1;
+	case KDX_OPT_QUIET:
+		env->quiet = true;
+		kdx_quiet = 1;
+		return -1;
+	case KDX_OPT_JSON:
+		env->json = true;
+		return -1;
+	case KDX_OPT_HELP:
+		c = kdx_cmd_find(cmd);
+		fputs(c ? c->usage : "", stdout);
+		return 0;
+	default:
+		/* getopt already printed what was wrong */
+		fprintf(stderr, "hint: Try \"kdx %s --help\" for more information.\n", cmd);
+		return 64;
+	}
+}
+
+int kdx_cli_fail(kdx_status st, kdx_error *e)
+{
+	if (e) {
+		kdx_error_print(stderr, "kdx", e);
+		kdx_error_free(e);
+	} else if (st != KDX_OK) {
+		fprintf(stderr, "kdx: error: %s\n", kdx_status_str(st));
+	}
+	fflush(stdout);
+	return kdx_status_exit(st);
+}
+
+int kdx_cli_as_of(const char *cmd, const char *arg, kdx_date *out)
+{
+	if (kdx_date_parse(arg, out) != KDX_DATE_OK)
+		return kdx_cli_usage_error(cmd, "invalid --as-of date \"%s\"", arg);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	kdx_env env = { 0 };
+	setlocale(LC_CTYPE, "C.UTF-8");
+	env.home = getenv("KDX_HOME");
+	if (!env.home || !*env.home)
+		env.home = ".";
+	env.db_url = getenv("KDX_DATABASE_URL");
+	if (env.db_url && !*env.db_url)
+		env.db_url = NULL;
+
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			main_usage(stdout);
+			return 0;
+		} else if (strcmp(a, "--version") == 0) {
+			printf("kdx %s\n", KDX_VERSION);
+			return 0;
+		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+			env.quiet = true;
+			kdx_quiet = 1;
+		} else if (strcmp(a, "--json") == 0) {
+			env.json = true;
+		} else if (strcmp(a, "--db") == 0 && i + 1 < argc) {
+			env.db_url = argv[++i];
+		} else if (strncmp(a, "--db=", 5) == 0) {
+			env.db_url = a + 5;
+		} else {
+			return kdx_cli_usage_error(NULL, "unknown option \"%s\"", a);
+		}
+	}
+	if (i >= argc) {
+		main_usage(stderr);
+		return 64;
+	}
+	const kdx_cmd *cmd = kdx_cmd_find(argv[i]);
+	if (!cmd)
+		return kdx_cli_usage_error(NULL, "unknown command \"%s\"", argv[i]);
+	optind = 1;
+	opterr = 1;
+	int rc = cmd->fn(argc - i, argv + i, &env);
+	/* As git does: a write error on stdout is an I/O failure, not success. */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "kdx: error: could not write to standard output\n");
+		if (rc == 0)
+			rc = 74;
+	}
+	return rc;
+}

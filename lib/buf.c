@@ -1,0 +1,112 @@
+/* buf.c - growable NUL-terminated byte buffer. */
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+#include "kdx/buf.h"
+#include "kdx/error.h"
+
+void kdx_buf_reserve(kdx_buf *b, size_t extra)
+{
+	if (b->len + extra + 1 <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < b->len + extra + 1)
+		cap *= 2;
+	b->data = kdx_xrealloc(b->data, cap);
+	b->cap = cap;
+	b->data[b->len] = '\0';
+}
+
+void kdx_buf_add(kdx_buf *b, const void *p, size_t n)
+{
+	kdx_buf_reserve(b, n);
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void kdx_buf_adds(kdx_buf *b, const char *s)
+{
+	kdx_buf_add(b, s, strlen(s));
+}
+
+void kdx_buf_addc(kdx_buf *b, char c)
+{
+	kdx_buf_add(b, &c, 1);
+}
+
+void kdx_buf_printf(kdx_buf *b, const char *fmt, ...)
+{
+	va_list ap, aq;
+	va_start(ap, fmt);
+	va_copy(aq, ap);
+	int n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (n > 0) {
+		kdx_buf_reserve(b, (size_t)n);
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+		b->len += (size_t)n;
+	} else {
+		kdx_buf_reserve(b, 0);
+		b->data[b->len] = '\0';
+	}
+	va_end(ap);
+}
+
+void kdx_buf_reset(kdx_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+void kdx_buf_free(kdx_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+char *kdx_buf_steal(kdx_buf *b)
+{
+	kdx_buf_reserve(b, 0);
+	char *p = b->data;
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+void kdx_buf_copy_field(kdx_buf *b, const char *s)
+{
+	if (!s) {
+		kdx_buf_add(b, "\\N", 2);
+		return;
+	}
+	for (; *s; s++) {
+		switch (*s) {
+		case '\\': kdx_buf_add(b, "\\\\", 2); break;
+		case '\t': kdx_buf_add(b, "\\t", 2); break;
+		case '\n': kdx_buf_add(b, "\\n", 2); break;
+		case '\r': kdx_buf_add(b, "\\r", 2); break;
+		default: kdx_buf_addc(b, *s);
+		}
+	}
+}
+
+void kdx_buf_csv_field(kdx_buf *b, const char *s)
+{
+	if (!s)
+		return;
+	if (!strpbrk(s, ",\"\r\n")) {
+		kdx_buf_adds(b, s);
+		return;
+	}
+	kdx_buf_addc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			kdx_buf_addc(b, '"');
+		kdx_buf_addc(b, *s);
+	}
+	kdx_buf_addc(b, '"');
+}

@@ -1,0 +1,354 @@
+/* db.c - warehouse connection, parameterised queries, COPY and migrations. */
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+#include <errno.h>
+#include "kdx/db.h"
+#include "kdx/cluster.h"
+#include "kdx/embedded.h"
+#include "kdx/buf.h"
+
+bool kdx_db_is_private(const kdx_env *env)
+{
+	static const char *vars[] = { "PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE", NULL };
+	if (env->db_url && *env->db_url)
+		return false;
+	for (int i = 0; vars[i]; i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			return false;
+	}
+	return true;
+}
+
+static void set_server_error(kdx_error **err, kdx_status st, const char *what, PGconn *conn, PGresult *res)
+{
+	if (!err)
+		return;
+	const char *prim = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	kdx_fail(err, st, "%s", prim ? prim : what);
+	const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
+	const char *hint = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_HINT) : NULL;
+	if (detail)
+		kdx_error_detail(*err, "%s", detail);
+	else if (!prim && conn) {
+		char *m = kdx_strdup(PQerrorMessage(conn));
+		size_t n = strlen(m);
+		while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
+			m[--n] = '\0';
+		if (*m)
+			kdx_error_detail(*err, "%s", m);
+		free(m);
+	}
+	if (hint)
+		kdx_error_hint(*err, "%s", hint);
+}
+
+kdx_status kdx_db_result_error(kdx_db *db, PGresult *res, kdx_error **err)
+{
+	/* A lost connection is the warehouse being unavailable, not a bug. */
+	kdx_status st = PQstatus(db->conn) == CONNECTION_OK ? KDX_EINTERNAL : KDX_EUNAVAILABLE;
+	set_server_error(err, st, "query failed", db->conn, res);
+	return st;
+}
+
+kdx_status kdx_db_open(const kdx_env *env, bool migrate, kdx_db **out, kdx_error **err)
+{
+	kdx_db *db = kdx_xcalloc(1, sizeof *db);
+	char *conninfo = NULL;
+	kdx_status st;
+	if (kdx_db_is_private(env)) {
+		kdx_cluster *c = NULL;
+		if ((st = kdx_cluster_new(env->home, &c, err)) != KDX_OK) {
+			free(db);
+			return st;
+		}
+		if ((st = kdx_cluster_ensure(c, err)) != KDX_OK) {
+			kdx_cluster_free(c);
+			free(db);
+			return st;
+		}
+		conninfo = kdx_cluster_conninfo(c, "kdx");
+		db->where = kdx_strdup_printf("socket \"%s\"", c->sockdir);
+		db->private_cluster = true;
+		kdx_cluster_free(c);
+	} else {
+		conninfo = kdx_strdup(env->db_url ? env->db_url : "");
+	}
+	db->conn = PQconnectdb(conninfo);
+	free(conninfo);
+	if (!db->where) {
+		const char *host = PQhost(db->conn);
+		const char *port = PQport(db->conn);
+		const char *dbname = PQdb(db->conn);
+		db->where = kdx_strdup_printf("%s \"%s\"%s%s, database \"%s\"",
+		                              host && host[0] == '/' ? "socket" : "host",
+		                              host && *host ? host : "(default)",
+		                              port && *port ? " port " : "", port ? port : "",
+		                              dbname ? dbname : "?");
+	}
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		kdx_fail(err, KDX_EUNAVAILABLE, "could not connect to the warehouse at %s", db->where);
+		char *m = kdx_strdup(PQerrorMessage(db->conn));
+		size_t n = strlen(m);
+		while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
+			m[--n] = '\0';
+		kdx_error_detail(*err, "%s", m);
+		free(m);
+		kdx_error_hint(*err, "Check KDX_DATABASE_URL, --db or the PG* variables; unset them all to use kdx's private warehouse.");
+		kdx_db_close(db);
+		return KDX_EUNAVAILABLE;
+	}
+	PQsetClientEncoding(db->conn, "UTF8");
+	PGresult *r = PQexec(db->conn, "SET client_min_messages = warning; SET TIME ZONE 'Asia/Tokyo'; SET datestyle = 'ISO, YMD'");
+	PQclear(r);
+	if (migrate) {
+		int applied = 0;
+		if ((st = kdx_db_migrate(db, &applied, err)) != KDX_OK) {
+			kdx_db_close(db);
+			return st;
+		}
+	}
+	*out = db;
+	return KDX_OK;
+}
+
+void kdx_db_close(kdx_db *db)
+{
+	if (!db)
+		return;
+	if (db->conn)
+		PQfinish(db->conn);
+	free(db->where);
+	free(db);
+}
+
+kdx_status kdx_db_exec(kdx_db *db, const char *sql, kdx_error **err)
+{
+	PGresult *r = PQexec(db->conn, sql);
+	ExecStatusType s = PQresultStatus(r);
+	kdx_status st = KDX_OK;
+	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
+		st = kdx_db_result_error(db, r, err);
+	PQclear(r);
+	return st;
+}
+
+PGresult *kdx_db_query(kdx_db *db, const char *sql, int nparams,
+                       const char *const *params, kdx_error **err)
+{
+	PGresult *r = PQexecParams(db->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+	ExecStatusType s = PQresultStatus(r);
+	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
+		kdx_db_result_error(db, r, err);
+		PQclear(r);
+		return NULL;
+	}
+	return r;
+}
+
+kdx_status kdx_db_begin(kdx_db *db, kdx_error **err)
+{
+	return kdx_db_exec(db, "BEGIN", err);
+}
+
+kdx_status kdx_db_commit(kdx_db *db, kdx_error **err)
+{
+	return kdx_db_exec(db, "COMMIT", err);
+}
+
+void kdx_db_rollback(kdx_db *db)
+{
+	PGresult *r = PQexec(db->conn, "ROLLBACK");
+	PQclear(r);
+}
+
+kdx_status kdx_db_copy_begin(kdx_db *db, const char *sql, kdx_error **err)
+{
+	PGresult *r = PQexec(db->conn, sql);
+	kdx_status st = KDX_OK;
+	if (PQresultStatus(r) != PGRES_COPY_IN)
+		st = kdx_db_result_error(db, r, err);
+	PQclear(r);
+	return st;
+}
+
+kdx_status kdx_db_copy_put(kdx_db *db, const char *data, size_t len, kdx_error **err)
+{
+	while (len > 0) {
+		int chunk = len > (1u << 30) ? (1 << 30) : (int)len;
+		if (PQputCopyData(db->conn, data, chunk) != 1) {
+			set_server_error(err, KDX_EUNAVAILABLE, "could not send COPY data", db->conn, NULL);
+			return KDX_EUNAVAILABLE;
+		}
+		data += chunk;
+		len -= (size_t)chunk;
+	}
+	return KDX_OK;
+}
+
+kdx_status kdx_db_copy_end(kdx_db *db, kdx_error **err)
+{
+	if (PQputCopyEnd(db->conn, NULL) != 1) {
+		set_server_error(err, KDX_EUNAVAILABLE, "could not end COPY", db->conn, NULL);
+		return KDX_EUNAVAILABLE;
+	}
+	kdx_status st = KDX_OK;
+	PGresult *r;
+	while ((r = PQgetResult(db->conn)) != NULL) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && st == KDX_OK)
+			st = kdx_db_result_error(db, r, err);
+		PQclear(r);
+	}
+	return st;
+}
+
+/* Migrations are the embedded files sql/NNN_name.sql, applied in order, each
+ * in its own transaction, recorded in kdx.schema_version. */
+kdx_status kdx_db_migrate(kdx_db *db, int *applied, kdx_error **err)
+{
+	kdx_status st;
+	*applied = 0;
+	st = kdx_db_exec(db,
+		"CREATE SCHEMA IF NOT EXISTS kdx;"
+		"CREATE TABLE IF NOT EXISTS kdx.schema_version ("
+		" version integer PRIMARY KEY, name text NOT NULL,"
+		" applied_at timestamptz NOT NULL DEFAULT now())", err);
+	if (st != KDX_OK)
+		return st;
+	for (const kdx_embedded *e = kdx_embedded_files; e->path; e++) {
+		if (strncmp(e->path, "sql/", 4) != 0)
+			continue;
+		const char *name = e->path + 4;
+		char ver[16];
+		snprintf(ver, sizeof ver, "%d", atoi(name));
+		if ((st = kdx_db_begin(db, err)) != KDX_OK)
+			return st;
+		/* Serialise concurrent migrators; the key is a constant for "kdx migrate". */
+		if ((st = kdx_db_exec(db, "SELECT pg_advisory_xact_lock(4454890001)", err)) != KDX_OK)
+			goto fail;
+		const char *p1[] = { ver };
+		PGresult *r = kdx_db_query(db, "SELECT 1 FROM kdx.schema_version WHERE version = $1", 1, p1, err);
+		if (!r) {
+			st = KDX_EINTERNAL;
+			goto fail;
+		}
+		int done = PQntuples(r);
+		PQclear(r);
+		if (done) {
+			kdx_db_rollback(db);
+			continue;
+		}
+		char *sql = kdx_xmalloc(e->len + 1);
+		memcpy(sql, e->data, e->len);
+		sql[e->len] = '\0';
+		st = kdx_db_exec(db, sql, err);
+		free(sql);
+		if (st != KDX_OK) {
+			if (err && *err)
+				kdx_error_hint(*err, "Migration %s failed; the warehouse is unchanged by it.", name);
+			goto fail;
+		}
+		const char *p2[] = { ver, name };
+		r = kdx_db_query(db, "INSERT INTO kdx.schema_version (version, name) VALUES ($1, $2)", 2, p2, err);
+		if (!r) {
+			st = KDX_EINTERNAL;
+			goto fail;
+		}
+		PQclear(r);
+		if ((st = kdx_db_commit(db, err)) != KDX_OK)
+			return st;
+		(*applied)++;
+	}
+	return KDX_OK;
+fail:
+	kdx_db_rollback(db);
+	return st;
+}
+
+/* Each master file is merged by a server-side function defined in the
+ * migrations, so a second init with the same data changes nothing. */
+static const struct {
+	const char *file;
+	const char *staging;
+	const char *merge;
+} master_files[] = {
+	{ "prefectures.csv", "kdx.m_prefecture", "SELECT kdx.merge_master_prefecture()" },
+	{ "municipalities.csv", "kdx.m_municipality", "SELECT kdx.merge_master_municipality()" },
+	{ "procedures.csv", "kdx.m_procedure", "SELECT kdx.merge_master_procedure()" },
+	{ "goals.csv", "kdx.m_goal", "SELECT kdx.merge_master_goal()" },
+	{ "goal_items.csv", "kdx.m_goal_item", "SELECT kdx.merge_master_goal_item()" },
+};
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return NULL;
+	kdx_buf b = { 0 };
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		kdx_buf_add(&b, chunk, n);
+	fclose(fp);
+	*len = b.len;
+	return kdx_buf_steal(&b);
+}
+
+kdx_status kdx_db_load_master(kdx_db *db, const char *dir, kdx_error **err)
+{
+	kdx_status st;
+	if ((st = kdx_db_begin(db, err)) != KDX_OK)
+		return st;
+	for (size_t i = 0; i < sizeof master_files / sizeof master_files[0]; i++) {
+		const char *data;
+		size_t len;
+		char *owned = NULL;
+		if (dir) {
+			char *path = kdx_strdup_printf("%s/%s", dir, master_files[i].file);
+			owned = read_file(path, &len);
+			if (!owned) {
+				st = kdx_fail(err, KDX_EIO, "could not read master data file \"%s\": %s", path, strerror(errno));
+				free(path);
+				goto fail;
+			}
+			free(path);
+			data = owned;
+		} else {
+			char key[128];
+			snprintf(key, sizeof key, "master/%s", master_files[i].file);
+			const kdx_embedded *e = kdx_embedded_find(key);
+			if (!e) {
+				st = kdx_fail(err, KDX_EINTERNAL, "master data \"%s\" is not built into kdx", key);
+				goto fail;
+			}
+			data = (const char *)e->data;
+			len = e->len;
+		}
+		char sql[256];
+		snprintf(sql, sizeof sql, "TRUNCATE %s", master_files[i].staging);
+		if ((st = kdx_db_exec(db, sql, err)) != KDX_OK)
+			goto fail_owned;
+		snprintf(sql, sizeof sql, "COPY %s FROM STDIN (FORMAT csv, HEADER true)", master_files[i].staging);
+		if ((st = kdx_db_copy_begin(db, sql, err)) != KDX_OK)
+			goto fail_owned;
+		if ((st = kdx_db_copy_put(db, data, len, err)) != KDX_OK)
+			goto fail_owned;
+		if ((st = kdx_db_copy_end(db, err)) != KDX_OK) {
+			if (err && *err)
+				kdx_error_hint(*err, "Check the master data file %s.", master_files[i].file);
+			goto fail_owned;
+		}
+		if ((st = kdx_db_exec(db, master_files[i].merge, err)) != KDX_OK)
+			goto fail_owned;
+		free(owned);
+		continue;
+fail_owned:
+		free(owned);
+		goto fail;
+	}
+	return kdx_db_commit(db, err);
+fail:
+	kdx_db_rollback(db);
+	return st;
+}

@@ -1,0 +1,41 @@
+# Helpers for end-to-end tests.  Each test_* function runs in its own shell
+# with KDX_HOME, KDX_DATABASE_URL and T_DB set; "set -e" is on.
+ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+SAMPLE="$ROOT/data/sample"
+BAD="$ROOT/tests/bad"
+
+die() { echo "assertion failed: $*" >&2; exit 1; }
+
+# sql "SELECT ..." -> unaligned, tuples only
+sql() { psql -X -q -At -h "$KDX_TEST_SOCKET" -U postgres -d "$T_DB" -v ON_ERROR_STOP=1 -c "$1"; }
+
+# kdx_rc EXPECTED ARGS... : run kdx, capture stdout/stderr in $OUT/$ERR, check exit code
+kdx_rc() {
+	local want=$1; shift
+	set +e
+	"$KDX" "$@" >"$KDX_HOME/.out" 2>"$KDX_HOME/.err"
+	local rc=$?
+	set -e
+	OUT=$(cat "$KDX_HOME/.out"); ERR=$(cat "$KDX_HOME/.err")
+	if [ "$rc" -ne "$want" ]; then
+		echo "--- stdout"; echo "$OUT"; echo "--- stderr"; echo "$ERR"
+		die "kdx $* exited $rc, want $want"
+	fi
+	if grep -q 'Sanitizer' "$KDX_HOME/.err"; then
+		cat "$KDX_HOME/.err"; die "sanitizer report from kdx $*"
+	fi
+}
+
+eq() { [ "$1" = "$2" ] || die "${3:-values differ}: got [$1], want [$2]"; }
+contains() { grep -qF -- "$2" <<<"$1" || { echo "$1" | head -40; die "${3:-text} does not contain [$2]"; }; }
+not_contains() { ! grep -qF -- "$2" <<<"$1" || die "${3:-text} contains [$2]"; }
+
+# The warehouse holds no fact rows and no load batch.
+nothing_loaded() {
+	local n
+	n=$(sql "SELECT (SELECT count(*) FROM kdx.load_batch) + (SELECT count(*) FROM kdx.nursery_fact)
+	  + (SELECT count(*) FROM kdx.club_fact) + (SELECT count(*) FROM kdx.procedure_fact)
+	  + (SELECT count(*) FROM kdx.platform_fact) + (SELECT count(*) FROM kdx.postpartum_fact)
+	  + (SELECT count(*) FROM kdx.setting_fact) + (SELECT count(*) FROM kdx.submission)")
+	eq "$n" 0 "rows loaded"
+}

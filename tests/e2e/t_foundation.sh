@@ -1,0 +1,97 @@
+# Foundation: the command table, exit codes, migrations, the private cluster.
+
+test_help_lists_every_command() {
+	kdx_rc 0 --help
+	local help=$OUT
+	for c in init ingest status table report template snapshot snapshots verify restore run jobs db; do
+		grep -qE "^  $c " <<<"$help" || die "kdx --help does not list $c"
+		kdx_rc 0 "$c" --help
+		contains "$OUT" "usage: kdx $c"
+	done
+	# the README's command list and --help agree, both ways
+	for c in $(grep -oE '^  [a-z]+ ' <<<"$help" | awk '{print $1}'); do
+		grep -q "^    kdx $c " "$ROOT/README.md" || die "README does not document kdx $c"
+	done
+	for c in $(grep -oE '^    kdx [a-z]+ ' "$ROOT/README.md" | awk '{print $2}'); do
+		grep -qE "^  $c " <<<"$help" || die "README documents kdx $c, which --help does not list"
+	done
+}
+
+test_unknown_command_and_option_exit_64() {
+	kdx_rc 64 frobnicate
+	contains "$ERR" 'unknown command "frobnicate"'
+	kdx_rc 64 init --no-such-option
+	contains "$ERR" 'kdx init --help'
+	kdx_rc 64
+}
+
+test_init_twice_is_a_noop() {
+	kdx_rc 0 init --json
+	contains "$OUT" '"migrations_applied":'
+	local v1 n1
+	v1=$(sql "SELECT count(*) FROM kdx.schema_version")
+	[ "$v1" -ge 1 ] || die "no migration recorded"
+	n1=$(sql "SELECT count(*) FROM kdx.municipality WHERE pref_code = '440001'")
+	eq "$n1" 18 "municipalities"
+	eq "$(sql "SELECT count(*) FROM kdx.procedure WHERE kind = 'N'")" 18 "new procedures"
+	eq "$(sql "SELECT count(*) FROM kdx.procedure WHERE kind = 'K'")" 15 "confirmed procedures"
+	eq "$(sql "SELECT count(*) FROM kdx.goal")" 6 "goals"
+	local before after
+	before=$(sql "SELECT string_agg(version || ':' || applied_at, ',' ORDER BY version) FROM kdx.schema_version")
+	kdx_rc 0 init --json
+	contains "$OUT" '"migrations_applied":0'
+	after=$(sql "SELECT string_agg(version || ':' || applied_at, ',' ORDER BY version) FROM kdx.schema_version")
+	eq "$after" "$before" "schema_version after a second init"
+}
+
+test_master_data_matches_spec() {
+	kdx_rc 0 init --quiet
+	eq "$(sql "SELECT name FROM kdx.municipality WHERE code = '443417'")" "日出町"
+	eq "$(sql "SELECT string_agg(short_name, ' ' ORDER BY ord) FROM kdx.municipality")" \
+	   "大分 別府 中津 日田 佐伯 臼杵 津久見 竹田 豊後高田 杵築 宇佐 豊後大野 由布 国東 姫島 日出 九重 玖珠"
+	eq "$(sql "SELECT deadline || ' ' || extended_deadline FROM kdx.goal WHERE id = 'nursery'")" "2027-03-31 2028-03-31"
+	eq "$(sql "SELECT target FROM kdx.goal WHERE id = 'clubs'")" "0.8"
+	eq "$(sql "SELECT name FROM kdx.procedure WHERE id = 'N08'")" "産後ケア事業の申請"
+	eq "$(sql "SELECT count(*) FROM kdx.goal_item WHERE goal = 'pmh' AND in_target")" 2
+}
+
+test_unreachable_warehouse_exits_69() {
+	export KDX_DATABASE_URL="host=$KDX_HOME/nowhere dbname=x user=postgres password=sekrit"
+	kdx_rc 69 init
+	contains "$ERR" "could not connect to the warehouse at socket \"$KDX_HOME/nowhere\""
+	not_contains "$ERR" "sekrit"
+	kdx_rc 64 db start
+}
+
+# The private cluster as a new user meets it: KDX_HOME inside a 0700 folder,
+# no connection configured, reused by a second process, stopped cleanly.
+test_private_cluster_in_0700_folder() {
+	local top
+	top=$(mktemp -d "$KDX_TEST_ROOT/p.XXXXXX")   # mode 0700
+	chmod 700 "$top"
+	unset KDX_DATABASE_URL
+	export KDX_HOME="$top/home"
+	mkdir "$KDX_HOME"
+	kdx_rc 0 init
+	contains "$OUT" "council 440001 with 18 municipalities"
+	kdx_rc 0 db status
+	contains "$OUT" "status: running"
+	local pid1; pid1=$(sed -n 1p "$KDX_HOME/var/pg/postmaster.pid")
+	# a second process reuses the running cluster
+	kdx_rc 0 init --json
+	eq "$(sed -n 1p "$KDX_HOME/var/pg/postmaster.pid")" "$pid1" "postmaster pid"
+	# nothing listens on TCP
+	if command -v ss >/dev/null; then
+		! ss -ltnp 2>/dev/null | grep -q "pid=$pid1," || die "the private cluster listens on TCP"
+	fi
+	eq "$(stat -c %a "$KDX_HOME/var/pg")" 700 "data dir mode"
+	eq "$(stat -c %a "$KDX_HOME/var/run")" 700 "socket dir mode"
+	kdx_rc 0 db stop
+	kdx_rc 69 db status
+	contains "$OUT" "status: stopped"
+	# a stale postmaster.pid left by a crash is handled
+	printf '999999\n%s\n' "$KDX_HOME/var/pg" >"$KDX_HOME/var/pg/postmaster.pid"
+	chown postgres "$KDX_HOME/var/pg/postmaster.pid" 2>/dev/null || true
+	kdx_rc 0 init --quiet
+	kdx_rc 0 db stop
+}

@@ -1,0 +1,27 @@
+#!/bin/sh
+# Install the Debian packages kdx needs that are missing (as root), or print
+# the one apt-get line to run.  Usage: tools/deps.sh [--with-tests]
+set -eu
+here=$(dirname "$0")
+want=$(sed -e 's/#.*//' "$here/packages.txt" | awk 'NF')
+if [ "${1:-}" != "--with-tests" ]; then
+	want=$(sed -e '/# tests only/,$d' -e 's/#.*//' "$here/packages.txt" | awk 'NF')
+fi
+missing=""
+for p in $want; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -eq 0 ]; then
+	echo "deps: installing$missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	# A stale or absent package list is the usual reason for a failed install.
+	apt-get update -q >/dev/null || apt-get update
+	apt-get install -y -q --no-install-recommends $missing >/dev/null || apt-get install -y $missing
+else
+	echo "deps: missing packages; run as root:" >&2
+	echo "  apt-get install -y$missing" >&2
+	exit 1
+fi
