@@ -20,7 +20,6 @@ static int pending(const char *name, int argc, char **argv, kdx_env *env)
 	const char kdx_usage_##name[] = text; \
 	int kdx_cmd_##name(int argc, char **argv, kdx_env *env) { return pending(#name, argc, argv, env); }
 
-PENDING(ingest, "usage: kdx ingest FILE... | --inbox [DIR]\n")
 PENDING(status, "usage: kdx status [--as-of DATE]\n")
 PENDING(table, "usage: kdx table GOAL --as-of DATE [--format text|csv|json]\n")
 PENDING(report, "usage: kdx report --as-of DATE [--muni CODE...] [--out DIR] [-j N]\n")

@@ -1,0 +1,264 @@
+/*
+ * datasets.c - the input data contract of SPEC §4: the six datasets, their
+ * columns and synonyms, and how each coded value is read.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "kdx/datasets.h"
+#include "kdx/text.h"
+
+static const char *const flag_yes[] = { "○", "◯", "〇", "1", "有", "はい", "導入済", "あり", "有り", "TRUE", "true", NULL };
+static const char *const flag_no[] = { "×", "✕", "✗", "0", "無", "いいえ", "未導入", "なし", "無し", "FALSE", "false", NULL };
+static const char *const closing_yes[] = { "予定", "予定あり", "有", "あり", "○", "◯", "〇", "1", "はい", NULL };
+
+static const char *const v_owner[] = { "公立", "私立", NULL };
+static const char *const v_operation[] = { "公営", "民営", "民立", NULL };
+static const char *const v_proc_status[] = { "電子化済", "準備中", "未着手", "所掌外", NULL };
+static const char *const v_notice[] = { "済", "未", "該当なし", NULL };
+static const char *const v_pf_status[] = { "導入済", "類似システム導入済", "導入予定", "未定", "特例対象外", NULL };
+static const char *const v_pp_status[] = { "実施済", "準備中", "未実施", NULL };
+static const char *const v_platforms[] = { "保育業務施設管理PF", "保活情報連携基盤", "PMH医療費助成", "PMH予防接種", "PMH母子保健", NULL };
+
+#define S(...) { __VA_ARGS__, NULL }
+
+static const kdx_col_def nursery_cols[] = {
+	{ "調査基準日", S("基準日", "調査日"), KDX_COL_DATE, KDX_COL_REQUIRED, NULL },
+	{ "市町村コード", S("市区町村コード", "団体コード", "地方公共団体コード", "市町村番号"), KDX_COL_MUNI_CODE, 0, NULL },
+	{ "市町村名", S("市区町村名", "団体名", "市町村"), KDX_COL_MUNI_NAME, 0, NULL },
+	{ "施設番号", S("施設No", "施設NO", "施設ID", "施設コード"), KDX_COL_ID, KDX_COL_REQUIRED | KDX_COL_SPECIFIC, NULL },
+	{ "施設名", S("施設名称", "保育所名"), KDX_COL_NAME, KDX_COL_REQUIRED | KDX_COL_SPECIFIC, NULL },
+	{ "施設種別", S("施設の種別", "施設類型", "種別"), KDX_COL_FACILITY_TYPE, KDX_COL_REQUIRED | KDX_COL_SPECIFIC, NULL },
+	{ "設置主体", S("公立私立", "公私", "公立・私立", "設置者区分"), KDX_COL_ENUM, KDX_COL_REQUIRED | KDX_COL_SPECIFIC, v_owner },
+	{ "統廃合予定", S("統廃合", "統廃合の予定"), KDX_COL_CLOSING, 0, NULL },
+	{ "保護者連絡", { NULL }, KDX_COL_FLAG, KDX_COL_FUNCTION, NULL },
+	{ "登降園管理", S("登園・降園の管理", "登降園の管理", "登園降園管理"), KDX_COL_FLAG, KDX_COL_FUNCTION | KDX_COL_SPECIFIC, NULL },
+	{ "計画・記録", S("保育に関する計画・記録", "計画記録"), KDX_COL_FLAG, KDX_COL_FUNCTION | KDX_COL_SPECIFIC, NULL },
+	{ "キャッシュレス決済", S("実費徴収等のキャッシュレス決済"), KDX_COL_FLAG, KDX_COL_FUNCTION, NULL },
+	{ "その他", S("その他の機能"), KDX_COL_FLAG, KDX_COL_FUNCTION, NULL },
+	{ "その他の内容", S("その他内容", "その他(内容)"), KDX_COL_TEXT, 0, NULL },
+};
+
+static const kdx_col_def club_cols[] = {
+	{ "調査基準日", S("基準日", "調査日"), KDX_COL_DATE, KDX_COL_REQUIRED, NULL },
+	{ "市町村コード", S("市区町村コード", "団体コード", "地方公共団体コード", "市町村番号"), KDX_COL_MUNI_CODE, 0, NULL },
+	{ "市町村名", S("市区町村名", "団体名", "市町村"), KDX_COL_MUNI_NAME, 0, NULL },
+	{ "クラブ番号", S("クラブNo", "クラブNO", "クラブID", "クラブコード"), KDX_COL_ID, KDX_COL_REQUIRED | KDX_COL_SPECIFIC, NULL },
+	{ "クラブ名", S("クラブ名称", "放課後児童クラブ名"), KDX_COL_NAME, KDX_COL_REQUIRED | KDX_COL_SPECIFIC, NULL },
+	{ "運営形態", S("運営主体", "設置運営形態"), KDX_COL_ENUM, KDX_COL_REQUIRED | KDX_COL_SPECIFIC, v_operation },
+	{ "統廃合予定", S("統廃合・配置見直し予定", "統廃合", "配置見直し予定"), KDX_COL_CLOSING, 0, NULL },
+	{ "保護者連絡", { NULL }, KDX_COL_FLAG, KDX_COL_FUNCTION, NULL },
+	{ "入退室管理", S("入退室の管理・記録", "入退室の管理"), KDX_COL_FLAG, KDX_COL_FUNCTION | KDX_COL_SPECIFIC, NULL },
+	{ "勤怠管理", S("職員の勤怠管理"), KDX_COL_FLAG, KDX_COL_FUNCTION | KDX_COL_SPECIFIC, NULL },
+	{ "キャッシュレス決済", S("実費徴収等のキャッシュレス決済"), KDX_COL_FLAG, KDX_COL_FUNCTION, NULL },
+	{ "その他", S("その他の機能"), KDX_COL_FLAG, KDX_COL_FUNCTION, NULL },
+	{ "その他の内容", S("その他内容", "その他(内容)"), KDX_COL_TEXT, 0, NULL },
+};
+
+static const kdx_col_def procedure_cols[] = {
+	{ "調査基準日", S("基準日", "調査日"), KDX_COL_DATE, KDX_COL_REQUIRED, NULL },
+	{ "市町村コード", S("市区町村コード", "団体コード", "地方公共団体コード"), KDX_COL_MUNI_CODE, KDX_COL_REQUIRED, NULL },
+	{ "市町村名", S("市区町村名", "団体名"), KDX_COL_MUNI_NAME, 0, NULL },
+	{ "手続番号", S("手続ID", "手続コード", "手続No"), KDX_COL_PROC_ID, KDX_COL_SPECIFIC, NULL },
+	{ "手続名", S("手続名称", "手続"), KDX_COL_PROC_NAME, KDX_COL_SPECIFIC, NULL },
+	{ "状況", S("電子化状況", "状態"), KDX_COL_ENUM, KDX_COL_REQUIRED, v_proc_status },
+	{ "電子化年月", S("電子化した年月", "電子化時期"), KDX_COL_YM, 0, NULL },
+	{ "予定年度", S("電子化予定年度", "導入予定年度"), KDX_COL_FY, 0, NULL },
+	{ "処分通知", S("処分通知の電子化", "処分通知電子化"), KDX_COL_ENUM, 0, v_notice },
+};
+
+static const kdx_col_def platform_cols[] = {
+	{ "調査基準日", S("基準日", "調査日"), KDX_COL_DATE, KDX_COL_REQUIRED, NULL },
+	{ "市町村コード", S("市区町村コード", "団体コード", "地方公共団体コード"), KDX_COL_MUNI_CODE, KDX_COL_REQUIRED, NULL },
+	{ "市町村名", S("市区町村名", "団体名"), KDX_COL_MUNI_NAME, 0, NULL },
+	{ "基盤", S("基盤名", "システム", "プラットフォーム"), KDX_COL_PLATFORM, KDX_COL_REQUIRED | KDX_COL_SPECIFIC, v_platforms },
+	{ "状況", S("導入状況", "状態"), KDX_COL_ENUM, KDX_COL_REQUIRED, v_pf_status },
+	{ "予定年度", S("導入予定年度"), KDX_COL_FY, 0, NULL },
+	{ "備考", S("特記事項"), KDX_COL_TEXT, 0, NULL },
+};
+
+static const kdx_col_def postpartum_cols[] = {
+	{ "調査基準日", S("基準日", "調査日"), KDX_COL_DATE, KDX_COL_REQUIRED, NULL },
+	{ "市町村コード", S("市区町村コード", "団体コード", "地方公共団体コード"), KDX_COL_MUNI_CODE, KDX_COL_REQUIRED, NULL },
+	{ "市町村名", S("市区町村名", "団体名"), KDX_COL_MUNI_NAME, 0, NULL },
+	{ "項目", S("チェック項目", "取組項目"), KDX_COL_ITEM, KDX_COL_REQUIRED | KDX_COL_SPECIFIC, NULL },
+	{ "状況", S("実施状況", "状態"), KDX_COL_ENUM, KDX_COL_REQUIRED, v_pp_status },
+	{ "予定年度", S("実施予定年度"), KDX_COL_FY, 0, NULL },
+};
+
+static const kdx_col_def setting_cols[] = {
+	{ "調査基準日", S("基準日", "調査日"), KDX_COL_DATE, KDX_COL_REQUIRED, NULL },
+	{ "市町村コード", S("市区町村コード", "団体コード", "地方公共団体コード"), KDX_COL_MUNI_CODE, KDX_COL_REQUIRED, NULL },
+	{ "市町村名", S("市区町村名", "団体名"), KDX_COL_MUNI_NAME, 0, NULL },
+	{ "保育所特別な事情", S("保育所の特別な事情", "特別な事情"), KDX_COL_SETTING, KDX_COL_SPECIFIC, NULL },
+	{ "民間保育所を独自目標に含める", S("民間保育所を独自目標に追加"), KDX_COL_SETTING, KDX_COL_SPECIFIC, NULL },
+	{ "民立クラブを独自目標に含める", S("民立クラブを独自目標に追加"), KDX_COL_SETTING, KDX_COL_SPECIFIC, NULL },
+};
+
+#define N(a) (int)(sizeof a / sizeof a[0])
+
+const kdx_dataset kdx_datasets[KDX_DS_COUNT] = {
+	[KDX_DS_NURSERY] = { "nursery", "保育所等ICT調査", NULL, nursery_cols, N(nursery_cols),
+	                     "kdx.nursery_fact (batch_id, muni_code, survey_date, src_sheet, src_row, facility_no, facility_name, facility_type, type_group, owner, closing, f_contact, f_attendance, f_records, f_cashless, f_other, other_text)" },
+	[KDX_DS_CLUBS] = { "clubs", "放課後児童クラブICT調査", NULL, club_cols, N(club_cols),
+	                   "kdx.club_fact (batch_id, muni_code, survey_date, src_sheet, src_row, club_no, club_name, operation, closing, f_contact, f_entry, f_attendance, f_cashless, f_other, other_text)" },
+	[KDX_DS_PROCEDURES] = { "procedures", "手続電子化状況", "手続電子化", procedure_cols, N(procedure_cols),
+	                        "kdx.procedure_fact (batch_id, muni_code, survey_date, src_sheet, src_row, proc_id, status, digitised_ym, planned_fy, notice)" },
+	[KDX_DS_PLATFORMS] = { "platforms", "基盤導入状況", "基盤導入", platform_cols, N(platform_cols),
+	                       "kdx.platform_fact (batch_id, muni_code, survey_date, src_sheet, src_row, platform, status, planned_fy, note)" },
+	[KDX_DS_POSTPARTUM] = { "postpartum", "産後ケアDX状況", "産後ケア", postpartum_cols, N(postpartum_cols),
+	                        "kdx.postpartum_fact (batch_id, muni_code, survey_date, src_sheet, src_row, item, status, planned_fy)" },
+	[KDX_DS_SETTINGS] = { "settings", "市町村設定", "設定", setting_cols, N(setting_cols),
+	                      "kdx.setting_fact (batch_id, muni_code, survey_date, src_sheet, src_row, special_nursery, own_private_nursery, own_minritsu_club)" },
+};
+
+static bool in_list(const char *v, const char *const *list)
+{
+	for (int i = 0; list[i]; i++)
+		if (strcmp(v, list[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Header cells are compared as NFKC keys with spaces, "※" notes and a
+ * trailing "(必須)" removed. */
+char *kdx_header_key(const char *s)
+{
+	char *k = kdx_text_key(s);
+	if (!k)
+		return NULL;
+	char *p;
+	if ((p = strstr(k, "(必須)")) != NULL)
+		*p = '\0';
+	if ((p = strstr(k, "※")) != NULL)
+		*p = '\0';
+	if ((p = strstr(k, "*")) != NULL && p[1] == '\0')
+		*p = '\0';
+	return k;
+}
+
+int kdx_col_match(const kdx_dataset *ds, const char *key)
+{
+	for (int i = 0; i < ds->ncols; i++) {
+		if (strcmp(ds->cols[i].name, key) == 0)
+			return i;
+		for (int j = 0; ds->cols[i].synonyms[j]; j++)
+			if (strcmp(ds->cols[i].synonyms[j], key) == 0)
+				return i;
+	}
+	return -1;
+}
+
+kdx_flag kdx_parse_flag(const char *v)
+{
+	if (!v || !*v)
+		return KDX_FLAG_NO;
+	if (in_list(v, flag_yes))
+		return KDX_FLAG_YES;
+	if (in_list(v, flag_no))
+		return KDX_FLAG_NO;
+	return KDX_FLAG_INVALID;
+}
+
+kdx_flag kdx_parse_closing(const char *v)
+{
+	if (!v || !*v)
+		return KDX_FLAG_NO;
+	if (in_list(v, closing_yes))
+		return KDX_FLAG_YES;
+	if (in_list(v, flag_no))
+		return KDX_FLAG_NO;
+	return KDX_FLAG_INVALID;
+}
+
+/* An enum value, accepting a trailing 「み」 (電子化済み → 電子化済). */
+const char *kdx_parse_enum(const char *v, const char *const *values)
+{
+	if (!v)
+		return NULL;
+	for (int i = 0; values[i]; i++) {
+		size_t n = strlen(values[i]);
+		if (strcmp(v, values[i]) == 0 || (strncmp(v, values[i], n) == 0 && strcmp(v + n, "み") == 0))
+			return values[i];
+	}
+	return NULL;
+}
+
+const char *kdx_parse_platform(const char *v)
+{
+	/* drop brackets and middle dots, upper-case ASCII: PMH（医療費助成） -> PMH医療費助成 */
+	char buf[256];
+	size_t w = 0;
+	for (const char *p = v; *p && w + 4 < sizeof buf; p++) {
+		if (*p == '(' || *p == ')' || *p == '-' || *p == '_')
+			continue;
+		if (!strncmp(p, "・", 3)) {
+			p += 2;
+			continue;
+		}
+		buf[w++] = (*p >= 'a' && *p <= 'z') ? (char)(*p - 32) : *p;
+	}
+	buf[w] = '\0';
+	if (!strcmp(buf, "保育業務施設管理プラットフォーム"))
+		return "保育業務施設管理PF";
+	if (!strcmp(buf, "保活情報連携プラットフォーム"))
+		return "保活情報連携基盤";
+	for (int i = 0; v_platforms[i]; i++)
+		if (!strcmp(buf, v_platforms[i]))
+			return v_platforms[i];
+	return NULL;
+}
+
+bool kdx_platform_is_pmh(const char *platform)
+{
+	return strncmp(platform, "PMH", 3) == 0;
+}
+
+/* 施設種別 (SPEC §2, settled rules). */
+const char *kdx_facility_group(const char *key)
+{
+	static const char *const kodomoen_types[] = { "幼保連携型", "保育所型", "幼稚園型", "地方裁量型", NULL };
+	static const char *const chiiki[] = { "地域型保育事業", "小規模保育事業", "家庭的保育事業", "事業所内保育事業",
+	                                      "居宅訪問型保育事業", NULL };
+	static const char *const outside[] = { "認可外保育施設", "企業主導型保育事業", "企業主導型保育施設", "幼稚園", NULL };
+	char buf[256];
+	if (!strcmp(key, "保育所"))
+		return "保育所";
+	if (!strcmp(key, "認定こども園"))
+		return "認定こども園";
+	for (int i = 0; kodomoen_types[i]; i++) {
+		const char *t = kodomoen_types[i];
+		snprintf(buf, sizeof buf, "%s認定こども園", t);
+		if (!strcmp(key, t) || !strcmp(key, buf))
+			return "認定こども園";
+		snprintf(buf, sizeof buf, "認定こども園(%s)", t);
+		if (!strcmp(key, buf))
+			return "認定こども園";
+	}
+	for (int i = 0; chiiki[i]; i++) {
+		const char *t = chiiki[i];
+		snprintf(buf, sizeof buf, "%s所", t);
+		if (!strcmp(key, t) || !strcmp(key, buf))
+			return "地域型保育事業";
+		snprintf(buf, sizeof buf, "地域型保育事業所(%s)", t);
+		if (!strcmp(key, buf))
+			return "地域型保育事業";
+	}
+	for (int i = 0; outside[i]; i++) {
+		const char *t = outside[i];
+		snprintf(buf, sizeof buf, "%s所", t);
+		if (!strcmp(key, t) || !strcmp(key, buf))
+			return "対象外施設";
+	}
+	return NULL;
+}
+
+const char *kdx_facility_types_hint(void)
+{
+	return "保育所、認定こども園（幼保連携型・保育所型・幼稚園型・地方裁量型）、地域型保育事業所（小規模保育事業所・家庭的保育事業所・事業所内保育事業所・居宅訪問型保育事業所）、"
+	       "または対象外の 認可外保育施設・企業主導型保育事業・幼稚園";
+}
+
+const char *kdx_flag_hint(void)
+{
+	return "導入している場合は ○（または 1、有、はい、導入済）、していない場合は ×（または 0、無、いいえ、未導入）か空欄";
+}

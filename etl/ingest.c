@@ -1,0 +1,1496 @@
+/*
+ * ingest.c - validate a file against the data contract and load it whole.
+ *
+ * One transaction per file.  Rows stream into COPY while the file is clean;
+ * at the first problem kdx stops sending but keeps validating, so that the
+ * reject report lists every problem, and the transaction is rolled back.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <openssl/evp.h>
+#include "kdx/ingest.h"
+#include "kdx/datasets.h"
+#include "kdx/reader.h"
+#include "kdx/jdate.h"
+#include "kdx/muni.h"
+#include "kdx/buf.h"
+
+#define COPY_FLUSH (1u << 20)
+#define HEADER_SCAN_ROWS 10
+#define MAX_COLS 256
+
+struct muni {
+	char code[7];
+	char *name, *short_name, *name_key, *short_key;
+};
+
+struct proc {
+	char id[4];
+	char *name_key, *cat_key, *catname_key;
+	bool is_new;
+	int goal_fy;
+};
+
+struct item {
+	char *code, *name_key, *code_key;
+};
+
+struct problem {
+	char *sheet;
+	long row;
+	char *column;
+	char *cell;
+	char *value;
+	char *msg;
+	char *fix;
+};
+
+/* A string set: open addressing over malloc'd keys. */
+struct strset {
+	char **keys;
+	long *vals;
+	size_t cap, n;
+};
+
+static unsigned long hash_str(const char *s)
+{
+	unsigned long h = 1469598103934665603UL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211UL;
+	return h;
+}
+
+/* Insert key; returns the earlier value when present (and inserts nothing), else 0. */
+static long strset_put(struct strset *s, const char *key, long val)
+{
+	if ((s->n + 1) * 2 > s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 64;
+		char **nk = kdx_xcalloc(ncap, sizeof *nk);
+		long *nv = kdx_xcalloc(ncap, sizeof *nv);
+		for (size_t i = 0; i < s->cap; i++) {
+			if (!s->keys[i])
+				continue;
+			size_t j = hash_str(s->keys[i]) & (ncap - 1);
+			while (nk[j])
+				j = (j + 1) & (ncap - 1);
+			nk[j] = s->keys[i];
+			nv[j] = s->vals[i];
+		}
+		free(s->keys);
+		free(s->vals);
+		s->keys = nk;
+		s->vals = nv;
+		s->cap = ncap;
+	}
+	size_t j = hash_str(key) & (s->cap - 1);
+	while (s->keys[j]) {
+		if (!strcmp(s->keys[j], key))
+			return s->vals[j];
+		j = (j + 1) & (s->cap - 1);
+	}
+	s->keys[j] = kdx_strdup(key);
+	s->vals[j] = val;
+	s->n++;
+	return 0;
+}
+
+static void strset_free(struct strset *s)
+{
+	for (size_t i = 0; i < s->cap; i++)
+		free(s->keys[i]);
+	free(s->keys);
+	free(s->vals);
+	memset(s, 0, sizeof *s);
+}
+
+/* What one (dataset, municipality, survey date) delivered, for the ledger and completeness. */
+struct sub {
+	kdx_ds ds;
+	char muni[7];
+	kdx_date date;
+	char *sheet;
+	long rows;
+	long first_row;
+	unsigned long long have;  /* bit per procedure / platform / item present */
+};
+
+struct ingest {
+	kdx_db *db;
+	const char *path;
+	const char *fname;
+	bool is_xlsx;
+	/* master data */
+	struct muni *munis;
+	int nmunis;
+	char pref[7];
+	char *pref_name;
+	struct proc *procs;
+	int nprocs;
+	struct item *items;
+	int nitems;
+	/* problems and warnings */
+	struct problem *probs;
+	int nprobs, capprobs;
+	char **warns;
+	int nwarns;
+	/* the batch */
+	long batch_id;
+	long rows_total;
+	struct sub *subs;
+	int nsubs;
+	bool seen_dataset[KDX_DS_COUNT];
+	/* the sheet being read */
+	const char *sheet;       /* NULL for CSV */
+	const char *sheet_hint;  /* dataset implied by the sheet name */
+	int forced_ds;           /* -1, or the dataset the sheet name implies */
+	int ds;                  /* -1 until the header is found */
+	int colmap[MAX_COLS];    /* header column -> col_def index, -1 */
+	char *colname[MAX_COLS]; /* header text as written */
+	int ncolmap;
+	int defcol[64];          /* col_def index -> header column, -1 */
+	long header_row;
+	int rows_seen;
+	bool copying;
+	kdx_buf copy;
+	bool have_date;
+	kdx_date first_date;
+	long first_date_row;
+	struct strset keys;
+	/* the best header candidate seen so far, for "matches no dataset" */
+	long scanned;
+};
+
+/* ---- problems ----------------------------------------------------------- */
+
+static void add_problem(struct ingest *g, long row, int col, const char *value, const char *fix,
+                        const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void add_problem(struct ingest *g, long row, int col, const char *value, const char *fix,
+                        const char *fmt, ...)
+{
+	if (g->nprobs == g->capprobs) {
+		g->capprobs = g->capprobs ? g->capprobs * 2 : 16;
+		g->probs = kdx_xrealloc(g->probs, (size_t)g->capprobs * sizeof *g->probs);
+	}
+	struct problem *p = &g->probs[g->nprobs++];
+	memset(p, 0, sizeof *p);
+	va_list ap;
+	va_start(ap, fmt);
+	p->msg = kdx_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	p->sheet = kdx_strdup(g->sheet);
+	p->row = row;
+	if (col >= 0) {
+		p->column = kdx_strdup(col < g->ncolmap && g->colname[col] ? g->colname[col] : "");
+		if (g->is_xlsx && row > 0) {
+			char ref[16];
+			kdx_cell_ref(col, row, ref, sizeof ref);
+			p->cell = kdx_strdup_printf("%s!%s", g->sheet ? g->sheet : "", ref);
+		}
+	}
+	p->value = value ? kdx_strdup(value) : NULL;
+	p->fix = kdx_strdup(fix);
+	if (g->copying) {
+		/* stop feeding the server; the transaction will be rolled back */
+		PQputCopyEnd(g->db->conn, "rejected");
+		PGresult *r;
+		while ((r = PQgetResult(g->db->conn)) != NULL)
+			PQclear(r);
+		g->copying = false;
+	}
+}
+
+static void add_warning(struct ingest *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_warning(struct ingest *g, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	g->warns = kdx_xrealloc(g->warns, (size_t)(g->nwarns + 1) * sizeof *g->warns);
+	g->warns[g->nwarns++] = kdx_strdup_vprintf(fmt, ap);
+	va_end(ap);
+}
+
+/* Where, as the submitter sees it: "12行目「状況」列" or "手続電子化!D7". */
+static char *where_text(const struct ingest *g, const struct problem *p)
+{
+	if (p->cell)
+		return kdx_strdup(p->cell);
+	kdx_buf b = { 0 };
+	if (p->sheet)
+		kdx_buf_printf(&b, "シート「%s」", p->sheet);
+	if (p->row > 0)
+		kdx_buf_printf(&b, "%s%ld行目", b.len ? " " : "", p->row);
+	if (p->column && *p->column)
+		kdx_buf_printf(&b, "%s「%s」列", b.len ? " " : "", p->column);
+	if (!b.len)
+		kdx_buf_adds(&b, "ファイル全体");
+	(void)g;
+	return kdx_buf_steal(&b);
+}
+
+/* ---- master data ------------------------------------------------------ */
+
+static kdx_status load_master(struct ingest *g, kdx_error **err)
+{
+	PGresult *r = kdx_db_query(g->db,
+		"SELECT m.code, m.name, m.short_name, c.pref_code, p.name FROM kdx.municipality m"
+		" JOIN kdx.council c ON c.pref_code = m.pref_code JOIN kdx.prefecture p ON p.code = c.pref_code"
+		" ORDER BY m.ord", 0, NULL, err);
+	if (!r)
+		return KDX_EINTERNAL;
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		kdx_status st = kdx_fail(err, KDX_EUNAVAILABLE, "the warehouse has no master data");
+		kdx_error_hint(*err, "Run \"kdx init\" first.");
+		return st;
+	}
+	g->nmunis = PQntuples(r);
+	g->munis = kdx_xcalloc((size_t)g->nmunis, sizeof *g->munis);
+	for (int i = 0; i < g->nmunis; i++) {
+		snprintf(g->munis[i].code, 7, "%s", PQgetvalue(r, i, 0));
+		g->munis[i].name = kdx_strdup(PQgetvalue(r, i, 1));
+		g->munis[i].short_name = kdx_strdup(PQgetvalue(r, i, 2));
+		g->munis[i].name_key = kdx_text_key(PQgetvalue(r, i, 1));
+		g->munis[i].short_key = kdx_text_key(PQgetvalue(r, i, 2));
+	}
+	snprintf(g->pref, sizeof g->pref, "%s", PQgetvalue(r, 0, 3));
+	g->pref_name = kdx_strdup(PQgetvalue(r, 0, 4));
+	PQclear(r);
+
+	r = kdx_db_query(g->db, "SELECT id, name, category, kind = 'N', coalesce(goal_fy, 0) FROM kdx.procedure ORDER BY ord",
+	                 0, NULL, err);
+	if (!r)
+		return KDX_EINTERNAL;
+	g->nprocs = PQntuples(r);
+	g->procs = kdx_xcalloc((size_t)g->nprocs, sizeof *g->procs);
+	for (int i = 0; i < g->nprocs; i++) {
+		struct proc *p = &g->procs[i];
+		snprintf(p->id, sizeof p->id, "%s", PQgetvalue(r, i, 0));
+		p->name_key = kdx_text_key(PQgetvalue(r, i, 1));
+		p->cat_key = kdx_text_key(PQgetvalue(r, i, 2));
+		p->catname_key = kdx_strdup_printf("%s%s", p->cat_key, p->name_key);
+		p->is_new = PQgetvalue(r, i, 3)[0] == 't';
+		p->goal_fy = atoi(PQgetvalue(r, i, 4));
+	}
+	PQclear(r);
+
+	r = kdx_db_query(g->db, "SELECT code, name FROM kdx.goal_item WHERE goal = 'postpartum' ORDER BY ord", 0, NULL, err);
+	if (!r)
+		return KDX_EINTERNAL;
+	g->nitems = PQntuples(r);
+	g->items = kdx_xcalloc((size_t)g->nitems, sizeof *g->items);
+	for (int i = 0; i < g->nitems; i++) {
+		g->items[i].code = kdx_strdup(PQgetvalue(r, i, 0));
+		g->items[i].code_key = kdx_text_key(PQgetvalue(r, i, 0));
+		g->items[i].name_key = kdx_text_key(PQgetvalue(r, i, 1));
+	}
+	PQclear(r);
+	return KDX_OK;
+}
+
+static const struct muni *muni_by_code(const struct ingest *g, const char *code)
+{
+	for (int i = 0; i < g->nmunis; i++)
+		if (!strcmp(g->munis[i].code, code))
+			return &g->munis[i];
+	return NULL;
+}
+
+/* ---- header recognition -------------------------------------------------- */
+
+static void clear_header(struct ingest *g)
+{
+	for (int i = 0; i < g->ncolmap; i++) {
+		free(g->colname[i]);
+		g->colname[i] = NULL;
+	}
+	g->ncolmap = 0;
+}
+
+/* Score a row as the header of dataset ds: the number of dataset-specific columns it names. */
+static int header_score(const kdx_row *row, kdx_ds ds)
+{
+	int score = 0;
+	for (int c = 0; c < row->ncells && c < MAX_COLS; c++) {
+		if (!row->cells[c])
+			continue;
+		char *k = kdx_header_key(row->cells[c]);
+		int i = kdx_col_match(&kdx_datasets[ds], k);
+		free(k);
+		if (i >= 0 && (kdx_datasets[ds].cols[i].flags & KDX_COL_SPECIFIC))
+			score++;
+	}
+	return score;
+}
+
+static bool try_header(struct ingest *g, const kdx_row *row)
+{
+	int best = -1, best_score = 0;
+	if (g->forced_ds >= 0) {
+		best = g->forced_ds;
+		best_score = header_score(row, (kdx_ds)best);
+		/* a sheet name alone is enough only when the row names the common columns */
+		if (best_score == 0) {
+			int common = 0;
+			for (int c = 0; c < row->ncells; c++) {
+				if (!row->cells[c])
+					continue;
+				char *k = kdx_header_key(row->cells[c]);
+				int i = kdx_col_match(&kdx_datasets[best], k);
+				free(k);
+				if (i >= 0)
+					common++;
+			}
+			if (common < 2)
+				return false;
+			best_score = 1;
+		}
+	} else {
+		for (int d = 0; d < KDX_DS_COUNT; d++) {
+			int s = header_score(row, (kdx_ds)d);
+			if (s > best_score) {
+				best = d;
+				best_score = s;
+			}
+		}
+	}
+	if (best < 0 || best_score == 0)
+		return false;
+
+	const kdx_dataset *ds = &kdx_datasets[best];
+	g->ds = best;
+	g->header_row = row->rowno;
+	clear_header(g);
+	for (int i = 0; i < 64; i++)
+		g->defcol[i] = -1;
+	g->ncolmap = row->ncells < MAX_COLS ? row->ncells : MAX_COLS;
+	for (int c = 0; c < g->ncolmap; c++) {
+		g->colmap[c] = -1;
+		g->colname[c] = row->cells[c] ? kdx_text_norm(row->cells[c]) : NULL;
+		if (!row->cells[c] || !g->colname[c][0])
+			continue;
+		char *k = kdx_header_key(row->cells[c]);
+		int i = kdx_col_match(ds, k);
+		free(k);
+		if (i < 0) {
+			add_warning(g, "%s%s%s列「%s」は %s の列ではないため無視しました",
+			            g->sheet ? "シート「" : "", g->sheet ? g->sheet : "", g->sheet ? "」の" : "",
+			            g->colname[c], ds->title);
+			continue;
+		}
+		if (g->defcol[i] >= 0) {
+			add_problem(g, row->rowno, c, row->cells[c], "同じ列は 1 つだけにしてください。",
+			            "列「%s」が 2 回あります（%d 列目と %d 列目）。", ds->cols[i].name, g->defcol[i] + 1, c + 1);
+			continue;
+		}
+		g->colmap[c] = i;
+		g->defcol[i] = c;
+	}
+	/* required columns */
+	for (int i = 0; i < ds->ncols; i++) {
+		if ((ds->cols[i].flags & KDX_COL_REQUIRED) && g->defcol[i] < 0)
+			add_problem(g, row->rowno, -1, NULL, "見出し行に必須の列を追加してください（列の順番は自由です）。",
+			            "必須の列「%s」がありません。", ds->cols[i].name);
+		if ((ds->cols[i].flags & KDX_COL_FUNCTION) && g->defcol[i] < 0)
+			add_warning(g, "%s の機能列「%s」がないため、全施設で「なし」として扱いました", ds->title, ds->cols[i].name);
+	}
+	/* municipality: code and/or name; procedures: 手続番号 or 手続名 */
+	int ci_code = -1, ci_name = -1, ci_pid = -1, ci_pname = -1;
+	for (int i = 0; i < ds->ncols; i++) {
+		if (ds->cols[i].kind == KDX_COL_MUNI_CODE) ci_code = i;
+		if (ds->cols[i].kind == KDX_COL_MUNI_NAME) ci_name = i;
+		if (ds->cols[i].kind == KDX_COL_PROC_ID) ci_pid = i;
+		if (ds->cols[i].kind == KDX_COL_PROC_NAME) ci_pname = i;
+	}
+	if (ci_code >= 0 && !(ds->cols[ci_code].flags & KDX_COL_REQUIRED) && g->defcol[ci_code] < 0 && g->defcol[ci_name] < 0)
+		add_problem(g, row->rowno, -1, NULL, "「市町村コード」列か「市町村名」列（または両方）を追加してください。",
+		            "市町村を示す列がありません。");
+	if (ci_pid >= 0 && g->defcol[ci_pid] < 0 && g->defcol[ci_pname] < 0)
+		add_problem(g, row->rowno, -1, NULL, "「手続番号」列（K01〜N18）を追加してください。",
+		            "手続を示す列（手続番号または手続名）がありません。");
+	return true;
+}
+
+/* ---- value parsing --------------------------------------------------------- */
+
+static const char *cell(const kdx_row *row, int c)
+{
+	return (c >= 0 && c < row->ncells) ? row->cells[c] : NULL;
+}
+
+static bool parse_ym(const char *v, char out[8])
+{
+	kdx_date d;
+	char buf[64];
+	if (kdx_date_parse(v, &d) == KDX_DATE_OK) {
+		snprintf(out, 8, "%04d-%02d", d.y, d.m);
+		return true;
+	}
+	/* "2025-04", "2025/4", "2025年4月", "R7.4", "令和7年4月": add a day and parse */
+	size_t n = strlen(v);
+	if (n > 40)
+		return false;
+	const char *suffix;
+	if (n >= 3 && !strcmp(v + n - 3, "月"))
+		suffix = "1日";
+	else if (strchr(v, '/'))
+		suffix = "/1";
+	else if (strchr(v, '.'))
+		suffix = ".1";
+	else
+		suffix = "-1";
+	snprintf(buf, sizeof buf, "%s%s", v, suffix);
+	if (kdx_date_parse(buf, &d) != KDX_DATE_OK)
+		return false;
+	snprintf(out, 8, "%04d-%02d", d.y, d.m);
+	return true;
+}
+
+static bool is_number(const char *v)
+{
+	if (!*v)
+		return false;
+	char *end;
+	strtod(v, &end);
+	return *end == '\0';
+}
+
+static void enum_fix(kdx_buf *b, const char *const *values)
+{
+	for (int i = 0; values[i]; i++)
+		kdx_buf_printf(b, "%s%s", i ? "、" : "", values[i]);
+}
+
+static struct sub *find_sub(struct ingest *g, kdx_ds ds, const char *muni, kdx_date d)
+{
+	for (int i = 0; i < g->nsubs; i++)
+		if (g->subs[i].ds == ds && !strcmp(g->subs[i].muni, muni) && !kdx_date_cmp(g->subs[i].date, d))
+			return &g->subs[i];
+	g->subs = kdx_xrealloc(g->subs, (size_t)(g->nsubs + 1) * sizeof *g->subs);
+	struct sub *s = &g->subs[g->nsubs++];
+	memset(s, 0, sizeof *s);
+	s->ds = ds;
+	snprintf(s->muni, sizeof s->muni, "%s", muni);
+	s->date = d;
+	s->sheet = kdx_strdup(g->sheet);
+	return s;
+}
+
+static kdx_status flush_copy(struct ingest *g, bool final, kdx_error **err)
+{
+	if (g->nprobs > 0)
+		return KDX_OK;
+	if (!g->copying && g->copy.len == 0)
+		return KDX_OK;
+	kdx_status st;
+	if (!g->copying) {
+		char sql[512];
+		snprintf(sql, sizeof sql, "COPY %s FROM STDIN", kdx_datasets[g->ds].copy_target);
+		if ((st = kdx_db_copy_begin(g->db, sql, err)) != KDX_OK)
+			return st;
+		g->copying = true;
+	}
+	if (g->copy.len && (st = kdx_db_copy_put(g->db, g->copy.data, g->copy.len, err)) != KDX_OK)
+		return st;
+	kdx_buf_reset(&g->copy);
+	if (final) {
+		g->copying = false;
+		if ((st = kdx_db_copy_end(g->db, err)) != KDX_OK)
+			return st;
+	}
+	return KDX_OK;
+}
+
+/* Validate one data row; when the file is still clean, append it to the COPY stream. */
+static void data_row(struct ingest *g, const kdx_row *row)
+{
+	const kdx_dataset *ds = &kdx_datasets[g->ds];
+	char *norm[64] = { 0 };
+	const char *orig[64] = { 0 };
+	bool empty = true;
+	int nbefore = g->nprobs;
+	for (int i = 0; i < ds->ncols; i++) {
+		orig[i] = cell(row, g->defcol[i]);
+		norm[i] = orig[i] ? kdx_text_norm(orig[i]) : NULL;
+		if (norm[i] && !*norm[i]) {
+			free(norm[i]);
+			norm[i] = NULL;
+		}
+		if (norm[i])
+			empty = false;
+	}
+	/* a row with nothing in the known columns: skipped only when it is blank everywhere */
+	if (empty) {
+		for (int c = 0; c < row->ncells; c++) {
+			char *t = row->cells[c] ? kdx_text_norm(row->cells[c]) : NULL;
+			if (t && *t) {
+				add_problem(g, row->rowno, c, row->cells[c], "必要な列に値を入力するか、この行を削除してください。",
+				            "この行には必須の列の値がありません。");
+				free(t);
+				break;
+			}
+			free(t);
+		}
+		goto out;
+	}
+	g->rows_seen++;
+
+	kdx_date date = { 0, 0, 0 };
+	const struct muni *m = NULL;
+	const char *vals[64] = { 0 };   /* parsed values per col_def, for COPY */
+	char scratch[64][32];
+	kdx_buf fix = { 0 };
+
+	for (int i = 0; i < ds->ncols; i++) {
+		const kdx_col_def *cd = &ds->cols[i];
+		int c = g->defcol[i];
+		const char *v = norm[i];
+		if (c < 0)
+			continue;
+		if (!v) {
+			if ((cd->flags & KDX_COL_REQUIRED) && cd->kind != KDX_COL_MUNI_CODE)
+				add_problem(g, row->rowno, c, NULL, "値を入力してください。", "「%s」が空欄です。", cd->name);
+			continue;
+		}
+		if (!strncmp(orig[i], "#ERR:", 5)) {
+			add_problem(g, row->rowno, c, orig[i] + 5, "数式のエラーを解消し、値を入力してください。",
+			            "セルがエラー値（%s）になっています。", orig[i] + 5);
+			continue;
+		}
+		switch (cd->kind) {
+		case KDX_COL_DATE: {
+			kdx_date_result r = kdx_date_parse(v, &date);
+			if (r == KDX_DATE_NONEXISTENT)
+				add_problem(g, row->rowno, c, orig[i], "正しい日付（例: 2025-04-01 または 令和7年4月1日）を入力してください。",
+				            "存在しない日付です。");
+			else if (r == KDX_DATE_ERA_RANGE)
+				add_problem(g, row->rowno, c, orig[i], "元号と年の組み合わせを確認してください（平成31年4月30日の翌日が令和元年5月1日）。",
+				            "元号の範囲外の日付です。");
+			else if (r != KDX_DATE_OK)
+				add_problem(g, row->rowno, c, orig[i], "2025-04-01、2025/4/1、令和7年4月1日、R7.4.1 のいずれかの形で入力してください。",
+				            "日付として読めません。");
+			if (r == KDX_DATE_OK) {
+				kdx_date_iso(date, scratch[i], sizeof scratch[i]);
+				vals[i] = scratch[i];
+			} else {
+				date.y = 0;
+			}
+			break;
+		}
+		case KDX_COL_MUNI_CODE: {
+			char code[7];
+			char *k = kdx_text_key(v);
+			kdx_muni_code_result r = kdx_muni_code_normalise(k, code);
+			if (r == KDX_MUNI_SYNTAX)
+				add_problem(g, row->rowno, c, orig[i], "6 桁（または 5 桁）の全国地方公共団体コードを入力してください（例: 442011）。",
+				            "市町村コードの形式が正しくありません。");
+			else if (r == KDX_MUNI_CHECKDIGIT)
+				add_problem(g, row->rowno, c, orig[i], "6 桁目（検査数字）を確認してください。",
+				            "市町村コードの検査数字が一致しません（正しくは %.5s%d）。", k, kdx_muni_check_digit((char[6]){ k[0], k[1], k[2], k[3], k[4], 0 }));
+			else if (!(m = muni_by_code(g, code)))
+				add_problem(g, row->rowno, c, orig[i], "この協議会の市町村のコードを入力してください。",
+				            "市町村コード %s は%sの市町村ではありません。", code, g->pref_name);
+			free(k);
+			break;
+		}
+		default:
+			break;
+		}
+	}
+
+	/* municipality by name (alone, or checked against the code) */
+	int ci_name = -1, ci_code = -1;
+	for (int i = 0; i < ds->ncols; i++) {
+		if (ds->cols[i].kind == KDX_COL_MUNI_NAME) ci_name = i;
+		if (ds->cols[i].kind == KDX_COL_MUNI_CODE) ci_code = i;
+	}
+	if (ci_name >= 0 && norm[ci_name]) {
+		char *k = kdx_text_key(norm[ci_name]);
+		const struct muni *byname = NULL;
+		int hits = 0;
+		for (int j = 0; j < g->nmunis; j++) {
+			if (!strcmp(g->munis[j].name_key, k) || !strcmp(g->munis[j].short_key, k)) {
+				if (byname != &g->munis[j])
+					hits++;
+				byname = &g->munis[j];
+			}
+		}
+		int c = g->defcol[ci_name];
+		if (hits == 0)
+			add_problem(g, row->rowno, c, orig[ci_name], "正式な市町村名（例: 大分市）を入力するか、市町村コードを入力してください。",
+			            "市町村名「%s」は%sの市町村にありません。", norm[ci_name], g->pref_name);
+		else if (hits > 1)
+			add_problem(g, row->rowno, c, orig[ci_name], "市町村コードを入力してください。",
+			            "市町村名「%s」は%s内で複数の市町村に当てはまります。", norm[ci_name], g->pref_name);
+		else if (m && m != byname)
+			add_problem(g, row->rowno, c, orig[ci_name], "市町村コードと市町村名のどちらが正しいか確認してください。",
+			            "市町村名「%s」が市町村コード %s（%s）と一致しません。", norm[ci_name], m->code, m->name);
+		else if (!m && (ci_code < 0 || !norm[ci_code]))
+			m = byname;
+		free(k);
+	} else if (ci_code >= 0 && !norm[ci_code] && g->defcol[ci_code] >= 0) {
+		add_problem(g, row->rowno, g->defcol[ci_code], NULL, "市町村コードを入力してください。", "「市町村コード」が空欄です。");
+	} else if (ci_code >= 0 && g->defcol[ci_code] < 0 && ci_name >= 0 && g->defcol[ci_name] >= 0 && !norm[ci_name]) {
+		add_problem(g, row->rowno, g->defcol[ci_name], NULL, "市町村名を入力してください。", "「市町村名」が空欄です。");
+	}
+
+	/* mixed 調査基準日 within one sheet */
+	if (date.y) {
+		if (!g->have_date) {
+			g->have_date = true;
+			g->first_date = date;
+			g->first_date_row = row->rowno;
+		} else if (kdx_date_cmp(date, g->first_date) != 0) {
+			char a[16];
+			kdx_date_iso(g->first_date, a, sizeof a);
+			add_problem(g, row->rowno, g->defcol[0], orig[0], "1 つのファイル（シート）の調査基準日はすべて同じ日付にしてください。",
+			            "調査基準日が %ld 行目の %s と異なります。", g->first_date_row, a);
+		}
+	}
+
+	/* the dataset's own columns */
+	const char *key = NULL;
+	char keybuf[300];
+	unsigned long long bit = 0;
+	const char *facility_group = NULL;
+	for (int i = 0; i < ds->ncols; i++) {
+		const kdx_col_def *cd = &ds->cols[i];
+		int c = g->defcol[i];
+		const char *v = norm[i];
+		if (c < 0 || !v || !strncmp(orig[i], "#ERR:", 5))
+			continue;
+		kdx_buf_reset(&fix);
+		switch (cd->kind) {
+		case KDX_COL_ID:
+			vals[i] = v;
+			key = v;
+			break;
+		case KDX_COL_NAME:
+			if (is_number(v))
+				add_problem(g, row->rowno, c, orig[i], "名称を文字で入力してください（番号は番号の列へ）。",
+				            "「%s」が数値になっています。", cd->name);
+			vals[i] = v;
+			break;
+		case KDX_COL_TEXT:
+			vals[i] = orig[i];
+			break;
+		case KDX_COL_ENUM: {
+			const char *e = kdx_parse_enum(v, cd->values);
+			if (!e) {
+				kdx_buf_adds(&fix, "次のいずれかを入力してください: ");
+				enum_fix(&fix, cd->values);
+				kdx_buf_adds(&fix, "。");
+				add_problem(g, row->rowno, c, orig[i], fix.data, "「%s」の値が正しくありません。", cd->name);
+			}
+			vals[i] = e;
+			break;
+		}
+		case KDX_COL_FLAG:
+		case KDX_COL_SETTING:
+		case KDX_COL_CLOSING: {
+			kdx_flag f = cd->kind == KDX_COL_CLOSING ? kdx_parse_closing(v) : kdx_parse_flag(v);
+			if (f == KDX_FLAG_INVALID)
+				add_problem(g, row->rowno, c, orig[i],
+				            cd->kind == KDX_COL_SETTING ? "有 または 無 を入力してください。"
+				            : cd->kind == KDX_COL_CLOSING ? "統廃合の予定がある場合は「予定」、ない場合は空欄にしてください。"
+				            : kdx_flag_hint(),
+				            "「%s」の値が正しくありません。", cd->name);
+			vals[i] = f == KDX_FLAG_YES ? "t" : "f";
+			break;
+		}
+		case KDX_COL_FY: {
+			int fy;
+			if (!kdx_fy_parse(v, &fy)) {
+				add_problem(g, row->rowno, c, orig[i], "年度を 2027、R9 または 令和9年度 の形で入力してください。",
+				            "「%s」を年度として読めません。", cd->name);
+			} else {
+				snprintf(scratch[i], sizeof scratch[i], "%d", fy);
+				vals[i] = scratch[i];
+			}
+			break;
+		}
+		case KDX_COL_YM:
+			if (!parse_ym(v, scratch[i]))
+				add_problem(g, row->rowno, c, orig[i], "年月を 2025-04 または 令和7年4月 の形で入力してください。",
+				            "「%s」を年月として読めません。", cd->name);
+			else
+				vals[i] = scratch[i];
+			break;
+		case KDX_COL_FACILITY_TYPE: {
+			char *k = kdx_text_key(v);
+			facility_group = kdx_facility_group(k);
+			free(k);
+			if (!facility_group) {
+				kdx_buf_printf(&fix, "次のいずれかを入力してください: %s。", kdx_facility_types_hint());
+				add_problem(g, row->rowno, c, orig[i], fix.data, "施設種別「%s」は対象の種別にありません。", v);
+			}
+			vals[i] = v;
+			break;
+		}
+		case KDX_COL_PROC_ID: {
+			char id[8] = "";
+			char *k = kdx_text_key(v);
+			if (strlen(k) < sizeof id) {
+				for (size_t j = 0; k[j]; j++)
+					id[j] = (k[j] >= 'a' && k[j] <= 'z') ? (char)(k[j] - 32) : k[j];
+				id[strlen(k)] = '\0';
+			}
+			free(k);
+			int found = -1;
+			for (int j = 0; j < g->nprocs; j++)
+				if (!strcmp(g->procs[j].id, id))
+					found = j;
+			if (found < 0) {
+				add_problem(g, row->rowno, c, orig[i], "K01〜K15 または N01〜N18 の手続番号を入力してください。",
+				            "手続番号「%s」はありません。", v);
+			} else {
+				vals[i] = g->procs[found].id;
+				key = g->procs[found].id;
+				bit = 1ULL << found;
+			}
+			break;
+		}
+		case KDX_COL_PROC_NAME: {
+			char *k = kdx_text_key(v);
+			int found = -1, hits = 0;
+			for (int j = 0; j < g->nprocs; j++) {
+				struct proc *p = &g->procs[j];
+				if (!strcmp(p->catname_key, k) || !strcmp(p->name_key, k)) {
+					hits++;
+					found = j;
+				}
+			}
+			free(k);
+			int ci_pid = -1;
+			for (int j = 0; j < ds->ncols; j++)
+				if (ds->cols[j].kind == KDX_COL_PROC_ID)
+					ci_pid = j;
+			bool have_id = g->defcol[ci_pid] >= 0 && norm[ci_pid];
+			if (have_id) {
+				/* the ID decides; a name that names another procedure is a mistake */
+				if (vals[ci_pid] && hits == 1 && strcmp(g->procs[found].id, vals[ci_pid]) != 0)
+					add_problem(g, row->rowno, c, orig[i], "手続番号と手続名のどちらが正しいか確認してください。",
+					            "手続名「%s」が手続番号 %s と一致しません（%s の名称です）。", v, vals[ci_pid], g->procs[found].id);
+			} else if (hits == 0) {
+				add_problem(g, row->rowno, c, orig[i], "手続番号（K01〜N18）を入力してください。", "手続名「%s」は対象の手続にありません。", v);
+			} else if (hits > 1) {
+				add_problem(g, row->rowno, c, orig[i], "分類を付けた名称（例: 児童扶養手当現況届）か手続番号を入力してください。",
+				            "手続名「%s」は複数の手続に当てはまります。", v);
+			} else {
+				vals[ci_pid] = g->procs[found].id;
+				key = g->procs[found].id;
+				bit = 1ULL << found;
+			}
+			break;
+		}
+		case KDX_COL_PLATFORM: {
+			const char *pf = kdx_parse_platform(v);
+			if (!pf) {
+				kdx_buf_adds(&fix, "次のいずれかを入力してください: ");
+				enum_fix(&fix, cd->values);
+				kdx_buf_adds(&fix, "。");
+				add_problem(g, row->rowno, c, orig[i], fix.data, "基盤「%s」は対象の基盤にありません。", v);
+			} else {
+				for (int j = 0; cd->values[j]; j++)
+					if (!strcmp(cd->values[j], pf))
+						bit = 1ULL << j;
+			}
+			vals[i] = pf;
+			key = pf;
+			break;
+		}
+		case KDX_COL_ITEM: {
+			char *k = kdx_text_key(v);
+			int found = -1;
+			for (int j = 0; j < g->nitems; j++)
+				if (!strcmp(g->items[j].code_key, k) || !strcmp(g->items[j].name_key, k))
+					found = j;
+			free(k);
+			if (found < 0) {
+				kdx_buf_adds(&fix, "次のいずれかを入力してください: ");
+				for (int j = 0; j < g->nitems; j++)
+					kdx_buf_printf(&fix, "%s%s", j ? "、" : "", g->items[j].code);
+				kdx_buf_adds(&fix, "。");
+				add_problem(g, row->rowno, c, orig[i], fix.data, "項目「%s」は産後ケアDXの項目にありません。", v);
+			} else {
+				vals[i] = g->items[found].code;
+				key = g->items[found].code;
+				bit = 1ULL << found;
+			}
+			break;
+		}
+		default:
+			break;
+		}
+	}
+
+	/* 特例対象外 only on PMH rows */
+	if (g->ds == KDX_DS_PLATFORMS && vals[3] && vals[4] && !strcmp(vals[4], "特例対象外") && !kdx_platform_is_pmh(vals[3]))
+		add_problem(g, row->rowno, g->defcol[4], orig[4], "特例対象外は PMH の行にだけ使えます。導入済、類似システム導入済、導入予定、未定 のいずれかを入力してください。",
+		            "「%s」に特例対象外は指定できません。", vals[3]);
+
+	/* duplicate keys within the file */
+	if (m) {
+		if (g->ds == KDX_DS_SETTINGS)
+			key = "";
+		if (key) {
+			snprintf(keybuf, sizeof keybuf, "%d|%s|%s", g->ds, m->code, key);
+			long prev = strset_put(&g->keys, keybuf, row->rowno);
+			if (prev) {
+				int kc = -1;
+				for (int i = 0; i < ds->ncols; i++)
+					if (ds->cols[i].kind == KDX_COL_ID || ds->cols[i].kind == KDX_COL_PROC_ID ||
+					    ds->cols[i].kind == KDX_COL_PLATFORM || ds->cols[i].kind == KDX_COL_ITEM)
+						if (g->defcol[i] >= 0 && kc < 0)
+							kc = g->defcol[i];
+				if (kc < 0)
+					kc = g->defcol[1] >= 0 ? g->defcol[1] : g->defcol[2];
+				if (g->ds == KDX_DS_SETTINGS)
+					add_problem(g, row->rowno, kc, m->code, "市町村ごとに 1 行にしてください。",
+					            "%s の設定が %ld 行目にもあります。", m->name, prev);
+				else
+					add_problem(g, row->rowno, kc, key, "重複している行の一方を削除するか、番号を直してください。",
+					            "%s の「%s」が %ld 行目と重複しています。", m->name, key, prev);
+			}
+		}
+	}
+
+	if (g->nprobs == nbefore && m && date.y) {
+		struct sub *s = find_sub(g, (kdx_ds)g->ds, m->code, date);
+		s->rows++;
+		s->have |= bit;
+		if (!s->first_row)
+			s->first_row = row->rowno;
+		g->rows_total++;
+		if (g->nprobs == 0) {
+			/* COPY text: batch_id, muni_code, survey_date, src_sheet, src_row, then per dataset */
+			kdx_buf *b = &g->copy;
+			char iso[16];
+			kdx_date_iso(date, iso, sizeof iso);
+			kdx_buf_printf(b, "%ld\t%s\t%s\t", g->batch_id, m->code, iso);
+			kdx_buf_copy_field(b, g->sheet);
+			kdx_buf_printf(b, "\t%ld", row->rowno);
+#define F(i) (kdx_buf_addc(b, '\t'), kdx_buf_copy_field(b, vals[i]))
+#define FB(i) (kdx_buf_addc(b, '\t'), kdx_buf_adds(b, vals[i] ? vals[i] : "f"))
+			switch (g->ds) {
+			case KDX_DS_NURSERY:
+				F(3); F(4); F(5);
+				kdx_buf_addc(b, '\t');
+				kdx_buf_copy_field(b, facility_group);
+				F(6); FB(7); FB(8); FB(9); FB(10); FB(11); FB(12); F(13);
+				break;
+			case KDX_DS_CLUBS:
+				F(3); F(4); F(5); FB(6); FB(7); FB(8); FB(9); FB(10); FB(11); F(12);
+				break;
+			case KDX_DS_PROCEDURES:
+				F(3); F(5); F(6); F(7); F(8);
+				break;
+			case KDX_DS_PLATFORMS:
+				F(3); F(4); F(5); F(6);
+				break;
+			case KDX_DS_POSTPARTUM:
+				F(3); F(4); F(5);
+				break;
+			case KDX_DS_SETTINGS:
+				FB(3); FB(4); FB(5);
+				break;
+			default:
+				break;
+			}
+#undef F
+#undef FB
+			kdx_buf_addc(b, '\n');
+		}
+	}
+	kdx_buf_free(&fix);
+out:
+	for (int i = 0; i < ds->ncols; i++)
+		free(norm[i]);
+}
+
+struct row_ctx {
+	struct ingest *g;
+	kdx_status st;
+	kdx_error **err;
+};
+
+static int on_row(void *ud, const kdx_row *row)
+{
+	struct row_ctx *rc = ud;
+	struct ingest *g = rc->g;
+	if (g->ds < 0) {
+		bool blank = true;
+		for (int c = 0; c < row->ncells; c++)
+			if (row->cells[c] && *row->cells[c])
+				blank = false;
+		if (blank)
+			return 0;
+		if (try_header(g, row))
+			return 0;
+		/* the header is looked for in the first rows only */
+		return ++g->scanned >= HEADER_SCAN_ROWS;
+	}
+	data_row(g, row);
+	if (g->copy.len >= COPY_FLUSH) {
+		rc->st = flush_copy(g, false, rc->err);
+		if (rc->st != KDX_OK)
+			return 1;
+	}
+	return 0;
+}
+
+/* After a sheet: completeness of municipal submissions (SPEC §2, settled rules). */
+static void check_complete(struct ingest *g, kdx_ds ds)
+{
+	for (int i = 0; i < g->nsubs; i++) {
+		struct sub *s = &g->subs[i];
+		if (s->ds != ds)
+			continue;
+		const struct muni *m = muni_by_code(g, s->muni);
+		if (ds == KDX_DS_PROCEDURES) {
+			int fy = kdx_fiscal_year(s->date);
+			for (int j = 0; j < g->nprocs; j++) {
+				struct proc *p = &g->procs[j];
+				if (p->is_new && p->goal_fy <= fy && !(s->have & (1ULL << j)))
+					add_problem(g, s->first_row, -1, NULL, "この手続の行を追加し、状況（電子化済、準備中、未着手、所掌外）を入力してください。",
+					            "%s の手続 %s（%s）の行がありません。", m ? m->name : s->muni, p->id, p->name_key);
+			}
+		} else if (ds == KDX_DS_PLATFORMS) {
+			static const char *const need[] = { "保育業務施設管理PF", "保活情報連携基盤", "PMH医療費助成", "PMH予防接種" };
+			for (int j = 0; j < 4; j++)
+				if (!(s->have & (1ULL << j)))
+					add_problem(g, s->first_row, -1, NULL, "この基盤の行を追加し、状況を入力してください。",
+					            "%s の基盤「%s」の行がありません。", m ? m->name : s->muni, need[j]);
+		} else if (ds == KDX_DS_POSTPARTUM) {
+			for (int j = 0; j < g->nitems; j++)
+				if (!(s->have & (1ULL << j)))
+					add_problem(g, s->first_row, -1, NULL, "この項目の行を追加し、状況（実施済、準備中、未実施）を入力してください。",
+					            "%s の産後ケアDX項目「%s」の行がありません。", m ? m->name : s->muni, g->items[j].code);
+		}
+	}
+}
+
+static void reset_sheet(struct ingest *g, const char *sheet)
+{
+	g->sheet = sheet;
+	g->ds = -1;
+	g->forced_ds = -1;
+	g->header_row = 0;
+	g->rows_seen = 0;
+	g->scanned = 0;
+	g->have_date = false;
+	clear_header(g);
+	if (sheet) {
+		char *k = kdx_text_key(sheet);
+		for (int d = 0; d < KDX_DS_COUNT; d++)
+			if ((kdx_datasets[d].sheet && !strcmp(k, kdx_datasets[d].sheet)) || !strcmp(k, kdx_datasets[d].title))
+				g->forced_ds = d;
+		free(k);
+	}
+}
+
+/* Read one table (a CSV file or an xlsx sheet) and stream it. */
+static kdx_status finish_sheet(struct ingest *g, kdx_error **err)
+{
+	if (g->ds < 0)
+		return KDX_OK;
+	if (g->seen_dataset[g->ds] && g->nprobs == 0) {
+		/* two sheets of one dataset would need two COPYs into one key space */
+		add_problem(g, g->header_row, -1, NULL, "1 つのファイルには各データセットを 1 シートだけにしてください。",
+		            "%s のシートが 2 つあります。", kdx_datasets[g->ds].title);
+	}
+	g->seen_dataset[g->ds] = true;
+	if (g->rows_seen == 0)
+		add_problem(g, g->header_row, -1, NULL, "見出し行の下にデータを入力してください。",
+		            "%s の見出し行の後にデータ行がありません。", kdx_datasets[g->ds].title);
+	check_complete(g, (kdx_ds)g->ds);
+	return flush_copy(g, true, err);
+}
+
+/* ---- reports ------------------------------------------------------------- */
+
+static char *report_base(const char *dir, const char *fname)
+{
+	return kdx_strdup_printf("%s/%s.reject", dir, fname);
+}
+
+static int mkdirs(const char *path)
+{
+	char *t = kdx_strdup(path);
+	for (char *p = t + 1; *p; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(t, 0750);
+			*p = '/';
+		}
+	}
+	int rc = mkdir(t, 0750);
+	free(t);
+	return (rc == 0 || errno == EEXIST) ? 0 : -1;
+}
+
+/* Write atomically: temp file then rename. */
+static int write_file(const char *path, const char *data, size_t n)
+{
+	char *tmp = kdx_strdup_printf("%s.tmp%ld", path, (long)getpid());
+	FILE *fp = fopen(tmp, "wb");
+	if (!fp) {
+		free(tmp);
+		return -1;
+	}
+	size_t w = fwrite(data, 1, n, fp);
+	int rc = (fclose(fp) == 0 && w == n) ? rename(tmp, path) : -1;
+	if (rc != 0)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+static kdx_status write_reports(struct ingest *g, const char *sha, const kdx_ingest_opts *o, kdx_ingest_result *res,
+                                kdx_error **err)
+{
+	kdx_buf t = { 0 }, c = { 0 };
+	kdx_buf_printf(&t, "取込エラー報告（kdx %s）\n\n", "reject report");
+	kdx_buf_printf(&t, "ファイル: %s\nSHA-256: %s\n", g->fname, sha);
+	kdx_buf_printf(&t, "結果: 取り込みませんでした（問題 %d 件）。このファイルの内容は 1 行も登録されていません。\n", g->nprobs);
+	kdx_buf_adds(&t, "対応: 下の問題をすべて直して、ファイル全体をもう一度提出してください。\n\n");
+	kdx_buf_adds(&c, "番号,ファイル,シート,行,列,セル,値,問題,修正方法\r\n");
+	for (int i = 0; i < g->nprobs; i++) {
+		struct problem *p = &g->probs[i];
+		char *w = where_text(g, p);
+		kdx_buf_printf(&t, "%d. %s", i + 1, w);
+		if (p->value)
+			kdx_buf_printf(&t, "  値「%s」", p->value);
+		kdx_buf_printf(&t, "\n   問題: %s\n   修正方法: %s\n\n", p->msg, p->fix);
+		char num[32];
+		kdx_buf_printf(&c, "%d,", i + 1);
+		kdx_buf_csv_field(&c, g->fname);
+		kdx_buf_addc(&c, ',');
+		kdx_buf_csv_field(&c, p->sheet);
+		kdx_buf_addc(&c, ',');
+		if (p->row > 0) {
+			snprintf(num, sizeof num, "%ld", p->row);
+			kdx_buf_adds(&c, num);
+		}
+		kdx_buf_addc(&c, ',');
+		kdx_buf_csv_field(&c, p->column);
+		kdx_buf_addc(&c, ',');
+		kdx_buf_csv_field(&c, p->cell);
+		kdx_buf_addc(&c, ',');
+		kdx_buf_csv_field(&c, p->value);
+		kdx_buf_addc(&c, ',');
+		kdx_buf_csv_field(&c, p->msg);
+		kdx_buf_addc(&c, ',');
+		kdx_buf_csv_field(&c, p->fix);
+		kdx_buf_adds(&c, "\r\n");
+		free(w);
+	}
+	if (g->nwarns) {
+		kdx_buf_adds(&t, "参考（取込を妨げない注意）:\n");
+		for (int i = 0; i < g->nwarns; i++)
+			kdx_buf_printf(&t, "- %s\n", g->warns[i]);
+	}
+	kdx_status st = KDX_OK;
+	const char *dirs[2] = { o->rejects_dir, o->beside_dir };
+	for (int d = 0; d < 2; d++) {
+		if (!dirs[d])
+			continue;
+		if (mkdirs(dirs[d]) != 0) {
+			st = kdx_fail(err, KDX_EIO, "could not create folder \"%s\": %s", dirs[d], strerror(errno));
+			break;
+		}
+		char *base = report_base(dirs[d], g->fname);
+		char *txt = kdx_strdup_printf("%s.txt", base);
+		char *csv = kdx_strdup_printf("%s.csv", base);
+		/* the CSV carries a BOM so that Excel opens it as UTF-8 */
+		kdx_buf cb = { 0 };
+		kdx_buf_add(&cb, "\xEF\xBB\xBF", 3);
+		kdx_buf_add(&cb, c.data, c.len);
+		if (write_file(txt, t.data, t.len) != 0 || write_file(csv, cb.data, cb.len) != 0)
+			st = kdx_fail(err, KDX_EIO, "could not write reject report \"%s\": %s", txt, strerror(errno));
+		kdx_buf_free(&cb);
+		if (d == 0) {
+			res->report_txt = txt;
+			res->report_csv = csv;
+		} else {
+			free(txt);
+			free(csv);
+		}
+		free(base);
+		if (st != KDX_OK)
+			break;
+	}
+	kdx_buf_free(&t);
+	kdx_buf_free(&c);
+	return st;
+}
+
+/* ---- the file --------------------------------------------------------------- */
+
+static char *sha256_hex(const char *data, size_t n)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	EVP_Digest(data, n, md, &mdlen, EVP_sha256(), NULL);
+	char *hex = kdx_xmalloc(mdlen * 2 + 1);
+	for (unsigned i = 0; i < mdlen; i++)
+		snprintf(hex + i * 2, 3, "%02x", md[i]);
+	return hex;
+}
+
+static char *read_all(const char *path, size_t *n, kdx_error **err)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp) {
+		kdx_fail(err, KDX_EIO, "could not open file \"%s\": %s", path, strerror(errno));
+		return NULL;
+	}
+	kdx_buf b = { 0 };
+	char chunk[65536];
+	size_t r;
+	while ((r = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		kdx_buf_add(&b, chunk, r);
+	bool bad = ferror(fp);
+	fclose(fp);
+	if (bad) {
+		kdx_buf_free(&b);
+		kdx_fail(err, KDX_EIO, "could not read file \"%s\": %s", path, strerror(errno));
+		return NULL;
+	}
+	kdx_buf_reserve(&b, 0);
+	*n = b.len;
+	return kdx_buf_steal(&b);
+}
+
+static void free_ingest(struct ingest *g)
+{
+	for (int i = 0; i < g->nmunis; i++) {
+		free(g->munis[i].name);
+		free(g->munis[i].short_name);
+		free(g->munis[i].name_key);
+		free(g->munis[i].short_key);
+	}
+	free(g->munis);
+	free(g->pref_name);
+	for (int i = 0; i < g->nprocs; i++) {
+		free(g->procs[i].name_key);
+		free(g->procs[i].cat_key);
+		free(g->procs[i].catname_key);
+	}
+	free(g->procs);
+	for (int i = 0; i < g->nitems; i++) {
+		free(g->items[i].code);
+		free(g->items[i].code_key);
+		free(g->items[i].name_key);
+	}
+	free(g->items);
+	for (int i = 0; i < g->nprobs; i++) {
+		struct problem *p = &g->probs[i];
+		free(p->sheet);
+		free(p->column);
+		free(p->cell);
+		free(p->value);
+		free(p->msg);
+		free(p->fix);
+	}
+	free(g->probs);
+	for (int i = 0; i < g->nwarns; i++)
+		free(g->warns[i]);
+	free(g->warns);
+	for (int i = 0; i < g->nsubs; i++)
+		free(g->subs[i].sheet);
+	free(g->subs);
+	clear_header(g);
+	kdx_buf_free(&g->copy);
+	strset_free(&g->keys);
+}
+
+void kdx_ingest_result_clear(kdx_ingest_result *res)
+{
+	free(res->sha256);
+	free(res->summary);
+	free(res->report_txt);
+	free(res->report_csv);
+	memset(res, 0, sizeof *res);
+}
+
+/* A problem that concerns the whole file (unreadable, no dataset). */
+static void file_problem(struct ingest *g, const kdx_error *e)
+{
+	kdx_buf fix = { 0 };
+	add_problem(g, e->row, -1, NULL, e->hint ? e->hint : "ファイルを確認して提出し直してください。", "%s",
+	            e->detail ? e->detail : e->primary);
+	if (e->offset >= 0) {
+		g->probs[g->nprobs - 1].value = kdx_strdup_printf("%ld バイト目", e->offset);
+	}
+	kdx_buf_free(&fix);
+}
+
+static kdx_status read_tables(struct ingest *g, const char *data, size_t n, const kdx_ingest_opts *o,
+                              kdx_ingest_result *res, char **encoding, kdx_error **err)
+{
+	kdx_status st = KDX_OK;
+	struct row_ctx rc = { g, KDX_OK, err };
+	if (g->is_xlsx) {
+		kdx_xlsx *x = NULL;
+		kdx_error *fe = NULL;
+		if (kdx_xlsx_open(g->path, NULL, &x, &fe) != KDX_OK) {
+			if (fe->status != KDX_EDATA) {
+				*err = fe;
+				return fe->status;
+			}
+			file_problem(g, fe);
+			kdx_error_free(fe);
+			return KDX_OK;
+		}
+		for (int i = 0; i < kdx_xlsx_sheet_count(x) && st == KDX_OK; i++) {
+			reset_sheet(g, kdx_xlsx_sheet_name(x, i));
+			st = kdx_xlsx_read_sheet(x, i, on_row, &rc, &fe);
+			if (st == KDX_EDATA) {
+				file_problem(g, fe);
+				kdx_error_free(fe);
+				fe = NULL;
+				st = KDX_OK;
+			} else if (st != KDX_OK) {
+				*err = fe;
+				break;
+			}
+			if (rc.st != KDX_OK) {
+				st = rc.st;
+				break;
+			}
+			if (g->ds < 0 && g->forced_ds >= 0)
+				add_problem(g, 0, -1, NULL, "記入用テンプレートの見出し行を消さずに入力してください。",
+				            "シート「%s」に %s の見出し行が見つかりません。", g->sheet, kdx_datasets[g->forced_ds].title);
+			else if (g->ds < 0 && strcmp(g->sheet, "記入方法") != 0)
+				add_warning(g, "シート「%s」はデータセットではないため読み飛ばしました", g->sheet);
+			if (st == KDX_OK)
+				st = finish_sheet(g, err);
+		}
+		kdx_xlsx_free(x);
+		*encoding = kdx_strdup("xlsx");
+		return st;
+	}
+	char *text = NULL;
+	size_t tlen = 0;
+	kdx_encoding used = KDX_ENC_AUTO;
+	kdx_error *fe = NULL;
+	if (kdx_decode(data, n, o->encoding, &text, &tlen, &used, &fe) != KDX_OK) {
+		file_problem(g, fe);
+		kdx_error_free(fe);
+		return KDX_OK;
+	}
+	*encoding = kdx_strdup(kdx_encoding_name(used));
+	(void)res;
+	reset_sheet(g, NULL);
+	st = kdx_csv_read(text, tlen, on_row, &rc, &fe);
+	free(text);
+	if (st == KDX_EDATA) {
+		file_problem(g, fe);
+		kdx_error_free(fe);
+		st = KDX_OK;
+	} else if (st != KDX_OK) {
+		*err = fe;
+		return st;
+	}
+	if (rc.st != KDX_OK)
+		return rc.st;
+	return finish_sheet(g, err);
+}
+
+kdx_status kdx_ingest_file(kdx_db *db, const char *path, const kdx_ingest_opts *o,
+                           kdx_ingest_result *res, kdx_error **err)
+{
+	struct ingest g;
+	memset(&g, 0, sizeof g);
+	memset(res, 0, sizeof *res);
+	g.db = db;
+	g.path = path;
+	g.ds = -1;
+	const char *slash = strrchr(path, '/');
+	g.fname = slash ? slash + 1 : path;
+	size_t n = 0;
+	char *data = read_all(path, &n, err);
+	if (!data)
+		return KDX_EIO;
+	char *encoding = NULL;
+	kdx_status st;
+	res->sha256 = sha256_hex(data, n);
+	g.is_xlsx = n >= 4 && !memcmp(data, "PK\x03\x04", 4);
+
+	/* the same content again is a no-op */
+	const char *p1[] = { res->sha256 };
+	PGresult *r = kdx_db_query(db, "SELECT id, file_name FROM kdx.load_batch WHERE sha256 = $1", 1, p1, err);
+	if (!r) {
+		st = KDX_EINTERNAL;
+		goto out;
+	}
+	if (PQntuples(r) > 0) {
+		res->outcome = KDX_INGEST_ALREADY;
+		res->batch_id = atol(PQgetvalue(r, 0, 0));
+		res->summary = kdx_strdup_printf("already loaded as batch %ld (%s); nothing changed", res->batch_id, PQgetvalue(r, 0, 1));
+		PQclear(r);
+		st = KDX_OK;
+		goto out;
+	}
+	PQclear(r);
+	if ((st = load_master(&g, err)) != KDX_OK)
+		goto out;
+	if (n == 0) {
+		add_problem(&g, 0, -1, NULL, "データを入力したファイルを提出してください。", "ファイルが空です。");
+		goto rejected;
+	}
+
+	struct stat sb;
+	char mtime[64] = "";
+	if (stat(path, &sb) == 0) {
+		struct tm tm;
+		gmtime_r(&sb.st_mtime, &tm);
+		strftime(mtime, sizeof mtime, "%Y-%m-%d %H:%M:%S+00", &tm);
+	}
+	if ((st = kdx_db_begin(db, err)) != KDX_OK)
+		goto out;
+	const char *p2[] = { g.fname, path, res->sha256, g.is_xlsx ? "xlsx" : "csv", mtime[0] ? mtime : NULL };
+	r = kdx_db_query(db, "INSERT INTO kdx.load_batch (file_name, file_path, sha256, format, file_mtime)"
+	                     " VALUES ($1, $2, $3, $4, $5) RETURNING id", 5, p2, err);
+	if (!r) {
+		st = KDX_EINTERNAL;
+		goto rollback;
+	}
+	g.batch_id = atol(PQgetvalue(r, 0, 0));
+	PQclear(r);
+
+	if ((st = read_tables(&g, data, n, o, res, &encoding, err)) != KDX_OK)
+		goto rollback;
+	bool any = false;
+	for (int d = 0; d < KDX_DS_COUNT; d++)
+		any |= g.seen_dataset[d];
+	if (!any && g.nprobs == 0)
+		add_problem(&g, 1, -1, NULL, "kdx の記入用テンプレートか、仕様の見出し（例: 調査基準日, 市町村コード, 施設番号, 施設名, 施設種別, 設置主体 …）を付けたファイルを提出してください。",
+		            "見出し行がどのデータセットにも当てはまりません。");
+	if (g.nprobs > 0) {
+		if (g.copying)
+			PQputCopyEnd(db->conn, "rejected");
+		kdx_db_rollback(db);
+		goto rejected;
+	}
+
+	/* the ledger: what this batch delivered */
+	kdx_buf summary = { 0 };
+	for (int i = 0; i < g.nsubs; i++) {
+		struct sub *s = &g.subs[i];
+		char bid[32], rows[32], iso[16];
+		snprintf(bid, sizeof bid, "%ld", g.batch_id);
+		snprintf(rows, sizeof rows, "%ld", s->rows);
+		kdx_date_iso(s->date, iso, sizeof iso);
+		const char *p3[] = { bid, kdx_datasets[s->ds].id, s->muni, iso, s->sheet, rows };
+		r = kdx_db_query(db, "INSERT INTO kdx.submission (batch_id, dataset, muni_code, survey_date, sheet, row_count)"
+		                     " VALUES ($1, $2, $3, $4, $5, $6)", 6, p3, err);
+		if (!r) {
+			kdx_buf_free(&summary);
+			st = KDX_EINTERNAL;
+			goto rollback;
+		}
+		PQclear(r);
+	}
+	{
+		char bid[32], rows[32];
+		snprintf(bid, sizeof bid, "%ld", g.batch_id);
+		snprintf(rows, sizeof rows, "%ld", g.rows_total);
+		const char *p4[] = { bid, rows, encoding };
+		r = kdx_db_query(db, "UPDATE kdx.load_batch SET row_count = $2, encoding = $3 WHERE id = $1", 3, p4, err);
+		if (!r) {
+			kdx_buf_free(&summary);
+			st = KDX_EINTERNAL;
+			goto rollback;
+		}
+		PQclear(r);
+		/* which earlier batches this one supersedes */
+		r = kdx_db_query(db,
+			"SELECT s.dataset, count(DISTINCT s.muni_code), min(s.survey_date), max(s.survey_date),"
+			" (SELECT count(*) FROM kdx.submission o WHERE o.batch_id < s.batch_id AND o.dataset = s.dataset"
+			"   AND (o.muni_code, o.survey_date) IN (SELECT muni_code, survey_date FROM kdx.submission x"
+			"     WHERE x.batch_id = s.batch_id AND x.dataset = s.dataset))"
+			" FROM kdx.submission s WHERE s.batch_id = $1 GROUP BY s.batch_id, s.dataset ORDER BY s.dataset", 1, p4, err);
+		if (!r) {
+			kdx_buf_free(&summary);
+			st = KDX_EINTERNAL;
+			goto rollback;
+		}
+		for (int i = 0; i < PQntuples(r); i++) {
+			kdx_buf_printf(&summary, "%s%s: %s municipalit%s, 調査基準日 %s", i ? "; " : "", PQgetvalue(r, i, 0),
+			               PQgetvalue(r, i, 1), atoi(PQgetvalue(r, i, 1)) == 1 ? "y" : "ies", PQgetvalue(r, i, 2));
+			if (strcmp(PQgetvalue(r, i, 2), PQgetvalue(r, i, 3)))
+				kdx_buf_printf(&summary, "..%s", PQgetvalue(r, i, 3));
+			if (atoi(PQgetvalue(r, i, 4)) > 0)
+				kdx_buf_printf(&summary, ", supersedes %s earlier submission%s", PQgetvalue(r, i, 4),
+				               atoi(PQgetvalue(r, i, 4)) == 1 ? "" : "s");
+		}
+		PQclear(r);
+	}
+	if ((st = kdx_db_commit(db, err)) != KDX_OK) {
+		kdx_buf_free(&summary);
+		goto out;
+	}
+	res->outcome = KDX_INGEST_LOADED;
+	res->batch_id = g.batch_id;
+	res->rows = g.rows_total;
+	res->warnings = g.nwarns;
+	res->summary = kdx_buf_steal(&summary);
+	for (int i = 0; i < g.nwarns; i++)
+		kdx_log_warning("%s: %s", g.fname, g.warns[i]);
+	goto out;
+
+rejected:
+	res->outcome = KDX_INGEST_REJECTED;
+	res->problems = g.nprobs;
+	if ((st = write_reports(&g, res->sha256, o, res, err)) != KDX_OK)
+		goto out;
+	{
+		char np[16];
+		snprintf(np, sizeof np, "%d", g.nprobs);
+		const char *p5[] = { g.fname, res->sha256, np, res->report_txt };
+		r = kdx_db_query(db, "INSERT INTO kdx.rejection (file_name, sha256, problems, report_path) VALUES ($1, $2, $3, $4)",
+		                 4, p5, NULL);
+		PQclear(r);
+	}
+	{
+		kdx_error *e = kdx_error_new(KDX_EDATA, "file \"%s\" rejected: %d problem%s, nothing loaded", g.fname, g.nprobs,
+		                             g.nprobs == 1 ? "" : "s");
+		kdx_buf d = { 0 };
+		int shown = g.nprobs < 20 ? g.nprobs : 20;
+		for (int i = 0; i < shown; i++) {
+			struct problem *p = &g.probs[i];
+			char *w = where_text(&g, p);
+			kdx_buf_printf(&d, "%s%s: %s", i ? "\n" : "", g.fname, w);
+			if (p->value)
+				kdx_buf_printf(&d, " 値「%s」", p->value);
+			kdx_buf_printf(&d, ": %s", p->msg);
+			free(w);
+		}
+		if (g.nprobs > shown)
+			kdx_buf_printf(&d, "\n... and %d more", g.nprobs - shown);
+		e->detail = kdx_buf_steal(&d);
+		e->hint = kdx_strdup_printf("The reject report for the submitter is %s (and .csv).", res->report_txt);
+		kdx_error_free(*err);
+		*err = e;
+	}
+	st = KDX_EDATA;
+	goto out;
+
+rollback:
+	if (g.copying)
+		PQputCopyEnd(db->conn, "error");
+	kdx_db_rollback(db);
+out:
+	free(encoding);
+	free(data);
+	free_ingest(&g);
+	return st;
+}

@@ -1,0 +1,52 @@
+/*
+ * reader.h - CSV and xlsx readers that hand each row to a callback.
+ *
+ * Cells are UTF-8 text as the submitter wrote it (not normalised); NULL for
+ * an empty cell.  xlsx numbers are written as their shortest decimal, dates
+ * (a number whose format is a date format) as YYYY-MM-DD, booleans as 1/0,
+ * error cells as "#ERR:<text>".  rowno is the CSV line where the record
+ * starts, or the xlsx row number.
+ */
+#ifndef KDX_READER_H
+#define KDX_READER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "kdx/error.h"
+#include "kdx/text.h"
+
+typedef struct kdx_row {
+	long rowno;
+	int ncells;
+	char **cells;
+} kdx_row;
+
+/* Return 0 to go on, non-zero to stop reading. */
+typedef int (*kdx_row_fn)(void *ctx, const kdx_row *row);
+
+/* Read a whole CSV file (already decoded to UTF-8 text). */
+kdx_status kdx_csv_read(const char *text, size_t len, kdx_row_fn fn, void *ctx, kdx_error **err);
+
+/* Limits against hostile workbooks. */
+typedef struct kdx_xlsx_limits {
+	unsigned long long max_entry_bytes;  /* uncompressed size of one part */
+	unsigned long long max_total_bytes;  /* all parts read */
+	unsigned long max_entries;
+	unsigned long long max_cells;
+	int max_depth;
+	double max_ratio;                    /* uncompressed : compressed */
+} kdx_xlsx_limits;
+
+void kdx_xlsx_limits_default(kdx_xlsx_limits *l);
+
+typedef struct kdx_xlsx kdx_xlsx;
+kdx_status kdx_xlsx_open(const char *path, const kdx_xlsx_limits *lim, kdx_xlsx **out, kdx_error **err);
+void kdx_xlsx_free(kdx_xlsx *x);
+int kdx_xlsx_sheet_count(const kdx_xlsx *x);
+const char *kdx_xlsx_sheet_name(const kdx_xlsx *x, int i);
+kdx_status kdx_xlsx_read_sheet(kdx_xlsx *x, int i, kdx_row_fn fn, void *ctx, kdx_error **err);
+
+/* "D7" for zero-based column 3, row 7 into buf (>= 16 bytes). */
+void kdx_cell_ref(int col, long row, char *buf, size_t n);
+
+#endif
