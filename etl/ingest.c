@@ -227,7 +227,7 @@ static char *where_text(const struct ingest *g, const struct problem *p)
 	if (p->row > 0)
 		kdx_buf_printf(&b, "%s%ld行目", b.len ? " " : "", p->row);
 	if (p->column && *p->column)
-		kdx_buf_printf(&b, "%s「%s」列", b.len ? " " : "", p->column);
+		kdx_buf_printf(&b, "%s「%s」列", (b.len && p->row <= 0) ? " " : "", p->column);
 	if (!b.len)
 		kdx_buf_adds(&b, "ファイル全体");
 	(void)g;
@@ -1292,9 +1292,10 @@ static kdx_status read_tables(struct ingest *g, const char *data, size_t n, cons
 	st = kdx_csv_read(text, tlen, on_row, &rc, &fe);
 	free(text);
 	if (st == KDX_EDATA) {
+		/* the rest of the file cannot be read: no completeness checks on a fragment */
 		file_problem(g, fe);
 		kdx_error_free(fe);
-		st = KDX_OK;
+		return KDX_OK;
 	} else if (st != KDX_OK) {
 		*err = fe;
 		return st;

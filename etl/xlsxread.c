@@ -88,8 +88,8 @@ struct parse {
 static void refuse(struct parse *ps, const char *what)
 {
 	if (ps->st == KDX_OK) {
-		ps->st = kdx_fail(ps->err, KDX_EDATA, "workbook part \"%s\" contains %s, which kdx refuses", ps->part, what);
-		kdx_error_detail(*ps->err, "ブックの内部（%s）に %s が含まれています。安全のため取り込みません。", ps->part, what);
+		ps->st = kdx_fail(ps->err, KDX_EDATA, "workbook part \"%s\" contains a DTD or entity declaration, which kdx refuses", ps->part);
+		kdx_error_detail(*ps->err, "ブックの内部（%s）に%sが含まれています。安全のため取り込みません。", ps->part, what);
 		kdx_error_hint(*ps->err, "Excel で開いて「名前を付けて保存」（Excel ブック .xlsx）し直してください。");
 	}
 	XML_StopParser(ps->p, XML_FALSE);
@@ -98,14 +98,14 @@ static void refuse(struct parse *ps, const char *what)
 static void on_doctype(void *ud, const XML_Char *n, const XML_Char *s, const XML_Char *pub, int has_internal)
 {
 	(void)n; (void)s; (void)pub; (void)has_internal;
-	refuse(ud, "a DTD (DOCTYPE)");
+	refuse(ud, "DTD（DOCTYPE 宣言）");
 }
 
 static void on_entity(void *ud, const XML_Char *n, int pe, const XML_Char *v, int vl, const XML_Char *b,
                       const XML_Char *s, const XML_Char *pub, const XML_Char *nn)
 {
 	(void)n; (void)pe; (void)v; (void)vl; (void)b; (void)s; (void)pub; (void)nn;
-	refuse(ud, "an entity declaration");
+	refuse(ud, "エンティティ宣言");
 }
 
 static bool enter(struct parse *ps)

@@ -21,7 +21,6 @@ static int pending(const char *name, int argc, char **argv, kdx_env *env)
 	int kdx_cmd_##name(int argc, char **argv, kdx_env *env) { return pending(#name, argc, argv, env); }
 
 PENDING(status, "usage: kdx status [--as-of DATE]\n")
-PENDING(table, "usage: kdx table GOAL --as-of DATE [--format text|csv|json]\n")
 PENDING(report, "usage: kdx report --as-of DATE [--muni CODE...] [--out DIR] [-j N]\n")
 PENDING(template, "usage: kdx template --muni CODE... --as-of DATE [--out DIR]\n")
 PENDING(snapshot, "usage: kdx snapshot --as-of DATE\n")

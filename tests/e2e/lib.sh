@@ -39,3 +39,15 @@ nothing_loaded() {
 	  + (SELECT count(*) FROM kdx.setting_fact) + (SELECT count(*) FROM kdx.submission)")
 	eq "$n" 0 "rows loaded"
 }
+
+# csv_field_contains FILE COLUMN TEXT: some row of the CSV (read with Python's
+# csv module, an independent reader) has TEXT in COLUMN.
+csv_field_contains() {
+	/usr/bin/python3 - "$1" "$2" "$3" <<'PY' || die "CSV $1 has no row whose $2 contains [$3]"
+import csv, sys
+path, col, text = sys.argv[1:4]
+with open(path, encoding='utf-8-sig', newline='') as fp:
+    rows = list(csv.DictReader(fp))
+sys.exit(0 if any(text in (r.get(col) or '') for r in rows) else 1)
+PY
+}

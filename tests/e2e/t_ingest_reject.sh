@@ -1,0 +1,65 @@
+# The catalogue of bad inputs (tests/bad/cases.tsv): each is rejected with exit
+# 65, its location and message on stderr and in both reports, and nothing loaded.
+
+test_bad_input_catalogue() {
+	kdx_rc 0 init --quiet
+	local n=0
+	while IFS=$'\t' read -r file where msg; do
+		case "$file" in '#'*|'') continue ;; esac
+		n=$((n + 1))
+		kdx_rc 65 ingest "$BAD/$file"
+		contains "$ERR" "file \"$file\" rejected" "stderr of $file"
+		contains "$ERR" "$msg" "stderr of $file"
+		contains "$ERR" "$where" "stderr of $file"
+		local txt="$KDX_HOME/rejects/$file.reject.txt" csv="$KDX_HOME/rejects/$file.reject.csv"
+		[ -f "$txt" ] || die "no text report for $file"
+		[ -f "$csv" ] || die "no CSV report for $file"
+		contains "$(cat "$txt")" "$msg" "text report of $file"
+		contains "$(cat "$txt")" "$where" "text report of $file"
+		contains "$(cat "$txt")" "修正方法:" "text report of $file"
+		csv_field_contains "$csv" 問題 "$msg"
+		nothing_loaded
+	done <"$BAD/cases.tsv"
+	[ "$n" -ge 30 ] || die "only $n bad inputs in the catalogue"
+	eq "$(sql "SELECT count(*) FROM kdx.rejection")" "$n" "rejections recorded"
+}
+
+# A file with several problems lists every one of them, not the first only.
+test_every_problem_is_reported() {
+	kdx_rc 0 init --quiet
+	printf '%s\n' '調査基準日,市町村コード,市町村名,施設番号,施設名,施設種別,設置主体,統廃合予定,保護者連絡' \
+		'2025-04-01,442011,大分市,1,A保育所,保育所,公立,,○' \
+		'2025-04-31,442011,大分市,2,B保育所,保育所,公立,,○' \
+		'2025-04-01,442012,大分市,3,C保育所,保育所,公立,,○' \
+		'2025-04-01,442011,大分市,4,D保育所,保育園,公立,,○' \
+		'2025-04-01,442011,大分市,5,E保育所,保育所,公立,,maybe' >multi.csv
+	kdx_rc 65 ingest multi.csv
+	contains "$ERR" "4 problems"
+	local rep; rep=$(cat "$KDX_HOME/rejects/multi.csv.reject.txt")
+	contains "$rep" "3行目「調査基準日」列"
+	contains "$rep" "4行目「市町村コード」列"
+	contains "$rep" "5行目「施設種別」列"
+	contains "$rep" "6行目「保護者連絡」列"
+	contains "$rep" "値「maybe」"
+	# the CSV report has one line per problem plus the header
+	eq "$(tail -n +2 "$KDX_HOME/rejects/multi.csv.reject.csv" | grep -c .)" 4 "CSV report lines"
+	nothing_loaded
+}
+
+# --inbox: every file is processed; accepted ones move to done/, rejected ones
+# to rejected/ with their report beside them; exit 65 when any was rejected.
+test_inbox_moves_files_and_exits_65() {
+	kdx_rc 0 init --quiet
+	mkdir -p inbox
+	cp "$SAMPLE/2025-10-01_市町村設定.csv" inbox/a.csv
+	cp "$BAD/17_bad_owner.csv" inbox/b.csv
+	cp "$SAMPLE/2025-10-01_産後ケアDX状況.csv" inbox/c.csv
+	touch -d '2026-01-01 10:00' inbox/a.csv; touch -d '2026-01-01 09:00' inbox/b.csv; touch -d '2026-01-01 11:00' inbox/c.csv
+	kdx_rc 65 ingest --inbox
+	contains "$OUT" "2 loaded, 0 already loaded, 1 rejected"
+	[ -f inbox/done/a.csv ] && [ -f inbox/done/c.csv ] || die "accepted files not in done/"
+	[ -f inbox/rejected/b.csv ] && [ -f inbox/rejected/b.csv.reject.txt ] && [ -f inbox/rejected/b.csv.reject.csv ] || die "rejected file or its report missing"
+	[ -z "$(ls inbox | grep -v -e done -e rejected)" ] || die "files left in the inbox"
+	eq "$(sql "SELECT string_agg(file_name, ',' ORDER BY id) FROM kdx.load_batch")" "a.csv,c.csv" "load order"
+	eq "$(sql "SELECT count(*) FROM kdx.nursery_fact")" 0
+}
