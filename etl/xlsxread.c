@@ -305,6 +305,10 @@ static bool code_is_date(const char *code)
 		}
 		if (bracket)
 			continue;
+		if (!strncasecmp(p, "General", 7)) {
+			p += 6;
+			continue;
+		}
 		char c = (char)(*p | 0x20);
 		if (c == 'y' || c == 'd' || c == 'e' || c == 'g')
 			return true;

@@ -106,8 +106,8 @@ def nursery_rows(survey, ict_counts):
             seen[mi] = k + 1
             on = k < ict_counts[mi]
         else:
-            on = rng.random() < 0.75
-        marks = funcs(rng, on)
+            on = random.Random(f['no']).random() < 0.75   # stable per facility across surveys
+        marks = funcs(random.Random(f['no'] + survey[:4]) if on else rng, on)
         other = 'シフト勤怠・給与管理' if marks[4] == '○' else ''
         rows.append([f, marks, other])
     return rows
@@ -143,8 +143,8 @@ def club_rows(survey, ict_counts):
             seen[mi] = k + 1
             on = k < ict_counts[mi]
         else:
-            on = rng.random() < 0.5
-        marks = funcs(rng, on)
+            on = random.Random(c['no']).random() < 0.5   # stable per club across surveys
+        marks = funcs(random.Random(c['no'] + survey[:4]) if on else rng, on)
         rows.append([c, marks, '写真販売' if marks[4] == '○' else ''])
     return rows
 

@@ -1,0 +1,80 @@
+/* cmd_status.c - kdx status: the submission ledger. */
+#include <stdio.h>
+#include <string.h>
+#include "kdx/cli.h"
+#include "kdx/jdate.h"
+#include "kdx/tabout.h"
+
+const char kdx_usage_status[] =
+	"usage: kdx status [--as-of DATE] [--missing] [--format text|csv|json]\n"
+	"\n"
+	"The submission ledger as of DATE (default: today): for every municipality\n"
+	"and dataset, the latest 調査基準日 received, the file, its state (受領,\n"
+	"古い: older than six months, 未提出: none), how many submissions were\n"
+	"superseded, and what changed against the previous submission (facilities\n"
+	"that gained or lost ICT, procedures whose status moved).\n"
+	"\n"
+	"  --missing   only what is missing or stale\n";
+
+int kdx_cmd_status(int argc, char **argv, kdx_env *env)
+{
+	static const struct option longopts[] = {
+		{ "as-of", required_argument, NULL, 'a' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "missing", no_argument, NULL, 'm' },
+		KDX_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	kdx_date asof = kdx_date_today();
+	kdx_format fmt = KDX_FMT_TEXT;
+	bool missing = false;
+	int c, rc;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			if ((rc = kdx_cli_as_of("status", optarg, &asof)) != 0)
+				return rc;
+			break;
+		case 'm': missing = true; break;
+		case 'f':
+			if (!strcmp(optarg, "text")) fmt = KDX_FMT_TEXT;
+			else if (!strcmp(optarg, "csv")) fmt = KDX_FMT_CSV;
+			else if (!strcmp(optarg, "json")) fmt = KDX_FMT_JSON;
+			else return kdx_cli_usage_error("status", "unknown format \"%s\"", optarg);
+			break;
+		default:
+			if ((rc = kdx_cli_common(c, "status", env)) >= 0)
+				return rc;
+		}
+	}
+	if (optind < argc)
+		return kdx_cli_usage_error("status", "unexpected argument \"%s\"", argv[optind]);
+	if (env->json)
+		fmt = KDX_FMT_JSON;
+	kdx_error *err = NULL;
+	kdx_db *db = NULL;
+	kdx_status st = kdx_db_open(env, true, &db, &err);
+	if (st != KDX_OK)
+		return kdx_cli_fail(st, err);
+	char iso[16];
+	kdx_date_iso(asof, iso, sizeof iso);
+	const char *p[] = { iso, missing ? "t" : "f" };
+	PGresult *r = kdx_db_query(db,
+		"SELECT code, name, dataset, coalesce(survey_date::text, ''), coalesce(file_name, ''),"
+		" coalesce(to_char(loaded_at, 'YYYY-MM-DD HH24:MI'), ''), state, superseded, coalesce(changes, '')"
+		" FROM kdx.ledger($1) WHERE NOT $2::boolean OR state <> '受領' ORDER BY code, dataset_ord", 2, p, &err);
+	if (r) {
+		static const char *const ht[] = { "コード", "団体", "データ", "調査基準日", "ファイル", "取込日時", "状態",
+		                                  "差替", "前回からの変化" };
+		static const char *const hc[] = { "code", "name", "dataset", "survey_date", "file", "loaded_at", "state",
+		                                  "superseded", "changes" };
+		if (fmt == KDX_FMT_TEXT)
+			printf("提出状況（%s 時点）\n", iso);
+		kdx_tabout(stdout, fmt, r, fmt == KDX_FMT_TEXT ? ht : hc, 9, 1UL << 7);
+		PQclear(r);
+	} else {
+		st = KDX_EINTERNAL;
+	}
+	kdx_db_close(db);
+	return kdx_cli_fail(st, err);
+}

@@ -1,0 +1,95 @@
+# Good inputs in every encoding and format, no-op reloads, supersession, and
+# an interrupted load.
+
+test_sample_loads_in_every_format() {
+	kdx_rc 0 init --quiet
+	for f in "$SAMPLE"/*; do kdx_rc 0 ingest "$f"; done
+	eq "$(sql "SELECT count(*) FROM kdx.load_batch")" "$(ls "$SAMPLE" | wc -l)" "batches"
+	eq "$(sql "SELECT string_agg(DISTINCT encoding, ',' ORDER BY encoding) FROM kdx.load_batch")" "CP932,UTF-8,UTF-8 (BOM),xlsx"
+	# every municipality submitted every dataset for 2026-10-01
+	eq "$(sql "SELECT count(DISTINCT (dataset, muni_code)) FROM kdx.submission WHERE survey_date = '2026-10-01'")" 108
+	# values are kept as written and normalised where coded
+	eq "$(sql "SELECT count(*) FROM kdx.club_fact WHERE survey_date = '2025-06-01' AND operation = '民立'")" 21
+	eq "$(sql "SELECT survey_date FROM kdx.nursery_fact LIMIT 1")" "2025-04-01"  # 令和7年4月1日 in a CP932 file
+	eq "$(sql "SELECT DISTINCT survey_date FROM kdx.club_fact WHERE batch_id = (SELECT id FROM kdx.load_batch WHERE format = 'xlsx' AND file_name LIKE '%クラブ%')")" "2026-10-01"  # a 和暦 date-formatted cell
+}
+
+test_same_content_again_is_a_noop() {
+	kdx_rc 0 init --quiet
+	kdx_rc 0 ingest "$SAMPLE/2025-10-01_市町村設定.csv"
+	cp "$SAMPLE/2025-10-01_市町村設定.csv" renamed.csv
+	kdx_rc 0 ingest renamed.csv
+	contains "$OUT" "already loaded as batch"
+	contains "$OUT" "nothing changed"
+	eq "$(sql "SELECT count(*) FROM kdx.load_batch")" 1
+	eq "$(sql "SELECT count(*) FROM kdx.setting_fact")" 18
+}
+
+test_newer_file_supersedes_and_history_stays() {
+	kdx_rc 0 init --quiet
+	local h='調査基準日,市町村コード,手続番号,状況'
+	{ echo "$h"; for i in $(seq -w 1 18); do echo "2025-10-01,442011,N$i,未着手"; done; } >first.csv
+	{ echo "$h"; for i in $(seq -w 1 18); do
+		if [ "$i" -le 09 ]; then echo "2025-10-01,442011,N$i,電子化済"; else echo "2025-10-01,442011,N$i,未着手"; fi
+	  done; } >second.csv
+	kdx_rc 0 ingest first.csv
+	kdx_rc 0 ingest second.csv
+	contains "$OUT" "supersedes 1 earlier submission"
+	eq "$(sql "SELECT count(*) FROM kdx.procedure_fact")" 36 "both versions kept for audit"
+	# the newer file wins: 9 of 18 digitised
+	kdx_rc 0 table procedures --as-of 2025-12-01 --format csv
+	contains "$OUT" "442011,大分市,18,9,0.5000,50%,1.00,2028-03-31,未達"
+}
+
+test_xlsx_written_by_libreoffice() {
+	command -v soffice >/dev/null || die "libreoffice is not installed"
+	kdx_rc 0 init --quiet
+	cp "$SAMPLE/2026-10-01_保育所等ICT調査.csv" lo.csv
+	HOME=$PWD soffice -env:UserInstallation=file://$PWD/lo-profile --headless \
+		--infilter="CSV:44,34,76,1" --convert-to xlsx lo.csv >/dev/null 2>&1
+	[ -f lo.xlsx ] || die "soffice did not convert"
+	kdx_rc 0 ingest lo.xlsx
+	kdx_rc 0 ingest "$SAMPLE/2026-10-01_保育所等ICT調査.csv"
+	# the same rows arrive through both readers
+	eq "$(sql "SELECT count(*) FROM (SELECT muni_code, facility_no, facility_name, type_group, owner, closing, f_contact, f_attendance, f_records, f_cashless, f_other FROM kdx.nursery_fact WHERE batch_id = 1
+	          EXCEPT SELECT muni_code, facility_no, facility_name, type_group, owner, closing, f_contact, f_attendance, f_records, f_cashless, f_other FROM kdx.nursery_fact WHERE batch_id = 2) x")" 0 "rows that differ"
+	eq "$(sql "SELECT count(*) FROM kdx.nursery_fact WHERE batch_id = 1")" "$(sql "SELECT count(*) FROM kdx.nursery_fact WHERE batch_id = 2")"
+}
+
+test_fullwidth_and_halfwidth_kana_are_normalised() {
+	kdx_rc 0 init --quiet
+	printf '%s\r\n' '調査基準日,市町村ｺｰﾄﾞ,施設番号,施設名,施設種別,設置主体,保護者連絡' \
+		'２０２５／４／１,４４２０１１,１,大分ﾐﾄﾞﾘ保育所,小規模保育事業,公立,〇' \
+		'R7.4.1,44201,２,大分ひかり園,　保育所　,公立,×' | iconv -f UTF-8 -t CP932 >wide.csv
+	kdx_rc 0 ingest wide.csv
+	eq "$(sql "SELECT string_agg(facility_no || ':' || facility_name || ':' || type_group || ':' || f_contact, ' ' ORDER BY facility_no) FROM kdx.nursery_fact")" \
+	   "1:大分ミドリ保育所:地域型保育事業:true 2:大分ひかり園:保育所:false"
+}
+
+# kill -9 in the middle of a large load leaves no partial batch.
+test_kill9_leaves_no_partial_batch() {
+	kdx_rc 0 init --quiet
+	/usr/bin/python3 - <<'PY'
+import random
+with open('big.csv', 'w', encoding='utf-8') as fp:
+    fp.write('調査基準日,市町村コード,施設番号,施設名,施設種別,設置主体,保護者連絡\n')
+    for i in range(400000):
+        fp.write(f'2025-04-01,442011,{i},施設{i},保育所,公立,○\n')
+PY
+	"$KDX" ingest big.csv >/dev/null 2>&1 &
+	local pid=$! n=0
+	# wait until rows are streaming into the warehouse
+	until [ "$(sql "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY%'")" -gt 0 ]; do
+		sleep 0.1; n=$((n + 1)); [ $n -lt 300 ] || die "the load never started its COPY"
+	done
+	kill -9 $pid
+	wait $pid 2>/dev/null || true
+	n=0
+	until [ "$(sql "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY%'")" -eq 0 ]; do
+		sleep 0.1; n=$((n + 1)); [ $n -lt 300 ] || die "the killed load's session never ended"
+	done
+	nothing_loaded
+	# and the file still loads afterwards
+	kdx_rc 0 ingest big.csv
+	eq "$(sql "SELECT count(*) FROM kdx.nursery_fact")" 400000
+}
