@@ -111,6 +111,14 @@ const kdx_dataset kdx_datasets[KDX_DS_COUNT] = {
 	                      "kdx.setting_fact (batch_id, muni_code, survey_date, src_sheet, src_row, special_nursery, own_private_nursery, own_minritsu_club)" },
 };
 
+const char *kdx_dataset_title(const char *id)
+{
+	for (int i = 0; i < KDX_DS_COUNT; i++)
+		if (!strcmp(kdx_datasets[i].id, id))
+			return kdx_datasets[i].title;
+	return id;
+}
+
 static bool in_list(const char *v, const char *const *list)
 {
 	for (int i = 0; list[i]; i++)

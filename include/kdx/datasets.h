@@ -60,6 +60,8 @@ typedef struct kdx_dataset {
 } kdx_dataset;
 
 extern const kdx_dataset kdx_datasets[KDX_DS_COUNT];
+/* The Japanese title of a dataset id (nursery -> 保育所等ICT調査); the id itself if unknown. */
+const char *kdx_dataset_title(const char *id);
 
 typedef enum { KDX_FLAG_NO = 0, KDX_FLAG_YES = 1, KDX_FLAG_INVALID = -1 } kdx_flag;
 

@@ -1,0 +1,171 @@
+/* chart.c - goal bar charts and trend charts with cairo. */
+#include <stdio.h>
+#include <string.h>
+#include <cairo-svg.h>
+#include "kdx/chart.h"
+#include "kdx/draw.h"
+
+static const kdx_rgb total_color = { 0.000, 0.620, 0.451 };  /* bluish green */
+
+static void axis(cairo_t *cr, PangoContext *pc, double x0, double y0, double w, double h)
+{
+	cairo_set_line_width(cr, 0.4);
+	for (int p = 0; p <= 100; p += 20) {
+		double yy = y0 + h - h * p / 100.0;
+		cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
+		cairo_move_to(cr, x0, yy);
+		cairo_line_to(cr, x0 + w, yy);
+		cairo_stroke(cr);
+		char lab[16];
+		snprintf(lab, sizeof lab, "%d%%", p);
+		cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+		kdx_text(cr, pc, x0 - 30, yy - 4, 27, lab, 6.5, KDX_ALIGN_RIGHT);
+	}
+}
+
+void kdx_chart_goal(cairo_t *cr, PangoContext *pc, const kdx_goal_table *g, double x, double y, double w, double h)
+{
+	cairo_save(cr);
+	double left = x + 32, top = y + 24, cw = w - 40, chh = h - 24 - 30;
+	int n = g->nrows - 1;
+	axis(cr, pc, left, top, cw, chh);
+	double slot = cw / (n > 0 ? n : 1);
+	for (int i = 0; i < n; i++) {
+		const kdx_goal_row *r = &g->rows[i + 1];
+		double bx = left + slot * i + slot * 0.18, bw = slot * 0.64;
+		if (r->den > 0) {
+			double bh = chh * r->rate;
+			kdx_set_rgb(cr, kdx_status_color(r->status));
+			cairo_rectangle(cr, bx, top + chh - bh, bw, bh);
+			cairo_fill(cr);
+		}
+		cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+		double ty = top + chh - (r->den > 0 ? chh * r->rate : 0) - 9;
+		kdx_text(cr, pc, left + slot * i, ty, slot, r->display, 6, KDX_ALIGN_CENTER);
+		kdx_text(cr, pc, left + slot * i, top + chh + 2, slot, r->short_name, 6, KDX_ALIGN_CENTER);
+	}
+	/* target (dashed) and 全体 (solid) */
+	double ty = top + chh - chh * g->target;
+	double dash[] = { 4, 3 };
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	cairo_set_line_width(cr, 1);
+	cairo_set_dash(cr, dash, 2, 0);
+	cairo_move_to(cr, left, ty);
+	cairo_line_to(cr, left + cw, ty);
+	cairo_stroke(cr);
+	cairo_set_dash(cr, NULL, 0, 0);
+	const kdx_goal_row *t = &g->rows[0];
+	char lab[96];
+	if (t->den > 0) {
+		double yy = top + chh - chh * t->rate;
+		kdx_set_rgb(cr, total_color);
+		cairo_set_line_width(cr, 1.2);
+		cairo_move_to(cr, left, yy);
+		cairo_line_to(cr, left + cw, yy);
+		cairo_stroke(cr);
+	}
+	/* legend */
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	snprintf(lab, sizeof lab, "- - - 目標 %s　　━ 全体 %s", g->target_label, t->display);
+	kdx_text(cr, pc, left, y, cw, lab, 7, KDX_ALIGN_RIGHT);
+	static const char *const st[] = { "達成", "未達", "期限超過" };
+	double lx = left;
+	for (int i = 0; i < 3; i++) {
+		kdx_set_rgb(cr, kdx_status_color(st[i]));
+		cairo_rectangle(cr, lx, y + 2, 7, 7);
+		cairo_fill(cr);
+		cairo_set_source_rgb(cr, 0, 0, 0);
+		kdx_text(cr, pc, lx + 9, y, 40, st[i], 7, 0);
+		lx += 46;
+	}
+	cairo_restore(cr);
+}
+
+void kdx_chart_trend(cairo_t *cr, PangoContext *pc, const char *title, const kdx_history *hist, double target,
+                     double x, double y, double w, double h)
+{
+	cairo_save(cr);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	kdx_text(cr, pc, x, y, w, title, 7.5, KDX_BOLD);
+	double left = x + 30, top = y + 14, cw = w - 36, chh = h - 14 - 18;
+	axis(cr, pc, left, top, cw, chh);
+	double ty = top + chh - chh * target;
+	double dash[] = { 3, 2 };
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	cairo_set_line_width(cr, 0.8);
+	cairo_set_dash(cr, dash, 2, 0);
+	cairo_move_to(cr, left, ty);
+	cairo_line_to(cr, left + cw, ty);
+	cairo_stroke(cr);
+	cairo_set_dash(cr, NULL, 0, 0);
+	if (hist->n == 0) {
+		kdx_text(cr, pc, left, top + chh / 2 - 5, cw, "提出なし", 7, KDX_ALIGN_CENTER);
+		cairo_restore(cr);
+		return;
+	}
+	double step = hist->n > 1 ? cw / (hist->n - 1) : 0;
+	kdx_rgb blue = kdx_status_color("達成");
+	kdx_set_rgb(cr, blue);
+	cairo_set_line_width(cr, 1.4);
+	bool started = false;
+	for (int i = 0; i < hist->n; i++) {
+		if (!hist->valid[i])
+			continue;
+		double px = hist->n > 1 ? left + step * i : left + cw / 2;
+		double py = top + chh - chh * hist->rates[i];
+		if (!started)
+			cairo_move_to(cr, px, py);
+		else
+			cairo_line_to(cr, px, py);
+		started = true;
+	}
+	cairo_stroke(cr);
+	for (int i = 0; i < hist->n; i++) {
+		double px = hist->n > 1 ? left + step * i : left + cw / 2;
+		if (hist->valid[i]) {
+			double py = top + chh - chh * hist->rates[i];
+			kdx_set_rgb(cr, blue);
+			cairo_new_path(cr);  /* no joining line from the last label */
+			cairo_arc(cr, px, py, 2, 0, 6.2832);
+			cairo_fill(cr);
+		}
+		cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+		kdx_text(cr, pc, px - 24, top + chh + 3, 48, hist->dates[i], 5.5, KDX_ALIGN_CENTER);
+	}
+	cairo_restore(cr);
+}
+
+kdx_status kdx_chart_goal_files(const kdx_goal_table *g, const char *png_path, const char *svg_path, kdx_error **err)
+{
+	const double W = 800, H = 400;
+	kdx_status st = KDX_OK;
+	for (int pass = 0; pass < 2; pass++) {
+		cairo_surface_t *s = pass == 0 ? cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)W * 2, (int)H * 2)
+		                               : cairo_svg_surface_create(svg_path, W, H);
+		cairo_t *cr = cairo_create(s);
+		if (pass == 0)
+			cairo_scale(cr, 2, 2);
+		cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_paint(cr);
+		PangoContext *pc = pango_cairo_create_context(cr);
+		cairo_set_source_rgb(cr, 0, 0, 0);
+		kdx_text(cr, pc, 20, 12, W - 40, g->title, 13, KDX_BOLD);
+		kdx_chart_goal(cr, pc, g, 20, 40, W - 40, H - 50);
+		g_object_unref(pc);
+		cairo_destroy(cr);
+		cairo_status_t cs;
+		if (pass == 0)
+			cs = cairo_surface_write_to_png(s, png_path);
+		else {
+			cairo_surface_finish(s);
+			cs = cairo_surface_status(s);
+		}
+		cairo_surface_destroy(s);
+		if (cs != CAIRO_STATUS_SUCCESS) {
+			st = kdx_fail(err, KDX_EIO, "could not write chart \"%s\": %s", pass == 0 ? png_path : svg_path,
+			              cairo_status_to_string(cs));
+			break;
+		}
+	}
+	return st;
+}

@@ -1,0 +1,75 @@
+/*
+ * draw.h - A4 documents, text and tables with cairo and pango.
+ *
+ * One kdx_doc per file: the PDF surface, the cairo context and one pango
+ * context live as long as the document.  All text is set by pango in
+ * IPAexGothic (embedded as a subset by cairo).  Document dates are fixed to
+ * the as-of date so the same data gives byte-identical PDFs.
+ */
+#ifndef KDX_DRAW_H
+#define KDX_DRAW_H
+
+#include <stdbool.h>
+#include <cairo.h>
+#include <pango/pangocairo.h>
+#include "kdx/error.h"
+
+#define KDX_FONT "IPAexGothic"
+#define KDX_A4_W 595.276
+#define KDX_A4_H 841.890
+
+typedef struct kdx_rgb { double r, g, b; } kdx_rgb;
+
+/* Okabe-Ito colours, safe for colour-blind readers; tints for backgrounds. */
+kdx_rgb kdx_status_color(const char *status);
+kdx_rgb kdx_status_tint(const char *status);
+void kdx_set_rgb(cairo_t *cr, kdx_rgb c);
+
+enum { KDX_ALIGN_LEFT = 0, KDX_ALIGN_CENTER = 1, KDX_ALIGN_RIGHT = 2, KDX_BOLD = 4, KDX_NOWRAP = 8 };
+
+/* Draw text in a box of width w at (x, y) (top-left); returns the height used.
+ * Long text wraps at characters; flags combine an alignment with KDX_BOLD. */
+double kdx_text(cairo_t *cr, PangoContext *pc, double x, double y, double w, const char *text, double size, int flags);
+/* Height the text would take, without drawing. */
+double kdx_text_height(cairo_t *cr, PangoContext *pc, double w, const char *text, double size, int flags);
+
+typedef struct kdx_doc {
+	cairo_surface_t *surface;
+	cairo_t *cr;
+	PangoContext *pc;
+	double w, h;
+	double ml, mr, mt, mb;   /* margins */
+	double y;                /* cursor */
+	int page;
+	char *header;            /* running header */
+	char *footer;
+	bool page_open;
+} kdx_doc;
+
+/* A new A4 PDF at path, with title metadata and dates fixed to asof_iso. */
+kdx_status kdx_doc_new(const char *path, const char *title, const char *asof_iso, kdx_doc **out, kdx_error **err);
+void kdx_doc_header(kdx_doc *d, const char *header, const char *footer);
+/* Start a page (closing the current one). */
+void kdx_doc_page(kdx_doc *d);
+/* Make sure h points fit below the cursor, else start a new page. */
+void kdx_doc_need(kdx_doc *d, double h);
+/* A heading at the cursor. */
+void kdx_doc_heading(kdx_doc *d, const char *text, double size);
+/* A paragraph at the cursor. */
+void kdx_doc_para(kdx_doc *d, const char *text, double size);
+/* Finish and check the file; frees d. */
+kdx_status kdx_doc_close(kdx_doc *d, kdx_error **err);
+
+/* A table: cells[r*ncols + c]; widths in points; row 0 is the header,
+ * repeated on each new page.  bg (may be NULL) gives a background per cell. */
+typedef struct kdx_table {
+	int nrows, ncols;
+	const char **cells;
+	const double *widths;
+	const int *align;        /* per column */
+	const kdx_rgb *bg;       /* per cell or NULL; r < 0 means none */
+	double size;
+} kdx_table;
+void kdx_doc_table(kdx_doc *d, const kdx_table *t);
+
+#endif

@@ -1,0 +1,102 @@
+/*
+ * repdata.h - what a report shows, read from the warehouse's goal functions.
+ * Reports only format these values; nothing here computes a figure.
+ */
+#ifndef KDX_REPDATA_H
+#define KDX_REPDATA_H
+
+#include <stdbool.h>
+#include "kdx/db.h"
+#include "kdx/jdate.h"
+
+typedef struct kdx_goal_row {
+	char code[7];
+	char *name, *short_name;
+	bool submitted;         /* false: 未提出 */
+	int den, num;
+	double rate;            /* num/den; 0 when den == 0 */
+	char *display, *status; /* "80%" / "-";  達成 / 未達 / 期限超過 / 対象外 / 未提出 */
+	char *deadline;
+	int remaining;
+	int rank;               /* 0: not ranked */
+	char *survey_date;      /* "" when none */
+	bool stale;
+	bool has_change;
+	int change_pt;
+	char *prev_display;
+	char *projected;        /* "" when none */
+	bool caution;           /* 要注意 */
+	bool has_own;
+	int own_den, own_num;
+	char *own_display;
+} kdx_goal_row;
+
+typedef struct kdx_goal_table {
+	char *id, *title, *short_title, *unit, *target_label;
+	double target;          /* 1.0 for the all-items goals and postpartum */
+	char *deadline;
+	int ord;
+	kdx_goal_row *rows;     /* rows[0] is 全体 */
+	int nrows;
+	int achieved_count, in_scope_count;
+	char *prev_asof;        /* the previous round's as-of, "" if none */
+	char *prev_total_display;
+	bool has_prev_total;
+	double prev_total_rate;
+} kdx_goal_table;
+
+/* One item behind a figure (a facility, procedure, platform or checklist item). */
+typedef struct kdx_detail_row {
+	char *goal, *muni_code, *key, *name, *kind, *note;
+	bool in_scope, in_own_scope, done;
+} kdx_detail_row;
+
+typedef struct kdx_quality_row {
+	char *code, *name, *dataset, *kind, *message;
+} kdx_quality_row;
+
+typedef struct kdx_ledger_row {
+	char *code, *name, *dataset, *survey_date, *file, *state;
+} kdx_ledger_row;
+
+typedef struct kdx_change_row {
+	char *code, *name, *dataset, *prev_survey_date, *survey_date, *item, *before, *after;
+} kdx_change_row;
+
+typedef struct kdx_report_data {
+	kdx_date asof;
+	char asof_iso[16];
+	char asof_wareki[40];
+	char *pref_code, *pref_name;
+	kdx_goal_table goals[6];
+	/* procedures matrix: proc x muni */
+	int nprocs;
+	char **proc_ids, **proc_names;
+	char ***proc_cells;     /* [proc][muni] 済 / 未 / 所掌外 / "" */
+	kdx_detail_row *details;
+	int ndetails;
+	kdx_quality_row *quality;
+	int nquality;
+	kdx_ledger_row *ledger;
+	int nledger;
+	kdx_change_row *changes;
+	int nchanges;
+	char *data_hash;        /* SHA-256 over the source files behind the figures */
+} kdx_report_data;
+
+kdx_status kdx_report_data_load(kdx_db *db, kdx_date asof, kdx_report_data **out, kdx_error **err);
+void kdx_report_data_free(kdx_report_data *d);
+/* Row index of a municipality in every goal table, or -1. */
+int kdx_report_muni_index(const kdx_report_data *d, const char *code);
+
+/* A municipality's history of one goal: survey dates and rates (for the trend chart). */
+typedef struct kdx_history {
+	int n;
+	char **dates;
+	double *rates;
+	bool *valid;
+} kdx_history;
+kdx_status kdx_history_load(kdx_db *db, const char *goal, const char *code, kdx_date asof, kdx_history *h, kdx_error **err);
+void kdx_history_free(kdx_history *h);
+
+#endif

@@ -1,0 +1,13 @@
+/*
+ * xlsxout.h - Excel workbooks: the council's, each municipality's feedback,
+ * and the input templates.
+ */
+#ifndef KDX_XLSXOUT_H
+#define KDX_XLSXOUT_H
+
+#include "kdx/repdata.h"
+
+kdx_status kdx_xlsx_council(const kdx_report_data *d, const char *path, kdx_error **err);
+kdx_status kdx_xlsx_muni(kdx_db *db, const kdx_report_data *d, int mi, const char *path, kdx_error **err);
+
+#endif

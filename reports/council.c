@@ -1,0 +1,336 @@
+/* council.c - the council's meeting materials (PDF). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "kdx/report.h"
+#include "kdx/draw.h"
+#include "kdx/chart.h"
+#include "kdx/buf.h"
+#include "kdx/datasets.h"
+
+void kdx_deadline_text(const char *iso, char *buf, size_t n)
+{
+	kdx_date d;
+	if (kdx_date_parse(iso, &d) != KDX_DATE_OK) {
+		snprintf(buf, n, "%s", iso);
+		return;
+	}
+	char fy[32];
+	kdx_fy_wareki(kdx_fiscal_year(d), fy, sizeof fy);
+	snprintf(buf, n, "%s末（%s）", fy, iso);
+}
+
+static const kdx_rgb none = { -1, -1, -1 };
+
+static void goal_section(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_table *g)
+{
+	char buf[512], dl[64];
+	kdx_doc_page(d);
+	snprintf(buf, sizeof buf, "%d. %s", g->ord, g->title);
+	kdx_doc_heading(d, buf, 14);
+	kdx_deadline_text(g->deadline, dl, sizeof dl);
+	snprintf(buf, sizeof buf, "目標: %sまでに %s%s", dl, g->target_label,
+	         !strcmp(g->id, "nursery") ? "（特別な事情がある団体は令和9年度末（2028-03-31））" : "");
+	kdx_doc_para(d, buf, 9.5);
+	const kdx_goal_row *t = &g->rows[0];
+	kdx_buf b = { 0 };
+	kdx_buf_printf(&b, "全体 %s（%d/%d%s）", t->display, t->num, t->den, g->unit);
+	if (g->has_prev_total && t->den > 0) {
+		int now = atoi(t->display), before = atoi(g->prev_total_display);
+		kdx_buf_printf(&b, "　前回（%s 時点）%s → %s（%+dpt）", g->prev_asof, g->prev_total_display, t->display, now - before);
+	}
+	kdx_buf_printf(&b, "　達成 %d/%d団体", g->achieved_count, g->in_scope_count);
+	kdx_doc_para(d, b.data, 9.5);
+	kdx_buf_free(&b);
+
+	/* the seed-style table: 全体 and the municipalities across */
+	int n = g->nrows;
+	int cols = n + 1;
+	const char **cells = kdx_xcalloc((size_t)cols * 4, sizeof *cells);
+	kdx_rgb *bg = kdx_xcalloc((size_t)cols * 4, sizeof *bg);
+	double *w = kdx_xcalloc((size_t)cols, sizeof *w);
+	int *al = kdx_xcalloc((size_t)cols, sizeof *al);
+	char **frac = kdx_xcalloc((size_t)n, sizeof *frac);
+	double cw = (d->w - d->ml - d->mr - 34) / n;
+	w[0] = 34;
+	cells[0] = "";
+	cells[cols] = "導入率";
+	cells[2 * cols] = "分子/分母";
+	cells[3 * cols] = "状況";
+	for (int i = 0; i < cols * 4; i++)
+		bg[i] = none;
+	for (int i = 0; i < n; i++) {
+		const kdx_goal_row *r = &g->rows[i];
+		w[i + 1] = cw;
+		al[i + 1] = KDX_ALIGN_CENTER;
+		cells[i + 1] = r->short_name;
+		cells[cols + i + 1] = r->display;
+		frac[i] = r->den > 0 ? kdx_strdup_printf("%d/%d", r->num, r->den) : kdx_strdup("-");
+		cells[2 * cols + i + 1] = frac[i];
+		cells[3 * cols + i + 1] = r->status;
+		bg[cols + i + 1] = kdx_status_tint(r->status);
+		bg[3 * cols + i + 1] = kdx_status_tint(r->status);
+	}
+	kdx_table tab = { 4, cols, cells, w, al, bg, 6.2 };
+	kdx_doc_table(d, &tab);
+	for (int i = 0; i < n; i++)
+		free(frac[i]);
+	free(frac);
+	free(cells);
+	free(bg);
+	free(w);
+	free(al);
+
+	/* the chart */
+	kdx_doc_need(d, 190);
+	kdx_chart_goal(d->cr, d->pc, g, d->ml, d->y, d->w - d->ml - d->mr, 180);
+	d->y += 190;
+
+	/* detail per municipality */
+	const int nc = 10;
+	cells = kdx_xcalloc((size_t)nc * n, sizeof *cells);
+	bg = kdx_xcalloc((size_t)nc * n, sizeof *bg);
+	char **owned = kdx_xcalloc((size_t)n * 5, sizeof *owned);
+	static const char *const head[] = { "団体", "調査基準日", "分母", "分子", "表示", "状況", "残り", "順位", "前回比", "見通し" };
+	static const double widths[] = { 62, 62, 34, 34, 38, 46, 34, 34, 46, 121 };
+	static const int align[] = { 0, 1, 2, 2, 2, 1, 2, 2, 2, 0 };
+	for (int c = 0; c < nc; c++) {
+		cells[c] = head[c];
+		bg[c] = none;
+	}
+	for (int i = 1; i < n; i++) {
+		const kdx_goal_row *r = &g->rows[i];
+		const char **row = cells + i * nc;
+		for (int c = 0; c < nc; c++)
+			bg[i * nc + c] = none;
+		row[0] = r->name;
+		owned[i * 5] = kdx_strdup_printf("%s%s", r->survey_date, r->stale ? "※" : "");
+		row[1] = owned[i * 5];
+		owned[i * 5 + 1] = r->submitted ? kdx_strdup_printf("%d", r->den) : kdx_strdup("-");
+		owned[i * 5 + 2] = r->submitted ? kdx_strdup_printf("%d", r->num) : kdx_strdup("-");
+		row[2] = owned[i * 5 + 1];
+		row[3] = owned[i * 5 + 2];
+		row[4] = r->display;
+		row[5] = r->status;
+		bg[i * nc + 5] = kdx_status_tint(r->status);
+		owned[i * 5 + 3] = r->remaining > 0 ? kdx_strdup_printf("%d", r->remaining) : kdx_strdup("");
+		row[6] = owned[i * 5 + 3];
+		owned[i * 5 + 4] = r->rank > 0 ? kdx_strdup_printf("%d", r->rank) : kdx_strdup("");
+		row[7] = owned[i * 5 + 4];
+		row[8] = r->has_change ? kdx_strdup_printf("%+dpt", r->change_pt) : kdx_strdup("");
+		kdx_buf p = { 0 };
+		if (r->caution)
+			kdx_buf_printf(&p, "要注意%s%s", r->projected[0] ? "（達成見込み " : "（改善なし）",
+			               r->projected[0] ? r->projected : "");
+		if (r->caution && r->projected[0])
+			kdx_buf_adds(&p, "）");
+		else if (!r->caution && r->projected[0])
+			kdx_buf_printf(&p, "達成見込み %s", r->projected);
+		kdx_buf_reserve(&p, 0);
+		row[9] = kdx_buf_steal(&p);
+	}
+	tab = (kdx_table){ n, nc, cells, widths, align, bg, 7 };
+	kdx_doc_table(d, &tab);
+	for (int i = 1; i < n; i++) {
+		free((char *)cells[i * nc + 8]);
+		free((char *)cells[i * nc + 9]);
+	}
+	for (int i = 0; i < n * 5; i++)
+		free(owned[i]);
+	free(owned);
+	free(cells);
+	free(bg);
+	kdx_doc_para(d, "※ 調査基準日が6か月より前のデータ。表示は整数%（四捨五入）、達成の判定は端数を含む実数で行う。"
+	                "見通しは前回と今回の調査から直線で延ばした達成日。期限後になる団体を要注意とする。", 7);
+	(void)rd;
+}
+
+static void summary_page(kdx_doc *d, const kdx_report_data *rd)
+{
+	kdx_doc_page(d);
+	kdx_doc_heading(d, "進捗一覧（6つの共同目標 × 市町村）", 14);
+	int n = rd->goals[0].nrows;
+	const int nc = 7;
+	const char **cells = kdx_xcalloc((size_t)nc * (n + 1), sizeof *cells);
+	kdx_rgb *bg = kdx_xcalloc((size_t)nc * (n + 1), sizeof *bg);
+	char **owned = kdx_xcalloc((size_t)6 * (n + 1), sizeof *owned);
+	static const double widths[] = { 81, 71, 71, 71, 71, 71, 71 };
+	static const int align[] = { 0, 1, 1, 1, 1, 1, 1 };
+	cells[0] = "団体";
+	bg[0] = none;
+	for (int gi = 0; gi < 6; gi++) {
+		cells[gi + 1] = rd->goals[gi].short_title;
+		bg[gi + 1] = none;
+	}
+	for (int i = 0; i < n; i++) {
+		cells[(i + 1) * nc] = rd->goals[0].rows[i].name;
+		bg[(i + 1) * nc] = none;
+		for (int gi = 0; gi < 6; gi++) {
+			const kdx_goal_row *r = &rd->goals[gi].rows[i];
+			owned[i * 6 + gi] = kdx_strdup_printf("%s\n%s", r->display, r->status);
+			cells[(i + 1) * nc + gi + 1] = owned[i * 6 + gi];
+			bg[(i + 1) * nc + gi + 1] = kdx_status_tint(r->status);
+		}
+	}
+	kdx_table tab = { n + 1, nc, cells, widths, align, bg, 7.5 };
+	kdx_doc_table(d, &tab);
+	for (int i = 0; i < 6 * n; i++)
+		free(owned[i]);
+	free(owned);
+	free(cells);
+	free(bg);
+	/* legend */
+	static const char *const st[] = { "達成", "未達", "期限超過", "対象外", "未提出" };
+	double x = d->ml;
+	kdx_doc_need(d, 20);
+	for (int i = 0; i < 5; i++) {
+		kdx_set_rgb(d->cr, kdx_status_tint(st[i]));
+		cairo_rectangle(d->cr, x, d->y, 12, 10);
+		cairo_fill_preserve(d->cr);
+		cairo_set_source_rgb(d->cr, 0.5, 0.5, 0.5);
+		cairo_set_line_width(d->cr, 0.4);
+		cairo_stroke(d->cr);
+		cairo_set_source_rgb(d->cr, 0, 0, 0);
+		kdx_text(d->cr, d->pc, x + 15, d->y, 60, st[i], 7.5, 0);
+		x += 75;
+	}
+	d->y += 16;
+	kdx_doc_para(d, "達成: 目標を満たす　未達: 期限前で未達成　期限超過: 期限後で未達成　対象外: 対象施設・手続がない　"
+	                "未提出: 時点までに提出がない（全体の計算から除く）。色だけでなく文字でも状況を示す。", 7.5);
+}
+
+static void procedures_matrix(kdx_doc *d, const kdx_report_data *rd)
+{
+	kdx_doc_page(d);
+	kdx_doc_heading(d, "手続の電子化状況（対象手続 × 市町村）", 14);
+	int nm = rd->goals[0].nrows - 1;
+	int nc = nm + 1, nr = rd->nprocs + 1;
+	const char **cells = kdx_xcalloc((size_t)nc * nr, sizeof *cells);
+	kdx_rgb *bg = kdx_xcalloc((size_t)nc * nr, sizeof *bg);
+	double *w = kdx_xcalloc((size_t)nc, sizeof *w);
+	int *al = kdx_xcalloc((size_t)nc, sizeof *al);
+	char **names = kdx_xcalloc((size_t)nr, sizeof *names);
+	w[0] = 150;
+	cells[0] = "手続";
+	for (int j = 0; j < nm; j++) {
+		w[j + 1] = (d->w - d->ml - d->mr - 150) / nm;
+		al[j + 1] = KDX_ALIGN_CENTER;
+		cells[j + 1] = rd->goals[0].rows[j + 1].short_name;
+	}
+	for (int i = 0; i < nc * nr; i++)
+		bg[i] = none;
+	for (int i = 0; i < rd->nprocs; i++) {
+		names[i] = kdx_strdup_printf("%s %s", rd->proc_ids[i], rd->proc_names[i]);
+		cells[(i + 1) * nc] = names[i];
+		for (int j = 0; j < nm; j++) {
+			const char *v = rd->proc_cells[i][j];
+			cells[(i + 1) * nc + j + 1] = v[0] ? v : "-";
+			bg[(i + 1) * nc + j + 1] = !strcmp(v, "済") ? kdx_status_tint("達成") : !strcmp(v, "未") ? kdx_status_tint("未達")
+			                           : !strcmp(v, "所掌外") ? kdx_status_tint("対象外") : none;
+		}
+	}
+	kdx_table tab = { nr, nc, cells, w, al, bg, 5.8 };
+	kdx_doc_table(d, &tab);
+	kdx_doc_para(d, "済: 電子化済　未: 準備中・未着手　所掌外: その団体が所掌していない手続（対象外）　-: 未提出", 7.5);
+	for (int i = 0; i < nr; i++)
+		free(names[i]);
+	free(names);
+	free(cells);
+	free(bg);
+	free(w);
+	free(al);
+}
+
+static void quality_annex(kdx_doc *d, const kdx_report_data *rd)
+{
+	kdx_doc_page(d);
+	kdx_doc_heading(d, "データ品質（提出状況と注意事項）", 14);
+	kdx_doc_para(d, "各団体・各データの、この時点で使った調査基準日。※は6か月より前のデータ、未提出は時点までに提出がないもの。", 8);
+	int nm = d ? rd->goals[0].nrows - 1 : 0;
+	const int nc = 7;
+	const char **cells = kdx_xcalloc((size_t)nc * (nm + 1), sizeof *cells);
+	kdx_rgb *bg = kdx_xcalloc((size_t)nc * (nm + 1), sizeof *bg);
+	char **owned = kdx_xcalloc((size_t)nc * (nm + 1), sizeof *owned);
+	static const double widths[] = { 81, 71, 71, 71, 71, 71, 71 };
+	static const int align[] = { 0, 1, 1, 1, 1, 1, 1 };
+	static const char *const ds[] = { "nursery", "clubs", "procedures", "platforms", "postpartum", "settings" };
+	cells[0] = "団体";
+	for (int c = 0; c < 6; c++)
+		cells[c + 1] = kdx_dataset_title(ds[c]);
+	for (int i = 0; i < nc * (nm + 1); i++)
+		bg[i] = none;
+	for (int i = 0; i < nm; i++) {
+		cells[(i + 1) * nc] = rd->goals[0].rows[i + 1].name;
+		for (int c = 0; c < 6; c++) {
+			const kdx_ledger_row *l = NULL;
+			for (int k = 0; k < rd->nledger; k++)
+				if (!strcmp(rd->ledger[k].code, rd->goals[0].rows[i + 1].code) && !strcmp(rd->ledger[k].dataset, ds[c]))
+					l = &rd->ledger[k];
+			int idx = (i + 1) * nc + c + 1;
+			if (!l || !strcmp(l->state, "未提出")) {
+				owned[idx] = kdx_strdup("未提出");
+				bg[idx] = kdx_status_tint("期限超過");
+			} else {
+				owned[idx] = kdx_strdup_printf("%s%s", l->survey_date, !strcmp(l->state, "古い") ? "※" : "");
+				if (!strcmp(l->state, "古い"))
+					bg[idx] = kdx_status_tint("未達");
+			}
+			cells[idx] = owned[idx];
+		}
+	}
+	kdx_table tab = { nm + 1, nc, cells, widths, align, bg, 7 };
+	kdx_doc_table(d, &tab);
+	for (int i = 0; i < nc * (nm + 1); i++)
+		free(owned[i]);
+	free(owned);
+	free(cells);
+	free(bg);
+	kdx_doc_heading(d, "注意事項", 11);
+	int shown = 0;
+	for (int i = 0; i < rd->nquality; i++) {
+		const kdx_quality_row *q = &rd->quality[i];
+		if (!strcmp(q->kind, "未提出") || !strcmp(q->kind, "古いデータ"))
+			continue;
+		char *t = kdx_strdup_printf("・%s（%s）: %s", q->name, q->kind, q->message);
+		kdx_doc_para(d, t, 8);
+		free(t);
+		shown++;
+	}
+	if (!shown)
+		kdx_doc_para(d, "・整合性の注意事項はありません。", 8);
+}
+
+kdx_status kdx_report_council_pdf(const kdx_report_data *rd, const char *path, kdx_error **err)
+{
+	kdx_doc *d = NULL;
+	char title[256];
+	snprintf(title, sizeof title, "こども政策DX 共同目標 進捗状況（%s時点）", rd->asof_wareki);
+	kdx_status st = kdx_doc_new(path, title, rd->asof_iso, &d, err);
+	if (st != KDX_OK)
+		return st;
+	kdx_doc_header(d, title, rd->pref_name);
+	/* cover */
+	kdx_doc_page(d);
+	cairo_t *cr = d->cr;
+	double cw = d->w - d->ml - d->mr;
+	cairo_set_source_rgb(cr, 0.05, 0.2, 0.4);
+	kdx_text(cr, d->pc, d->ml, 220, cw, "こども政策DX 共同目標", 26, KDX_ALIGN_CENTER | KDX_BOLD);
+	kdx_text(cr, d->pc, d->ml, 262, cw, "進捗状況", 26, KDX_ALIGN_CENTER | KDX_BOLD);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	char buf[512];
+	snprintf(buf, sizeof buf, "%s時点", rd->asof_wareki);
+	kdx_text(cr, d->pc, d->ml, 330, cw, buf, 15, KDX_ALIGN_CENTER);
+	snprintf(buf, sizeof buf, "%s　市町村DX推進会議 資料", rd->pref_name);
+	kdx_text(cr, d->pc, d->ml, 360, cw, buf, 12, KDX_ALIGN_CENTER);
+	kdx_text(cr, d->pc, d->ml + 40, 470, cw - 80,
+	         "各市町村の最新の提出（調査基準日がこの時点以前のもの）から集計しています。全体は各団体の分子の合計÷分母の合計です"
+	         "（率の平均ではありません）。未提出の団体は全体に含めず、データ品質の章に示します。", 9, 0);
+	snprintf(buf, sizeof buf, "集計に用いたデータの SHA-256:\n%s", rd->data_hash);
+	kdx_text(cr, d->pc, d->ml + 40, 560, cw - 80, buf, 8, 0);
+	summary_page(d, rd);
+	for (int i = 0; i < 6; i++)
+		goal_section(d, rd, &rd->goals[i]);
+	procedures_matrix(d, rd);
+	quality_annex(d, rd);
+	return kdx_doc_close(d, err);
+}

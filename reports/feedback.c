@@ -1,0 +1,173 @@
+/* feedback.c - one municipality's feedback report (PDF): its figures against
+ * the target and the prefecture, rank, trend, and exactly what is left.
+ * Other municipalities appear only as aggregates. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "kdx/report.h"
+#include "kdx/draw.h"
+#include "kdx/chart.h"
+#include "kdx/buf.h"
+#include "kdx/datasets.h"
+
+static const kdx_rgb none = { -1, -1, -1 };
+
+static void left_list(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_table *g, const kdx_goal_row *r)
+{
+	kdx_buf b = { 0 };
+	char dl[64];
+	kdx_deadline_text(r->deadline, dl, sizeof dl);
+	kdx_buf_printf(&b, "%d. %s　%s（%s）", g->ord, g->title, r->display, r->status);
+	kdx_doc_heading(d, b.data, 10.5);
+	kdx_buf_reset(&b);
+	if (!strcmp(r->status, "未提出")) {
+		kdx_doc_para(d, "この時点までの提出がありません。記入用テンプレートで提出してください。", 8.5);
+		kdx_buf_free(&b);
+		return;
+	}
+	if (!strcmp(r->status, "対象外")) {
+		kdx_doc_para(d, "対象となる施設・項目がないため、この目標は対象外です。", 8.5);
+		kdx_buf_free(&b);
+		return;
+	}
+	bool facility = !strcmp(g->id, "nursery") || !strcmp(g->id, "clubs");
+	if (!strcmp(r->status, "達成"))
+		kdx_buf_printf(&b, "目標を達成しています（期限 %s）。", dl);
+	else if (facility)
+		kdx_buf_printf(&b, "目標（%s）まで あと%d%s。期限 %s。", g->target_label, r->remaining, g->unit, dl);
+	else if (!strcmp(g->id, "postpartum"))
+		kdx_buf_printf(&b, "達成には「オンライン申請」と、承認通知の電子化・利用実績のシステム管理・集計・請求の自動化のいずれか1つが必要です（あと%d項目）。期限 %s。",
+		               r->remaining, dl);
+	else
+		kdx_buf_printf(&b, "あと%d%s。期限 %s。", r->remaining, g->unit, dl);
+	kdx_doc_para(d, b.data, 8.5);
+	kdx_buf_reset(&b);
+	int listed = 0;
+	for (int i = 0; i < rd->ndetails; i++) {
+		const kdx_detail_row *x = &rd->details[i];
+		if (strcmp(x->goal, g->id) || strcmp(x->muni_code, r->code) || !x->in_scope || x->done)
+			continue;
+		if (facility)
+			kdx_buf_printf(&b, "・%s（%s、番号 %s）ICT未導入\n", x->name, x->kind, x->key);
+		else if (!strcmp(g->id, "procedures"))
+			kdx_buf_printf(&b, "・%s %s（%s%s%s）\n", x->key, x->name, x->kind, x->note[0] ? "、" : "", x->note);
+		else
+			kdx_buf_printf(&b, "・%s（%s%s%s）\n", x->name, x->kind, x->note[0] ? "、" : "", x->note);
+		listed++;
+	}
+	if (listed) {
+		if (facility && !strcmp(g->id, "clubs") && listed > r->remaining && r->remaining > 0)
+			kdx_doc_para(d, "ICT未導入のクラブ（このうち目標までに必要なのは上記の数）:", 8);
+		kdx_doc_para(d, b.data, 8);
+	}
+	if (r->has_own) {
+		char *t = kdx_strdup_printf("独自目標（民間%sを含む）: %s（%d/%d）", !strcmp(g->id, "nursery") ? "保育所等" : "立クラブ",
+		                            r->own_display, r->own_num, r->own_den);
+		kdx_doc_para(d, t, 8);
+		free(t);
+	}
+	kdx_buf_free(&b);
+}
+
+kdx_status kdx_report_muni_pdf(kdx_db *db, const kdx_report_data *rd, int mi, const char *path, kdx_error **err)
+{
+	const kdx_goal_row *me = &rd->goals[0].rows[mi];
+	kdx_doc *d = NULL;
+	char title[256];
+	snprintf(title, sizeof title, "%s こども政策DX 共同目標 フィードバック（%s時点）", me->name, rd->asof_wareki);
+	kdx_status st = kdx_doc_new(path, title, rd->asof_iso, &d, err);
+	if (st != KDX_OK)
+		return st;
+	kdx_doc_header(d, title, rd->pref_name);
+	kdx_doc_page(d);
+	char buf[512];
+	snprintf(buf, sizeof buf, "%s　こども政策DX 共同目標の進捗", me->name);
+	kdx_doc_heading(d, buf, 16);
+	snprintf(buf, sizeof buf, "%s時点　%s 市町村DX推進会議", rd->asof_wareki, rd->pref_name);
+	kdx_doc_para(d, buf, 9.5);
+
+	/* the six figures */
+	const int nc = 9;
+	const char *cells[7 * 9];
+	kdx_rgb bg[7 * 9];
+	char *owned[7 * 9] = { 0 };
+	static const char *const head[] = { "目標", "自団体", "全体", "目標値", "期限", "状況", "順位", "残り", "前回比" };
+	static const double widths[] = { 112, 46, 40, 62, 62, 46, 48, 46, 49 };
+	static const int align[] = { 0, 2, 2, 1, 1, 1, 1, 2, 2 };
+	for (int c = 0; c < nc; c++) {
+		cells[c] = head[c];
+		bg[c] = none;
+	}
+	for (int gi = 0; gi < 6; gi++) {
+		const kdx_goal_table *g = &rd->goals[gi];
+		const kdx_goal_row *r = &g->rows[mi];
+		int k = (gi + 1) * nc;
+		for (int c = 0; c < nc; c++)
+			bg[k + c] = none;
+		cells[k] = g->title;
+		owned[k + 1] = r->den > 0 ? kdx_strdup_printf("%s\n(%d/%d)", r->display, r->num, r->den) : kdx_strdup(r->display);
+		cells[k + 1] = owned[k + 1];
+		cells[k + 2] = g->rows[0].display;
+		cells[k + 3] = g->target_label;
+		cells[k + 4] = r->deadline;
+		cells[k + 5] = r->status;
+		bg[k + 5] = kdx_status_tint(r->status);
+		owned[k + 6] = r->rank > 0 ? kdx_strdup_printf("%d位/%d", r->rank, g->in_scope_count) : kdx_strdup("-");
+		cells[k + 6] = owned[k + 6];
+		owned[k + 7] = r->remaining > 0 ? kdx_strdup_printf("あと%d%s", r->remaining, g->unit) : kdx_strdup("");
+		cells[k + 7] = owned[k + 7];
+		owned[k + 8] = r->has_change ? kdx_strdup_printf("%s→%s\n%+dpt", r->prev_display, r->display, r->change_pt) : kdx_strdup("");
+		cells[k + 8] = owned[k + 8];
+	}
+	kdx_table tab = { 7, nc, cells, widths, align, bg, 7.5 };
+	kdx_doc_table(d, &tab);
+	for (int i = 0; i < 7 * 9; i++)
+		free(owned[i]);
+	kdx_doc_para(d, "全体は県内全団体の合計（分子の合計÷分母の合計）。順位は率の高い順で、同率は同順位。対象外・未提出の団体は順位に含めない。", 7);
+
+	/* trend charts, two rows of three */
+	kdx_doc_heading(d, "推移（調査基準日ごとの率と目標）", 11);
+	double cw = (d->w - d->ml - d->mr) / 3, chh = 120;
+	kdx_doc_need(d, chh * 2 + 10);
+	for (int gi = 0; gi < 6; gi++) {
+		kdx_history h;
+		if ((st = kdx_history_load(db, rd->goals[gi].id, me->code, rd->asof, &h, err)) != KDX_OK) {
+			kdx_error *keep = err ? *err : NULL;
+			if (err)
+				*err = NULL;
+			kdx_doc_close(d, NULL);
+			if (err)
+				*err = keep;
+			return st;
+		}
+		kdx_chart_trend(d->cr, d->pc, rd->goals[gi].short_title, &h, rd->goals[gi].target,
+		                d->ml + cw * (gi % 3), d->y + (chh + 6) * (gi / 3), cw - 8, chh);
+		kdx_history_free(&h);
+	}
+	d->y += chh * 2 + 16;
+
+	/* what is left */
+	kdx_doc_page(d);
+	kdx_doc_heading(d, "残っている取組", 14);
+	for (int gi = 0; gi < 6; gi++)
+		left_list(d, rd, &rd->goals[gi], &rd->goals[gi].rows[mi]);
+
+	/* this municipality's data */
+	kdx_doc_heading(d, "提出データ", 12);
+	kdx_buf b = { 0 };
+	for (int i = 0; i < rd->nledger; i++) {
+		const kdx_ledger_row *l = &rd->ledger[i];
+		if (strcmp(l->code, me->code))
+			continue;
+		kdx_buf_printf(&b, "・%s: %s%s%s\n", kdx_dataset_title(l->dataset), l->state, l->survey_date[0] ? "　調査基準日 " : "", l->survey_date);
+	}
+	for (int i = 0; i < rd->nquality; i++) {
+		const kdx_quality_row *q = &rd->quality[i];
+		if (!strcmp(q->code, me->code) && !strcmp(q->kind, "整合性"))
+			kdx_buf_printf(&b, "・確認してください: %s\n", q->message);
+	}
+	kdx_buf_reserve(&b, 0);
+	kdx_doc_para(d, b.data, 8);
+	kdx_buf_free(&b);
+	return kdx_doc_close(d, err);
+}

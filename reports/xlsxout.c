@@ -1,0 +1,512 @@
+/*
+ * xlsxout.c - the council and feedback workbooks with libxlsxwriter.
+ *
+ * Counts are integers, rates are fractions in a 0% format, and the 全体 row is
+ * a formula over the municipal rows written with its computed value, so that
+ * readers that do not recalculate still show the number.  Text is always
+ * written as a string, never as a formula.  The creation date is the as-of.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <xlsxwriter.h>
+#include "kdx/xlsxout.h"
+#include "kdx/text.h"
+
+struct fmts {
+	lxw_format *title, *head, *pct, *intf, *text, *wrap, *date, *bold_pct, *bold_int, *bold_text;
+	lxw_format *st[5];
+};
+
+static const char *const status_names[5] = { "達成", "未達", "期限超過", "対象外", "未提出" };
+/* Okabe-Ito tints, as in the PDFs */
+static const lxw_color_t status_fill[5] = { 0xCFE3F2, 0xFBE8C2, 0xF6D0BA, 0xEEEEEE, 0xFFFFFF };
+
+static void make_formats(lxw_workbook *wb, struct fmts *f)
+{
+	f->title = workbook_add_format(wb);
+	format_set_bold(f->title);
+	format_set_font_size(f->title, 14);
+	f->head = workbook_add_format(wb);
+	format_set_bold(f->head);
+	format_set_bg_color(f->head, 0xDCE3EE);
+	format_set_border(f->head, LXW_BORDER_THIN);
+	format_set_text_wrap(f->head);
+	format_set_align(f->head, LXW_ALIGN_CENTER);
+	format_set_align(f->head, LXW_ALIGN_VERTICAL_CENTER);
+	f->pct = workbook_add_format(wb);
+	format_set_num_format(f->pct, "0%");
+	format_set_border(f->pct, LXW_BORDER_THIN);
+	f->intf = workbook_add_format(wb);
+	format_set_num_format(f->intf, "0");
+	format_set_border(f->intf, LXW_BORDER_THIN);
+	f->text = workbook_add_format(wb);
+	format_set_border(f->text, LXW_BORDER_THIN);
+	f->wrap = workbook_add_format(wb);
+	format_set_border(f->wrap, LXW_BORDER_THIN);
+	format_set_text_wrap(f->wrap);
+	f->date = workbook_add_format(wb);
+	format_set_border(f->date, LXW_BORDER_THIN);
+	format_set_align(f->date, LXW_ALIGN_CENTER);
+	f->bold_pct = workbook_add_format(wb);
+	format_set_num_format(f->bold_pct, "0%");
+	format_set_bold(f->bold_pct);
+	format_set_border(f->bold_pct, LXW_BORDER_THIN);
+	f->bold_int = workbook_add_format(wb);
+	format_set_bold(f->bold_int);
+	format_set_border(f->bold_int, LXW_BORDER_THIN);
+	f->bold_text = workbook_add_format(wb);
+	format_set_bold(f->bold_text);
+	format_set_border(f->bold_text, LXW_BORDER_THIN);
+	for (int i = 0; i < 5; i++) {
+		f->st[i] = workbook_add_format(wb);
+		format_set_bg_color(f->st[i], status_fill[i]);
+	}
+}
+
+/* Column widths that fit Japanese text: an East Asian wide character counts 2. */
+struct widths {
+	double w[64];
+};
+
+static void track(struct widths *w, int col, const char *s)
+{
+	if (col < 0 || col >= 64 || !s)
+		return;
+	double x = kdx_text_width(s) + 2;
+	if (x > 60)
+		x = 60;
+	if (x > w->w[col])
+		w->w[col] = x;
+}
+
+static void apply_widths(lxw_worksheet *ws, const struct widths *w, int ncols)
+{
+	for (int c = 0; c < ncols && c < 64; c++)
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, w->w[c] < 6 ? 6 : w->w[c], NULL);
+}
+
+static void put_str(lxw_worksheet *ws, struct widths *w, int r, int c, const char *s, lxw_format *f)
+{
+	/* a string cell, whatever it starts with: no formula is ever made from data */
+	worksheet_write_string(ws, (lxw_row_t)r, (lxw_col_t)c, s ? s : "", f);
+	track(w, c, s);
+}
+
+static void put_num(lxw_worksheet *ws, struct widths *w, int r, int c, double v, lxw_format *f)
+{
+	worksheet_write_number(ws, (lxw_row_t)r, (lxw_col_t)c, v, f);
+	track(w, c, "000000");
+}
+
+static void page_setup(lxw_worksheet *ws, const char *header)
+{
+	worksheet_set_landscape(ws);
+	worksheet_set_paper(ws, 9);  /* A4 */
+	worksheet_fit_to_pages(ws, 1, 0);
+	char h[256];
+	snprintf(h, sizeof h, "&C%s", header);
+	worksheet_set_header(ws, h);
+	worksheet_set_footer(ws, "&C&P / &N");
+}
+
+static void status_formatting(lxw_worksheet *ws, int first_row, int last_row, int col, const struct fmts *f)
+{
+	for (int i = 0; i < 5; i++) {
+		lxw_conditional_format cf;
+		memset(&cf, 0, sizeof cf);
+		cf.type = LXW_CONDITIONAL_TYPE_TEXT;
+		cf.criteria = LXW_CONDITIONAL_CRITERIA_TEXT_CONTAINING;
+		cf.value_string = (char *)status_names[i];
+		cf.format = f->st[i];
+		worksheet_conditional_format_range(ws, (lxw_row_t)first_row, (lxw_col_t)col, (lxw_row_t)last_row, (lxw_col_t)col, &cf);
+	}
+}
+
+static void set_props(lxw_workbook *wb, const kdx_report_data *d, const char *title)
+{
+	lxw_doc_properties p;
+	memset(&p, 0, sizeof p);
+	p.title = (char *)title;
+	p.author = "kdx";
+	p.company = (char *)d->pref_name;
+	struct tm tm = { 0 };
+	tm.tm_year = d->asof.y - 1900;
+	tm.tm_mon = d->asof.m - 1;
+	tm.tm_mday = d->asof.d;
+	p.created = timegm(&tm) - 9 * 3600;  /* the as-of date, 00:00 JST */
+	workbook_set_properties(wb, &p);
+}
+
+static void goal_sheet_name(const kdx_goal_table *g, const char *prefix, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s%d_%s", prefix, g->ord, g->short_title);
+}
+
+/* One goal's table: header row, 全体 (formulas), municipalities; returns the last row. */
+static int goal_table_rows(lxw_worksheet *ws, struct widths *w, const struct fmts *f, const kdx_goal_table *g,
+                           int first_muni, int last_muni, bool with_total)
+{
+	static const char *const head[] = { "コード", "団体", "調査基準日", "分母", "分子", "率", "表示", "目標", "期限", "状況",
+	                                    "残り", "順位", "前回比(pt)", "達成見込み", "要注意", "独自目標 分母", "独自目標 分子" };
+	const int nh = 17;
+	for (int c = 0; c < nh; c++)
+		put_str(ws, w, 0, c, head[c], f->head);
+	int r = 1;
+	int mrow0 = with_total ? 2 : 1;
+	int mrow1 = mrow0 + (last_muni - first_muni);
+	if (with_total) {
+		const kdx_goal_row *t = &g->rows[0];
+		char fs[96];
+		put_str(ws, w, r, 0, t->code, f->bold_text);
+		put_str(ws, w, r, 1, "全体", f->bold_text);
+		put_str(ws, w, r, 2, "", f->bold_text);
+		snprintf(fs, sizeof fs, "=SUM(D%d:D%d)", mrow0 + 1, mrow1 + 1);
+		worksheet_write_formula_num(ws, (lxw_row_t)r, 3, fs, f->bold_int, t->den);
+		snprintf(fs, sizeof fs, "=SUM(E%d:E%d)", mrow0 + 1, mrow1 + 1);
+		worksheet_write_formula_num(ws, (lxw_row_t)r, 4, fs, f->bold_int, t->num);
+		worksheet_write_formula_num(ws, (lxw_row_t)r, 5, "=IF(D2>0,E2/D2,\"\")", f->bold_pct, t->den > 0 ? (double)t->num / t->den : 0);
+		put_str(ws, w, r, 6, t->display, f->bold_text);
+		put_num(ws, w, r, 7, g->target, f->bold_pct);
+		put_str(ws, w, r, 8, t->deadline, f->date);
+		put_str(ws, w, r, 9, t->status, f->bold_text);
+		if (t->remaining > 0)
+			put_num(ws, w, r, 10, t->remaining, f->bold_int);
+		r++;
+	}
+	for (int i = first_muni; i <= last_muni; i++, r++) {
+		const kdx_goal_row *m = &g->rows[i];
+		put_str(ws, w, r, 0, m->code, f->text);
+		put_str(ws, w, r, 1, m->name, f->text);
+		put_str(ws, w, r, 2, m->survey_date, f->date);
+		if (m->submitted) {
+			put_num(ws, w, r, 3, m->den, f->intf);
+			put_num(ws, w, r, 4, m->num, f->intf);
+			char fs[64];
+			snprintf(fs, sizeof fs, "=IF(D%d>0,E%d/D%d,\"\")", r + 1, r + 1, r + 1);
+			if (m->den > 0)
+				worksheet_write_formula_num(ws, (lxw_row_t)r, 5, fs, f->pct, (double)m->num / m->den);
+			else
+				worksheet_write_formula_str(ws, (lxw_row_t)r, 5, fs, f->pct, "");
+		}
+		put_str(ws, w, r, 6, m->display, f->text);
+		put_num(ws, w, r, 7, g->target, f->pct);
+		put_str(ws, w, r, 8, m->deadline, f->date);
+		put_str(ws, w, r, 9, m->status, f->text);
+		if (m->remaining > 0)
+			put_num(ws, w, r, 10, m->remaining, f->intf);
+		if (m->rank > 0)
+			put_num(ws, w, r, 11, m->rank, f->intf);
+		if (m->has_change)
+			put_num(ws, w, r, 12, m->change_pt, f->intf);
+		if (m->projected[0])
+			put_str(ws, w, r, 13, m->projected, f->date);
+		if (m->caution)
+			put_str(ws, w, r, 14, "要注意", f->text);
+		if (m->has_own) {
+			put_num(ws, w, r, 15, m->own_den, f->intf);
+			put_num(ws, w, r, 16, m->own_num, f->intf);
+		}
+	}
+	apply_widths(ws, w, nh);
+	worksheet_freeze_panes(ws, with_total ? 2 : 1, 2);
+	worksheet_autofilter(ws, 0, 0, (lxw_row_t)(r - 1), nh - 1);
+	status_formatting(ws, 1, r - 1, 9, f);
+	return r - 1;
+}
+
+static void goal_chart(lxw_workbook *wb, lxw_worksheet *ws, const char *sheet, const kdx_goal_table *g, int first, int last,
+                       int at_row)
+{
+	lxw_chart *ch = workbook_add_chart(wb, LXW_CHART_COLUMN);
+	lxw_chart_series *s = chart_add_series(ch, NULL, NULL);
+	chart_series_set_categories(s, sheet, (lxw_row_t)first, 1, (lxw_row_t)last, 1);
+	chart_series_set_values(s, sheet, (lxw_row_t)first, 5, (lxw_row_t)last, 5);
+	chart_series_set_name(s, "導入率");
+	lxw_chart_fill fill = { .color = 0x0072B2 };
+	chart_series_set_fill(s, &fill);
+	/* the target: an outlined series at the target height over each bar
+	 * (libxlsxwriter 1.1.4 cannot combine a line chart into a column chart) */
+	lxw_chart_series *t = chart_add_series(ch, NULL, NULL);
+	chart_series_set_categories(t, sheet, (lxw_row_t)first, 1, (lxw_row_t)last, 1);
+	chart_series_set_values(t, sheet, (lxw_row_t)first, 7, (lxw_row_t)last, 7);
+	chart_series_set_name(t, "目標");
+	lxw_chart_fill nofill = { .none = LXW_TRUE };
+	lxw_chart_line dash = { .color = 0x000000, .dash_type = LXW_CHART_LINE_DASH_DASH, .width = 1.25 };
+	chart_series_set_fill(t, &nofill);
+	chart_series_set_line(t, &dash);
+	chart_set_series_overlap(ch, 100);
+	chart_title_set_name(ch, g->title);
+	chart_axis_set_num_format(ch->y_axis, "0%");
+	chart_axis_set_max(ch->y_axis, 1);
+	chart_axis_set_min(ch->y_axis, 0);
+	chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
+	lxw_chart_options opt = { .x_scale = 2.0, .y_scale = 1.3 };
+	worksheet_insert_chart_opt(ws, (lxw_row_t)at_row, 1, ch, &opt);
+}
+
+static void detail_sheet(lxw_workbook *wb, const struct fmts *f, const kdx_report_data *d, const kdx_goal_table *g,
+                         const char *only_code)
+{
+	char name[32];
+	goal_sheet_name(g, "根拠", name, sizeof name);
+	lxw_worksheet *ws = workbook_add_worksheet(wb, name);
+	struct widths w = { { 0 } };
+	static const char *const head[] = { "団体コード", "団体", "番号", "名称", "種別・状況", "共同目標の対象", "独自目標の対象",
+	                                    "実施・導入", "備考" };
+	for (int c = 0; c < 9; c++)
+		put_str(ws, &w, 0, c, head[c], f->head);
+	int r = 1;
+	for (int i = 0; i < d->ndetails; i++) {
+		const kdx_detail_row *x = &d->details[i];
+		if (strcmp(x->goal, g->id) || (only_code && strcmp(x->muni_code, only_code)))
+			continue;
+		const char *mname = "";
+		int mi = kdx_report_muni_index(d, x->muni_code);
+		if (mi > 0)
+			mname = d->goals[0].rows[mi].name;
+		put_str(ws, &w, r, 0, x->muni_code, f->text);
+		put_str(ws, &w, r, 1, mname, f->text);
+		put_str(ws, &w, r, 2, x->key, f->text);
+		put_str(ws, &w, r, 3, x->name, f->text);
+		put_str(ws, &w, r, 4, x->kind, f->text);
+		put_str(ws, &w, r, 5, x->in_scope ? "○" : "", f->text);
+		put_str(ws, &w, r, 6, x->in_own_scope ? "○" : "", f->text);
+		put_str(ws, &w, r, 7, x->done ? "○" : "×", f->text);
+		put_str(ws, &w, r, 8, x->note, f->text);
+		r++;
+	}
+	apply_widths(ws, &w, 9);
+	worksheet_freeze_panes(ws, 1, 0);
+	worksheet_autofilter(ws, 0, 0, (lxw_row_t)(r > 1 ? r - 1 : 1), 8);
+	char hd[128];
+	snprintf(hd, sizeof hd, "%s の根拠（%s 時点）", g->title, d->asof_iso);
+	page_setup(ws, hd);
+}
+
+static void changes_sheet(lxw_workbook *wb, const struct fmts *f, const kdx_report_data *d, const char *only_code)
+{
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "前回からの変化");
+	struct widths w = { { 0 } };
+	static const char *const head[] = { "団体コード", "団体", "データ", "前回の調査基準日", "今回の調査基準日", "対象", "前回", "今回" };
+	for (int c = 0; c < 8; c++)
+		put_str(ws, &w, 0, c, head[c], f->head);
+	int r = 1;
+	for (int i = 0; i < d->nchanges; i++) {
+		const kdx_change_row *c = &d->changes[i];
+		if (only_code && strcmp(c->code, only_code))
+			continue;
+		put_str(ws, &w, r, 0, c->code, f->text);
+		put_str(ws, &w, r, 1, c->name, f->text);
+		put_str(ws, &w, r, 2, c->dataset, f->text);
+		put_str(ws, &w, r, 3, c->prev_survey_date, f->date);
+		put_str(ws, &w, r, 4, c->survey_date, f->date);
+		put_str(ws, &w, r, 5, c->item, f->text);
+		put_str(ws, &w, r, 6, c->before, f->text);
+		put_str(ws, &w, r, 7, c->after, f->text);
+		r++;
+	}
+	apply_widths(ws, &w, 8);
+	worksheet_freeze_panes(ws, 1, 0);
+	worksheet_autofilter(ws, 0, 0, (lxw_row_t)(r > 1 ? r - 1 : 1), 7);
+	page_setup(ws, "前回の提出からの変化");
+}
+
+static kdx_status finish(lxw_workbook *wb, const char *path, kdx_error **err)
+{
+	lxw_error e = workbook_close(wb);
+	if (e != LXW_NO_ERROR)
+		return kdx_fail(err, KDX_EIO, "could not write workbook \"%s\": %s", path, lxw_strerror(e));
+	return KDX_OK;
+}
+
+kdx_status kdx_xlsx_council(const kdx_report_data *d, const char *path, kdx_error **err)
+{
+	lxw_workbook_options o = { .constant_memory = LXW_FALSE, .tmpdir = NULL, .use_zip64 = LXW_FALSE };
+	lxw_workbook *wb = workbook_new_opt(path, &o);
+	if (!wb)
+		return kdx_fail(err, KDX_EIO, "could not create workbook \"%s\"", path);
+	char title[256];
+	snprintf(title, sizeof title, "こども政策DX 共同目標 進捗状況（%s時点）", d->asof_wareki);
+	set_props(wb, d, title);
+	struct fmts f;
+	make_formats(wb, &f);
+
+	/* summary */
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "概要");
+	struct widths w = { { 0 } };
+	worksheet_write_string(ws, 0, 0, title, f.title);
+	char line[256];
+	snprintf(line, sizeof line, "%s　集計に用いたデータの SHA-256: %s", d->pref_name, d->data_hash);
+	worksheet_write_string(ws, 1, 0, line, NULL);
+	put_str(ws, &w, 3, 0, "コード", f.head);
+	put_str(ws, &w, 3, 1, "団体", f.head);
+	for (int gi = 0; gi < 6; gi++) {
+		char h[64];
+		snprintf(h, sizeof h, "%s 率", d->goals[gi].short_title);
+		put_str(ws, &w, 3, 2 + gi * 2, h, f.head);
+		snprintf(h, sizeof h, "%s 状況", d->goals[gi].short_title);
+		put_str(ws, &w, 3, 3 + gi * 2, h, f.head);
+	}
+	int n = d->goals[0].nrows;
+	for (int i = 0; i < n; i++) {
+		int r = 4 + i;
+		put_str(ws, &w, r, 0, d->goals[0].rows[i].code, i ? f.text : f.bold_text);
+		put_str(ws, &w, r, 1, d->goals[0].rows[i].name, i ? f.text : f.bold_text);
+		for (int gi = 0; gi < 6; gi++) {
+			const kdx_goal_row *m = &d->goals[gi].rows[i];
+			if (m->den > 0)
+				put_num(ws, &w, r, 2 + gi * 2, m->rate, i ? f.pct : f.bold_pct);
+			else
+				put_str(ws, &w, r, 2 + gi * 2, "-", f.text);
+			put_str(ws, &w, r, 3 + gi * 2, m->status, f.text);
+		}
+	}
+	for (int gi = 0; gi < 6; gi++)
+		status_formatting(ws, 4, 3 + n, 3 + gi * 2, &f);
+	apply_widths(ws, &w, 14);
+	worksheet_set_column(ws, 0, 0, 9, NULL);
+	worksheet_freeze_panes(ws, 4, 2);
+	worksheet_autofilter(ws, 3, 0, (lxw_row_t)(3 + n), 13);
+	page_setup(ws, title);
+
+	/* one sheet per goal, with its chart */
+	for (int gi = 0; gi < 6; gi++) {
+		const kdx_goal_table *g = &d->goals[gi];
+		char name[32];
+		goal_sheet_name(g, "", name, sizeof name);
+		lxw_worksheet *gs = workbook_add_worksheet(wb, name);
+		struct widths gw = { { 0 } };
+		int last = goal_table_rows(gs, &gw, &f, g, 1, g->nrows - 1, true);
+		goal_chart(wb, gs, name, g, 2, last, last + 3);
+		char hd[200];
+		snprintf(hd, sizeof hd, "%s（%s 時点）", g->title, d->asof_iso);
+		page_setup(gs, hd);
+	}
+	/* procedures matrix */
+	lxw_worksheet *pm = workbook_add_worksheet(wb, "手続マトリクス");
+	struct widths pw = { { 0 } };
+	put_str(pm, &pw, 0, 0, "手続番号", f.head);
+	put_str(pm, &pw, 0, 1, "手続", f.head);
+	for (int j = 1; j < n; j++)
+		put_str(pm, &pw, 0, 1 + j, d->goals[0].rows[j].short_name, f.head);
+	for (int i = 0; i < d->nprocs; i++) {
+		put_str(pm, &pw, 1 + i, 0, d->proc_ids[i], f.text);
+		put_str(pm, &pw, 1 + i, 1, d->proc_names[i], f.text);
+		for (int j = 1; j < n; j++)
+			put_str(pm, &pw, 1 + i, 1 + j, d->proc_cells[i][j - 1][0] ? d->proc_cells[i][j - 1] : "-", f.text);
+	}
+	apply_widths(pm, &pw, n + 1);
+	worksheet_freeze_panes(pm, 1, 2);
+	page_setup(pm, "手続の電子化状況");
+	/* traceability */
+	for (int gi = 0; gi < 6; gi++)
+		detail_sheet(wb, &f, d, &d->goals[gi], NULL);
+	changes_sheet(wb, &f, d, NULL);
+	/* data quality */
+	lxw_worksheet *qs = workbook_add_worksheet(wb, "データ品質");
+	struct widths qw = { { 0 } };
+	static const char *const qh[] = { "団体コード", "団体", "データ", "区分", "内容" };
+	for (int c = 0; c < 5; c++)
+		put_str(qs, &qw, 0, c, qh[c], f.head);
+	for (int i = 0; i < d->nquality; i++) {
+		put_str(qs, &qw, 1 + i, 0, d->quality[i].code, f.text);
+		put_str(qs, &qw, 1 + i, 1, d->quality[i].name, f.text);
+		put_str(qs, &qw, 1 + i, 2, d->quality[i].dataset, f.text);
+		put_str(qs, &qw, 1 + i, 3, d->quality[i].kind, f.text);
+		put_str(qs, &qw, 1 + i, 4, d->quality[i].message, f.text);
+	}
+	apply_widths(qs, &qw, 5);
+	worksheet_freeze_panes(qs, 1, 0);
+	worksheet_autofilter(qs, 0, 0, (lxw_row_t)(d->nquality > 0 ? d->nquality : 1), 4);
+	page_setup(qs, "データ品質");
+	return finish(wb, path, err);
+}
+
+kdx_status kdx_xlsx_muni(kdx_db *db, const kdx_report_data *d, int mi, const char *path, kdx_error **err)
+{
+	(void)db;
+	const kdx_goal_row *me = &d->goals[0].rows[mi];
+	lxw_workbook_options o = { .constant_memory = LXW_FALSE, .tmpdir = NULL, .use_zip64 = LXW_FALSE };
+	lxw_workbook *wb = workbook_new_opt(path, &o);
+	if (!wb)
+		return kdx_fail(err, KDX_EIO, "could not create workbook \"%s\"", path);
+	char title[256];
+	snprintf(title, sizeof title, "%s こども政策DX 共同目標 フィードバック（%s時点）", me->name, d->asof_wareki);
+	set_props(wb, d, title);
+	struct fmts f;
+	make_formats(wb, &f);
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "概要");
+	struct widths w = { { 0 } };
+	worksheet_write_string(ws, 0, 0, title, f.title);
+	static const char *const head[] = { "目標", "分母", "分子", "率", "全体の率", "目標", "期限", "状況", "順位", "対象団体数",
+	                                    "残り", "前回比(pt)", "独自目標の率" };
+	for (int c = 0; c < 13; c++)
+		put_str(ws, &w, 2, c, head[c], f.head);
+	for (int gi = 0; gi < 6; gi++) {
+		const kdx_goal_table *g = &d->goals[gi];
+		const kdx_goal_row *m = &g->rows[mi];
+		int r = 3 + gi;
+		put_str(ws, &w, r, 0, g->title, f.text);
+		if (m->submitted) {
+			put_num(ws, &w, r, 1, m->den, f.intf);
+			put_num(ws, &w, r, 2, m->num, f.intf);
+			char fs[64];
+			snprintf(fs, sizeof fs, "=IF(B%d>0,C%d/B%d,\"\")", r + 1, r + 1, r + 1);
+			if (m->den > 0)
+				worksheet_write_formula_num(ws, (lxw_row_t)r, 3, fs, f.pct, (double)m->num / m->den);
+			else
+				worksheet_write_formula_str(ws, (lxw_row_t)r, 3, fs, f.pct, "");
+		}
+		if (g->rows[0].den > 0)
+			put_num(ws, &w, r, 4, g->rows[0].rate, f.pct);
+		put_num(ws, &w, r, 5, g->target, f.pct);
+		put_str(ws, &w, r, 6, m->deadline, f.date);
+		put_str(ws, &w, r, 7, m->status, f.text);
+		if (m->rank > 0)
+			put_num(ws, &w, r, 8, m->rank, f.intf);
+		put_num(ws, &w, r, 9, g->in_scope_count, f.intf);
+		if (m->remaining > 0)
+			put_num(ws, &w, r, 10, m->remaining, f.intf);
+		if (m->has_change)
+			put_num(ws, &w, r, 11, m->change_pt, f.intf);
+		if (m->has_own && m->own_den > 0)
+			put_num(ws, &w, r, 12, (double)m->own_num / m->own_den, f.pct);
+	}
+	status_formatting(ws, 3, 8, 7, &f);
+	apply_widths(ws, &w, 13);
+	worksheet_freeze_panes(ws, 3, 1);
+	page_setup(ws, title);
+
+	/* what is left, by name */
+	lxw_worksheet *ls = workbook_add_worksheet(wb, "残っている取組");
+	struct widths lw = { { 0 } };
+	static const char *const lh[] = { "目標", "番号", "名称", "種別・状況", "備考" };
+	for (int c = 0; c < 5; c++)
+		put_str(ls, &lw, 0, c, lh[c], f.head);
+	int r = 1;
+	for (int i = 0; i < d->ndetails; i++) {
+		const kdx_detail_row *x = &d->details[i];
+		if (strcmp(x->muni_code, me->code) || !x->in_scope || x->done)
+			continue;
+		const char *gt = x->goal;
+		for (int gi = 0; gi < 6; gi++)
+			if (!strcmp(d->goals[gi].id, x->goal))
+				gt = d->goals[gi].title;
+		put_str(ls, &lw, r, 0, gt, f.text);
+		put_str(ls, &lw, r, 1, x->key, f.text);
+		put_str(ls, &lw, r, 2, x->name, f.text);
+		put_str(ls, &lw, r, 3, x->kind, f.text);
+		put_str(ls, &lw, r, 4, x->note, f.text);
+		r++;
+	}
+	apply_widths(ls, &lw, 5);
+	worksheet_freeze_panes(ls, 1, 0);
+	worksheet_autofilter(ls, 0, 0, (lxw_row_t)(r > 1 ? r - 1 : 1), 4);
+	page_setup(ls, "残っている取組");
+	for (int gi = 0; gi < 6; gi++)
+		detail_sheet(wb, &f, d, &d->goals[gi], me->code);
+	changes_sheet(wb, &f, d, me->code);
+	return finish(wb, path, err);
+}
