@@ -1,0 +1,155 @@
+# Reports read back with independent tools: pdftotext, pdffonts, qpdf,
+# pdftoppm for the PDFs; python3-openpyxl and LibreOffice for the workbooks.
+
+load_sample() {
+	kdx_rc 0 init --quiet
+	for f in "$SAMPLE"/*; do kdx_rc 0 ingest --quiet "$f"; done
+}
+
+council_pdf() { echo "$KDX_HOME/out/$1/council/$1_こども政策DX進捗.pdf"; }
+
+test_council_pdf_has_the_seed_figures() {
+	load_sample
+	kdx_rc 0 report --as-of 2025-06-30
+	local pdf; pdf=$(council_pdf 2025-06-30)
+	[ -s "$pdf" ] || die "no council PDF"
+	local text; text=$(pdftotext -layout "$pdf" -)
+	contains "$text" "こども政策DX 共同目標"
+	contains "$text" "令和7年6月30日時点"
+	local flat; flat=$(pdftotext "$pdf" - | tr -s ' \n' ' ')
+	for name in 大分市 別府市 中津市 日田市 佐伯市 臼杵市 津久見市 竹田市 豊後高田市 杵築市 宇佐市 豊後大野市 由布市 国東市 姫島村 日出町 九重町 玖珠町; do
+		contains "$flat" "$name"
+	done
+	# the seed rows in order: 導入率 then 全体 and the 18 short names' figures
+	/usr/bin/python3 - "$pdf" <<'PY' || die "seed rows not found in the PDF"
+import subprocess, sys, re
+text = subprocess.run(['pdftotext', '-layout', sys.argv[1], '-'], capture_output=True, text=True).stdout
+rows = [re.sub(r'\s+', ' ', l).strip() for l in text.splitlines() if l.strip().startswith('導入率')]
+want_n = '導入率 80% 100% 100% 100% 100% 83% 100% - 100% - 0% 0% 0% - 25% 0% - 100% -'
+want_c = '導入率 48% 50% 71% 48% 100% 13% 40% 33% 33% 25% 70% 5% 33% 67% 45% 0% 22% 40% 33%'
+assert want_n in rows, rows
+assert want_c in rows, rows
+PY
+	# fonts: IPAexGothic, every font embedded
+	local fonts; fonts=$(pdffonts "$pdf")
+	contains "$fonts" "IPAexGothic"
+	[ "$(tail -n +3 <<<"$fonts" | awk '{ if ($(NF-4) != "yes") print }' | wc -l)" -eq 0 ] || { echo "$fonts"; die "a font is not embedded"; }
+	qpdf --check "$pdf" >/dev/null || die "qpdf --check failed"
+	pdftoppm -png -r 40 -f 1 -l 1 "$pdf" page >/dev/null
+	[ -s page-01.png ] || [ -s page-1.png ] || die "pdftoppm rendered nothing"
+	# the charts, for slides
+	for g in procedures nursery platforms clubs postpartum pmh; do
+		[ "$(head -c 8 "$KDX_HOME/out/2025-06-30/charts/$g.png" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] || die "$g.png is not a PNG"
+		grep -q '<svg' "$KDX_HOME/out/2025-06-30/charts/$g.svg" || die "$g.svg is not SVG"
+	done
+}
+
+test_feedback_names_only_its_own_facilities() {
+	load_sample
+	kdx_rc 0 report --as-of 2026-11-30 --muni 442143 --muni 442119
+	local dir="$KDX_HOME/out/2026-11-30/municipalities"
+	[ -s "$dir/442143_国東市.pdf" ] && [ -s "$dir/442119_宇佐市.pdf" ] || die "feedback PDFs missing"
+	[ ! -e "$dir/442011_大分市.pdf" ] || die "--muni wrote another municipality"
+	local text; text=$(pdftotext "$dir/442143_国東市.pdf" - | tr -s ' \n' ' ')
+	contains "$text" "国東市"
+	# what is left, by name: 国東's public nurseries without ICT as of 2026-10-01, from the warehouse
+	local missing; missing=$(sql "SELECT string_agg(facility_name, '|') FROM kdx.nursery_fact f JOIN kdx.load_batch b ON b.id = f.batch_id
+		WHERE f.muni_code = '442143' AND f.survey_date = '2026-10-01' AND owner = '公立' AND NOT closing
+		AND NOT (f_contact OR f_attendance OR f_records OR f_cashless OR f_other)")
+	[ -n "$missing" ] || die "the sample should leave 国東 a facility to do"
+	IFS='|' read -ra names <<<"$missing"
+	for n in "${names[@]}"; do contains "$text" "$n"; done
+	contains "$text" "あと1施設"
+	# no other municipality's facility or club is named
+	local others; others=$(sql "SELECT facility_name FROM kdx.nursery_fact WHERE muni_code <> '442143' UNION SELECT club_name FROM kdx.club_fact WHERE muni_code <> '442143'")
+	while read -r n; do
+		[ -z "$n" ] && continue
+		! grep -qF -- "$n" <<<"$text" || die "国東市's report names $n"
+	done <<<"$others"
+	# other municipalities appear only as aggregates: no other municipality's name
+	for name in 大分市 別府市 宇佐市 姫島村; do not_contains "$text" "$name" "国東市's report"; done
+}
+
+test_reports_are_byte_identical_on_rerun() {
+	load_sample
+	kdx_rc 0 report --as-of 2026-11-30 --out a -j 2
+	kdx_rc 0 report --as-of 2026-11-30 --out b
+	local n=0
+	while read -r f; do
+		cmp -s "a/$f" "b/$f" || die "$f differs between runs"
+		n=$((n + 1))
+	done < <(cd a && find . -type f | sort)
+	[ "$n" -eq $((2 + 12 + 36)) ] || die "expected 50 files, found $n"
+	# the document dates are the as-of, not the time of the run
+	contains "$(pdfinfo -rawdates a/council/2026-11-30_こども政策DX進捗.pdf | grep CreationDate)" "20261130000000+09'00"
+	contains "$(pdfinfo -rawdates a/municipalities/442011_大分市.pdf | grep ModDate)" "20261130000000+09'00"
+}
+
+test_council_workbook_numbers_and_formulas() {
+	load_sample
+	kdx_rc 0 report --as-of 2025-06-30
+	local x="$KDX_HOME/out/2025-06-30/council/2025-06-30_こども政策DX進捗.xlsx"
+	/usr/bin/python3 - "$x" <<'PY' || die "council workbook"
+import sys, openpyxl
+path = sys.argv[1]
+wb = openpyxl.load_workbook(path)               # formulas
+wv = openpyxl.load_workbook(path, data_only=True)  # stored values
+ws, wsv = wb['2_保育所ICT'], wv['2_保育所ICT']
+assert ws['B2'].value == '全体'
+# 全体 is a formula over the municipal rows, stored with its value
+assert str(ws['D2'].value).startswith('=SUM(D3:D20)'), ws['D2'].value
+assert str(ws['F2'].value).startswith('=IF(D2>0,E2/D2'), ws['F2'].value
+assert (wsv['D2'].value, wsv['E2'].value) == (49, 39), (wsv['D2'].value, wsv['E2'].value)
+assert abs(wsv['F2'].value - 39 / 49) < 1e-12
+assert ws['F2'].number_format == '0%'
+# each stored formula value equals what the formula computes
+for r in range(3, 21):
+    d, e, f = wsv.cell(r, 4).value, wsv.cell(r, 5).value, wsv.cell(r, 6).value
+    if isinstance(d, (int, float)) and d > 0:
+        assert abs(f - e / d) < 1e-12, (r, d, e, f)
+assert sum(wsv.cell(r, 4).value or 0 for r in range(3, 21)) == wsv['D2'].value
+# seed figures: displays of the municipal rows
+disp = [wsv.cell(r, 7).value for r in range(2, 21)]
+assert disp == ['80%', '100%', '100%', '100%', '100%', '83%', '100%', '-', '100%', '-', '0%', '0%', '0%', '-', '25%', '0%', '-', '100%', '-'], disp
+assert ws.freeze_panes == 'C3', ws.freeze_panes
+assert ws.auto_filter.ref, 'no autofilter'
+assert ws.conditional_formatting, 'no conditional formatting'
+assert ws._charts, 'no chart'
+assert ws.page_setup.orientation == 'landscape' and ws.page_setup.paperSize in (9, '9')
+# traceability: the facilities behind the numerator and denominator
+tr = wv['根拠2_保育所ICT']
+rows = list(tr.iter_rows(min_row=2, values_only=True))
+in_scope = [r for r in rows if r[5] == '○']
+assert len(in_scope) == 49, len(in_scope)
+assert sum(1 for r in in_scope if r[7] == '○') == 39
+# Japanese column widths: the 団体 column is wide enough for 豊後高田市 (5 wide chars = 10)
+assert ws.column_dimensions['B'].width >= 10, ws.column_dimensions['B'].width
+PY
+	# LibreOffice shows the stored values without recalculating
+	HOME=$PWD soffice -env:UserInstallation=file://$PWD/lo-profile --headless --convert-to \
+		'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,3' --outdir lo "$x" >/dev/null 2>&1
+	local csv; csv=$(ls lo/*.csv | head -1)
+	[ -n "$csv" ] || die "LibreOffice exported nothing"
+	grep -q '^440001,全体,,49,39,' "$csv" || { head -3 "$csv"; die "LibreOffice does not show 全体 49/39"; }
+}
+
+test_text_is_never_a_formula() {
+	kdx_rc 0 init --quiet
+	printf '%s\n' '調査基準日,市町村コード,施設番号,施設名,施設種別,設置主体,保護者連絡' \
+		'2025-04-01,442011,1,"=HYPERLINK(""http://x"")",保育所,公立,○' \
+		'2025-04-01,442011,2,+SUM(1),保育所,公立,' \
+		'2025-04-01,442011,3,@cmd,保育所,公立,' \
+		'2025-04-01,442011,-4,-1+1,保育所,公立,' >inj.csv
+	kdx_rc 0 ingest inj.csv
+	kdx_rc 0 report --as-of 2025-05-01 --muni 442011
+	/usr/bin/python3 - "$KDX_HOME/out/2025-05-01/municipalities/442011_大分市.xlsx" <<'PY' || die "formula injection"
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb['根拠2_保育所ICT']
+names = {}
+for row in ws.iter_rows(min_row=2):
+    names[row[3].value] = row[3].data_type
+for v in ('=HYPERLINK("http://x")', '+SUM(1)', '@cmd', '-1+1'):
+    assert names.get(v) == 's', (v, names)
+PY
+}
