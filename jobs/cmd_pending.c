@@ -20,7 +20,6 @@ static int pending(const char *name, int argc, char **argv, kdx_env *env)
 	const char kdx_usage_##name[] = text; \
 	int kdx_cmd_##name(int argc, char **argv, kdx_env *env) { return pending(#name, argc, argv, env); }
 
-PENDING(template, "usage: kdx template --muni CODE... --as-of DATE [--out DIR]\n")
 PENDING(snapshot, "usage: kdx snapshot --as-of DATE\n")
 PENDING(snapshots, "usage: kdx snapshots\n")
 PENDING(verify, "usage: kdx verify ARCHIVE | --all\n")

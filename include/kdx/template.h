@@ -1,0 +1,13 @@
+/*
+ * template.h - the input workbook for a municipality (sheets 手続電子化,
+ * 基盤導入, 産後ケア, 設定, 記入方法), pre-filled with its answers as of asof.
+ */
+#ifndef KDX_TEMPLATE_H
+#define KDX_TEMPLATE_H
+
+#include "kdx/db.h"
+#include "kdx/jdate.h"
+
+kdx_status kdx_template_write(kdx_db *db, const char *code, kdx_date asof, kdx_date survey, const char *path, kdx_error **err);
+
+#endif

@@ -1,0 +1,132 @@
+/* cmd_template.c - kdx template: input workbooks for municipalities. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "kdx/cli.h"
+#include "kdx/template.h"
+
+const char kdx_usage_template[] =
+	"usage: kdx template [--muni CODE]... [--as-of DATE] [--survey-date DATE] [--out DIR]\n"
+	"\n"
+	"Write one input workbook per municipality (default: all of the council's)\n"
+	"with the sheets 手続電子化, 基盤導入, 産後ケア, 設定 and 記入方法, pre-filled with\n"
+	"its answers as of DATE (default: today), every coded column a dropdown,\n"
+	"headers and codes locked.  A filled workbook ingests back with kdx ingest.\n"
+	"\n"
+	"  --survey-date DATE  the 調査基準日 of the round (default: the as-of date)\n"
+	"  --out DIR           default $KDX_HOME/out/<as-of>/templates\n";
+
+int kdx_cmd_template(int argc, char **argv, kdx_env *env)
+{
+	static const struct option longopts[] = {
+		{ "muni", required_argument, NULL, 'm' },
+		{ "as-of", required_argument, NULL, 'a' },
+		{ "survey-date", required_argument, NULL, 's' },
+		{ "out", required_argument, NULL, 'o' },
+		KDX_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	kdx_date asof = kdx_date_today(), survey = { 0, 0, 0 };
+	const char *out = NULL;
+	const char **codes = NULL;
+	int ncodes = 0, c, rc = 0;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			codes = kdx_xrealloc(codes, (size_t)(ncodes + 1) * sizeof *codes);
+			codes[ncodes++] = optarg;
+			break;
+		case 'a':
+			if ((rc = kdx_cli_as_of("template", optarg, &asof)) != 0)
+				goto done;
+			break;
+		case 's':
+			if (kdx_date_parse(optarg, &survey) != KDX_DATE_OK) {
+				rc = kdx_cli_usage_error("template", "invalid --survey-date \"%s\"", optarg);
+				goto done;
+			}
+			break;
+		case 'o': out = optarg; break;
+		default:
+			if ((rc = kdx_cli_common(c, "template", env)) >= 0)
+				goto done;
+			rc = 0;
+		}
+	}
+	if (optind < argc) {
+		rc = kdx_cli_usage_error("template", "unexpected argument \"%s\"", argv[optind]);
+		goto done;
+	}
+	if (!survey.y)
+		survey = asof;
+	kdx_error *err = NULL;
+	kdx_db *db = NULL;
+	kdx_status st = kdx_db_open(env, true, &db, &err);
+	if (st != KDX_OK) {
+		free(codes);
+		return kdx_cli_fail(st, err);
+	}
+	char iso[16];
+	kdx_date_iso(asof, iso, sizeof iso);
+	char *dir = out ? kdx_strdup(out) : kdx_strdup_printf("%s/out/%s/templates", env->home, iso);
+	{
+		char *t = kdx_strdup(dir);
+		for (char *q = t + 1; *q; q++)
+			if (*q == '/') {
+				*q = '\0';
+				mkdir(t, 0750);
+				*q = '/';
+			}
+		mkdir(t, 0750);
+		free(t);
+	}
+	PGresult *r = kdx_db_query(db, "SELECT m.code, m.name FROM kdx.municipality m JOIN kdx.council c ON c.pref_code = m.pref_code ORDER BY m.ord",
+	                           0, NULL, &err);
+	if (!r) {
+		st = KDX_EINTERNAL;
+		goto out;
+	}
+	for (int k = 0; k < ncodes; k++) {
+		bool found = false;
+		for (int i = 0; i < PQntuples(r); i++)
+			found |= !strcmp(PQgetvalue(r, i, 0), codes[k]);
+		if (!found) {
+			st = kdx_fail(&err, KDX_EUSAGE, "municipality \"%s\" is not in this council", codes[k]);
+			goto out_r;
+		}
+	}
+	int written = 0;
+	for (int i = 0; i < PQntuples(r) && st == KDX_OK; i++) {
+		const char *code = PQgetvalue(r, i, 0);
+		bool want = ncodes == 0;
+		for (int k = 0; k < ncodes; k++)
+			want |= !strcmp(codes[k], code);
+		if (!want)
+			continue;
+		char *path = kdx_strdup_printf("%s/%s_%s_提出用.xlsx", dir, code, PQgetvalue(r, i, 1));
+		char *tmp = kdx_strdup_printf("%s.tmp%ld", path, (long)getpid());
+		st = kdx_template_write(db, code, asof, survey, tmp, &err);
+		if (st == KDX_OK && rename(tmp, path) != 0)
+			st = kdx_fail(&err, KDX_EIO, "could not write \"%s\": %s", path, strerror(errno));
+		if (st != KDX_OK)
+			unlink(tmp);
+		free(tmp);
+		free(path);
+		written++;
+	}
+	if (st == KDX_OK && !env->quiet)
+		printf("%d input workbook%s written to %s\n", written, written == 1 ? "" : "s", dir);
+out_r:
+	PQclear(r);
+out:
+	free(dir);
+	free(codes);
+	kdx_db_close(db);
+	return kdx_cli_fail(st, err);
+done:
+	free(codes);
+	return rc;
+}

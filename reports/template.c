@@ -1,0 +1,303 @@
+/*
+ * template.c - the input workbook kdx generates for a municipality: the four
+ * municipal datasets as sheets, pre-filled with its last known answers,
+ * dropdowns on every coded column, headers and codes locked, and a sheet of
+ * instructions.  It ingests back through kdx ingest as it is.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <xlsxwriter.h>
+#include "kdx/template.h"
+#include "kdx/text.h"
+
+struct tfmt {
+	lxw_format *head, *locked, *input, *date_locked;
+};
+
+static void formats(lxw_workbook *wb, struct tfmt *f)
+{
+	f->head = workbook_add_format(wb);
+	format_set_bold(f->head);
+	format_set_bg_color(f->head, 0xDCE3EE);
+	format_set_border(f->head, LXW_BORDER_THIN);
+	f->locked = workbook_add_format(wb);
+	format_set_bg_color(f->locked, 0xF2F2F2);
+	format_set_border(f->locked, LXW_BORDER_THIN);
+	f->input = workbook_add_format(wb);
+	format_set_unlocked(f->input);
+	format_set_border(f->input, LXW_BORDER_THIN);
+	format_set_bg_color(f->input, 0xFFFFE0);
+	f->date_locked = workbook_add_format(wb);
+	format_set_num_format(f->date_locked, "yyyy-mm-dd");
+	format_set_bg_color(f->date_locked, 0xF2F2F2);
+	format_set_border(f->date_locked, LXW_BORDER_THIN);
+}
+
+static void dropdown(lxw_worksheet *ws, int first, int last, int col, const char **values, const char *what)
+{
+	lxw_data_validation v;
+	memset(&v, 0, sizeof v);
+	v.validate = LXW_VALIDATION_TYPE_LIST;
+	v.value_list = (char **)values;
+	v.show_error = LXW_VALIDATION_ON;
+	v.error_type = LXW_VALIDATION_ERROR_TYPE_STOP;
+	v.error_title = "入力できない値です";
+	char msg[256];
+	snprintf(msg, sizeof msg, "%sは一覧から選んでください。", what);
+	v.error_message = msg;
+	v.ignore_blank = LXW_VALIDATION_ON;
+	worksheet_data_validation_range(ws, (lxw_row_t)first, (lxw_col_t)col, (lxw_row_t)last, (lxw_col_t)col, &v);
+}
+
+static void protect(lxw_worksheet *ws)
+{
+	lxw_protection p;
+	memset(&p, 0, sizeof p);
+	p.format_columns = 1;  /* let the municipality widen columns */
+	worksheet_protect(ws, NULL, &p);
+}
+
+static void widths(lxw_worksheet *ws, const char *const *head, int n)
+{
+	for (int c = 0; c < n; c++) {
+		int w = kdx_text_width(head[c]) + 2;
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, w < 12 ? 12 : w, NULL);
+	}
+}
+
+static void write_date(lxw_worksheet *ws, int r, int c, kdx_date d, lxw_format *f)
+{
+	lxw_datetime dt = { d.y, d.m, d.d, 0, 0, 0 };
+	worksheet_write_datetime(ws, (lxw_row_t)r, (lxw_col_t)c, &dt, f);
+}
+
+static const char *val(PGresult *r, int i, int c)
+{
+	return PQgetisnull(r, i, c) ? NULL : PQgetvalue(r, i, c);
+}
+
+static void input(lxw_worksheet *ws, int r, int c, const char *v, const struct tfmt *f)
+{
+	if (v && *v)
+		worksheet_write_string(ws, (lxw_row_t)r, (lxw_col_t)c, v, f->input);
+	else
+		worksheet_write_blank(ws, (lxw_row_t)r, (lxw_col_t)c, f->input);
+}
+
+static const char *fy_values[] = { "R8", "R9", "R10", "R11", "R12", NULL };
+
+kdx_status kdx_template_write(kdx_db *db, const char *code, kdx_date asof, kdx_date survey, const char *path, kdx_error **err)
+{
+	char iso[16];
+	kdx_date_iso(asof, iso, sizeof iso);
+	const char *p[] = { code, iso };
+	PGresult *m = kdx_db_query(db, "SELECT name FROM kdx.municipality WHERE code = $1", 1, p, err);
+	if (!m)
+		return KDX_EINTERNAL;
+	if (PQntuples(m) != 1) {
+		PQclear(m);
+		return kdx_fail(err, KDX_EUSAGE, "municipality \"%s\" is not in the master data", code);
+	}
+	char *mname = kdx_strdup(PQgetvalue(m, 0, 0));
+	PQclear(m);
+
+	lxw_workbook_options o = { .constant_memory = LXW_FALSE, .tmpdir = NULL, .use_zip64 = LXW_FALSE };
+	lxw_workbook *wb = workbook_new_opt(path, &o);
+	if (!wb) {
+		free(mname);
+		return kdx_fail(err, KDX_EIO, "could not create workbook \"%s\"", path);
+	}
+	lxw_doc_properties props;
+	memset(&props, 0, sizeof props);
+	char title[200];
+	snprintf(title, sizeof title, "%s こども政策DX 共同目標 提出用ブック", mname);
+	props.title = title;
+	props.author = "kdx";
+	struct tm tm = { 0 };
+	tm.tm_year = asof.y - 1900;
+	tm.tm_mon = asof.m - 1;
+	tm.tm_mday = asof.d;
+	props.created = timegm(&tm) - 9 * 3600;
+	workbook_set_properties(wb, &props);
+	struct tfmt f;
+	formats(wb, &f);
+	kdx_status st = KDX_OK;
+
+	/* 手続電子化: every procedure, with its last known answer */
+	{
+		lxw_worksheet *ws = workbook_add_worksheet(wb, "手続電子化");
+		static const char *const head[] = { "調査基準日", "市町村コード", "手続番号", "手続名", "状況", "電子化年月", "予定年度", "処分通知" };
+		for (int c = 0; c < 8; c++)
+			worksheet_write_string(ws, 0, (lxw_col_t)c, head[c], f.head);
+		PGresult *r = kdx_db_query(db,
+			"SELECT p.id, p.category || p.name, f.status, f.digitised_ym,"
+			" CASE WHEN f.planned_fy IS NOT NULL THEN 'R' || (f.planned_fy - 2018) END, f.notice, p.kind"
+			" FROM kdx.procedure p"
+			" LEFT JOIN kdx.submission_asof($2) s ON s.dataset = 'procedures' AND s.muni_code = $1"
+			" LEFT JOIN kdx.procedure_fact f ON f.batch_id = s.batch_id AND f.muni_code = s.muni_code"
+			"   AND f.survey_date = s.survey_date AND f.proc_id = p.id"
+			" ORDER BY p.ord", 2, p, err);
+		if (!r) {
+			st = KDX_EINTERNAL;
+			goto out;
+		}
+		int n = PQntuples(r);
+		for (int i = 0; i < n; i++) {
+			int row = i + 1;
+			write_date(ws, row, 0, survey, f.date_locked);
+			worksheet_write_string(ws, (lxw_row_t)row, 1, code, f.locked);
+			worksheet_write_string(ws, (lxw_row_t)row, 2, PQgetvalue(r, i, 0), f.locked);
+			worksheet_write_string(ws, (lxw_row_t)row, 3, PQgetvalue(r, i, 1), f.locked);
+			/* the 15 procedures digitised everywhere are listed for confirmation */
+			const char *status = val(r, i, 2);
+			if (!status && PQgetvalue(r, i, 6)[0] == 'K')
+				status = "電子化済";
+			input(ws, row, 4, status, &f);
+			input(ws, row, 5, val(r, i, 3), &f);
+			input(ws, row, 6, val(r, i, 4), &f);
+			input(ws, row, 7, val(r, i, 5), &f);
+		}
+		static const char *st_values[] = { "電子化済", "準備中", "未着手", "所掌外", NULL };
+		static const char *notice_values[] = { "済", "未", "該当なし", NULL };
+		dropdown(ws, 1, n, 4, st_values, "状況");
+		dropdown(ws, 1, n, 6, fy_values, "予定年度");
+		dropdown(ws, 1, n, 7, notice_values, "処分通知");
+		PQclear(r);
+		widths(ws, head, 8);
+		worksheet_set_column(ws, 3, 3, 44, NULL);
+		worksheet_freeze_panes(ws, 1, 4);
+		protect(ws);
+	}
+	/* 基盤導入: the four target rows, and 母子保健 when it was answered before */
+	{
+		lxw_worksheet *ws = workbook_add_worksheet(wb, "基盤導入");
+		static const char *const head[] = { "調査基準日", "市町村コード", "基盤", "状況", "予定年度", "備考" };
+		for (int c = 0; c < 6; c++)
+			worksheet_write_string(ws, 0, (lxw_col_t)c, head[c], f.head);
+		PGresult *r = kdx_db_query(db,
+			"SELECT gi.code, f.status, CASE WHEN f.planned_fy IS NOT NULL THEN 'R' || (f.planned_fy - 2018) END, f.note"
+			" FROM kdx.goal_item gi"
+			" LEFT JOIN kdx.submission_asof($2) s ON s.dataset = 'platforms' AND s.muni_code = $1"
+			" LEFT JOIN kdx.platform_fact f ON f.batch_id = s.batch_id AND f.muni_code = s.muni_code"
+			"   AND f.survey_date = s.survey_date AND f.platform = gi.code"
+			" WHERE gi.goal IN ('platforms', 'pmh') AND (gi.in_target OR f.status IS NOT NULL)"
+			" ORDER BY gi.goal = 'pmh', gi.ord", 2, p, err);
+		if (!r) {
+			st = KDX_EINTERNAL;
+			goto out;
+		}
+		int n = PQntuples(r);
+		for (int i = 0; i < n; i++) {
+			write_date(ws, i + 1, 0, survey, f.date_locked);
+			worksheet_write_string(ws, (lxw_row_t)(i + 1), 1, code, f.locked);
+			worksheet_write_string(ws, (lxw_row_t)(i + 1), 2, PQgetvalue(r, i, 0), f.locked);
+			input(ws, i + 1, 3, val(r, i, 1), &f);
+			input(ws, i + 1, 4, val(r, i, 2), &f);
+			input(ws, i + 1, 5, val(r, i, 3), &f);
+		}
+		static const char *pf_values[] = { "導入済", "類似システム導入済", "導入予定", "未定", "特例対象外", NULL };
+		dropdown(ws, 1, n, 3, pf_values, "状況");
+		dropdown(ws, 1, n, 4, fy_values, "予定年度");
+		PQclear(r);
+		widths(ws, head, 6);
+		worksheet_set_column(ws, 2, 2, 22, NULL);
+		worksheet_set_column(ws, 5, 5, 30, f.input);
+		worksheet_freeze_panes(ws, 1, 3);
+		protect(ws);
+	}
+	/* 産後ケア: the six checklist items */
+	{
+		lxw_worksheet *ws = workbook_add_worksheet(wb, "産後ケア");
+		static const char *const head[] = { "調査基準日", "市町村コード", "項目", "状況", "予定年度" };
+		for (int c = 0; c < 5; c++)
+			worksheet_write_string(ws, 0, (lxw_col_t)c, head[c], f.head);
+		PGresult *r = kdx_db_query(db,
+			"SELECT gi.code, f.status, CASE WHEN f.planned_fy IS NOT NULL THEN 'R' || (f.planned_fy - 2018) END"
+			" FROM kdx.goal_item gi"
+			" LEFT JOIN kdx.submission_asof($2) s ON s.dataset = 'postpartum' AND s.muni_code = $1"
+			" LEFT JOIN kdx.postpartum_fact f ON f.batch_id = s.batch_id AND f.muni_code = s.muni_code"
+			"   AND f.survey_date = s.survey_date AND f.item = gi.code"
+			" WHERE gi.goal = 'postpartum' ORDER BY gi.ord", 2, p, err);
+		if (!r) {
+			st = KDX_EINTERNAL;
+			goto out;
+		}
+		int n = PQntuples(r);
+		for (int i = 0; i < n; i++) {
+			write_date(ws, i + 1, 0, survey, f.date_locked);
+			worksheet_write_string(ws, (lxw_row_t)(i + 1), 1, code, f.locked);
+			worksheet_write_string(ws, (lxw_row_t)(i + 1), 2, PQgetvalue(r, i, 0), f.locked);
+			input(ws, i + 1, 3, val(r, i, 1), &f);
+			input(ws, i + 1, 4, val(r, i, 2), &f);
+		}
+		static const char *pp_values[] = { "実施済", "準備中", "未実施", NULL };
+		dropdown(ws, 1, n, 3, pp_values, "状況");
+		dropdown(ws, 1, n, 4, fy_values, "予定年度");
+		PQclear(r);
+		widths(ws, head, 5);
+		worksheet_set_column(ws, 2, 2, 26, NULL);
+		worksheet_freeze_panes(ws, 1, 3);
+		protect(ws);
+	}
+	/* 設定 */
+	{
+		lxw_worksheet *ws = workbook_add_worksheet(wb, "設定");
+		static const char *const head[] = { "調査基準日", "市町村コード", "保育所特別な事情", "民間保育所を独自目標に含める",
+		                                    "民立クラブを独自目標に含める" };
+		for (int c = 0; c < 5; c++)
+			worksheet_write_string(ws, 0, (lxw_col_t)c, head[c], f.head);
+		PGresult *r = kdx_db_query(db,
+			"SELECT CASE special_nursery WHEN true THEN '有' ELSE '無' END,"
+			" CASE own_private_nursery WHEN true THEN '有' ELSE '無' END,"
+			" CASE own_minritsu_club WHEN true THEN '有' ELSE '無' END"
+			" FROM kdx.settings_asof($2) WHERE muni_code = $1", 2, p, err);
+		if (!r) {
+			st = KDX_EINTERNAL;
+			goto out;
+		}
+		write_date(ws, 1, 0, survey, f.date_locked);
+		worksheet_write_string(ws, 1, 1, code, f.locked);
+		for (int c = 0; c < 3; c++)
+			input(ws, 1, 2 + c, PQntuples(r) ? PQgetvalue(r, 0, c) : "無", &f);
+		static const char *yn[] = { "有", "無", NULL };
+		for (int c = 2; c < 5; c++)
+			dropdown(ws, 1, 1, c, yn, head[c]);
+		PQclear(r);
+		widths(ws, head, 5);
+		protect(ws);
+	}
+	/* 記入方法 */
+	{
+		lxw_worksheet *ws = workbook_add_worksheet(wb, "記入方法");
+		char date[40];
+		kdx_date_wareki(survey, date, sizeof date);
+		char line0[256];
+		snprintf(line0, sizeof line0, "%s　こども政策DX 共同目標　提出用ブック（調査基準日 %s）", mname, date);
+		const char *lines[] = {
+			line0,
+			"",
+			"1. 黄色のセルに入力してください。灰色のセル（調査基準日・市町村コード・番号・名称）と見出し行は変更できません。",
+			"2. 前回までの回答を入力済みです。変わったところだけ直してください。",
+			"3. 状況・予定年度・処分通知などは、セルを選ぶと表示される一覧から選んでください。",
+			"4. 手続電子化: N01〜N18 のすべての行に状況を入力してください。所掌していない手続は「所掌外」を選びます。K01〜K15 は確認用です。",
+			"5. 基盤導入: 類似システムを導入済みの場合は「類似システム導入済」（導入済みとして扱います）。特例対象外は PMH の行だけに使えます。",
+			"   PMH母子保健は目標の対象外です。回答する場合は行を追加してください。",
+			"6. 産後ケア: 6 項目すべての状況を入力してください。",
+			"7. 設定: 保育所の目標年度を令和9年度とする特別な事情がある場合や、民間保育所・民立クラブを独自目標に含める場合は「有」。",
+			"8. 行や列の追加・削除、シート名の変更はしないでください。保存した .xlsx をそのまま提出してください。",
+			"9. 内容に誤りがあると、ファイル全体が取り込まれず、どのセルをどう直すかを記した報告が返されます。",
+		};
+		for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+			worksheet_write_string(ws, (lxw_row_t)i, 0, lines[i], i == 0 ? f.head : NULL);
+		worksheet_set_column(ws, 0, 0, 120, NULL);
+		protect(ws);
+	}
+out:;
+	lxw_error e = workbook_close(wb);
+	if (st == KDX_OK && e != LXW_NO_ERROR)
+		st = kdx_fail(err, KDX_EIO, "could not write workbook \"%s\": %s", path, lxw_strerror(e));
+	free(mname);
+	return st;
+}
