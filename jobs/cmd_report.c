@@ -1,16 +1,9 @@
 /* cmd_report.c - kdx report: council and municipal reports, charts. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include "kdx/cli.h"
-#include "kdx/report.h"
-#include "kdx/chart.h"
-#include "kdx/xlsxout.h"
-#include "kdx/buf.h"
+#include "kdx/render.h"
 
 const char kdx_usage_report[] =
 	"usage: kdx report [--as-of DATE] [--muni CODE]... [--out DIR] [-j N]\n"
@@ -24,111 +17,6 @@ const char kdx_usage_report[] =
 	"  --muni CODE   only these municipalities' feedback reports (repeatable)\n"
 	"  -j N          render in N worker processes\n"
 	"The same data and as-of give byte-identical files.\n";
-
-static int mkdir_p(const char *path)
-{
-	char *t = kdx_strdup(path);
-	for (char *p = t + 1; *p; p++) {
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(t, 0750);
-			*p = '/';
-		}
-	}
-	int rc = mkdir(t, 0750);
-	free(t);
-	return (rc == 0 || errno == EEXIST) ? 0 : -1;
-}
-
-/* Write through a temporary name, then rename: readers never see half a file. */
-typedef kdx_status (*writer_fn)(void *ctx, const char *tmp, kdx_error **err);
-
-static kdx_status write_atomic(const char *path, writer_fn fn, void *ctx, kdx_error **err)
-{
-	char *tmp = kdx_strdup_printf("%s.tmp%ld", path, (long)getpid());
-	kdx_status st = fn(ctx, tmp, err);
-	if (st == KDX_OK && rename(tmp, path) != 0)
-		st = kdx_fail(err, KDX_EIO, "could not rename \"%s\" to \"%s\": %s", tmp, path, strerror(errno));
-	if (st != KDX_OK)
-		unlink(tmp);
-	free(tmp);
-	return st;
-}
-
-struct job {
-	kdx_db *db;
-	kdx_report_data *rd;
-	int mi;
-	int gi;
-	const char *png;
-};
-
-static kdx_status w_council_pdf(void *c, const char *tmp, kdx_error **err)
-{
-	struct job *j = c;
-	return kdx_report_council_pdf(j->rd, tmp, err);
-}
-
-static kdx_status w_council_xlsx(void *c, const char *tmp, kdx_error **err)
-{
-	struct job *j = c;
-	return kdx_xlsx_council(j->rd, tmp, err);
-}
-
-static kdx_status w_muni_pdf(void *c, const char *tmp, kdx_error **err)
-{
-	struct job *j = c;
-	return kdx_report_muni_pdf(j->db, j->rd, j->mi, tmp, err);
-}
-
-static kdx_status w_muni_xlsx(void *c, const char *tmp, kdx_error **err)
-{
-	struct job *j = c;
-	return kdx_xlsx_muni(j->db, j->rd, j->mi, tmp, err);
-}
-
-static kdx_status w_chart_svg(void *c, const char *tmp, kdx_error **err)
-{
-	struct job *j = c;
-	char *png_tmp = kdx_strdup_printf("%s.tmp%ld", j->png, (long)getpid());
-	kdx_status st = kdx_chart_goal_files(&j->rd->goals[j->gi], png_tmp, tmp, err);
-	if (st == KDX_OK && rename(png_tmp, j->png) != 0)
-		st = kdx_fail(err, KDX_EIO, "could not write \"%s\": %s", j->png, strerror(errno));
-	if (st != KDX_OK)
-		unlink(png_tmp);
-	free(png_tmp);
-	return st;
-}
-
-/* Render the municipalities i with i % nworkers == w. */
-static kdx_status render_munis(kdx_env *env, kdx_report_data *rd, const char *outdir, bool *want, int w, int nworkers,
-                               int *count, kdx_error **err)
-{
-	kdx_db *db = NULL;
-	kdx_status st = kdx_db_open(env, false, &db, err);
-	if (st != KDX_OK)
-		return st;
-	int n = rd->goals[0].nrows;
-	int k = 0;
-	for (int mi = 1; mi < n && st == KDX_OK; mi++) {
-		if (!want[mi])
-			continue;
-		if (k++ % nworkers != w)
-			continue;
-		const kdx_goal_row *r = &rd->goals[0].rows[mi];
-		struct job j = { db, rd, mi, 0, NULL };
-		char *pdf = kdx_strdup_printf("%s/municipalities/%s_%s.pdf", outdir, r->code, r->name);
-		char *xlsx = kdx_strdup_printf("%s/municipalities/%s_%s.xlsx", outdir, r->code, r->name);
-		st = write_atomic(pdf, w_muni_pdf, &j, err);
-		if (st == KDX_OK)
-			st = write_atomic(xlsx, w_muni_xlsx, &j, err);
-		free(pdf);
-		free(xlsx);
-		(*count)++;
-	}
-	kdx_db_close(db);
-	return st;
-}
 
 int kdx_cmd_report(int argc, char **argv, kdx_env *env)
 {
@@ -198,76 +86,8 @@ int kdx_cmd_report(int argc, char **argv, kdx_env *env)
 		}
 		want[mi] = true;
 	}
-	char *dirs[3] = { kdx_strdup_printf("%s/council", outdir), kdx_strdup_printf("%s/municipalities", outdir),
-	                  kdx_strdup_printf("%s/charts", outdir) };
-	for (int i = 0; i < 3; i++)
-		if (mkdir_p(dirs[i]) != 0 && st == KDX_OK)
-			st = kdx_fail(&err, KDX_EIO, "could not create folder \"%s\": %s", dirs[i], strerror(errno));
-	for (int i = 0; i < 3; i++)
-		free(dirs[i]);
-	if (st != KDX_OK)
-		goto out;
 	int written = 0;
-	if (nmunis == 0) {
-		struct job j = { db, rd, 0, 0, NULL };
-		char *pdf = kdx_strdup_printf("%s/council/%s_こども政策DX進捗.pdf", outdir, rd->asof_iso);
-		char *xlsx = kdx_strdup_printf("%s/council/%s_こども政策DX進捗.xlsx", outdir, rd->asof_iso);
-		st = write_atomic(pdf, w_council_pdf, &j, &err);
-		if (st == KDX_OK)
-			st = write_atomic(xlsx, w_council_xlsx, &j, &err);
-		free(pdf);
-		free(xlsx);
-		for (int gi = 0; gi < 6 && st == KDX_OK; gi++) {
-			char *png = kdx_strdup_printf("%s/charts/%s.png", outdir, rd->goals[gi].id);
-			char *svg = kdx_strdup_printf("%s/charts/%s.svg", outdir, rd->goals[gi].id);
-			j.gi = gi;
-			j.png = png;
-			st = write_atomic(svg, w_chart_svg, &j, &err);
-			free(png);
-			free(svg);
-		}
-		if (st != KDX_OK)
-			goto out;
-		kdx_log_info("wrote the council report and charts");
-	}
-	if (jobs <= 1) {
-		st = render_munis(env, rd, outdir, want, 0, 1, &written, &err);
-	} else {
-		/* workers share the loaded data (copy-on-write) and open their own connections */
-		fflush(NULL);
-		pid_t *pids = kdx_xcalloc((size_t)jobs, sizeof *pids);
-		for (int w = 0; w < jobs; w++) {
-			pids[w] = fork();
-			if (pids[w] == 0) {
-				kdx_error *werr = NULL;
-				int cnt = 0;
-				kdx_status ws = render_munis(env, rd, outdir, want, w, jobs, &cnt, &werr);
-				if (ws != KDX_OK)
-					kdx_error_print(stderr, "kdx", werr);
-				kdx_error_free(werr);
-				fflush(NULL);
-				_exit(kdx_status_exit(ws));
-			}
-		}
-		int worst = 0;
-		for (int w = 0; w < jobs; w++) {
-			int status = 0;
-			if (pids[w] > 0 && waitpid(pids[w], &status, 0) > 0) {
-				int code = WIFEXITED(status) ? WEXITSTATUS(status) : 70;
-				if (code && !worst)
-					worst = code;
-			} else if (!worst) {
-				worst = 70;
-			}
-		}
-		free(pids);
-		for (int i = 1; i < n; i++)
-			written += want[i];
-		if (worst)
-			st = worst == 69 ? KDX_EUNAVAILABLE : worst == 74 ? KDX_EIO : KDX_EINTERNAL;
-		if (st != KDX_OK && !err)
-			err = kdx_error_new(st, "a report worker failed (exit status %d)", worst);
-	}
+	st = kdx_render_reports(env, db, rd, outdir, want, nmunis == 0, jobs, &written, &err);
 	if (st == KDX_OK) {
 		if (env->json)
 			printf("{\"as_of\":\"%s\",\"out\":\"%s\",\"council\":%s,\"municipalities\":%d,\"data_sha256\":\"%s\"}\n",

@@ -1,0 +1,20 @@
+/*
+ * render.h - write every report of an as-of date into a folder:
+ * council/ (PDF, xlsx), municipalities/ (PDF, xlsx), charts/ (PNG, SVG).
+ * Files are written through temporary names and renamed, folders are 0750.
+ */
+#ifndef KDX_RENDER_H
+#define KDX_RENDER_H
+
+#include <stdbool.h>
+#include "kdx/repdata.h"
+
+/* want: per goal-table row (index 1..), whether to write that municipality;
+ * NULL for all.  council: also write the council report and charts.
+ * jobs > 1 renders the municipalities in that many worker processes. */
+kdx_status kdx_render_reports(const kdx_env *env, kdx_db *db, kdx_report_data *rd, const char *outdir,
+                              const bool *want, bool council, int jobs, int *written, kdx_error **err);
+/* mkdir -p with mode 0750. */
+int kdx_mkdirs(const char *path);
+
+#endif
