@@ -1,6 +1,8 @@
 /* chart.c - goal bar charts and trend charts with cairo. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include "kdx/buf.h"
 #include <cairo-svg.h>
 #include "kdx/chart.h"
 #include "kdx/draw.h"
@@ -135,6 +137,69 @@ void kdx_chart_trend(cairo_t *cr, PangoContext *pc, const char *title, const kdx
 	cairo_restore(cr);
 }
 
+/*
+ * cairo names SVG elements from a process-wide counter (surface5, glyph3-1),
+ * so the same chart drawn later in a process gets other ids.  Renumber each
+ * id family in order of first appearance, so the same chart is the same file.
+ */
+static kdx_status svg_normalise_ids(const char *path, kdx_error **err)
+{
+	static const char *const fam[] = { "surface", "glyph", "clip", "mask", "pattern", "image", "source", NULL };
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return kdx_fail(err, KDX_EIO, "could not read \"%s\"", path);
+	kdx_buf in = { 0 }, out = { 0 };
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		kdx_buf_add(&in, chunk, n);
+	fclose(fp);
+	kdx_buf_reserve(&in, 0);
+	long *seen[7] = { 0 };
+	int nseen[7] = { 0 };
+	for (size_t i = 0; i < in.len;) {
+		int f = -1;
+		size_t fl = 0;
+		for (int k = 0; fam[k]; k++) {
+			size_t l = strlen(fam[k]);
+			if (!strncmp(in.data + i, fam[k], l) && in.data[i + l] >= '0' && in.data[i + l] <= '9' &&
+			    (i == 0 || !((in.data[i - 1] >= 'a' && in.data[i - 1] <= 'z') || (in.data[i - 1] >= 'A' && in.data[i - 1] <= 'Z')))) {
+				f = k;
+				fl = l;
+				break;
+			}
+		}
+		if (f < 0) {
+			kdx_buf_addc(&out, in.data[i++]);
+			continue;
+		}
+		char *end;
+		long v = strtol(in.data + i + fl, &end, 10);
+		int idx = -1;
+		for (int k = 0; k < nseen[f]; k++)
+			if (seen[f][k] == v)
+				idx = k;
+		if (idx < 0) {
+			seen[f] = kdx_xrealloc(seen[f], (size_t)(nseen[f] + 1) * sizeof **seen);
+			seen[f][nseen[f]] = v;
+			idx = nseen[f]++;
+		}
+		kdx_buf_printf(&out, "%s%d", fam[f], idx + 1);
+		i = (size_t)(end - in.data);
+	}
+	for (int k = 0; k < 7; k++)
+		free(seen[k]);
+	kdx_status st = KDX_OK;
+	fp = fopen(path, "wb");
+	if (!fp || fwrite(out.data, 1, out.len, fp) != out.len)
+		st = kdx_fail(err, KDX_EIO, "could not write \"%s\"", path);
+	if (fp && fclose(fp) != 0 && st == KDX_OK)
+		st = kdx_fail(err, KDX_EIO, "could not write \"%s\"", path);
+	kdx_buf_free(&in);
+	kdx_buf_free(&out);
+	return st;
+}
+
 kdx_status kdx_chart_goal_files(const kdx_goal_table *g, const char *png_path, const char *svg_path, kdx_error **err)
 {
 	const double W = 800, H = 400;
@@ -167,5 +232,7 @@ kdx_status kdx_chart_goal_files(const kdx_goal_table *g, const char *png_path, c
 			break;
 		}
 	}
+	if (st == KDX_OK)
+		st = svg_normalise_ids(svg_path, err);
 	return st;
 }

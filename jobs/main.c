@@ -152,7 +152,12 @@ int main(int argc, char **argv)
 		return kdx_cli_usage_error(NULL, "unknown command \"%s\"", argv[i]);
 	optind = 1;
 	opterr = 1;
+	/* absolute, so that recorded paths (snapshots, batches) mean the same later */
+	char *abs_home = realpath(env.home, NULL);
+	if (abs_home)
+		env.home = abs_home;
 	int rc = cmd->fn(argc - i, argv + i, &env);
+	free(abs_home);
 	/* As git does: a write error on stdout is an I/O failure, not success. */
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "kdx: error: could not write to standard output\n");

@@ -1,0 +1,43 @@
+/*
+ * snapshot.h - archived, verifiable snapshots (SPEC §6).
+ *
+ * A snapshot is a BagIt 1.0 bag (RFC 8493) in a .tar.gz:
+ *   <bag>/bagit.txt, bag-info.txt, manifest-sha256.txt, manifest-sha512.txt,
+ *   tagmanifest-sha256.txt, data/warehouse/... (CSV dumps), data/reports/...
+ * bag-info.txt names the previous snapshot's tagmanifest SHA-256, so the
+ * snapshots form a hash chain, which the warehouse also records.
+ */
+#ifndef KDX_SNAPSHOT_H
+#define KDX_SNAPSHOT_H
+
+#include <stdbool.h>
+#include "kdx/db.h"
+#include "kdx/jdate.h"
+
+typedef struct kdx_snapshot_info {
+	long id;
+	char path[4096];
+	char tagmanifest_sha256[65];
+	int files;
+	long long bytes;
+	bool reused;  /* the payload was already archived for this as-of */
+} kdx_snapshot_info;
+
+kdx_status kdx_snapshot_create(const kdx_env *env, kdx_db *db, kdx_date asof, kdx_snapshot_info *info, kdx_error **err);
+
+/* Verification collects every problem; returns KDX_EDATA when there is any. */
+typedef struct kdx_verify_result {
+	char **problems;
+	int nproblems;
+	int checked;
+} kdx_verify_result;
+void kdx_verify_result_free(kdx_verify_result *r);
+kdx_status kdx_snapshot_verify(const char *archive, kdx_verify_result *r, char tagsha[65], char prev[65], kdx_error **err);
+/* Every snapshot the warehouse recorded, in order, and the links between them. */
+kdx_status kdx_snapshot_verify_all(kdx_db *db, kdx_verify_result *r, kdx_error **err);
+/* Regenerate the reports from the archived data in a temporary database and compare byte for byte. */
+kdx_status kdx_snapshot_reproduce(const kdx_env *env, kdx_db *db, const char *archive, kdx_verify_result *r, kdx_error **err);
+/* Extract safely into dir (which must not exist or be empty). */
+kdx_status kdx_snapshot_restore(const char *archive, const char *dir, int *files, kdx_error **err);
+
+#endif

@@ -1,0 +1,34 @@
+/*
+ * tar.h - ustar archives in gzip (zlib), written and read without tar(1).
+ *
+ * The reader refuses absolute paths, ".." components, links, devices and
+ * anything but regular files and folders, and caps the total size.
+ */
+#ifndef KDX_TAR_H
+#define KDX_TAR_H
+
+#include <stddef.h>
+#include <time.h>
+#include "kdx/error.h"
+
+typedef struct kdx_tar_entry {
+	char *path;
+	unsigned char *data;
+	size_t size;
+} kdx_tar_entry;
+
+typedef struct kdx_tar {
+	kdx_tar_entry *e;
+	int n, cap;
+} kdx_tar;
+
+/* Add a file (copies data). */
+void kdx_tar_add(kdx_tar *t, const char *path, const void *data, size_t size);
+void kdx_tar_free(kdx_tar *t);
+const kdx_tar_entry *kdx_tar_find(const kdx_tar *t, const char *path);
+/* Write t as a .tar.gz at path; every entry gets mtime and mode 0644. */
+kdx_status kdx_tar_write(const kdx_tar *t, const char *path, time_t mtime, kdx_error **err);
+/* Read a .tar.gz, refusing unsafe entries (KDX_EDATA naming them). */
+kdx_status kdx_tar_read(const char *path, kdx_tar *t, kdx_error **err);
+
+#endif

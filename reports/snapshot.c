@@ -1,0 +1,831 @@
+/* snapshot.c - BagIt snapshots: create, verify, reproduce, restore (see snapshot.h). */
+#include <dirent.h>
+#include <stdarg.h>
+#include <strings.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <openssl/evp.h>
+#include "kdx/snapshot.h"
+#include "kdx/tar.h"
+#include "kdx/buf.h"
+#include "kdx/repdata.h"
+#include "kdx/render.h"
+#include "kdx/cli.h"
+
+static void hex_digest(const EVP_MD *md, const void *data, size_t n, char *out)
+{
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+	EVP_Digest(data, n, d, &len, md, NULL);
+	for (unsigned i = 0; i < len; i++)
+		snprintf(out + i * 2, 3, "%02x", d[i]);
+}
+
+/* RFC 8493 §2.1.3: in manifests, %, CR and LF in paths are percent-encoded. */
+static void add_path(kdx_buf *b, const char *p)
+{
+	for (; *p; p++) {
+		if (*p == '%')
+			kdx_buf_adds(b, "%25");
+		else if (*p == '\r')
+			kdx_buf_adds(b, "%0D");
+		else if (*p == '\n')
+			kdx_buf_adds(b, "%0A");
+		else
+			kdx_buf_addc(b, *p);
+	}
+}
+
+static char *decode_path(const char *p)
+{
+	kdx_buf b = { 0 };
+	for (; *p; p++) {
+		if (p[0] == '%' && p[1] && p[2]) {
+			if (!strncmp(p, "%25", 3)) { kdx_buf_addc(&b, '%'); p += 2; continue; }
+			if (!strncasecmp(p, "%0D", 3)) { kdx_buf_addc(&b, '\r'); p += 2; continue; }
+			if (!strncasecmp(p, "%0A", 3)) { kdx_buf_addc(&b, '\n'); p += 2; continue; }
+		}
+		kdx_buf_addc(&b, *p);
+	}
+	kdx_buf_reserve(&b, 0);
+	return kdx_buf_steal(&b);
+}
+
+/* ---- dumps -------------------------------------------------------------- */
+
+static kdx_status copy_out(kdx_db *db, const char *sql, kdx_buf *out, kdx_error **err)
+{
+	PGresult *r = PQexec(db->conn, sql);
+	if (PQresultStatus(r) != PGRES_COPY_OUT) {
+		kdx_status st = kdx_db_result_error(db, r, err);
+		PQclear(r);
+		return st;
+	}
+	PQclear(r);
+	char *buf;
+	int n;
+	while ((n = PQgetCopyData(db->conn, &buf, 0)) > 0) {
+		kdx_buf_add(out, buf, (size_t)n);
+		PQfreemem(buf);
+	}
+	kdx_status st = KDX_OK;
+	while ((r = PQgetResult(db->conn)) != NULL) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && st == KDX_OK)
+			st = kdx_db_result_error(db, r, err);
+		PQclear(r);
+	}
+	return st;
+}
+
+/* The warehouse rows a report of the as-of can use: every submission, batch
+ * and fact with 調査基準日 on or before it (the history feeds trends and
+ * changes), and the master data.  The as-of is a validated ISO date. */
+static const struct dump {
+	const char *file;
+	const char *sql;
+	const char *table;  /* for reproduce: COPY target */
+} dumps[] = {
+	{ "master/prefectures.csv", "COPY (SELECT * FROM kdx.prefecture ORDER BY code) TO STDOUT (FORMAT csv, HEADER)", NULL },
+	{ "master/municipalities.csv", "COPY (SELECT * FROM kdx.municipality ORDER BY code) TO STDOUT (FORMAT csv, HEADER)", NULL },
+	{ "master/procedures.csv", "COPY (SELECT * FROM kdx.procedure ORDER BY id) TO STDOUT (FORMAT csv, HEADER)", NULL },
+	{ "master/goals.csv", "COPY (SELECT * FROM kdx.goal ORDER BY id) TO STDOUT (FORMAT csv, HEADER)", NULL },
+	{ "master/goal_items.csv", "COPY (SELECT * FROM kdx.goal_item ORDER BY goal, code) TO STDOUT (FORMAT csv, HEADER)", NULL },
+	{ "council.csv", "COPY (SELECT pref_code FROM kdx.council) TO STDOUT (FORMAT csv, HEADER)", "kdx.council (pref_code)" },
+	{ "load_batch.csv", "COPY (SELECT * FROM kdx.load_batch WHERE id IN (SELECT batch_id FROM kdx.submission WHERE survey_date <= '%s') ORDER BY id) TO STDOUT (FORMAT csv, HEADER)", "kdx.load_batch" },
+	{ "submission.csv", "COPY (SELECT * FROM kdx.submission WHERE survey_date <= '%s' ORDER BY batch_id, dataset, muni_code, survey_date) TO STDOUT (FORMAT csv, HEADER)", "kdx.submission" },
+	{ "nursery_fact.csv", "COPY (SELECT * FROM kdx.nursery_fact WHERE survey_date <= '%s' ORDER BY batch_id, muni_code, facility_no) TO STDOUT (FORMAT csv, HEADER)", "kdx.nursery_fact" },
+	{ "club_fact.csv", "COPY (SELECT * FROM kdx.club_fact WHERE survey_date <= '%s' ORDER BY batch_id, muni_code, club_no) TO STDOUT (FORMAT csv, HEADER)", "kdx.club_fact" },
+	{ "procedure_fact.csv", "COPY (SELECT * FROM kdx.procedure_fact WHERE survey_date <= '%s' ORDER BY batch_id, muni_code, proc_id) TO STDOUT (FORMAT csv, HEADER)", "kdx.procedure_fact" },
+	{ "platform_fact.csv", "COPY (SELECT * FROM kdx.platform_fact WHERE survey_date <= '%s' ORDER BY batch_id, muni_code, platform) TO STDOUT (FORMAT csv, HEADER)", "kdx.platform_fact" },
+	{ "postpartum_fact.csv", "COPY (SELECT * FROM kdx.postpartum_fact WHERE survey_date <= '%s' ORDER BY batch_id, muni_code, item) TO STDOUT (FORMAT csv, HEADER)", "kdx.postpartum_fact" },
+	{ "setting_fact.csv", "COPY (SELECT * FROM kdx.setting_fact WHERE survey_date <= '%s' ORDER BY batch_id, muni_code) TO STDOUT (FORMAT csv, HEADER)", "kdx.setting_fact" },
+};
+#define NDUMPS (int)(sizeof dumps / sizeof dumps[0])
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const kdx_tar_entry *)a)->path, ((const kdx_tar_entry *)b)->path);
+}
+
+/* Read every file under dir into t with the given path prefix. */
+static kdx_status add_tree(kdx_tar *t, const char *dir, const char *prefix, kdx_error **err)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return kdx_fail(err, KDX_EIO, "could not read folder \"%s\": %s", dir, strerror(errno));
+	struct dirent *de;
+	kdx_status st = KDX_OK;
+	while (st == KDX_OK && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		char *p = kdx_strdup_printf("%s/%s", dir, de->d_name);
+		char *q = kdx_strdup_printf("%s/%s", prefix, de->d_name);
+		struct stat sb;
+		if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			st = add_tree(t, p, q, err);
+		} else if (lstat(p, &sb) == 0 && S_ISREG(sb.st_mode)) {
+			FILE *fp = fopen(p, "rb");
+			if (!fp) {
+				st = kdx_fail(err, KDX_EIO, "could not read \"%s\": %s", p, strerror(errno));
+			} else {
+				kdx_buf b = { 0 };
+				char chunk[65536];
+				size_t n;
+				while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+					kdx_buf_add(&b, chunk, n);
+				fclose(fp);
+				kdx_tar_add(t, q, b.data ? b.data : "", b.len);
+				kdx_buf_free(&b);
+			}
+		}
+		free(p);
+		free(q);
+	}
+	closedir(d);
+	return st;
+}
+
+static void rm_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		char *p = kdx_strdup_printf("%s/%s", dir, de->d_name);
+		struct stat sb;
+		if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
+			rm_tree(p);
+		else
+			unlink(p);
+		free(p);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+/* Build the bag's tag files around the payload in t (paths under "data/"). */
+static void make_bag(kdx_tar *payload, const char *bagname, const char *info_extra, kdx_tar *bag, char tagsha[65],
+                     char mansha[65], int *files, long long *bytes)
+{
+	qsort(payload->e, (size_t)payload->n, sizeof *payload->e, cmp_entry);
+	kdx_buf m256 = { 0 }, m512 = { 0 }, info = { 0 }, tag = { 0 };
+	*files = payload->n;
+	*bytes = 0;
+	for (int i = 0; i < payload->n; i++) {
+		char h256[65], h512[129];
+		hex_digest(EVP_sha256(), payload->e[i].data, payload->e[i].size, h256);
+		hex_digest(EVP_sha512(), payload->e[i].data, payload->e[i].size, h512);
+		kdx_buf_printf(&m256, "%s  ", h256);
+		add_path(&m256, payload->e[i].path);
+		kdx_buf_addc(&m256, '\n');
+		kdx_buf_printf(&m512, "%s  ", h512);
+		add_path(&m512, payload->e[i].path);
+		kdx_buf_addc(&m512, '\n');
+		*bytes += (long long)payload->e[i].size;
+	}
+	hex_digest(EVP_sha256(), m256.data ? m256.data : "", m256.len, mansha);
+	const char *bagit = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
+	kdx_buf_printf(&info, "%sPayload-Oxum: %lld.%d\n", info_extra, *bytes, *files);
+	const char *names[4] = { "bagit.txt", "bag-info.txt", "manifest-sha256.txt", "manifest-sha512.txt" };
+	const kdx_buf *bufs[4] = { NULL, &info, &m256, &m512 };
+	for (int i = 0; i < 4; i++) {
+		char h[65];
+		const char *data = i == 0 ? bagit : bufs[i]->data;
+		size_t len = i == 0 ? strlen(bagit) : bufs[i]->len;
+		hex_digest(EVP_sha256(), data, len, h);
+		kdx_buf_printf(&tag, "%s  %s\n", h, names[i]);
+		char *p = kdx_strdup_printf("%s/%s", bagname, names[i]);
+		kdx_tar_add(bag, p, data, len);
+		free(p);
+	}
+	char *p = kdx_strdup_printf("%s/tagmanifest-sha256.txt", bagname);
+	kdx_tar_add(bag, p, tag.data, tag.len);
+	free(p);
+	hex_digest(EVP_sha256(), tag.data, tag.len, tagsha);
+	for (int i = 0; i < payload->n; i++) {
+		p = kdx_strdup_printf("%s/%s", bagname, payload->e[i].path);
+		kdx_tar_add(bag, p, payload->e[i].data, payload->e[i].size);
+		free(p);
+	}
+	kdx_buf_free(&m256);
+	kdx_buf_free(&m512);
+	kdx_buf_free(&info);
+	kdx_buf_free(&tag);
+}
+
+static char *make_tmpdir(const kdx_env *env)
+{
+	char *base = kdx_strdup_printf("%s/var/tmp", env->home);
+	kdx_mkdirs(base);
+	char *tmpl = kdx_strdup_printf("%s/kdx.XXXXXX", base);
+	free(base);
+	if (!mkdtemp(tmpl)) {
+		free(tmpl);
+		return NULL;
+	}
+	return tmpl;
+}
+
+kdx_status kdx_snapshot_create(const kdx_env *env, kdx_db *db, kdx_date asof, kdx_snapshot_info *info, kdx_error **err)
+{
+	char iso[16];
+	kdx_date_iso(asof, iso, sizeof iso);
+	kdx_tar payload = { 0 }, bag = { 0 };
+	kdx_report_data *rd = NULL;
+	char *tmp = NULL, *dir = NULL, *path = NULL, *tmppath = NULL;
+	kdx_status st = KDX_OK;
+	memset(info, 0, sizeof *info);
+
+	/* one snapshot at a time: the chain must not fork */
+	if ((st = kdx_db_exec(db, "SELECT pg_advisory_lock(4454890002)", err)) != KDX_OK)
+		return st;
+	for (int i = 0; i < NDUMPS && st == KDX_OK; i++) {
+		char sql[1024];
+		snprintf(sql, sizeof sql, dumps[i].sql, iso);
+		kdx_buf b = { 0 };
+		st = copy_out(db, sql, &b, err);
+		char *p = kdx_strdup_printf("data/warehouse/%s", dumps[i].file);
+		kdx_tar_add(&payload, p, b.data ? b.data : "", b.len);
+		free(p);
+		kdx_buf_free(&b);
+	}
+	if (st != KDX_OK)
+		goto out;
+	/* the reports of the as-of, generated afresh (byte-identical to kdx report) */
+	if ((st = kdx_report_data_load(db, asof, &rd, err)) != KDX_OK)
+		goto out;
+	if (!(tmp = make_tmpdir(env))) {
+		st = kdx_fail(err, KDX_EIO, "could not create a temporary folder under %s/var/tmp", env->home);
+		goto out;
+	}
+	int written = 0;
+	if ((st = kdx_render_reports(env, db, rd, tmp, NULL, true, 1, &written, err)) != KDX_OK)
+		goto out;
+	if ((st = add_tree(&payload, tmp, "data/reports", err)) != KDX_OK)
+		goto out;
+
+	/* the chain */
+	PGresult *r = kdx_db_query(db,
+		"SELECT tagmanifest_sha256, (SELECT coalesce(max(seq), 0) + 1 FROM kdx.snapshot WHERE as_of = $1)"
+		" FROM (SELECT 1) one LEFT JOIN (SELECT tagmanifest_sha256 FROM kdx.snapshot ORDER BY id DESC LIMIT 1) s ON true",
+		1, (const char *const[]){ iso }, err);
+	if (!r) {
+		st = KDX_EINTERNAL;
+		goto out;
+	}
+	char prev[65] = "";
+	if (!PQgetisnull(r, 0, 0))
+		snprintf(prev, sizeof prev, "%s", PQgetvalue(r, 0, 0));
+	int seq = atoi(PQgetvalue(r, 0, 1));
+	PQclear(r);
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	char created[40], today[16];
+	strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%S%z", &tm);
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	char *extra = kdx_strdup_printf(
+		"Source-Organization: %s\nBagging-Date: %s\nBag-Software-Agent: kdx %s\n"
+		"External-Description: こども政策DX 共同目標 %s時点の集計データと報告書\n"
+		"KDX-As-Of: %s\nKDX-Created: %s\nKDX-Version: %s\nKDX-Data-SHA256: %s\n"
+		"Previous-Snapshot-SHA256: %s\n",
+		rd->pref_name, today, KDX_VERSION, rd->asof_wareki, iso, created, KDX_VERSION, rd->data_hash,
+		prev[0] ? prev : "none");
+	char bagname[64];
+	snprintf(bagname, sizeof bagname, "kdx-%s-%d", iso, seq);
+	char mansha[65];
+	make_bag(&payload, bagname, extra, &bag, info->tagmanifest_sha256, mansha, &info->files, &info->bytes);
+	free(extra);
+	/* the same payload for the same as-of is already archived: a rerun changes nothing */
+	r = kdx_db_query(db, "SELECT id, path, tagmanifest_sha256 FROM kdx.snapshot WHERE as_of = $1 AND manifest_sha256 = $2"
+	                     " ORDER BY id DESC LIMIT 1", 2, (const char *const[]){ iso, mansha }, err);
+	if (!r) {
+		st = KDX_EINTERNAL;
+		goto out;
+	}
+	if (PQntuples(r) == 1) {
+		info->id = atol(PQgetvalue(r, 0, 0));
+		snprintf(info->path, sizeof info->path, "%s", PQgetvalue(r, 0, 1));
+		snprintf(info->tagmanifest_sha256, sizeof info->tagmanifest_sha256, "%s", PQgetvalue(r, 0, 2));
+		info->reused = true;
+		PQclear(r);
+		goto out;
+	}
+	PQclear(r);
+
+	dir = kdx_strdup_printf("%s/archive/%s", env->home, iso);
+	if (kdx_mkdirs(dir) != 0) {
+		st = kdx_fail(err, KDX_EIO, "could not create folder \"%s\": %s", dir, strerror(errno));
+		goto out;
+	}
+	path = kdx_strdup_printf("%s/%d_%.12s.tar.gz", dir, seq, info->tagmanifest_sha256);
+	tmppath = kdx_strdup_printf("%s.tmp%ld", path, (long)getpid());
+	struct tm am = { 0 };
+	am.tm_year = asof.y - 1900;
+	am.tm_mon = asof.m - 1;
+	am.tm_mday = asof.d;
+	if ((st = kdx_tar_write(&bag, tmppath, timegm(&am) - 9 * 3600, err)) != KDX_OK)
+		goto out;
+	/* the archive's own hash, for the record */
+	FILE *fp = fopen(tmppath, "rb");
+	kdx_buf ab = { 0 };
+	if (fp) {
+		char chunk[65536];
+		size_t n;
+		while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+			kdx_buf_add(&ab, chunk, n);
+		fclose(fp);
+	}
+	char asha[65];
+	hex_digest(EVP_sha256(), ab.data ? ab.data : "", ab.len, asha);
+	kdx_buf_free(&ab);
+	if (rename(tmppath, path) != 0) {
+		st = kdx_fail(err, KDX_EIO, "could not write \"%s\": %s", path, strerror(errno));
+		goto out;
+	}
+	char sseq[16], sfiles[16], sbytes[32];
+	snprintf(sseq, sizeof sseq, "%d", seq);
+	snprintf(sfiles, sizeof sfiles, "%d", info->files);
+	snprintf(sbytes, sizeof sbytes, "%lld", info->bytes);
+	const char *p[] = { iso, sseq, path, info->tagmanifest_sha256, prev[0] ? prev : NULL, asha, rd->data_hash, sfiles, sbytes, mansha };
+	r = kdx_db_query(db, "INSERT INTO kdx.snapshot (as_of, seq, path, tagmanifest_sha256, previous_sha256, archive_sha256,"
+	                     " data_sha256, payload_files, payload_bytes, manifest_sha256)"
+	                     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+	                 10, p, err);
+	if (!r) {
+		st = KDX_EINTERNAL;
+		goto out;
+	}
+	info->id = atol(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	snprintf(info->path, sizeof info->path, "%s", path);
+out:
+	if (tmppath)
+		unlink(tmppath);
+	{
+		PGresult *u = PQexec(db->conn, "SELECT pg_advisory_unlock(4454890002)");
+		PQclear(u);
+	}
+	if (tmp)
+		rm_tree(tmp);
+	free(tmp);
+	free(dir);
+	free(path);
+	free(tmppath);
+	kdx_report_data_free(rd);
+	kdx_tar_free(&payload);
+	kdx_tar_free(&bag);
+	return st;
+}
+
+/* ---- verification ---------------------------------------------------------- */
+
+static void problem(kdx_verify_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(kdx_verify_result *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	r->problems = kdx_xrealloc(r->problems, (size_t)(r->nproblems + 1) * sizeof *r->problems);
+	r->problems[r->nproblems++] = kdx_strdup_vprintf(fmt, ap);
+	va_end(ap);
+}
+
+void kdx_verify_result_free(kdx_verify_result *r)
+{
+	for (int i = 0; i < r->nproblems; i++)
+		free(r->problems[i]);
+	free(r->problems);
+	memset(r, 0, sizeof *r);
+}
+
+/* The bag's folder: the single top-level folder of the archive. */
+static char *bag_root(const kdx_tar *t)
+{
+	if (t->n == 0)
+		return NULL;
+	const char *s = strchr(t->e[0].path, '/');
+	if (!s)
+		return NULL;
+	return kdx_strdup_printf("%.*s", (int)(s - t->e[0].path), t->e[0].path);
+}
+
+static const char *info_field(const char *info, const char *key, char *buf, size_t n)
+{
+	size_t kl = strlen(key);
+	for (const char *p = info; p && *p;) {
+		if (!strncmp(p, key, kl) && p[kl] == ':') {
+			const char *v = p + kl + 1;
+			while (*v == ' ')
+				v++;
+			size_t len = strcspn(v, "\r\n");
+			snprintf(buf, n, "%.*s", (int)len, v);
+			return buf;
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return NULL;
+}
+
+/* Check one manifest against the payload; marks listed files in seen[]. */
+static void check_manifest(kdx_verify_result *r, const kdx_tar *t, const char *root, const char *mname, const EVP_MD *md,
+                           size_t hexlen, bool *seen, bool payload)
+{
+	char *mp = kdx_strdup_printf("%s/%s", root, mname);
+	const kdx_tar_entry *m = kdx_tar_find(t, mp);
+	free(mp);
+	if (!m) {
+		problem(r, "%s is missing", mname);
+		return;
+	}
+	char *text = kdx_strdup((const char *)m->data);
+	int lineno = 0;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		lineno++;
+		size_t l = strlen(line);
+		if (l && line[l - 1] == '\r')
+			line[l - 1] = '\0';
+		char *sp = strpbrk(line, " \t");
+		if (!sp || (size_t)(sp - line) != hexlen) {
+			problem(r, "%s line %d is malformed", mname, lineno);
+			continue;
+		}
+		*sp = '\0';
+		char *fp = sp + 1;
+		while (*fp == ' ' || *fp == '\t')
+			fp++;
+		char *rel = decode_path(fp);
+		if (payload && strncmp(rel, "data/", 5) != 0)
+			problem(r, "%s lists \"%s\", which is outside data/", mname, rel);
+		char *full = kdx_strdup_printf("%s/%s", root, rel);
+		int idx = -1;
+		for (int i = 0; i < t->n; i++)
+			if (!strcmp(t->e[i].path, full))
+				idx = i;
+		if (idx < 0) {
+			problem(r, "missing file: %s (listed in %s)", rel, mname);
+		} else {
+			seen[idx] = true;
+			char h[129];
+			hex_digest(md, t->e[idx].data, t->e[idx].size, h);
+			if (strcasecmp(h, line) != 0)
+				problem(r, "changed file: %s (%s does not match %s)", rel, mname, md == EVP_sha512() ? "SHA-512" : "SHA-256");
+		}
+		free(full);
+		free(rel);
+	}
+	free(text);
+}
+
+kdx_status kdx_snapshot_verify(const char *archive, kdx_verify_result *r, char tagsha[65], char prev[65], kdx_error **err)
+{
+	kdx_tar t = { 0 };
+	kdx_status st = kdx_tar_read(archive, &t, err);
+	if (tagsha)
+		tagsha[0] = '\0';
+	if (prev)
+		prev[0] = '\0';
+	if (st != KDX_OK)
+		return st;
+	r->checked++;
+	char *root = bag_root(&t);
+	if (!root) {
+		problem(r, "%s: not a bag (no top-level folder)", archive);
+		kdx_tar_free(&t);
+		return KDX_EDATA;
+	}
+	int before = r->nproblems;
+	char *p = kdx_strdup_printf("%s/bagit.txt", root);
+	const kdx_tar_entry *bagit = kdx_tar_find(&t, p);
+	free(p);
+	if (!bagit)
+		problem(r, "bagit.txt is missing");
+	else if (!strstr((const char *)bagit->data, "BagIt-Version: 1.0"))
+		problem(r, "bagit.txt does not declare BagIt-Version 1.0");
+	bool *seen = kdx_xcalloc((size_t)t.n + 1, sizeof *seen);
+	check_manifest(r, &t, root, "manifest-sha256.txt", EVP_sha256(), 64, seen, true);
+	bool *seen512 = kdx_xcalloc((size_t)t.n + 1, sizeof *seen512);
+	check_manifest(r, &t, root, "manifest-sha512.txt", EVP_sha512(), 128, seen512, true);
+	/* every payload file must be listed */
+	size_t rl = strlen(root);
+	long long bytes = 0;
+	int files = 0;
+	for (int i = 0; i < t.n; i++) {
+		const char *rel = t.e[i].path + rl + 1;
+		if (strncmp(rel, "data/", 5) != 0)
+			continue;
+		files++;
+		bytes += (long long)t.e[i].size;
+		if (!seen[i])
+			problem(r, "extra file: %s (not in manifest-sha256.txt)", rel);
+		if (!seen512[i])
+			problem(r, "extra file: %s (not in manifest-sha512.txt)", rel);
+	}
+	bool *tseen = kdx_xcalloc((size_t)t.n + 1, sizeof *tseen);
+	check_manifest(r, &t, root, "tagmanifest-sha256.txt", EVP_sha256(), 64, tseen, false);
+	p = kdx_strdup_printf("%s/tagmanifest-sha256.txt", root);
+	const kdx_tar_entry *tm = kdx_tar_find(&t, p);
+	free(p);
+	if (tm && tagsha)
+		hex_digest(EVP_sha256(), tm->data, tm->size, tagsha);
+	p = kdx_strdup_printf("%s/bag-info.txt", root);
+	const kdx_tar_entry *info = kdx_tar_find(&t, p);
+	free(p);
+	if (!info) {
+		problem(r, "bag-info.txt is missing");
+	} else {
+		char buf[256];
+		if (!info_field((const char *)info->data, "Payload-Oxum", buf, sizeof buf)) {
+			problem(r, "bag-info.txt has no Payload-Oxum");
+		} else {
+			char want[64];
+			snprintf(want, sizeof want, "%lld.%d", bytes, files);
+			if (strcmp(buf, want))
+				problem(r, "Payload-Oxum is %s but the payload is %s (octets.files)", buf, want);
+		}
+		if (prev && info_field((const char *)info->data, "Previous-Snapshot-SHA256", buf, sizeof buf))
+			snprintf(prev, 65, "%.64s", strcmp(buf, "none") ? buf : "");
+	}
+	free(seen);
+	free(seen512);
+	free(tseen);
+	free(root);
+	kdx_tar_free(&t);
+	return r->nproblems > before ? KDX_EDATA : KDX_OK;
+}
+
+kdx_status kdx_snapshot_verify_all(kdx_db *db, kdx_verify_result *r, kdx_error **err)
+{
+	PGresult *q = kdx_db_query(db, "SELECT id, as_of, path, tagmanifest_sha256, coalesce(previous_sha256, '') FROM kdx.snapshot ORDER BY id",
+	                           0, NULL, err);
+	if (!q)
+		return KDX_EINTERNAL;
+	char last[65] = "";
+	bool have_last = false;
+	for (int i = 0; i < PQntuples(q); i++) {
+		const char *path = PQgetvalue(q, i, 2);
+		const char *recorded = PQgetvalue(q, i, 3);
+		struct stat sb;
+		if (stat(path, &sb) != 0) {
+			problem(r, "snapshot %s (as of %s) is missing: %s", PQgetvalue(q, i, 0), PQgetvalue(q, i, 1), path);
+			/* the next link is checked against what the warehouse recorded */
+			snprintf(last, sizeof last, "%s", recorded);
+			have_last = true;
+			continue;
+		}
+		char tagsha[65], prev[65];
+		int before = r->nproblems;
+		kdx_error *e = NULL;
+		kdx_status st = kdx_snapshot_verify(path, r, tagsha, prev, &e);
+		if (st != KDX_OK && st != KDX_EDATA) {
+			problem(r, "%s: %s", path, e ? e->primary : "unreadable");
+			kdx_error_free(e);
+			continue;
+		}
+		kdx_error_free(e);
+		for (int k = before; k < r->nproblems; k++) {
+			char *msg = kdx_strdup_printf("%s: %s", path, r->problems[k]);
+			free(r->problems[k]);
+			r->problems[k] = msg;
+		}
+		if (tagsha[0] && strcmp(tagsha, recorded))
+			problem(r, "%s: its tagmanifest SHA-256 %s is not the %s the warehouse recorded", path, tagsha, recorded);
+		const char *want = have_last ? last : "";
+		if (strcmp(prev, want))
+			problem(r, "broken chain at %s: Previous-Snapshot-SHA256 is %s, but the previous snapshot's is %s", path,
+			        prev[0] ? prev : "none", want[0] ? want : "none");
+		snprintf(last, sizeof last, "%s", tagsha[0] ? tagsha : recorded);
+		have_last = true;
+	}
+	PQclear(q);
+	return r->nproblems ? KDX_EDATA : KDX_OK;
+}
+
+/* ---- restore and reproduce -------------------------------------------------- */
+
+kdx_status kdx_snapshot_restore(const char *archive, const char *dir, int *files, kdx_error **err)
+{
+	kdx_tar t = { 0 };
+	kdx_status st = kdx_tar_read(archive, &t, err);
+	if (st != KDX_OK)
+		return st;
+	DIR *d = opendir(dir);
+	if (d) {
+		struct dirent *de;
+		bool empty = true;
+		while ((de = readdir(d)) != NULL)
+			if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+				empty = false;
+		closedir(d);
+		if (!empty) {
+			kdx_tar_free(&t);
+			return kdx_fail(err, KDX_EUSAGE, "destination \"%s\" is not empty", dir);
+		}
+	}
+	if (kdx_mkdirs(dir) != 0) {
+		kdx_tar_free(&t);
+		return kdx_fail(err, KDX_EIO, "could not create \"%s\": %s", dir, strerror(errno));
+	}
+	*files = 0;
+	for (int i = 0; i < t.n && st == KDX_OK; i++) {
+		char *p = kdx_strdup_printf("%s/%s", dir, t.e[i].path);
+		char *slash = strrchr(p, '/');
+		*slash = '\0';
+		kdx_mkdirs(p);
+		*slash = '/';
+		/* O_EXCL-like: never follow or replace an existing entry */
+		FILE *fp = fopen(p, "wbx");
+		if (!fp || fwrite(t.e[i].data, 1, t.e[i].size, fp) != t.e[i].size)
+			st = kdx_fail(err, KDX_EIO, "could not write \"%s\": %s", p, strerror(errno));
+		if (fp && fclose(fp) != 0 && st == KDX_OK)
+			st = kdx_fail(err, KDX_EIO, "could not write \"%s\": %s", p, strerror(errno));
+		(*files)++;
+		free(p);
+	}
+	kdx_tar_free(&t);
+	return st;
+}
+
+static kdx_status copy_in(kdx_db *db, const char *table, const kdx_tar_entry *e, kdx_error **err)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql, "COPY %s FROM STDIN (FORMAT csv, HEADER)", table);
+	kdx_status st = kdx_db_copy_begin(db, sql, err);
+	if (st == KDX_OK)
+		st = kdx_db_copy_put(db, (const char *)e->data, e->size, err);
+	if (st == KDX_OK)
+		st = kdx_db_copy_end(db, err);
+	return st;
+}
+
+kdx_status kdx_snapshot_reproduce(const kdx_env *env, kdx_db *db, const char *archive, kdx_verify_result *r, kdx_error **err)
+{
+	char *tmp = make_tmpdir(env);
+	if (!tmp)
+		return kdx_fail(err, KDX_EIO, "could not create a temporary folder under %s/var/tmp", env->home);
+	char *bagdir = kdx_strdup_printf("%s/bag", tmp);
+	char *outdir = kdx_strdup_printf("%s/reproduced", tmp);
+	char dbname[64];
+	snprintf(dbname, sizeof dbname, "kdx_reproduce_%ld", (long)getpid());
+	kdx_db *rdb = NULL;
+	kdx_report_data *rd = NULL;
+	kdx_tar t = { 0 };
+	bool created = false;
+	int files = 0;
+	char *ci = NULL;
+	kdx_status st = kdx_snapshot_restore(archive, bagdir, &files, err);
+	if (st != KDX_OK)
+		goto out;
+	if ((st = kdx_tar_read(archive, &t, err)) != KDX_OK)
+		goto out;
+	char *root = bag_root(&t);
+	if (!root) {
+		st = kdx_fail(err, KDX_EDATA, "\"%s\" is not a bag", archive);
+		goto out;
+	}
+	char buf[64];
+	char *ip = kdx_strdup_printf("%s/bag-info.txt", root);
+	const kdx_tar_entry *info = kdx_tar_find(&t, ip);
+	free(ip);
+	kdx_date asof;
+	if (!info || !info_field((const char *)info->data, "KDX-As-Of", buf, sizeof buf) || kdx_date_parse(buf, &asof) != KDX_DATE_OK) {
+		free(root);
+		st = kdx_fail(err, KDX_EDATA, "\"%s\" has no KDX-As-Of in bag-info.txt", archive);
+		goto out;
+	}
+	/* a temporary database on the same server */
+	PQconninfoOption *opts = PQconninfo(db->conn);
+	const char *kw[64], *vals[64];
+	int n = 0;
+	for (PQconninfoOption *o = opts; o && o->keyword && n < 62; o++) {
+		if (!o->val || !strcmp(o->keyword, "dbname"))
+			continue;
+		kw[n] = o->keyword;
+		vals[n] = o->val;
+		n++;
+	}
+	kw[n] = "dbname";
+	vals[n] = dbname;
+	kw[n + 1] = NULL;
+	vals[n + 1] = NULL;
+	char create[128];
+	snprintf(create, sizeof create, "CREATE DATABASE %s", dbname);  /* a name kdx made, not input */
+	if ((st = kdx_db_exec(db, create, err)) != KDX_OK) {
+		PQconninfoFree(opts);
+		free(root);
+		goto out;
+	}
+	created = true;
+	rdb = kdx_xcalloc(1, sizeof *rdb);
+	rdb->conn = PQconnectdbParams(kw, vals, 0);
+	rdb->where = kdx_strdup(dbname);
+	/* the renderer's workers connect to the temporary database too */
+	kdx_buf cib = { 0 };
+	for (int i = 0; kw[i]; i++) {
+		kdx_buf_printf(&cib, "%s='", kw[i]);
+		for (const char *c = vals[i]; *c; c++) {
+			if (*c == '\'' || *c == '\\')
+				kdx_buf_addc(&cib, '\\');
+			kdx_buf_addc(&cib, *c);
+		}
+		kdx_buf_adds(&cib, "' ");
+	}
+	kdx_buf_reserve(&cib, 0);
+	ci = kdx_buf_steal(&cib);
+	PQconninfoFree(opts);
+	if (PQstatus(rdb->conn) != CONNECTION_OK) {
+		st = kdx_fail(err, KDX_EUNAVAILABLE, "could not connect to the temporary database \"%s\"", dbname);
+		free(root);
+		goto out;
+	}
+	kdx_db_exec(rdb, "SET client_min_messages = warning; SET TIME ZONE 'Asia/Tokyo'; SET datestyle = 'ISO, YMD'", NULL);
+	int applied;
+	if ((st = kdx_db_migrate(rdb, &applied, err)) != KDX_OK) {
+		free(root);
+		goto out;
+	}
+	char *master = kdx_strdup_printf("%s/%s/data/warehouse/master", bagdir, root);
+	st = kdx_db_load_master(rdb, master, err);
+	free(master);
+	for (int i = 0; i < NDUMPS && st == KDX_OK; i++) {
+		if (!dumps[i].table)
+			continue;
+		char *p = kdx_strdup_printf("%s/data/warehouse/%s", root, dumps[i].file);
+		const kdx_tar_entry *e = kdx_tar_find(&t, p);
+		free(p);
+		if (!e)
+			st = kdx_fail(err, KDX_EDATA, "the snapshot has no %s", dumps[i].file);
+		else
+			st = copy_in(rdb, dumps[i].table, e, err);
+	}
+	if (st != KDX_OK) {
+		free(root);
+		goto out;
+	}
+	if ((st = kdx_report_data_load(rdb, asof, &rd, err)) != KDX_OK) {
+		free(root);
+		goto out;
+	}
+	kdx_env renv = *env;
+	renv.db_url = ci;
+	int written = 0;
+	st = kdx_render_reports(&renv, rdb, rd, outdir, NULL, true, 1, &written, err);
+	if (st != KDX_OK) {
+		free(root);
+		goto out;
+	}
+	/* compare, both ways */
+	kdx_tar mine = { 0 };
+	if ((st = add_tree(&mine, outdir, "data/reports", err)) != KDX_OK) {
+		free(root);
+		goto out;
+	}
+	int archived = 0;
+	for (int i = 0; i < t.n; i++) {
+		const char *rel = t.e[i].path + strlen(root) + 1;
+		if (strncmp(rel, "data/reports/", 13))
+			continue;
+		archived++;
+		const kdx_tar_entry *m = kdx_tar_find(&mine, rel);
+		r->checked++;
+		if (!m)
+			problem(r, "not regenerated: %s", rel);
+		else if (m->size != t.e[i].size || memcmp(m->data, t.e[i].data, m->size))
+			problem(r, "differs from the archived copy: %s", rel);
+	}
+	for (int i = 0; i < mine.n; i++) {
+		char *full = kdx_strdup_printf("%s/%s", root, mine.e[i].path);
+		if (!kdx_tar_find(&t, full))
+			problem(r, "regenerated but not in the archive: %s", mine.e[i].path);
+		free(full);
+	}
+	if (archived == 0)
+		problem(r, "the snapshot holds no reports");
+	kdx_tar_free(&mine);
+	free(root);
+	st = r->nproblems ? KDX_EDATA : KDX_OK;
+out:
+	free(ci);
+	kdx_report_data_free(rd);
+	kdx_db_close(rdb);
+	if (created) {
+		char drop[128];
+		snprintf(drop, sizeof drop, "DROP DATABASE IF EXISTS %s", dbname);
+		kdx_db_exec(db, drop, NULL);
+	}
+	kdx_tar_free(&t);
+	rm_tree(tmp);
+	free(tmp);
+	free(bagdir);
+	free(outdir);
+	return st;
+}

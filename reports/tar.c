@@ -1,0 +1,291 @@
+/* tar.c - ustar in gzip with zlib (see tar.h). */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+#include "kdx/tar.h"
+#include "kdx/buf.h"
+
+#define MAX_TOTAL (4ULL << 30)
+
+void kdx_tar_add(kdx_tar *t, const char *path, const void *data, size_t size)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->e = kdx_xrealloc(t->e, (size_t)t->cap * sizeof *t->e);
+	}
+	kdx_tar_entry *e = &t->e[t->n++];
+	e->path = kdx_strdup(path);
+	e->data = kdx_xmalloc(size + 1);
+	if (size)
+		memcpy(e->data, data, size);
+	e->data[size] = 0;
+	e->size = size;
+}
+
+void kdx_tar_free(kdx_tar *t)
+{
+	for (int i = 0; i < t->n; i++) {
+		free(t->e[i].path);
+		free(t->e[i].data);
+	}
+	free(t->e);
+	memset(t, 0, sizeof *t);
+}
+
+const kdx_tar_entry *kdx_tar_find(const kdx_tar *t, const char *path)
+{
+	for (int i = 0; i < t->n; i++)
+		if (!strcmp(t->e[i].path, path))
+			return &t->e[i];
+	return NULL;
+}
+
+static void octal(char *dst, size_t width, unsigned long long v)
+{
+	/* width-1 octal digits and a NUL */
+	snprintf(dst, width, "%0*llo", (int)width - 1, v);
+}
+
+static void header(unsigned char h[512], const char *name, size_t size, char type, time_t mtime)
+{
+	memset(h, 0, 512);
+	snprintf((char *)h, 100, "%s", name);
+	octal((char *)h + 100, 8, type == '5' ? 0755 : 0644);
+	octal((char *)h + 108, 8, 0);
+	octal((char *)h + 116, 8, 0);
+	octal((char *)h + 124, 12, size);
+	octal((char *)h + 136, 12, (unsigned long long)mtime);
+	h[156] = (unsigned char)type;
+	memcpy(h + 257, "ustar", 6);
+	memcpy(h + 263, "00", 2);
+	memcpy(h + 265, "root", 4);
+	memcpy(h + 297, "root", 4);
+	memset(h + 148, ' ', 8);
+	unsigned sum = 0;
+	for (int i = 0; i < 512; i++)
+		sum += h[i];
+	snprintf((char *)h + 148, 8, "%06o", sum);
+	h[155] = ' ';
+}
+
+static int put(gzFile gz, const void *p, size_t n)
+{
+	return gzwrite(gz, p, (unsigned)n) == (int)n ? 0 : -1;
+}
+
+static int put_entry(gzFile gz, const char *path, const unsigned char *data, size_t size, char type, time_t mtime)
+{
+	unsigned char h[512];
+	if (strlen(path) >= 100) {
+		/* a pax extended header carries the long (UTF-8) path */
+		kdx_buf rec = { 0 };
+		size_t body = strlen(path) + strlen(" path=\n");
+		size_t len = body + 1;
+		while (snprintf(NULL, 0, "%zu", len) + body != len)
+			len++;
+		kdx_buf_printf(&rec, "%zu path=%s\n", len, path);
+		header(h, "PaxHeader", rec.len, 'x', mtime);
+		static const unsigned char zero[512];
+		int rc = put(gz, h, 512) || put(gz, rec.data, rec.len) || put(gz, zero, (512 - rec.len % 512) % 512);
+		kdx_buf_free(&rec);
+		if (rc)
+			return -1;
+		char shortname[100];
+		snprintf(shortname, sizeof shortname, "kdx-long-name");
+		header(h, shortname, size, type, mtime);
+	} else {
+		header(h, path, size, type, mtime);
+	}
+	static const unsigned char zero[512];
+	if (put(gz, h, 512))
+		return -1;
+	if (size && put(gz, data, size))
+		return -1;
+	return put(gz, zero, (512 - size % 512) % 512);
+}
+
+kdx_status kdx_tar_write(const kdx_tar *t, const char *path, time_t mtime, kdx_error **err)
+{
+	gzFile gz = gzopen(path, "wb9");
+	if (!gz)
+		return kdx_fail(err, KDX_EIO, "could not create \"%s\": %s", path, strerror(errno));
+	int rc = 0;
+	/* folders first, in order, so extractors can create them */
+	kdx_buf seen = { 0 };
+	kdx_buf_addc(&seen, '\n');
+	for (int i = 0; i < t->n && !rc; i++) {
+		char *p = kdx_strdup(t->e[i].path);
+		for (char *s = strchr(p, '/'); s && !rc; s = strchr(s + 1, '/')) {
+			*s = '\0';
+			char *key = kdx_strdup_printf("\n%s/\n", p);
+			if (!strstr(seen.data, key)) {
+				char *dir = kdx_strdup_printf("%s/", p);
+				rc = put_entry(gz, dir, NULL, 0, '5', mtime);
+				free(dir);
+				kdx_buf_adds(&seen, key + 1);
+			}
+			free(key);
+			*s = '/';
+		}
+		free(p);
+		if (!rc)
+			rc = put_entry(gz, t->e[i].path, t->e[i].data, t->e[i].size, '0', mtime);
+	}
+	kdx_buf_free(&seen);
+	static const unsigned char zero[1024];
+	if (!rc)
+		rc = put(gz, zero, sizeof zero);
+	if (gzclose(gz) != Z_OK)
+		rc = -1;
+	if (rc)
+		return kdx_fail(err, KDX_EIO, "could not write \"%s\"", path);
+	return KDX_OK;
+}
+
+static unsigned long long parse_octal(const unsigned char *p, size_t n)
+{
+	unsigned long long v = 0;
+	for (size_t i = 0; i < n && p[i]; i++) {
+		if (p[i] == ' ')
+			continue;
+		if (p[i] < '0' || p[i] > '7')
+			break;
+		v = v * 8 + (p[i] - '0');
+	}
+	return v;
+}
+
+/* A path is safe when relative, without "..", "." or empty components. */
+static const char *unsafe_path(const char *p)
+{
+	if (!*p)
+		return "an empty path";
+	if (p[0] == '/')
+		return "an absolute path";
+	const char *s = p;
+	while (*s) {
+		const char *e = strchr(s, '/');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		if ((n == 2 && !strncmp(s, "..", 2)))
+			return "a \"..\" component";
+		if (!e)
+			break;
+		s = e + 1;
+	}
+	return NULL;
+}
+
+kdx_status kdx_tar_read(const char *path, kdx_tar *t, kdx_error **err)
+{
+	gzFile gz = gzopen(path, "rb");
+	if (!gz)
+		return kdx_fail(err, KDX_EIO, "could not open \"%s\": %s", path, strerror(errno));
+	unsigned char h[512];
+	char *pax_path = NULL;
+	unsigned long long total = 0;
+	kdx_status st = KDX_OK;
+	for (;;) {
+		int r = gzread(gz, h, 512);
+		if (r == 0)
+			break;
+		if (r != 512) {
+			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" is truncated or not a gzip tar", path);
+			break;
+		}
+		bool zero = true;
+		for (int i = 0; i < 512; i++)
+			zero &= h[i] == 0;
+		if (zero)
+			break;
+		unsigned sum = 0;
+		for (int i = 0; i < 512; i++)
+			sum += (i >= 148 && i < 156) ? ' ' : h[i];
+		if (sum != parse_octal(h + 148, 8)) {
+			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" has a damaged tar header", path);
+			break;
+		}
+		char name[256 + 1];
+		char prefix[156];
+		memcpy(prefix, h + 345, 155);
+		prefix[155] = '\0';
+		char nm[101];
+		memcpy(nm, h, 100);
+		nm[100] = '\0';
+		if (prefix[0] && !memcmp(h + 257, "ustar", 5))
+			snprintf(name, sizeof name, "%s/%s", prefix, nm);
+		else
+			snprintf(name, sizeof name, "%s", nm);
+		unsigned long long size = parse_octal(h + 124, 12);
+		char type = (char)h[156];
+		total += size;
+		if (total > MAX_TOTAL) {
+			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" is larger than kdx accepts", path);
+			break;
+		}
+		unsigned char *data = kdx_xmalloc((size_t)size + 1);
+		size_t padded = (size_t)((size + 511) / 512 * 512);
+		size_t got = 0;
+		while (got < padded) {
+			unsigned char block[512];
+			if (gzread(gz, block, 512) != 512)
+				break;
+			size_t take = got + 512 <= size ? 512 : (got < size ? (size_t)(size - got) : 0);
+			memcpy(data + got, block, take);
+			got += 512;
+		}
+		if (got < padded) {
+			free(data);
+			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" is truncated", path);
+			break;
+		}
+		data[size] = 0;
+		if (type == 'x') {
+			/* records "LEN path=VALUE\n" */
+			char *p = strstr((char *)data, " path=");
+			free(pax_path);
+			pax_path = NULL;
+			if (p) {
+				char *end = strchr(p, '\n');
+				if (end)
+					*end = '\0';
+				pax_path = kdx_strdup(p + 6);
+			}
+			free(data);
+			continue;
+		}
+		const char *fname = pax_path ? pax_path : name;
+		const char *why = unsafe_path(fname);
+		if (!why && type != '0' && type != '\0' && type != '5')
+			why = type == '1' ? "a hard link" : type == '2' ? "a symbolic link"
+			    : (type == '3' || type == '4') ? "a device" : type == '6' ? "a FIFO" : "an entry of an unknown type";
+		if (why) {
+			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" contains %s: \"%s\"", path, why, fname);
+			kdx_error_detail(*err, "kdx extracts only regular files and folders under the destination.");
+			kdx_error_hint(*err, "Do not trust this archive; take the snapshot from the archive folder again.");
+			free(data);
+			break;
+		}
+		if (type == '5') {
+			free(data);
+		} else {
+			if (t->n == t->cap) {
+				t->cap = t->cap ? t->cap * 2 : 64;
+				t->e = kdx_xrealloc(t->e, (size_t)t->cap * sizeof *t->e);
+			}
+			t->e[t->n].path = kdx_strdup(fname);
+			t->e[t->n].data = data;
+			t->e[t->n].size = (size_t)size;
+			t->n++;
+		}
+		free(pax_path);
+		pax_path = NULL;
+	}
+	free(pax_path);
+	gzclose(gz);
+	if (st != KDX_OK)
+		kdx_tar_free(t);
+	return st;
+}

@@ -1,0 +1,180 @@
+# Snapshots (BagIt in .tar.gz), verification, reproduction, restore, and jobs.
+
+load_sample() {
+	kdx_rc 0 init --quiet
+	for f in "$SAMPLE"/*; do kdx_rc 0 ingest --quiet "$f"; done
+}
+
+# repack SRC.tar.gz DST.tar.gz PYTHON-EDIT: rewrite an archive with Python's
+# tarfile (an independent reader and writer), applying an edit to the members.
+repack() {
+	/usr/bin/python3 - "$1" "$2" "$3" <<'PY'
+import io, sys, tarfile
+src, dst, edit = sys.argv[1:4]
+files = {}
+with tarfile.open(src, 'r:gz') as t:
+    for m in t.getmembers():
+        if m.isfile():
+            files[m.name] = t.extractfile(m).read()
+exec(edit)
+with tarfile.open(dst, 'w:gz') as t:
+    for name, data in files.items():
+        ti = tarfile.TarInfo(name); ti.size = len(data); ti.mtime = 0
+        t.addfile(ti, io.BytesIO(data))
+PY
+}
+
+test_snapshot_is_a_valid_bag() {
+	load_sample
+	kdx_rc 0 snapshot --as-of 2026-11-30
+	local a; a=$(ls "$KDX_HOME"/archive/2026-11-30/1_*.tar.gz)
+	contains "$OUT" "snapshot written to $a"
+	kdx_rc 0 verify "$a"
+	contains "$OUT" "valid bag"
+	# check the bag with Python alone: manifests, tag manifest, Payload-Oxum, chain field
+	/usr/bin/python3 - "$a" <<'PY' || die "independent bag check"
+import hashlib, sys, tarfile
+t = tarfile.open(sys.argv[1], 'r:gz')
+files = {m.name: t.extractfile(m).read() for m in t.getmembers() if m.isfile()}
+root = sorted({n.split('/')[0] for n in files})
+assert len(root) == 1, root
+root = root[0]
+for tag in ('bagit.txt', 'bag-info.txt', 'manifest-sha256.txt', 'manifest-sha512.txt', 'tagmanifest-sha256.txt'):
+    assert f'{root}/{tag}' in files, tag
+assert files[f'{root}/bagit.txt'].decode().startswith('BagIt-Version: 1.0\n')
+payload = {n[len(root) + 1:]: d for n, d in files.items() if n.startswith(f'{root}/data/')}
+for alg, mname in (('sha256', 'manifest-sha256.txt'), ('sha512', 'manifest-sha512.txt')):
+    listed = {}
+    for line in files[f'{root}/{mname}'].decode().splitlines():
+        h, p = line.split(None, 1)
+        listed[p] = h
+    assert set(listed) == set(payload), set(listed) ^ set(payload)
+    for p, h in listed.items():
+        assert hashlib.new(alg, payload[p]).hexdigest() == h, p
+for line in files[f'{root}/tagmanifest-sha256.txt'].decode().splitlines():
+    h, p = line.split(None, 1)
+    assert hashlib.sha256(files[f'{root}/{p}']).hexdigest() == h, p
+info = dict(l.split(': ', 1) for l in files[f'{root}/bag-info.txt'].decode().splitlines())
+assert info['Payload-Oxum'] == f"{sum(map(len, payload.values()))}.{len(payload)}", info['Payload-Oxum']
+assert info['KDX-As-Of'] == '2026-11-30' and info['Previous-Snapshot-SHA256'] == 'none'
+assert 'Bagging-Date' in info and 'KDX-Version' in info
+# what the report used: warehouse dumps, master data, and the reports themselves
+for p in ('data/warehouse/nursery_fact.csv', 'data/warehouse/load_batch.csv', 'data/warehouse/master/municipalities.csv',
+          'data/reports/council/2026-11-30_こども政策DX進捗.pdf', 'data/reports/municipalities/442011_大分市.xlsx'):
+    assert p in payload, p
+assert b'sha256' in payload['data/warehouse/load_batch.csv'].splitlines()[0]
+PY
+	# the warehouse records it
+	eq "$(sql "SELECT count(*) FROM kdx.snapshot WHERE as_of = '2026-11-30' AND path = '$a'")" 1
+}
+
+test_verify_names_every_changed_missing_and_extra_file() {
+	load_sample
+	kdx_rc 0 snapshot --as-of 2026-11-30
+	local a; a=$(ls "$KDX_HOME"/archive/2026-11-30/1_*.tar.gz)
+	repack "$a" changed.tar.gz "
+k = [n for n in files if n.endswith('data/warehouse/club_fact.csv')][0]
+d = bytearray(files[k]); d[-2] ^= 1; files[k] = bytes(d)"
+	kdx_rc 65 verify changed.tar.gz
+	contains "$ERR" "changed file: data/warehouse/club_fact.csv"
+	repack "$a" moved.tar.gz "
+k = [n for n in files if n.endswith('data/reports/charts/pmh.png')][0]
+del files[k]
+files[k.split('/')[0] + '/data/extra.txt'] = b'not in the manifest'"
+	kdx_rc 65 verify moved.tar.gz
+	contains "$ERR" "missing file: data/reports/charts/pmh.png"
+	contains "$ERR" "extra file: data/extra.txt"
+	contains "$ERR" "Payload-Oxum"
+}
+
+test_chain_and_a_deleted_snapshot() {
+	load_sample
+	kdx_rc 0 snapshot --as-of 2025-06-30
+	kdx_rc 0 snapshot --as-of 2025-12-31
+	kdx_rc 0 snapshot --as-of 2026-11-30
+	kdx_rc 0 verify --all
+	contains "$OUT" "3 snapshots valid, chain intact"
+	# each bag names the previous one's tagmanifest hash
+	eq "$(sql "SELECT count(*) FROM (SELECT previous_sha256, lag(tagmanifest_sha256) OVER (ORDER BY id) AS p FROM kdx.snapshot) x WHERE previous_sha256 IS DISTINCT FROM p")" 0
+	kdx_rc 0 snapshots
+	contains "$OUT" "linked"
+	local mid; mid=$(ls "$KDX_HOME"/archive/2025-12-31/*.tar.gz)
+	rm "$mid"
+	kdx_rc 65 verify --all
+	contains "$ERR" "snapshot 2 (as of 2025-12-31) is missing: $mid"
+}
+
+test_rerun_reuses_snapshot_and_reproduce_is_identical() {
+	load_sample
+	kdx_rc 0 snapshot --as-of 2026-11-30
+	kdx_rc 0 snapshot --as-of 2026-11-30
+	contains "$OUT" "unchanged"
+	eq "$(sql "SELECT count(*) FROM kdx.snapshot")" 1
+	local a; a=$(ls "$KDX_HOME"/archive/2026-11-30/*.tar.gz)
+	kdx_rc 0 verify --reproduce "$a"
+	contains "$OUT" "50 reports regenerated byte for byte"
+	# the temporary database is gone
+	eq "$(sql "SELECT count(*) FROM pg_database WHERE datname LIKE 'kdx_reproduce_%'")" 0
+}
+
+test_restore_refuses_crafted_archives() {
+	/usr/bin/python3 - <<'PY'
+import io, tarfile
+def make(path, members):
+    with tarfile.open(path, 'w:gz') as t:
+        for name, kind in members:
+            ti = tarfile.TarInfo(name)
+            if kind == 'file':
+                data = b'x'
+                ti.size = 1
+                t.addfile(ti, io.BytesIO(data))
+            else:
+                ti.type = tarfile.SYMTYPE
+                ti.linkname = '/etc/passwd'
+                t.addfile(ti)
+make('dotdot.tar.gz', [('bag/ok.txt', 'file'), ('bag/../../x', 'file')])
+make('absolute.tar.gz', [('/tmp/kdx-evil-absolute', 'file')])
+make('link.tar.gz', [('bag/link', 'symlink')])
+PY
+	kdx_rc 65 restore dotdot.tar.gz --out r1
+	contains "$ERR" 'a ".." component: "bag/../../x"'
+	kdx_rc 65 restore absolute.tar.gz --out r2
+	contains "$ERR" 'an absolute path: "/tmp/kdx-evil-absolute"'
+	kdx_rc 65 restore link.tar.gz --out r3
+	contains "$ERR" 'a symbolic link: "bag/link"'
+	[ ! -e x ] && [ ! -e ../x ] && [ ! -e /tmp/kdx-evil-absolute ] || die "something was written outside"
+	[ ! -e r1/bag/ok.txt ] || die "restore wrote part of a refused archive"
+	# a good archive restores
+	kdx_rc 0 init --quiet
+	kdx_rc 0 snapshot --as-of 2025-01-31
+	kdx_rc 0 restore "$(ls "$KDX_HOME"/archive/2025-01-31/*.tar.gz)" --out good
+	[ -f good/kdx-2025-01-31-1/bagit.txt ] || die "restore did not extract the bag"
+}
+
+test_jobs_recorded_idempotent_and_locked() {
+	kdx_rc 0 init --quiet
+	mkdir -p inbox
+	cp "$SAMPLE"/2025-* inbox/
+	kdx_rc 0 run nightly --as-of 2025-12-31
+	contains "$OUT" "nightly job for 2025-12-31: 6 files loaded, 0 already loaded, 0 rejected"
+	cp "$SAMPLE"/2025-10-01_市町村設定.csv inbox/again.csv
+	kdx_rc 0 run nightly --as-of 2025-12-31
+	contains "$OUT" "0 files loaded, 1 already loaded, 0 rejected"
+	eq "$(sql "SELECT count(*) FROM kdx.load_batch")" 6
+	kdx_rc 0 jobs --json
+	eq "$(/usr/bin/python3 -c 'import json,sys; j=json.loads(sys.argv[1]); print(len(j), j[1]["status"], j[1]["loaded"], j[0]["already"])' "$OUT")" "2 ok 6 1"
+	# a second run while one holds the lock exits at once with 75
+	psql -X -q -h "$KDX_TEST_SOCKET" -U postgres -d "$T_DB" -c "SELECT pg_advisory_lock(4454890003), pg_sleep(20)" >/dev/null 2>&1 &
+	local holder=$!
+	local n=0
+	until [ "$(sql "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4454890003 % 4294967296")" -gt 0 ]; do
+		sleep 0.1; n=$((n + 1)); [ $n -lt 100 ] || die "the lock holder never started"
+	done
+	local t0; t0=$(date +%s)
+	kdx_rc 75 run monthly --as-of 2025-12-31
+	contains "$ERR" "another kdx run holds the lock"
+	[ $(( $(date +%s) - t0 )) -lt 10 ] || die "the locked run did not exit at once"
+	kill $holder 2>/dev/null || true
+	wait $holder 2>/dev/null || true
+	eq "$(sql "SELECT count(*) FROM kdx.job_run")" 2 "a locked run records nothing"
+}
