@@ -87,7 +87,7 @@ int kdx_cmd_report(int argc, char **argv, kdx_env *env)
 		want[mi] = true;
 	}
 	int written = 0;
-	st = kdx_render_reports(env, db, rd, outdir, want, nmunis == 0, jobs, &written, &err);
+	st = kdx_render_reports(rd, outdir, want, nmunis == 0, jobs, &written, &err);
 	if (st == KDX_OK) {
 		if (env->json)
 			printf("{\"as_of\":\"%s\",\"out\":\"%s\",\"council\":%s,\"municipalities\":%d,\"data_sha256\":\"%s\"}\n",

@@ -166,7 +166,7 @@ int kdx_cmd_run(int argc, char **argv, kdx_env *env)
 		say("reports into %s", outdir);
 		st = kdx_report_data_load(db, asof, &rd, &err);
 		if (st == KDX_OK)
-			st = kdx_render_reports(env, db, rd, outdir, NULL, true, jobs, &reports, &err);
+			st = kdx_render_reports(rd, outdir, NULL, true, jobs, &reports, &err);
 		if (st == KDX_OK) {
 			/* the templates for the next round, pre-filled as of now */
 			char *tdir = kdx_strdup_printf("%s/templates", outdir);

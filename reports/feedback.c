@@ -69,7 +69,7 @@ static void left_list(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_tabl
 	kdx_buf_free(&b);
 }
 
-kdx_status kdx_report_muni_pdf(kdx_db *db, const kdx_report_data *rd, int mi, const char *path, kdx_error **err)
+kdx_status kdx_report_muni_pdf(const kdx_report_data *rd, int mi, const char *path, kdx_error **err)
 {
 	const kdx_goal_row *me = &rd->goals[0].rows[mi];
 	kdx_doc *d = NULL;
@@ -131,15 +131,7 @@ kdx_status kdx_report_muni_pdf(kdx_db *db, const kdx_report_data *rd, int mi, co
 	kdx_doc_need(d, chh * 2 + 10);
 	for (int gi = 0; gi < 6; gi++) {
 		kdx_history h;
-		if ((st = kdx_history_load(db, rd->goals[gi].id, me->code, rd->asof, &h, err)) != KDX_OK) {
-			kdx_error *keep = err ? *err : NULL;
-			if (err)
-				*err = NULL;
-			kdx_doc_close(d, NULL);
-			if (err)
-				*err = keep;
-			return st;
-		}
+		kdx_history_get(rd, gi, me->code, &h);
 		kdx_chart_trend(d->cr, d->pc, rd->goals[gi].short_title, &h, rd->goals[gi].target,
 		                d->ml + cw * (gi % 3), d->y + (chh + 6) * (gi / 3), cw - 8, chh);
 		kdx_history_free(&h);

@@ -42,8 +42,7 @@ static kdx_status write_atomic(const char *path, writer_fn fn, void *ctx, kdx_er
 }
 
 struct job {
-	kdx_db *db;
-	kdx_report_data *rd;
+	const kdx_report_data *rd;
 	int mi;
 	int gi;
 	const char *png;
@@ -64,13 +63,13 @@ static kdx_status w_council_xlsx(void *c, const char *tmp, kdx_error **err)
 static kdx_status w_muni_pdf(void *c, const char *tmp, kdx_error **err)
 {
 	struct job *j = c;
-	return kdx_report_muni_pdf(j->db, j->rd, j->mi, tmp, err);
+	return kdx_report_muni_pdf(j->rd, j->mi, tmp, err);
 }
 
 static kdx_status w_muni_xlsx(void *c, const char *tmp, kdx_error **err)
 {
 	struct job *j = c;
-	return kdx_xlsx_muni(j->db, j->rd, j->mi, tmp, err);
+	return kdx_xlsx_muni(j->rd, j->mi, tmp, err);
 }
 
 static kdx_status w_chart_svg(void *c, const char *tmp, kdx_error **err)
@@ -86,14 +85,11 @@ static kdx_status w_chart_svg(void *c, const char *tmp, kdx_error **err)
 	return st;
 }
 
-/* Render the municipalities i with i % nworkers == w. */
-static kdx_status render_munis(const kdx_env *env, kdx_report_data *rd, const char *outdir, bool *want, int w, int nworkers,
+/* Render the wanted municipalities whose turn k satisfies k % nworkers == w. */
+static kdx_status render_munis(const kdx_report_data *rd, const char *outdir, const bool *want, int w, int nworkers,
                                int *count, kdx_error **err)
 {
-	kdx_db *db = NULL;
-	kdx_status st = kdx_db_open(env, false, &db, err);
-	if (st != KDX_OK)
-		return st;
+	kdx_status st = KDX_OK;
 	int n = rd->goals[0].nrows;
 	int k = 0;
 	for (int mi = 1; mi < n && st == KDX_OK; mi++) {
@@ -102,7 +98,7 @@ static kdx_status render_munis(const kdx_env *env, kdx_report_data *rd, const ch
 		if (k++ % nworkers != w)
 			continue;
 		const kdx_goal_row *r = &rd->goals[0].rows[mi];
-		struct job j = { db, rd, mi, 0, NULL };
+		struct job j = { rd, mi, 0, NULL };
 		char *pdf = kdx_strdup_printf("%s/municipalities/%s_%s.pdf", outdir, r->code, r->name);
 		char *xlsx = kdx_strdup_printf("%s/municipalities/%s_%s.xlsx", outdir, r->code, r->name);
 		st = write_atomic(pdf, w_muni_pdf, &j, err);
@@ -112,13 +108,11 @@ static kdx_status render_munis(const kdx_env *env, kdx_report_data *rd, const ch
 		free(xlsx);
 		(*count)++;
 	}
-	kdx_db_close(db);
 	return st;
 }
 
-
-kdx_status kdx_render_reports(const kdx_env *env, kdx_db *db, kdx_report_data *rd, const char *outdir,
-                              const bool *want_in, bool council, int jobs, int *written, kdx_error **err)
+kdx_status kdx_render_reports(const kdx_report_data *rd, const char *outdir, const bool *want_in, bool council, int jobs,
+                              int *written, kdx_error **err)
 {
 	kdx_status st = KDX_OK;
 	int n = rd->goals[0].nrows;
@@ -136,7 +130,7 @@ kdx_status kdx_render_reports(const kdx_env *env, kdx_db *db, kdx_report_data *r
 	if (st != KDX_OK)
 		goto out;
 	if (council) {
-		struct job j = { db, rd, 0, 0, NULL };
+		struct job j = { rd, 0, 0, NULL };
 		char *pdf = kdx_strdup_printf("%s/council/%s_こども政策DX進捗.pdf", outdir, rd->asof_iso);
 		char *xlsx = kdx_strdup_printf("%s/council/%s_こども政策DX進捗.xlsx", outdir, rd->asof_iso);
 		st = write_atomic(pdf, w_council_pdf, &j, err);
@@ -157,10 +151,10 @@ kdx_status kdx_render_reports(const kdx_env *env, kdx_db *db, kdx_report_data *r
 			goto out;
 	}
 	if (jobs <= 1) {
-		st = render_munis(env, rd, outdir, want, 0, 1, written, err);
+		st = render_munis(rd, outdir, want, 0, 1, written, err);
 		goto out;
 	}
-	/* workers share the loaded data (copy-on-write) and open their own connections */
+	/* workers share the loaded data (copy-on-write); they need no connection */
 	fflush(NULL);
 	pid_t *pids = kdx_xcalloc((size_t)jobs, sizeof *pids);
 	for (int w = 0; w < jobs; w++) {
@@ -168,7 +162,7 @@ kdx_status kdx_render_reports(const kdx_env *env, kdx_db *db, kdx_report_data *r
 		if (pids[w] == 0) {
 			kdx_error *werr = NULL;
 			int cnt = 0;
-			kdx_status ws = render_munis(env, rd, outdir, want, w, jobs, &cnt, &werr);
+			kdx_status ws = render_munis(rd, outdir, want, w, jobs, &cnt, &werr);
 			if (ws != KDX_OK)
 				kdx_error_print(stderr, "kdx", werr);
 			kdx_error_free(werr);

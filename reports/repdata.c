@@ -91,6 +91,18 @@ static kdx_status load_goal(kdx_db *db, const char *iso, const char *id, kdx_goa
 		2, p, err);
 	if (!r)
 		return KDX_EINTERNAL;
+	r = kdx_db_query(db, "SELECT code, survey_date::text, coalesce(rate, 0), valid FROM kdx.goal_history($1, $2)", 2, p, err);
+	if (!r)
+		return KDX_EINTERNAL;
+	g->nhist = PQntuples(r);
+	g->hist = kdx_xcalloc((size_t)g->nhist + 1, sizeof *g->hist);
+	for (int i = 0; i < g->nhist; i++) {
+		snprintf(g->hist[i].code, sizeof g->hist[i].code, "%s", PQgetvalue(r, i, 0));
+		snprintf(g->hist[i].date, sizeof g->hist[i].date, "%s", PQgetvalue(r, i, 1));
+		g->hist[i].rate = atof(PQgetvalue(r, i, 2));
+		g->hist[i].valid = boolv(r, i, 3);
+	}
+	PQclear(r);
 	g->prev_asof = kdx_strdup("");
 	g->prev_total_display = kdx_strdup("");
 	if (PQntuples(r) == 1 && boolv(r, 0, 3)) {
@@ -277,6 +289,7 @@ static void free_goal(kdx_goal_table *g)
 		free(w->own_display);
 	}
 	free(g->rows);
+	free(g->hist);
 }
 
 void kdx_report_data_free(kdx_report_data *d)
@@ -349,33 +362,27 @@ int kdx_report_muni_index(const kdx_report_data *d, const char *code)
 	return -1;
 }
 
-kdx_status kdx_history_load(kdx_db *db, const char *goal, const char *code, kdx_date asof, kdx_history *h, kdx_error **err)
+void kdx_history_get(const kdx_report_data *d, int gi, const char *code, kdx_history *h)
 {
-	char iso[16];
-	kdx_date_iso(asof, iso, sizeof iso);
-	const char *p[] = { goal, code, iso };
+	const kdx_goal_table *g = &d->goals[gi];
 	memset(h, 0, sizeof *h);
-	/* every survey date this municipality submitted for the goal's dataset, and the rate then */
-	PGresult *r = kdx_db_query(db,
-		"SELECT s.survey_date::text, t.rate, t.denominator > 0"
-		" FROM (SELECT DISTINCT survey_date FROM kdx.submission_effective"
-		"       WHERE muni_code = $2 AND survey_date <= $3::date"
-		"         AND dataset = CASE WHEN $1 IN ('platforms', 'pmh') THEN 'platforms' ELSE $1 END) s"
-		" CROSS JOIN LATERAL (SELECT * FROM kdx.goal_rows($1, s.survey_date) g WHERE g.code = $2) t"
-		" ORDER BY s.survey_date", 3, p, err);
-	if (!r)
-		return KDX_EINTERNAL;
-	h->n = PQntuples(r);
-	h->dates = kdx_xcalloc((size_t)h->n + 1, sizeof *h->dates);
-	h->rates = kdx_xcalloc((size_t)h->n + 1, sizeof *h->rates);
-	h->valid = kdx_xcalloc((size_t)h->n + 1, sizeof *h->valid);
-	for (int i = 0; i < h->n; i++) {
-		h->dates[i] = dupv(r, i, 0);
-		h->rates[i] = PQgetisnull(r, i, 1) ? 0 : atof(PQgetvalue(r, i, 1));
-		h->valid[i] = boolv(r, i, 2);
+	int first = -1, n = 0;
+	for (int i = 0; i < g->nhist; i++) {
+		if (!strcmp(g->hist[i].code, code)) {
+			if (first < 0)
+				first = i;
+			n++;
+		}
 	}
-	PQclear(r);
-	return KDX_OK;
+	h->n = n;
+	h->dates = kdx_xcalloc((size_t)n + 1, sizeof *h->dates);
+	h->rates = kdx_xcalloc((size_t)n + 1, sizeof *h->rates);
+	h->valid = kdx_xcalloc((size_t)n + 1, sizeof *h->valid);
+	for (int i = 0; i < n; i++) {
+		h->dates[i] = kdx_strdup(g->hist[first + i].date);
+		h->rates[i] = g->hist[first + i].rate;
+		h->valid[i] = g->hist[first + i].valid;
+	}
 }
 
 void kdx_history_free(kdx_history *h)

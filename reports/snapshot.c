@@ -267,7 +267,7 @@ kdx_status kdx_snapshot_create(const kdx_env *env, kdx_db *db, kdx_date asof, kd
 		goto out;
 	}
 	int written = 0;
-	if ((st = kdx_render_reports(env, db, rd, tmp, NULL, true, 1, &written, err)) != KDX_OK)
+	if ((st = kdx_render_reports(rd, tmp, NULL, true, 1, &written, err)) != KDX_OK)
 		goto out;
 	if ((st = add_tree(&payload, tmp, "data/reports", err)) != KDX_OK)
 		goto out;
@@ -681,7 +681,6 @@ kdx_status kdx_snapshot_reproduce(const kdx_env *env, kdx_db *db, const char *ar
 	kdx_tar t = { 0 };
 	bool created = false;
 	int files = 0;
-	char *ci = NULL;
 	kdx_status st = kdx_snapshot_restore(archive, bagdir, &files, err);
 	if (st != KDX_OK)
 		goto out;
@@ -728,19 +727,6 @@ kdx_status kdx_snapshot_reproduce(const kdx_env *env, kdx_db *db, const char *ar
 	rdb = kdx_xcalloc(1, sizeof *rdb);
 	rdb->conn = PQconnectdbParams(kw, vals, 0);
 	rdb->where = kdx_strdup(dbname);
-	/* the renderer's workers connect to the temporary database too */
-	kdx_buf cib = { 0 };
-	for (int i = 0; kw[i]; i++) {
-		kdx_buf_printf(&cib, "%s='", kw[i]);
-		for (const char *c = vals[i]; *c; c++) {
-			if (*c == '\'' || *c == '\\')
-				kdx_buf_addc(&cib, '\\');
-			kdx_buf_addc(&cib, *c);
-		}
-		kdx_buf_adds(&cib, "' ");
-	}
-	kdx_buf_reserve(&cib, 0);
-	ci = kdx_buf_steal(&cib);
 	PQconninfoFree(opts);
 	if (PQstatus(rdb->conn) != CONNECTION_OK) {
 		st = kdx_fail(err, KDX_EUNAVAILABLE, "could not connect to the temporary database \"%s\"", dbname);
@@ -775,10 +761,8 @@ kdx_status kdx_snapshot_reproduce(const kdx_env *env, kdx_db *db, const char *ar
 		free(root);
 		goto out;
 	}
-	kdx_env renv = *env;
-	renv.db_url = ci;
 	int written = 0;
-	st = kdx_render_reports(&renv, rdb, rd, outdir, NULL, true, 1, &written, err);
+	st = kdx_render_reports(rd, outdir, NULL, true, 1, &written, err);
 	if (st != KDX_OK) {
 		free(root);
 		goto out;
@@ -814,7 +798,6 @@ kdx_status kdx_snapshot_reproduce(const kdx_env *env, kdx_db *db, const char *ar
 	free(root);
 	st = r->nproblems ? KDX_EDATA : KDX_OK;
 out:
-	free(ci);
 	kdx_report_data_free(rd);
 	kdx_db_close(rdb);
 	if (created) {

@@ -424,9 +424,8 @@ kdx_status kdx_xlsx_council(const kdx_report_data *d, const char *path, kdx_erro
 	return finish(wb, path, err);
 }
 
-kdx_status kdx_xlsx_muni(kdx_db *db, const kdx_report_data *d, int mi, const char *path, kdx_error **err)
+kdx_status kdx_xlsx_muni(const kdx_report_data *d, int mi, const char *path, kdx_error **err)
 {
-	(void)db;
 	const kdx_goal_row *me = &d->goals[0].rows[mi];
 	lxw_workbook_options o = { .constant_memory = LXW_FALSE, .tmpdir = NULL, .use_zip64 = LXW_FALSE };
 	lxw_workbook *wb = workbook_new_opt(path, &o);

@@ -12,8 +12,8 @@
 /* want: per goal-table row (index 1..), whether to write that municipality;
  * NULL for all.  council: also write the council report and charts.
  * jobs > 1 renders the municipalities in that many worker processes. */
-kdx_status kdx_render_reports(const kdx_env *env, kdx_db *db, kdx_report_data *rd, const char *outdir,
-                              const bool *want, bool council, int jobs, int *written, kdx_error **err);
+kdx_status kdx_render_reports(const kdx_report_data *rd, const char *outdir, const bool *want, bool council, int jobs,
+                              int *written, kdx_error **err);
 /* mkdir -p with mode 0750. */
 int kdx_mkdirs(const char *path);
 

@@ -31,6 +31,13 @@ typedef struct kdx_goal_row {
 	char *own_display;
 } kdx_goal_row;
 
+typedef struct kdx_hist_point {
+	char code[7];
+	char date[11];
+	double rate;
+	bool valid;
+} kdx_hist_point;
+
 typedef struct kdx_goal_table {
 	char *id, *title, *short_title, *unit, *target_label;
 	double target;          /* 1.0 for the all-items goals and postpartum */
@@ -43,6 +50,8 @@ typedef struct kdx_goal_table {
 	char *prev_total_display;
 	bool has_prev_total;
 	double prev_total_rate;
+	kdx_hist_point *hist;   /* every municipality's history, by code then date */
+	int nhist;
 } kdx_goal_table;
 
 /* One item behind a figure (a facility, procedure, platform or checklist item). */
@@ -96,7 +105,8 @@ typedef struct kdx_history {
 	double *rates;
 	bool *valid;
 } kdx_history;
-kdx_status kdx_history_load(kdx_db *db, const char *goal, const char *code, kdx_date asof, kdx_history *h, kdx_error **err);
+/* One municipality's history of goal gi, from the preloaded data (caller frees with kdx_history_free). */
+void kdx_history_get(const kdx_report_data *d, int gi, const char *code, kdx_history *h);
 void kdx_history_free(kdx_history *h);
 
 #endif

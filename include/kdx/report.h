@@ -11,6 +11,6 @@ void kdx_deadline_text(const char *iso, char *buf, size_t n);
 
 kdx_status kdx_report_council_pdf(const kdx_report_data *d, const char *path, kdx_error **err);
 /* mi: the municipality's row index in the goal tables. */
-kdx_status kdx_report_muni_pdf(kdx_db *db, const kdx_report_data *d, int mi, const char *path, kdx_error **err);
+kdx_status kdx_report_muni_pdf(const kdx_report_data *d, int mi, const char *path, kdx_error **err);
 
 #endif

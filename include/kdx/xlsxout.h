@@ -8,6 +8,6 @@
 #include "kdx/repdata.h"
 
 kdx_status kdx_xlsx_council(const kdx_report_data *d, const char *path, kdx_error **err);
-kdx_status kdx_xlsx_muni(kdx_db *db, const kdx_report_data *d, int mi, const char *path, kdx_error **err);
+kdx_status kdx_xlsx_muni(const kdx_report_data *d, int mi, const char *path, kdx_error **err);
 
 #endif
