@@ -91,18 +91,6 @@ static kdx_status load_goal(kdx_db *db, const char *iso, const char *id, kdx_goa
 		2, p, err);
 	if (!r)
 		return KDX_EINTERNAL;
-	r = kdx_db_query(db, "SELECT code, survey_date::text, coalesce(rate, 0), valid FROM kdx.goal_history($1, $2)", 2, p, err);
-	if (!r)
-		return KDX_EINTERNAL;
-	g->nhist = PQntuples(r);
-	g->hist = kdx_xcalloc((size_t)g->nhist + 1, sizeof *g->hist);
-	for (int i = 0; i < g->nhist; i++) {
-		snprintf(g->hist[i].code, sizeof g->hist[i].code, "%s", PQgetvalue(r, i, 0));
-		snprintf(g->hist[i].date, sizeof g->hist[i].date, "%s", PQgetvalue(r, i, 1));
-		g->hist[i].rate = atof(PQgetvalue(r, i, 2));
-		g->hist[i].valid = boolv(r, i, 3);
-	}
-	PQclear(r);
 	g->prev_asof = kdx_strdup("");
 	g->prev_total_display = kdx_strdup("");
 	if (PQntuples(r) == 1 && boolv(r, 0, 3)) {
@@ -114,6 +102,18 @@ static kdx_status load_goal(kdx_db *db, const char *iso, const char *id, kdx_goa
 		g->has_prev_total = true;
 	}
 	PQclear(r);
+	PGresult *h = kdx_db_query(db, "SELECT code, survey_date::text, coalesce(rate, 0), valid FROM kdx.goal_history($1, $2)", 2, p, err);
+	if (!h)
+		return KDX_EINTERNAL;
+	g->nhist = PQntuples(h);
+	g->hist = kdx_xcalloc((size_t)g->nhist + 1, sizeof *g->hist);
+	for (int i = 0; i < g->nhist; i++) {
+		snprintf(g->hist[i].code, sizeof g->hist[i].code, "%s", PQgetvalue(h, i, 0));
+		snprintf(g->hist[i].date, sizeof g->hist[i].date, "%s", PQgetvalue(h, i, 1));
+		g->hist[i].rate = atof(PQgetvalue(h, i, 2));
+		g->hist[i].valid = boolv(h, i, 3);
+	}
+	PQclear(h);
 	return KDX_OK;
 }
 
