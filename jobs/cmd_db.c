@@ -6,12 +6,14 @@
 #include "kdx/cluster.h"
 
 const char kdx_usage_db[] =
-	"usage: kdx db start|stop|status|url\n"
+	"usage: kdx db start|stop|status|url|roles\n"
 	"\n"
 	"  start    start the private warehouse under $KDX_HOME/var/pg (initialising it)\n"
 	"  stop     stop it\n"
 	"  status   say where the warehouse is and whether it answers\n"
 	"  url      print the libpq connection string kdx uses\n"
+	"  roles    create the roles kdx_secretariat, kdx_auditor (read-only) and one\n"
+	"           kdx_muni_<code> per municipality, which reads only its own rows\n"
 	"\n"
 	"With KDX_DATABASE_URL, --db or PG* variables set, kdx uses that server and\n"
 	"never starts one; start and stop then refuse.  The private server listens on\n"
@@ -29,11 +31,30 @@ int kdx_cmd_db(int argc, char **argv, kdx_env *env)
 	const char *action = argv[optind];
 	if (optind + 1 < argc)
 		return kdx_cli_usage_error("db", "unexpected argument \"%s\"", argv[optind + 1]);
-	if (strcmp(action, "start") && strcmp(action, "stop") && strcmp(action, "status") && strcmp(action, "url"))
+	if (strcmp(action, "start") && strcmp(action, "stop") && strcmp(action, "status") && strcmp(action, "url") &&
+	    strcmp(action, "roles"))
 		return kdx_cli_usage_error("db", "unknown action \"%s\"", action);
 
 	kdx_error *err = NULL;
 	kdx_status st = KDX_OK;
+	if (!strcmp(action, "roles")) {
+		kdx_db *db = NULL;
+		if ((st = kdx_db_open(env, true, &db, &err)) != KDX_OK)
+			return kdx_cli_fail(st, err);
+		PGresult *r = kdx_db_query(db, "SELECT kdx.create_roles(), (SELECT count(*) FROM pg_roles WHERE rolname LIKE 'kdx\\_%')",
+		                           0, NULL, &err);
+		if (r) {
+			if (!env->quiet)
+				printf("%s roles created; %s kdx roles in all (kdx_secretariat, kdx_auditor, kdx_muni_<code>)\n",
+				       PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1));
+			PQclear(r);
+		} else {
+			st = KDX_EINTERNAL;
+		}
+		kdx_db_close(db);
+		return kdx_cli_fail(st, err);
+	}
+
 	bool private_db = kdx_db_is_private(env);
 	if (!private_db) {
 		if (!strcmp(action, "start") || !strcmp(action, "stop")) {

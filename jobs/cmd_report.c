@@ -15,6 +15,9 @@ const char kdx_usage_report[] =
 	"  charts/<goal>.png and .svg                      the goal charts, for slides\n"
 	"\n"
 	"  --muni CODE   only these municipalities' feedback reports (repeatable)\n"
+	"  --shard I/N   this machine's share when N machines share one warehouse: the\n"
+	"                municipalities whose position in code order is I modulo N\n"
+	"                (1-based); shard 1 also writes the council report and charts\n"
 	"  -j N          render in N worker processes\n"
 	"The same data and as-of give byte-identical files.\n";
 
@@ -25,13 +28,14 @@ int kdx_cmd_report(int argc, char **argv, kdx_env *env)
 		{ "muni", required_argument, NULL, 'm' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "shard", required_argument, NULL, 's' },
 		KDX_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	kdx_date asof = kdx_date_today();
 	const char *out = NULL;
 	char **munis = NULL;
-	int nmunis = 0, jobs = 1, c, rc;
+	int nmunis = 0, jobs = 1, shard = 1, nshards = 1, c, rc;
 	while ((c = getopt_long(argc, argv, "j:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
@@ -43,6 +47,12 @@ int kdx_cmd_report(int argc, char **argv, kdx_env *env)
 			munis[nmunis++] = optarg;
 			break;
 		case 'o': out = optarg; break;
+		case 's':
+			if (sscanf(optarg, "%d/%d", &shard, &nshards) != 2 || nshards < 1 || shard < 1 || shard > nshards) {
+				rc = kdx_cli_usage_error("report", "--shard takes I/N with 1 <= I <= N, e.g. 2/4");
+				goto usage_out;
+			}
+			break;
 		case 'j':
 			jobs = atoi(optarg);
 			if (jobs < 1 || jobs > 64) {
@@ -76,7 +86,7 @@ int kdx_cmd_report(int argc, char **argv, kdx_env *env)
 	int n = rd->goals[0].nrows;
 	bool *want = kdx_xcalloc((size_t)n, sizeof *want);
 	for (int i = 1; i < n; i++)
-		want[i] = nmunis == 0;
+		want[i] = nmunis == 0 && (i - 1) % nshards == shard - 1;
 	for (int k = 0; k < nmunis; k++) {
 		int mi = kdx_report_muni_index(rd, munis[k]);
 		if (mi < 0) {
@@ -87,14 +97,15 @@ int kdx_cmd_report(int argc, char **argv, kdx_env *env)
 		want[mi] = true;
 	}
 	int written = 0;
-	st = kdx_render_reports(rd, outdir, want, nmunis == 0, jobs, &written, &err);
+	bool council = nmunis == 0 && shard == 1;
+	st = kdx_render_reports(rd, outdir, want, council, jobs, &written, &err);
 	if (st == KDX_OK) {
 		if (env->json)
 			printf("{\"as_of\":\"%s\",\"out\":\"%s\",\"council\":%s,\"municipalities\":%d,\"data_sha256\":\"%s\"}\n",
-			       rd->asof_iso, outdir, nmunis == 0 ? "true" : "false", written, rd->data_hash);
+			       rd->asof_iso, outdir, council ? "true" : "false", written, rd->data_hash);
 		else if (!env->quiet)
 			printf("reports for %s written to %s: %s%d municipal feedback reports (PDF and Excel)\n", rd->asof_iso, outdir,
-			       nmunis == 0 ? "council report (PDF and Excel), 6 charts (PNG and SVG), " : "", written);
+			       council ? "council report (PDF and Excel), 6 charts (PNG and SVG), " : "", written);
 	}
 out:
 	free(want);

@@ -95,3 +95,26 @@ test_private_cluster_in_0700_folder() {
 	kdx_rc 0 init --quiet
 	kdx_rc 0 db stop
 }
+
+# Access control: a municipality's role reads only its own rows; the auditor reads, never writes.
+test_roles_and_row_level_security() {
+	kdx_rc 0 init --quiet
+	for f in "$SAMPLE"/2025-*; do kdx_rc 0 ingest --quiet "$f"; done
+	kdx_rc 0 db roles
+	kdx_rc 0 db roles   # idempotent
+	contains "$OUT" "0 roles created"
+	eq "$(sql "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'kdx\_muni\_%'")" 18
+	local own other
+	for t in nursery_fact club_fact procedure_fact platform_fact postpartum_fact setting_fact submission; do
+		other=$(psql -X -q -At -h "$KDX_TEST_SOCKET" -U postgres -d "$T_DB" -c "SET ROLE kdx_muni_442011; SELECT count(*) FROM kdx.$t WHERE muni_code <> '442011'")
+		eq "$other" 0 "$t rows of other municipalities seen by kdx_muni_442011"
+		own=$(psql -X -q -At -h "$KDX_TEST_SOCKET" -U postgres -d "$T_DB" -c "SET ROLE kdx_muni_442011; SELECT count(*) FROM kdx.$t")
+		[ "$own" -gt 0 ] || die "kdx_muni_442011 sees none of its own $t rows"
+	done
+	eq "$(psql -X -q -At -h "$KDX_TEST_SOCKET" -U postgres -d "$T_DB" -c "SET ROLE kdx_secretariat; SELECT count(DISTINCT muni_code) FROM kdx.club_fact")" 18
+	! psql -X -q -At -h "$KDX_TEST_SOCKET" -U postgres -d "$T_DB" -c "SET ROLE kdx_muni_442011; SELECT count(*) FROM kdx.load_batch" 2>/dev/null || die "a municipality reads the load batches"
+	! psql -X -q -At -h "$KDX_TEST_SOCKET" -U postgres -d "$T_DB" -c "SET ROLE kdx_muni_442011; DELETE FROM kdx.club_fact" 2>/dev/null || die "a municipality deleted rows"
+	eq "$(psql -X -q -At -h "$KDX_TEST_SOCKET" -U postgres -d "$T_DB" -c "SET ROLE kdx_auditor; SELECT count(*) > 0 FROM kdx.load_batch")" t
+	! psql -X -q -At -h "$KDX_TEST_SOCKET" -U postgres -d "$T_DB" -c "SET ROLE kdx_auditor; DELETE FROM kdx.snapshot" 2>/dev/null || die "the auditor could write"
+	[ "$(sql "SELECT count(*) FROM kdx.club_fact")" -gt 0 ] || die "rows were deleted"
+}

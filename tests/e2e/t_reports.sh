@@ -153,3 +153,15 @@ for v in ('=HYPERLINK("http://x")', '+SUM(1)', '@cmd', '-1+1'):
     assert names.get(v) == 's', (v, names)
 PY
 }
+
+test_shards_split_the_municipalities() {
+	load_sample
+	kdx_rc 0 report --as-of 2026-11-30 --shard 1/3 --out s -j 2
+	kdx_rc 0 report --as-of 2026-11-30 --shard 2/3 --out s
+	kdx_rc 0 report --as-of 2026-11-30 --shard 3/3 --out s
+	eq "$(ls s/municipalities/*.pdf | wc -l)" 18 "feedback PDFs over three shards"
+	eq "$(ls s/council | wc -l)" 2 "one council report (PDF and xlsx)"
+	kdx_rc 0 report --as-of 2026-11-30 --out whole
+	for f in $(cd whole && find . -type f | sort); do cmp -s "whole/$f" "s/$f" || die "$f differs between a sharded and a whole run"; done
+	kdx_rc 64 report --shard 4/3
+}
