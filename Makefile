@@ -17,8 +17,13 @@ OBJ      := $(SRC:%.c=build/rel/%.o) build/rel/embedded.o
 TOBJ     := $(SRC:%.c=build/san/%.o) build/san/embedded.o
 TLIBOBJ  := $(LIBSRC:%.c=build/san/%.o) build/san/embedded.o
 UNIT     := $(patsubst tests/unit/%.c,build/san/tests/%,$(sort $(wildcard tests/unit/test_*.c)))
+FUZZ     := csv xlsx date bagit
+REPLAY   := $(FUZZ:%=build/san/tests/replay_%)
+FUZZOBJ  := $(LIBSRC:%.c=build/fuzz/%.o) build/fuzz/embedded.o
+FUZZ_SECONDS ?= 600
+FUZZFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
 
-.PHONY: all deps deps-test run test unit e2e bench clean
+.PHONY: all deps deps-test deps-fuzz run test unit e2e bench fuzz clean
 all: bin/kdx
 
 deps:
@@ -26,6 +31,9 @@ deps:
 
 deps-test:
 	@tools/deps.sh --with-tests
+
+deps-fuzz:
+	@tools/deps.sh --with-fuzz
 
 build/embed: tools/embed.c
 	@mkdir -p $(@D)
@@ -70,8 +78,39 @@ build/san/tests/%: tests/unit/%.c $(TLIBOBJ)
 run: deps bin/kdx
 	@tools/run.sh
 
-test: deps-test build/san/kdx $(UNIT)
-	@tests/run.sh $(UNIT)
+build/san/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(TLIBOBJ)
+	@mkdir -p $(@D)
+	@echo "  REPLAY  $@"
+	@$(CC) $(BASE) $(SAN) $(PKG_CFLAGS) -o $@ $< tests/fuzz/replay.c $(TLIBOBJ) $(PKG_LIBS)
+
+test: deps-test build/san/kdx $(UNIT) $(REPLAY)
+	@tests/run.sh $(UNIT) $(REPLAY)
+
+# libFuzzer targets (clang); each runs FUZZ_SECONDS (default 600).  New crashes
+# land in tests/fuzz/crashes/<target>/ and are replayed by make test from then on.
+build/fuzz/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC-FUZZ $<"
+	@clang $(BASE) $(FUZZFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
+
+build/fuzz/embedded.o: build/embedded.c
+	@mkdir -p $(@D)
+	@clang $(BASE) $(FUZZFLAGS) -c -o $@ $<
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZOBJ)
+	@echo "  FUZZER  $@"
+	@clang $(BASE) $(FUZZFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $< $(FUZZOBJ) $(PKG_LIBS)
+
+fuzz: deps-fuzz $(FUZZ:%=build/fuzz/fuzz_%)
+	@for t in $(FUZZ); do \
+		mkdir -p build/fuzz/corpus/$$t tests/fuzz/crashes/$$t; \
+		cp -n tests/fuzz/corpus/$$t/* build/fuzz/corpus/$$t/ 2>/dev/null; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+		build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=2048 \
+			-artifact_prefix=tests/fuzz/crashes/$$t/ build/fuzz/corpus/$$t >build/fuzz/$$t.log 2>&1; \
+		rc=$$?; tail -n 3 build/fuzz/$$t.log; \
+		if [ $$rc -ne 0 ]; then echo "fuzz: $$t found a problem; see build/fuzz/$$t.log"; exit 1; fi; \
+	done
 
 bench: deps-test bin/kdx
 	@tests/bench/run.sh
@@ -79,4 +118,7 @@ bench: deps-test bin/kdx
 clean:
 	rm -rf build bin
 
--include $(OBJ:.o=.d) $(TOBJ:.o=.d)
+-include $(OBJ:.o=.d) $(TOBJ:.o=.d) $(FUZZOBJ:.o=.d)
+
+# keep the objects of pattern-rule chains (fuzz builds)
+.SECONDARY:

@@ -16,7 +16,12 @@ failures=()
 # --- unit tests -----------------------------------------------------------
 for bin in "$@"; do
 	name=$(basename "$bin")
-	out=$("$bin" 2>&1)
+	args=()
+	case "$name" in replay_*)
+		t=${name#replay_}
+		args=(tests/fuzz/corpus/"$t"/* $(ls tests/fuzz/crashes/"$t"/* 2>/dev/null)) ;;
+	esac
+	out=$("$bin" "${args[@]}" 2>&1)
 	rc=$?
 	ok=$(grep -c '^\[       OK \]' <<<"$out")
 	bad=$(grep -c '^\[  FAILED  \] [^0-9]' <<<"$out")

@@ -3,10 +3,11 @@
 # the one apt-get line to run.  Usage: tools/deps.sh [--with-tests]
 set -eu
 here=$(dirname "$0")
-want=$(sed -e 's/#.*//' "$here/packages.txt" | awk 'NF')
-if [ "${1:-}" != "--with-tests" ]; then
-	want=$(sed -e '/# tests only/,$d' -e 's/#.*//' "$here/packages.txt" | awk 'NF')
-fi
+case "${1:-}" in
+--with-tests) want=$(sed -e '/# fuzzing only/,$d' -e 's/#.*//' "$here/packages.txt" | awk 'NF') ;;
+--with-fuzz) want=$(sed -e 's/#.*//' "$here/packages.txt" | awk 'NF') ;;
+*) want=$(sed -e '/# tests only/,$d' -e 's/#.*//' "$here/packages.txt" | awk 'NF') ;;
+esac
 missing=""
 for p in $want; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

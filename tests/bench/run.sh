@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# make bench: speed figures, printed as "bench: NAME VALUE" (targets are printed,
+# never asserted: these machines are shared and noisy).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+KDX="$ROOT/bin/kdx"
+ROWS=${BENCH_ROWS:-1000000}
+B=$(mktemp -d /tmp/kdx-bench.XXXXXX)
+unset KDX_DATABASE_URL PGHOST PGDATABASE PGUSER PGPORT PGSERVICE
+export KDX_HOME="$B/home"
+mkdir -p "$KDX_HOME"
+cleanup() { KDX_HOME="$B/home" "$KDX" --quiet db stop >/dev/null 2>&1 || true; rm -rf "$B"; }
+trap cleanup EXIT
+
+# timed CMD...: run a command; print "SECONDS MAXRSS_MB" of it (children included)
+timed() {
+	/usr/bin/python3 - "$@" <<'PY'
+import resource, subprocess, sys, time
+t = time.monotonic()
+rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL)
+dt = time.monotonic() - t
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+if rc not in (0,):
+    sys.exit(f'bench: command failed ({rc}): {" ".join(sys.argv[1:])}')
+print(f'{dt:.3f} {rss:.1f}')
+PY
+}
+ratio() { /usr/bin/python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.3f}')" "$1" "$2"; }
+per_s() { /usr/bin/python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.0f}')" "$1" "$2"; }
+
+"$KDX" init --quiet
+echo "bench: generating a $ROWS-row CP932 nursery survey" >&2
+/usr/bin/python3 tests/bench/gen.py "$B/survey.csv" "$ROWS"
+
+# ingest (validation, normalisation, COPY, whole-file transaction) against raw \copy
+read -r ingest_s ingest_rss < <(timed "$KDX" ingest --quiet "$B/survey.csv")
+url=$("$KDX" db url)
+psql -X -q "$url" -c "CREATE TABLE bench_copy (survey_date date, muni_code char(6) REFERENCES kdx.municipality,
+	facility_no text, facility_name text, facility_type text, owner text, closing text, f1 text, f2 text, f3 text,
+	f4 text, f5 text, other_text text, PRIMARY KEY (muni_code, facility_no))"
+read -r copy_s copy_rss < <(timed env PGCLIENTENCODING=SJIS psql -X -q "$url" -c "\\copy bench_copy FROM '$B/survey.csv' (FORMAT csv, HEADER)")
+echo "bench: ingest_rows $ROWS"
+echo "bench: ingest_seconds $ingest_s"
+echo "bench: ingest_rows_per_s $(per_s "$ROWS" "$ingest_s")"
+echo "bench: copy_seconds $copy_s"
+echo "bench: copy_rows_per_s $(per_s "$ROWS" "$copy_s")"
+echo "bench: ingest_vs_copy_ratio $(ratio "$ingest_s" "$copy_s") (target <= 1.25)"
+echo "bench: ingest_peak_rss_mb $ingest_rss"
+
+# Oita: the monthly job on the sample, then the reports alone with -j 1 and -j 2
+export KDX_HOME="$B/oita"
+mkdir -p "$KDX_HOME/inbox"
+cp -p data/sample/* "$KDX_HOME/inbox/"
+"$KDX" init --quiet
+read -r monthly_s monthly_rss < <(timed "$KDX" run monthly --quiet --as-of 2026-11-30 -j 2)
+echo "bench: oita_monthly_seconds $monthly_s"
+echo "bench: oita_monthly_peak_rss_mb $monthly_rss"
+read -r j1 _ < <(timed "$KDX" report --quiet --as-of 2026-11-30 --out "$B/j1" -j 1)
+read -r j2 _ < <(timed "$KDX" report --quiet --as-of 2026-11-30 --out "$B/j2" -j 2)
+echo "bench: oita_reports_files $(find "$B/j1" -type f | wc -l) (19 PDFs, 19 xlsx, 12 charts)"
+echo "bench: oita_reports_seconds_j1 $j1"
+echo "bench: oita_reports_seconds_j2 $j2"
+echo "bench: oita_reports_speedup_j2 $(ratio "$j1" "$j2")"
+read -r muni_s _ < <(timed "$KDX" report --quiet --as-of 2026-11-30 --out "$B/m" --muni 442011)
+echo "bench: oita_one_feedback_report_seconds $muni_s (PDF and xlsx, including loading the data)"
+"$KDX" --quiet db stop >/dev/null
+echo "bench: national_monthly_seconds n/a (the national council mode is not built yet)"
