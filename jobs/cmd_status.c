@@ -37,10 +37,8 @@ int kdx_cmd_status(int argc, char **argv, kdx_env *env)
 			break;
 		case 'm': missing = true; break;
 		case 'f':
-			if (!strcmp(optarg, "text")) fmt = KDX_FMT_TEXT;
-			else if (!strcmp(optarg, "csv")) fmt = KDX_FMT_CSV;
-			else if (!strcmp(optarg, "json")) fmt = KDX_FMT_JSON;
-			else return kdx_cli_usage_error("status", "unknown format \"%s\"", optarg);
+			if ((rc = kdx_cli_format("status", optarg, &fmt)) != 0)
+				return rc;
 			break;
 		default:
 			if ((rc = kdx_cli_common(c, "status", env)) >= 0)

@@ -42,10 +42,8 @@ int kdx_cmd_table(int argc, char **argv, kdx_env *env)
 				return rc;
 			break;
 		case 'f':
-			if (!strcmp(optarg, "text")) fmt = KDX_FMT_TEXT;
-			else if (!strcmp(optarg, "csv")) fmt = KDX_FMT_CSV;
-			else if (!strcmp(optarg, "json")) fmt = KDX_FMT_JSON;
-			else return kdx_cli_usage_error("table", "unknown format \"%s\" (use text, csv or json)", optarg);
+			if ((rc = kdx_cli_format("table", optarg, &fmt)) != 0)
+				return rc;
 			break;
 		default:
 			if ((rc = kdx_cli_common(c, "table", env)) >= 0)

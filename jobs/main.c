@@ -103,6 +103,17 @@ int kdx_cli_fail(kdx_status st, kdx_error *e)
 	return kdx_status_exit(st);
 }
 
+int kdx_cli_format(const char *cmd, const char *arg, kdx_format *fmt)
+{
+	static const char *const names[] = { "text", "csv", "json" };  /* the order of kdx_format */
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(arg, names[i])) {
+			*fmt = (kdx_format)i;
+			return 0;
+		}
+	return kdx_cli_usage_error(cmd, "unknown format \"%s\" (use text, csv or json)", arg);
+}
+
 int kdx_cli_as_of(const char *cmd, const char *arg, kdx_date *out)
 {
 	if (kdx_date_parse(arg, out) != KDX_DATE_OK)

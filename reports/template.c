@@ -88,6 +88,22 @@ static void input(lxw_worksheet *ws, int r, int c, const char *v, const struct t
 
 static const char *fy_values[] = { "R8", "R9", "R10", "R11", "R12", NULL };
 
+/* The header row of a sheet. */
+static void head_row(lxw_worksheet *ws, const char *const *head, int n, const struct tfmt *f)
+{
+	for (int c = 0; c < n; c++)
+		worksheet_write_string(ws, 0, (lxw_col_t)c, head[c], f->head);
+}
+
+/* The locked start of a data row: 調査基準日, 市町村コード and (when given) the item's key. */
+static void locked_prefix(lxw_worksheet *ws, int row, kdx_date survey, const char *code, const char *key, const struct tfmt *f)
+{
+	write_date(ws, row, 0, survey, f->date_locked);
+	worksheet_write_string(ws, (lxw_row_t)row, 1, code, f->locked);
+	if (key)
+		worksheet_write_string(ws, (lxw_row_t)row, 2, key, f->locked);
+}
+
 kdx_status kdx_template_write(kdx_db *db, const char *code, kdx_date asof, kdx_date survey, const char *path, kdx_error **err)
 {
 	char iso[16];
@@ -129,8 +145,7 @@ kdx_status kdx_template_write(kdx_db *db, const char *code, kdx_date asof, kdx_d
 	{
 		lxw_worksheet *ws = workbook_add_worksheet(wb, "手続電子化");
 		static const char *const head[] = { "調査基準日", "市町村コード", "手続番号", "手続名", "状況", "電子化年月", "予定年度", "処分通知" };
-		for (int c = 0; c < 8; c++)
-			worksheet_write_string(ws, 0, (lxw_col_t)c, head[c], f.head);
+		head_row(ws, head, 8, &f);
 		PGresult *r = kdx_db_query(db,
 			"SELECT p.id, p.category || p.name, f.status, f.digitised_ym,"
 			" CASE WHEN f.planned_fy IS NOT NULL THEN 'R' || (f.planned_fy - 2018) END, f.notice, p.kind"
@@ -146,9 +161,7 @@ kdx_status kdx_template_write(kdx_db *db, const char *code, kdx_date asof, kdx_d
 		int n = PQntuples(r);
 		for (int i = 0; i < n; i++) {
 			int row = i + 1;
-			write_date(ws, row, 0, survey, f.date_locked);
-			worksheet_write_string(ws, (lxw_row_t)row, 1, code, f.locked);
-			worksheet_write_string(ws, (lxw_row_t)row, 2, PQgetvalue(r, i, 0), f.locked);
+			locked_prefix(ws, row, survey, code, PQgetvalue(r, i, 0), &f);
 			worksheet_write_string(ws, (lxw_row_t)row, 3, PQgetvalue(r, i, 1), f.locked);
 			/* the 15 procedures digitised everywhere are listed for confirmation */
 			const char *status = val(r, i, 2);
@@ -174,8 +187,7 @@ kdx_status kdx_template_write(kdx_db *db, const char *code, kdx_date asof, kdx_d
 	{
 		lxw_worksheet *ws = workbook_add_worksheet(wb, "基盤導入");
 		static const char *const head[] = { "調査基準日", "市町村コード", "基盤", "状況", "予定年度", "備考" };
-		for (int c = 0; c < 6; c++)
-			worksheet_write_string(ws, 0, (lxw_col_t)c, head[c], f.head);
+		head_row(ws, head, 6, &f);
 		PGresult *r = kdx_db_query(db,
 			"SELECT gi.code, f.status, CASE WHEN f.planned_fy IS NOT NULL THEN 'R' || (f.planned_fy - 2018) END, f.note"
 			" FROM kdx.goal_item gi"
@@ -190,9 +202,7 @@ kdx_status kdx_template_write(kdx_db *db, const char *code, kdx_date asof, kdx_d
 		}
 		int n = PQntuples(r);
 		for (int i = 0; i < n; i++) {
-			write_date(ws, i + 1, 0, survey, f.date_locked);
-			worksheet_write_string(ws, (lxw_row_t)(i + 1), 1, code, f.locked);
-			worksheet_write_string(ws, (lxw_row_t)(i + 1), 2, PQgetvalue(r, i, 0), f.locked);
+			locked_prefix(ws, i + 1, survey, code, PQgetvalue(r, i, 0), &f);
 			input(ws, i + 1, 3, val(r, i, 1), &f);
 			input(ws, i + 1, 4, val(r, i, 2), &f);
 			input(ws, i + 1, 5, val(r, i, 3), &f);
@@ -211,8 +221,7 @@ kdx_status kdx_template_write(kdx_db *db, const char *code, kdx_date asof, kdx_d
 	{
 		lxw_worksheet *ws = workbook_add_worksheet(wb, "産後ケア");
 		static const char *const head[] = { "調査基準日", "市町村コード", "項目", "状況", "予定年度" };
-		for (int c = 0; c < 5; c++)
-			worksheet_write_string(ws, 0, (lxw_col_t)c, head[c], f.head);
+		head_row(ws, head, 5, &f);
 		PGresult *r = kdx_db_query(db,
 			"SELECT gi.code, f.status, CASE WHEN f.planned_fy IS NOT NULL THEN 'R' || (f.planned_fy - 2018) END"
 			" FROM kdx.goal_item gi"
@@ -226,9 +235,7 @@ kdx_status kdx_template_write(kdx_db *db, const char *code, kdx_date asof, kdx_d
 		}
 		int n = PQntuples(r);
 		for (int i = 0; i < n; i++) {
-			write_date(ws, i + 1, 0, survey, f.date_locked);
-			worksheet_write_string(ws, (lxw_row_t)(i + 1), 1, code, f.locked);
-			worksheet_write_string(ws, (lxw_row_t)(i + 1), 2, PQgetvalue(r, i, 0), f.locked);
+			locked_prefix(ws, i + 1, survey, code, PQgetvalue(r, i, 0), &f);
 			input(ws, i + 1, 3, val(r, i, 1), &f);
 			input(ws, i + 1, 4, val(r, i, 2), &f);
 		}
@@ -246,8 +253,7 @@ kdx_status kdx_template_write(kdx_db *db, const char *code, kdx_date asof, kdx_d
 		lxw_worksheet *ws = workbook_add_worksheet(wb, "設定");
 		static const char *const head[] = { "調査基準日", "市町村コード", "保育所特別な事情", "民間保育所を独自目標に含める",
 		                                    "民立クラブを独自目標に含める" };
-		for (int c = 0; c < 5; c++)
-			worksheet_write_string(ws, 0, (lxw_col_t)c, head[c], f.head);
+		head_row(ws, head, 5, &f);
 		PGresult *r = kdx_db_query(db,
 			"SELECT CASE special_nursery WHEN true THEN '有' ELSE '無' END,"
 			" CASE own_private_nursery WHEN true THEN '有' ELSE '無' END,"
@@ -257,8 +263,7 @@ kdx_status kdx_template_write(kdx_db *db, const char *code, kdx_date asof, kdx_d
 			st = KDX_EINTERNAL;
 			goto out;
 		}
-		write_date(ws, 1, 0, survey, f.date_locked);
-		worksheet_write_string(ws, 1, 1, code, f.locked);
+		locked_prefix(ws, 1, survey, code, NULL, &f);
 		for (int c = 0; c < 3; c++)
 			input(ws, 1, 2 + c, PQntuples(r) ? PQgetvalue(r, 0, c) : "無", &f);
 		static const char *yn[] = { "有", "無", NULL };

@@ -10,6 +10,7 @@
 
 #include <getopt.h>
 #include "kdx/db.h"
+#include "kdx/tabout.h"
 
 typedef struct kdx_cmd {
 	const char *name;
@@ -42,6 +43,8 @@ int kdx_cli_common(int opt, const char *cmd, kdx_env *env);
 int kdx_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print e (PostgreSQL style), free it and return the exit code of st. */
 int kdx_cli_fail(kdx_status st, kdx_error *e);
+/* Parse --format text|csv|json; returns 0 or 64. */
+int kdx_cli_format(const char *cmd, const char *arg, kdx_format *fmt);
 /* Parse --as-of (ISO or any form kdx_date_parse accepts); returns 0 or 64. */
 struct kdx_date;
 int kdx_cli_as_of(const char *cmd, const char *arg, struct kdx_date *out);
