@@ -37,6 +37,12 @@ static bool is_space_at(const char *p, size_t *len)
 
 static char *nfkc(const char *s)
 {
+	/* NFKC leaves ASCII as it is: most cells (dates, codes, numbers, flags) skip the work */
+	const unsigned char *a = (const unsigned char *)s;
+	while (*a && *a < 0x80)
+		a++;
+	if (!*a)
+		return kdx_strdup(s);
 	size_t n = strlen(s), outlen = 0;
 	uint8_t *r = u8_normalize(UNINORM_NFKC, (const uint8_t *)s, n, NULL, &outlen);
 	if (!r) /* invalid UTF-8 cannot reach here (decoded first); keep the text */
