@@ -239,9 +239,8 @@ static char *where_text(const struct ingest *g, const struct problem *p)
 static kdx_status load_master(struct ingest *g, kdx_error **err)
 {
 	PGresult *r = kdx_db_query(g->db,
-		"SELECT m.code, m.name, m.short_name, c.pref_code, p.name FROM kdx.municipality m"
-		" JOIN kdx.council c ON c.pref_code = m.pref_code JOIN kdx.prefecture p ON p.code = c.pref_code"
-		" ORDER BY m.ord", 0, NULL, err);
+		"SELECT m.code, m.name, m.short_name, p.code, p.name FROM kdx.council_municipalities() m"
+		" JOIN kdx.prefecture p ON p.code = kdx.council_code()", 0, NULL, err);
 	if (!r)
 		return KDX_EINTERNAL;
 	if (PQntuples(r) == 0) {

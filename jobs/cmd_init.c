@@ -13,8 +13,9 @@ const char kdx_usage_init[] =
 	"\n"
 	"  --master DIR   load master data CSVs from DIR instead of the built-in copy\n"
 	"                 (another prefecture's council is a data change)\n"
-	"  --pref CODE    the prefecture whose council this warehouse serves\n"
-	"                 (default: the first prefecture in the master data)\n";
+	"  --pref CODE    the prefecture whose council this warehouse serves by default\n"
+	"                 (default: the first prefecture with municipalities; 000000\n"
+	"                 is the national view over every municipality)\n";
 
 int kdx_cmd_init(int argc, char **argv, kdx_env *env)
 {
@@ -50,7 +51,7 @@ int kdx_cmd_init(int argc, char **argv, kdx_env *env)
 		goto out;
 	const char *params[] = { pref };
 	PGresult *r = kdx_db_query(db,
-		"WITH p AS (SELECT coalesce($1::char(6), (SELECT min(code) FROM kdx.prefecture)) AS code)"
+		"WITH p AS (SELECT coalesce($1::char(6), (SELECT min(pref_code) FROM kdx.municipality)) AS code)"
 		" INSERT INTO kdx.council (pref_code) SELECT code FROM p"
 		" WHERE EXISTS (SELECT 1 FROM kdx.prefecture f WHERE f.code = p.code)"
 		" ON CONFLICT (singleton) DO UPDATE SET pref_code = excluded.pref_code"
@@ -67,7 +68,7 @@ int kdx_cmd_init(int argc, char **argv, kdx_env *env)
 	}
 	PQclear(r);
 	r = kdx_db_query(db,
-		"SELECT (SELECT count(*) FROM kdx.municipality m JOIN kdx.council c ON m.pref_code = c.pref_code),"
+		"SELECT (SELECT count(*) FROM kdx.council_municipalities()),"
 		" (SELECT count(*) FROM kdx.procedure), (SELECT count(*) FROM kdx.goal),"
 		" (SELECT max(version) FROM kdx.schema_version), (SELECT pref_code FROM kdx.council)",
 		0, NULL, &err);

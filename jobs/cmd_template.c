@@ -83,7 +83,7 @@ int kdx_cmd_template(int argc, char **argv, kdx_env *env)
 		mkdir(t, 0750);
 		free(t);
 	}
-	PGresult *r = kdx_db_query(db, "SELECT m.code, m.name FROM kdx.municipality m JOIN kdx.council c ON c.pref_code = m.pref_code ORDER BY m.ord",
+	PGresult *r = kdx_db_query(db, "SELECT code, name FROM kdx.council_municipalities()",
 	                           0, NULL, &err);
 	if (!r) {
 		st = KDX_EINTERNAL;

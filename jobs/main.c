@@ -37,7 +37,7 @@ static void main_usage(FILE *fp)
 	fprintf(fp,
 		"kdx - progress tracking for the こども政策DX 共同目標\n"
 		"\n"
-		"usage: kdx [--db CONNINFO] [--quiet] [--json] COMMAND [ARGS]\n"
+		"usage: kdx [--db CONNINFO] [--council CODE] [--quiet] [--json] COMMAND [ARGS]\n"
 		"\n"
 		"commands:\n");
 	for (const kdx_cmd *c = kdx_commands; c->name; c++)
@@ -46,7 +46,8 @@ static void main_usage(FILE *fp)
 		"\n"
 		"Run \"kdx COMMAND --help\" for a command's options.\n"
 		"Environment: KDX_HOME (working folder, default .), KDX_DATABASE_URL or the\n"
-		"PG* variables (an existing server; otherwise kdx runs a private one).\n"
+		"PG* variables (an existing server; otherwise kdx runs a private one),\n"
+		"KDX_COUNCIL or --council CODE (the prefecture to report on; 000000 = national).\n"
 		"Exit codes: 0 ok, 64 usage, 65 data rejected, 69 warehouse unavailable,\n"
 		"74 I/O error, 75 locked by another run.\n");
 }
@@ -128,6 +129,7 @@ int main(int argc, char **argv)
 	env.home = getenv("KDX_HOME");
 	if (!env.home || !*env.home)
 		env.home = ".";
+	env.council = getenv("KDX_COUNCIL");
 	env.db_url = getenv("KDX_DATABASE_URL");
 	if (env.db_url && !*env.db_url)
 		env.db_url = NULL;
@@ -146,6 +148,10 @@ int main(int argc, char **argv)
 			kdx_quiet = 1;
 		} else if (strcmp(a, "--json") == 0) {
 			env.json = true;
+		} else if (strcmp(a, "--council") == 0 && i + 1 < argc) {
+			env.council = argv[++i];
+		} else if (strncmp(a, "--council=", 10) == 0) {
+			env.council = a + 10;
 		} else if (strcmp(a, "--db") == 0 && i + 1 < argc) {
 			env.db_url = argv[++i];
 		} else if (strncmp(a, "--db=", 5) == 0) {

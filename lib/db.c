@@ -109,6 +109,24 @@ kdx_status kdx_db_open(const kdx_env *env, bool migrate, kdx_db **out, kdx_error
 			return st;
 		}
 	}
+	if (env->council && *env->council) {
+		/* this session reports on another council than the warehouse's default */
+		const char *p[] = { env->council };
+		PGresult *cr = kdx_db_query(db, "SELECT set_config('kdx.council', $1, false),"
+		                               " EXISTS (SELECT 1 FROM kdx.prefecture WHERE code = $1)", 1, p, err);
+		if (!cr) {
+			kdx_db_close(db);
+			return KDX_EINTERNAL;
+		}
+		bool known = PQgetvalue(cr, 0, 1)[0] == 't';
+		PQclear(cr);
+		if (!known) {
+			kdx_fail(err, KDX_EUSAGE, "council \"%s\" is not a prefecture in the master data", env->council);
+			kdx_error_hint(*err, "Give a prefecture code such as 440001, or 000000 for the national view.");
+			kdx_db_close(db);
+			return KDX_EUSAGE;
+		}
+	}
 	*out = db;
 	return KDX_OK;
 }

@@ -87,7 +87,7 @@ static kdx_status load_goal(kdx_db *db, const char *iso, const char *id, kdx_goa
 	r = kdx_db_query(db,
 		"WITH cur AS (SELECT max(survey_date) AS d FROM kdx.goal_table($1, $2))"
 		" SELECT (cur.d - 1)::text, t.display, coalesce(t.rate, 0), t.denominator > 0"
-		" FROM cur, kdx.goal_table($1, cur.d - 1) t WHERE cur.d IS NOT NULL AND t.code = (SELECT pref_code FROM kdx.council)",
+		" FROM cur, kdx.goal_table($1, cur.d - 1) t WHERE cur.d IS NOT NULL AND t.code = kdx.council_code()",
 		2, p, err);
 	if (!r)
 		return KDX_EINTERNAL;
@@ -125,7 +125,7 @@ kdx_status kdx_report_data_load(kdx_db *db, kdx_date asof, kdx_report_data **out
 	kdx_date_iso(asof, d->asof_iso, sizeof d->asof_iso);
 	kdx_date_wareki(asof, d->asof_wareki, sizeof d->asof_wareki);
 	const char *p[] = { d->asof_iso };
-	PGresult *r = kdx_db_query(db, "SELECT c.pref_code, p.name FROM kdx.council c JOIN kdx.prefecture p ON p.code = c.pref_code",
+	PGresult *r = kdx_db_query(db, "SELECT p.code, p.name FROM kdx.prefecture p WHERE p.code = kdx.council_code()",
 	                           0, NULL, err);
 	if (!r) {
 		st = KDX_EINTERNAL;
@@ -147,9 +147,9 @@ kdx_status kdx_report_data_load(kdx_db *db, kdx_date asof, kdx_report_data **out
 	r = kdx_db_query(db,
 		"SELECT p.id, p.category || ' ' || p.name, m.code,"
 		" CASE WHEN d.done THEN '済' WHEN d.item_kind = '所掌外' THEN '所掌外' WHEN d.muni_code IS NULL THEN '' ELSE '未' END"
-		" FROM kdx.procedure p CROSS JOIN (SELECT m.* FROM kdx.municipality m JOIN kdx.council c ON c.pref_code = m.pref_code) m"
+		" FROM kdx.procedure p CROSS JOIN kdx.council_municipalities() m"
 		" LEFT JOIN kdx.goal_detail('procedures', $1) d ON d.muni_code = m.code AND d.item_key = p.id"
-		" WHERE p.kind = 'N' AND p.goal_fy <= kdx.fiscal_year($1) ORDER BY p.ord, m.ord", 1, p, err);
+		" WHERE p.kind = 'N' AND p.goal_fy <= kdx.fiscal_year($1) ORDER BY p.ord, m.code", 1, p, err);
 	if (!r) {
 		st = KDX_EINTERNAL;
 		goto fail;
@@ -172,7 +172,7 @@ kdx_status kdx_report_data_load(kdx_db *db, kdx_date asof, kdx_report_data **out
 	r = kdx_db_query(db,
 		"SELECT g.id, d.muni_code, d.item_key, d.item_name, d.item_kind, coalesce(d.note, ''), d.in_scope, d.in_own_scope, d.done"
 		" FROM kdx.goal g CROSS JOIN LATERAL kdx.goal_detail(g.id, $1) d"
-		" JOIN kdx.municipality m ON m.code = d.muni_code ORDER BY g.ord, m.ord, d.item_key", 1, p, err);
+		" ORDER BY g.ord, d.muni_code, d.item_key", 1, p, err);
 	if (!r) {
 		st = KDX_EINTERNAL;
 		goto fail;

@@ -295,9 +295,9 @@ kdx_status kdx_snapshot_create(const kdx_env *env, kdx_db *db, kdx_date asof, kd
 	char *extra = kdx_strdup_printf(
 		"Source-Organization: %s\nBagging-Date: %s\nBag-Software-Agent: kdx %s\n"
 		"External-Description: こども政策DX 共同目標 %s時点の集計データと報告書\n"
-		"KDX-As-Of: %s\nKDX-Created: %s\nKDX-Version: %s\nKDX-Data-SHA256: %s\n"
+		"KDX-As-Of: %s\nKDX-Council: %s\nKDX-Created: %s\nKDX-Version: %s\nKDX-Data-SHA256: %s\n"
 		"Previous-Snapshot-SHA256: %s\n",
-		rd->pref_name, today, KDX_VERSION, rd->asof_wareki, iso, created, KDX_VERSION, rd->data_hash,
+		rd->pref_name, today, KDX_VERSION, rd->asof_wareki, iso, rd->pref_code, created, KDX_VERSION, rd->data_hash,
 		prev[0] ? prev : "none");
 	char bagname[64];
 	snprintf(bagname, sizeof bagname, "kdx-%s-%d", iso, seq);
@@ -734,6 +734,17 @@ kdx_status kdx_snapshot_reproduce(const kdx_env *env, kdx_db *db, const char *ar
 		goto out;
 	}
 	kdx_db_exec(rdb, "SET client_min_messages = warning; SET TIME ZONE 'Asia/Tokyo'; SET datestyle = 'ISO, YMD'", NULL);
+	/* the council the snapshot was taken for */
+	char council[16] = "";
+	if (info_field((const char *)info->data, "KDX-Council", council, sizeof council)) {
+		PGresult *cr = kdx_db_query(rdb, "SELECT set_config('kdx.council', $1, false)", 1, (const char *const[]){ council }, err);
+		if (!cr) {
+			free(root);
+			st = KDX_EINTERNAL;
+			goto out;
+		}
+		PQclear(cr);
+	}
 	int applied;
 	if ((st = kdx_db_migrate(rdb, &applied, err)) != KDX_OK) {
 		free(root);

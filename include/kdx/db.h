@@ -16,6 +16,7 @@
 typedef struct kdx_env {
 	const char *home;    /* KDX_HOME, default "." */
 	const char *db_url;  /* --db or KDX_DATABASE_URL; NULL for none */
+	const char *council; /* --council or KDX_COUNCIL: the prefecture (000000: national); NULL for the default */
 	bool quiet;
 	bool json;
 } kdx_env;

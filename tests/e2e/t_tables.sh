@@ -187,3 +187,29 @@ assert (m['own_denominator'], m['own_numerator'], m['own_display']) == (4, 2, '5
 assert (r['440001']['denominator'], r['440001']['numerator']) == (2, 1), r['440001']
 PY
 }
+
+# One warehouse, several councils: --council picks the prefecture, 000000 is national.
+test_council_selection_and_national_view() {
+	mkdir m
+	cp "$ROOT"/data/master/*.csv m/
+	# a second prefecture with two municipalities (福岡市 401307, 大牟田市 402028)
+	echo '400009,福岡県' >>m/prefectures.csv
+	printf '401307,400009,福岡市,福岡,ふくおかし,1\n402028,400009,大牟田市,大牟田,おおむたし,2\n' >>m/municipalities.csv
+	kdx_rc 0 init --master m --pref 440001 --quiet
+	club_file o.csv 2025-06-01 442011 10 5
+	kdx_rc 0 ingest o.csv
+	# a Fukuoka file is not for the Oita council
+	club_file f.csv 2025-06-01 401307 4 4
+	kdx_rc 65 ingest f.csv
+	contains "$ERR" "401307 は大分県の市町村ではありません"
+	KDX_COUNCIL=400009 kdx_rc 0 ingest f.csv
+	kdx_rc 0 --council 400009 table clubs --as-of 2025-06-30 --format csv
+	eq "$(sed -n 2p <<<"$OUT")" "400009,全体,4,4,1.0000,100%,0.80,2028-03-31,達成"
+	eq "$(tail -n +3 <<<"$OUT" | cut -d, -f1 | tr '\n' ' ')" "401307 402028 "
+	kdx_rc 0 --council 000000 table clubs --as-of 2025-06-30 --format csv
+	eq "$(sed -n 2p <<<"$OUT")" "000000,全体,14,9,0.6429,64%,0.80,2028-03-31,未達"
+	eq "$(tail -n +3 <<<"$OUT" | wc -l)" 20 "national rows"
+	kdx_rc 0 table clubs --as-of 2025-06-30 --format csv
+	eq "$(sed -n 2p <<<"$OUT")" "440001,全体,10,5,0.5000,50%,0.80,2028-03-31,未達"
+	kdx_rc 64 --council 990001 table clubs
+}
