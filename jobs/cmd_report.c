@@ -18,6 +18,7 @@ const char kdx_usage_report[] =
 	"  --shard I/N   this machine's share when N machines share one warehouse: the\n"
 	"                municipalities whose position in code order is I modulo N\n"
 	"                (1-based); shard 1 also writes the council report and charts\n"
+	"  --council-only  the council report and charts, no feedback reports\n"
 	"  -j N          render in N worker processes\n"
 	"The same data and as-of give byte-identical files.\n";
 
@@ -29,6 +30,7 @@ int kdx_cmd_report(int argc, char **argv, kdx_env *env)
 		{ "out", required_argument, NULL, 'o' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "shard", required_argument, NULL, 's' },
+		{ "council-only", no_argument, NULL, 'C' },
 		KDX_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -36,6 +38,7 @@ int kdx_cmd_report(int argc, char **argv, kdx_env *env)
 	const char *out = NULL;
 	char **munis = NULL;
 	int nmunis = 0, jobs = 1, shard = 1, nshards = 1, c, rc;
+	bool council_only = false;
 	while ((c = getopt_long(argc, argv, "j:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
@@ -47,6 +50,7 @@ int kdx_cmd_report(int argc, char **argv, kdx_env *env)
 			munis[nmunis++] = optarg;
 			break;
 		case 'o': out = optarg; break;
+		case 'C': council_only = true; break;
 		case 's':
 			if (sscanf(optarg, "%d/%d", &shard, &nshards) != 2 || nshards < 1 || shard < 1 || shard > nshards) {
 				rc = kdx_cli_usage_error("report", "--shard takes I/N with 1 <= I <= N, e.g. 2/4");
@@ -86,7 +90,7 @@ int kdx_cmd_report(int argc, char **argv, kdx_env *env)
 	int n = rd->goals[0].nrows;
 	bool *want = kdx_xcalloc((size_t)n, sizeof *want);
 	for (int i = 1; i < n; i++)
-		want[i] = nmunis == 0 && (i - 1) % nshards == shard - 1;
+		want[i] = nmunis == 0 && !council_only && (i - 1) % nshards == shard - 1;
 	for (int k = 0; k < nmunis; k++) {
 		int mi = kdx_report_muni_index(rd, munis[k]);
 		if (mi < 0) {

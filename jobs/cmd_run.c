@@ -189,7 +189,7 @@ int kdx_cmd_run(int argc, char **argv, kdx_env *env)
 		kdx_report_data_free(rd);
 		if (st == KDX_OK) {
 			say("snapshot");
-			st = kdx_snapshot_create(env, db, asof, &snap, &err);
+			st = kdx_snapshot_create(env, db, asof, outdir, &snap, &err);
 		}
 	}
 	/* record the run */

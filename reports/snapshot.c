@@ -17,6 +17,41 @@
 #include "kdx/render.h"
 #include "kdx/cli.h"
 
+static void hex_digest(const EVP_MD *md, const void *data, size_t n, char *out);
+
+/* Both digests of an entry, reading a file entry in chunks. */
+static void entry_digests(const kdx_tar_entry *e, char h256[65], char h512[129])
+{
+	if (!e->src) {
+		hex_digest(EVP_sha256(), e->data, e->size, h256);
+		hex_digest(EVP_sha512(), e->data, e->size, h512);
+		return;
+	}
+	EVP_MD_CTX *a = EVP_MD_CTX_new(), *b = EVP_MD_CTX_new();
+	EVP_DigestInit_ex(a, EVP_sha256(), NULL);
+	EVP_DigestInit_ex(b, EVP_sha512(), NULL);
+	FILE *fp = fopen(e->src, "rb");
+	if (fp) {
+		unsigned char chunk[65536];
+		size_t n;
+		while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
+			EVP_DigestUpdate(a, chunk, n);
+			EVP_DigestUpdate(b, chunk, n);
+		}
+		fclose(fp);
+	}
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int len;
+	EVP_DigestFinal_ex(a, d, &len);
+	for (unsigned i = 0; i < len; i++)
+		snprintf(h256 + i * 2, 3, "%02x", d[i]);
+	EVP_DigestFinal_ex(b, d, &len);
+	for (unsigned i = 0; i < len; i++)
+		snprintf(h512 + i * 2, 3, "%02x", d[i]);
+	EVP_MD_CTX_free(a);
+	EVP_MD_CTX_free(b);
+}
+
 static void hex_digest(const EVP_MD *md, const void *data, size_t n, char *out)
 {
 	unsigned char d[EVP_MAX_MD_SIZE];
@@ -129,19 +164,8 @@ static kdx_status add_tree(kdx_tar *t, const char *dir, const char *prefix, kdx_
 		if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 			st = add_tree(t, p, q, err);
 		} else if (lstat(p, &sb) == 0 && S_ISREG(sb.st_mode)) {
-			FILE *fp = fopen(p, "rb");
-			if (!fp) {
-				st = kdx_fail(err, KDX_EIO, "could not read \"%s\": %s", p, strerror(errno));
-			} else {
-				kdx_buf b = { 0 };
-				char chunk[65536];
-				size_t n;
-				while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-					kdx_buf_add(&b, chunk, n);
-				fclose(fp);
-				kdx_tar_add(t, q, b.data ? b.data : "", b.len);
-				kdx_buf_free(&b);
-			}
+			/* the content stays on disk until it is hashed and archived */
+			kdx_tar_add_file(t, q, p, (size_t)sb.st_size);
 		}
 		free(p);
 		free(q);
@@ -181,8 +205,7 @@ static void make_bag(kdx_tar *payload, const char *bagname, const char *info_ext
 	*bytes = 0;
 	for (int i = 0; i < payload->n; i++) {
 		char h256[65], h512[129];
-		hex_digest(EVP_sha256(), payload->e[i].data, payload->e[i].size, h256);
-		hex_digest(EVP_sha512(), payload->e[i].data, payload->e[i].size, h512);
+		entry_digests(&payload->e[i], h256, h512);
 		kdx_buf_printf(&m256, "%s  ", h256);
 		add_path(&m256, payload->e[i].path);
 		kdx_buf_addc(&m256, '\n');
@@ -212,7 +235,7 @@ static void make_bag(kdx_tar *payload, const char *bagname, const char *info_ext
 	hex_digest(EVP_sha256(), tag.data, tag.len, tagsha);
 	for (int i = 0; i < payload->n; i++) {
 		p = kdx_strdup_printf("%s/%s", bagname, payload->e[i].path);
-		kdx_tar_add(bag, p, payload->e[i].data, payload->e[i].size);
+		kdx_tar_move(bag, p, &payload->e[i]);
 		free(p);
 	}
 	kdx_buf_free(&m256);
@@ -234,7 +257,8 @@ static char *make_tmpdir(const kdx_env *env)
 	return tmpl;
 }
 
-kdx_status kdx_snapshot_create(const kdx_env *env, kdx_db *db, kdx_date asof, kdx_snapshot_info *info, kdx_error **err)
+kdx_status kdx_snapshot_create(const kdx_env *env, kdx_db *db, kdx_date asof, const char *reports_dir,
+                               kdx_snapshot_info *info, kdx_error **err)
 {
 	char iso[16];
 	kdx_date_iso(asof, iso, sizeof iso);
@@ -262,14 +286,26 @@ kdx_status kdx_snapshot_create(const kdx_env *env, kdx_db *db, kdx_date asof, kd
 	/* the reports of the as-of, generated afresh (byte-identical to kdx report) */
 	if ((st = kdx_report_data_load(db, asof, &rd, err)) != KDX_OK)
 		goto out;
-	if (!(tmp = make_tmpdir(env))) {
-		st = kdx_fail(err, KDX_EIO, "could not create a temporary folder under %s/var/tmp", env->home);
-		goto out;
+	const char *from = reports_dir;
+	if (!from) {
+		if (!(tmp = make_tmpdir(env))) {
+			st = kdx_fail(err, KDX_EIO, "could not create a temporary folder under %s/var/tmp", env->home);
+			goto out;
+		}
+		int written = 0;
+		if ((st = kdx_render_reports(rd, tmp, NULL, true, 1, &written, err)) != KDX_OK)
+			goto out;
+		from = tmp;
 	}
-	int written = 0;
-	if ((st = kdx_render_reports(rd, tmp, NULL, true, 1, &written, err)) != KDX_OK)
-		goto out;
-	if ((st = add_tree(&payload, tmp, "data/reports", err)) != KDX_OK)
+	static const char *const parts[] = { "council", "municipalities", "charts" };
+	for (int i = 0; i < 3 && st == KDX_OK; i++) {
+		char *src = kdx_strdup_printf("%s/%s", from, parts[i]);
+		char *dst = kdx_strdup_printf("data/reports/%s", parts[i]);
+		st = add_tree(&payload, src, dst, err);
+		free(src);
+		free(dst);
+	}
+	if (st != KDX_OK)
 		goto out;
 
 	/* the chain */
@@ -667,6 +703,25 @@ static kdx_status copy_in(kdx_db *db, const char *table, const kdx_tar_entry *e,
 	return st;
 }
 
+/* Does entry e (in memory or on disk) hold exactly the e->size bytes at want? */
+static bool same_content(const kdx_tar_entry *e, const unsigned char *want)
+{
+	if (!e->src)
+		return memcmp(e->data, want, e->size) == 0;
+	FILE *fp = fopen(e->src, "rb");
+	if (!fp)
+		return false;
+	unsigned char chunk[65536];
+	size_t n, off = 0;
+	bool same = true;
+	while (same && (n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
+		same = off + n <= e->size && memcmp(chunk, want + off, n) == 0;
+		off += n;
+	}
+	fclose(fp);
+	return same && off == e->size;
+}
+
 kdx_status kdx_snapshot_reproduce(const kdx_env *env, kdx_db *db, const char *archive, kdx_verify_result *r, kdx_error **err)
 {
 	char *tmp = make_tmpdir(env);
@@ -794,7 +849,7 @@ kdx_status kdx_snapshot_reproduce(const kdx_env *env, kdx_db *db, const char *ar
 		r->checked++;
 		if (!m)
 			problem(r, "not regenerated: %s", rel);
-		else if (m->size != t.e[i].size || memcmp(m->data, t.e[i].data, m->size))
+		else if (m->size != t.e[i].size || !same_content(m, t.e[i].data))
 			problem(r, "differs from the archived copy: %s", rel);
 	}
 	for (int i = 0; i < mine.n; i++) {

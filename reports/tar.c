@@ -10,13 +10,11 @@
 
 #define MAX_TOTAL (4ULL << 30)
 
+static kdx_tar_entry *grow(kdx_tar *t);
+
 void kdx_tar_add(kdx_tar *t, const char *path, const void *data, size_t size)
 {
-	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 64;
-		t->e = kdx_xrealloc(t->e, (size_t)t->cap * sizeof *t->e);
-	}
-	kdx_tar_entry *e = &t->e[t->n++];
+	kdx_tar_entry *e = grow(t);
 	e->path = kdx_strdup(path);
 	e->data = kdx_xmalloc(size + 1);
 	if (size)
@@ -25,11 +23,42 @@ void kdx_tar_add(kdx_tar *t, const char *path, const void *data, size_t size)
 	e->size = size;
 }
 
+static kdx_tar_entry *grow(kdx_tar *t)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->e = kdx_xrealloc(t->e, (size_t)t->cap * sizeof *t->e);
+	}
+	kdx_tar_entry *e = &t->e[t->n++];
+	memset(e, 0, sizeof *e);
+	return e;
+}
+
+void kdx_tar_add_file(kdx_tar *t, const char *path, const char *src, size_t size)
+{
+	kdx_tar_entry *e = grow(t);
+	e->path = kdx_strdup(path);
+	e->src = kdx_strdup(src);
+	e->size = size;
+}
+
+void kdx_tar_move(kdx_tar *t, const char *path, kdx_tar_entry *from)
+{
+	kdx_tar_entry *e = grow(t);
+	e->path = kdx_strdup(path);
+	e->data = from->data;
+	e->src = from->src;
+	e->size = from->size;
+	from->data = NULL;
+	from->src = NULL;
+}
+
 void kdx_tar_free(kdx_tar *t)
 {
 	for (int i = 0; i < t->n; i++) {
 		free(t->e[i].path);
 		free(t->e[i].data);
+		free(t->e[i].src);
 	}
 	free(t->e);
 	memset(t, 0, sizeof *t);
@@ -76,7 +105,7 @@ static int put(gzFile gz, const void *p, size_t n)
 	return gzwrite(gz, p, (unsigned)n) == (int)n ? 0 : -1;
 }
 
-static int put_entry(gzFile gz, const char *path, const unsigned char *data, size_t size, char type, time_t mtime)
+static int put_entry(gzFile gz, const char *path, const unsigned char *data, const char *src, size_t size, char type, time_t mtime)
 {
 	unsigned char h[512];
 	if (strlen(path) >= 100) {
@@ -102,8 +131,25 @@ static int put_entry(gzFile gz, const char *path, const unsigned char *data, siz
 	static const unsigned char zero[512];
 	if (put(gz, h, 512))
 		return -1;
-	if (size && put(gz, data, size))
+	if (src) {
+		FILE *fp = fopen(src, "rb");
+		if (!fp)
+			return -1;
+		unsigned char chunk[65536];
+		size_t n, total = 0;
+		while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0 && total + n <= size) {
+			if (put(gz, chunk, n)) {
+				fclose(fp);
+				return -1;
+			}
+			total += n;
+		}
+		fclose(fp);
+		if (total != size)  /* the file changed under us */
+			return -1;
+	} else if (size && put(gz, data, size)) {
 		return -1;
+	}
 	return put(gz, zero, (512 - size % 512) % 512);
 }
 
@@ -123,7 +169,7 @@ kdx_status kdx_tar_write(const kdx_tar *t, const char *path, time_t mtime, kdx_e
 			char *key = kdx_strdup_printf("\n%s/\n", p);
 			if (!strstr(seen.data, key)) {
 				char *dir = kdx_strdup_printf("%s/", p);
-				rc = put_entry(gz, dir, NULL, 0, '5', mtime);
+				rc = put_entry(gz, dir, NULL, NULL, 0, '5', mtime);
 				free(dir);
 				kdx_buf_adds(&seen, key + 1);
 			}
@@ -132,7 +178,7 @@ kdx_status kdx_tar_write(const kdx_tar *t, const char *path, time_t mtime, kdx_e
 		}
 		free(p);
 		if (!rc)
-			rc = put_entry(gz, t->e[i].path, t->e[i].data, t->e[i].size, '0', mtime);
+			rc = put_entry(gz, t->e[i].path, t->e[i].data, t->e[i].src, t->e[i].size, '0', mtime);
 	}
 	kdx_buf_free(&seen);
 	static const unsigned char zero[1024];
@@ -278,6 +324,7 @@ kdx_status kdx_tar_read(const char *path, kdx_tar *t, kdx_error **err)
 			t->e[t->n].path = kdx_strdup(fname);
 			t->e[t->n].data = data;
 			t->e[t->n].size = (size_t)size;
+			t->e[t->n].src = NULL;
 			t->n++;
 		}
 		free(pax_path);

@@ -23,7 +23,10 @@ typedef struct kdx_snapshot_info {
 	bool reused;  /* the payload was already archived for this as-of */
 } kdx_snapshot_info;
 
-kdx_status kdx_snapshot_create(const kdx_env *env, kdx_db *db, kdx_date asof, kdx_snapshot_info *info, kdx_error **err);
+/* reports_dir: the reports of this as-of already written by kdx report (its
+ * council/, municipalities/ and charts/ are archived); NULL to render them afresh. */
+kdx_status kdx_snapshot_create(const kdx_env *env, kdx_db *db, kdx_date asof, const char *reports_dir,
+                               kdx_snapshot_info *info, kdx_error **err);
 
 /* Verification collects every problem; returns KDX_EDATA when there is any. */
 typedef struct kdx_verify_result {

@@ -13,8 +13,9 @@
 
 typedef struct kdx_tar_entry {
 	char *path;
-	unsigned char *data;
+	unsigned char *data;  /* NULL when the content is the file src */
 	size_t size;
+	char *src;            /* a file on disk, read only when written or hashed */
 } kdx_tar_entry;
 
 typedef struct kdx_tar {
@@ -24,6 +25,10 @@ typedef struct kdx_tar {
 
 /* Add a file (copies data). */
 void kdx_tar_add(kdx_tar *t, const char *path, const void *data, size_t size);
+/* Add a file whose content stays on disk at src until written (bounded memory). */
+void kdx_tar_add_file(kdx_tar *t, const char *path, const char *src, size_t size);
+/* Move entry e (its buffers) into t under a new path. */
+void kdx_tar_move(kdx_tar *t, const char *path, kdx_tar_entry *e);
 void kdx_tar_free(kdx_tar *t);
 const kdx_tar_entry *kdx_tar_find(const kdx_tar *t, const char *path);
 /* Write t as a .tar.gz at path; every entry gets mtime and mode 0644. */

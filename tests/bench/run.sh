@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
+export LC_ALL=C.UTF-8
 KDX="$ROOT/bin/kdx"
 ROWS=${BENCH_ROWS:-1000000}
 B=$(mktemp -d /tmp/kdx-bench.XXXXXX)
@@ -65,4 +66,30 @@ echo "bench: oita_reports_speedup_j2 $(ratio "$j1" "$j2")"
 read -r muni_s _ < <(timed "$KDX" report --quiet --as-of 2026-11-30 --out "$B/m" --muni 442011)
 echo "bench: oita_one_feedback_report_seconds $muni_s (PDF and xlsx, including loading the data)"
 "$KDX" --quiet db stop >/dev/null
-echo "bench: national_monthly_seconds n/a (the national council mode is not built yet)"
+
+# National: 47 prefectures, 1,741 municipalities, ~30,000 nurseries and ~26,000
+# clubs.  The monthly job for the national view (ingest, tables, 1,741 feedback
+# PDFs and workbooks, templates, snapshot) with -j 2, then the 47 councils' reports.
+export KDX_HOME="$B/national"
+mkdir -p "$KDX_HOME/inbox"
+/usr/bin/python3 tests/bench/national.py "$B/natdata" >&2
+cp "$B"/natdata/*.csv "$KDX_HOME/inbox/"
+"$KDX" init --quiet --master "$B/natdata/master" --pref 000000
+read -r nat_monthly nat_rss < <(timed "$KDX" run monthly --quiet --as-of 2026-11-30 -j 2)
+/usr/bin/python3 - "$KDX" "$B/natdata/master/prefectures.csv" "$B/councils-out" >"$B/councils" <<'PY'
+import csv, resource, subprocess, sys, time
+kdx, prefs = sys.argv[1], sys.argv[2]
+t = time.monotonic()
+for row in csv.DictReader(open(prefs, encoding='utf-8')):
+    subprocess.run([kdx, '--council', row['code'], 'report', '--quiet', '--council-only', '--as-of', '2026-11-30',
+                    '--out', f'{sys.argv[3]}/{row["code"]}'], check=True, stdout=subprocess.DEVNULL)
+print(f'{time.monotonic() - t:.3f} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.1f}')
+PY
+read -r councils_s councils_rss <"$B/councils"
+echo "bench: national_municipalities $(($(wc -l <"$B/natdata/master/municipalities.csv") - 1))"
+echo "bench: national_feedback_pdfs $(ls "$KDX_HOME/out/2026-11-30/municipalities/"*.pdf | wc -l)"
+echo "bench: national_monthly_job_seconds $nat_monthly (ingest, tables, 1,741 feedback PDFs and xlsx, templates, snapshot; -j 2)"
+echo "bench: national_council_reports_seconds $councils_s (47 council reports)"
+echo "bench: national_monthly_seconds $(/usr/bin/python3 -c "import sys; print(f'{float(sys.argv[1]) + float(sys.argv[2]):.3f}')" "$nat_monthly" "$councils_s") (target <= 60)"
+echo "bench: national_peak_rss_mb $(/usr/bin/python3 -c "import sys; print(max(map(float, sys.argv[1:])))" "$nat_rss" "$councils_rss") (target <= 256)"
+"$KDX" --quiet db stop >/dev/null
