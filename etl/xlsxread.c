@@ -575,6 +575,11 @@ static void sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
 	if (!strcmp(ln, "row")) {
 		const char *r = attr(atts, "r");
 		c->rowno = r ? strtol(r, NULL, 10) : c->rowno + 1;
+		/* a row that opens before the last one closed (hostile XML) drops its cells */
+		for (int i = 0; i < c->ncells; i++) {
+			free(c->cells[i]);
+			c->cells[i] = NULL;
+		}
 		c->ncells = 0;
 		c->col = -1;
 	} else if (!strcmp(ln, "c")) {
