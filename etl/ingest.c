@@ -860,6 +860,12 @@ static void data_row(struct ingest *g, const kdx_row *row)
 		}
 	}
 
+	/* the row's key counts as present even when another of its cells is wrong,
+	 * so that a bad value is not also reported as a missing row */
+	if (m && bit && !date.y && g->have_date)
+		find_sub(g, (kdx_ds)g->ds, m->code, g->first_date)->have |= bit;
+	if (m && date.y && g->nprobs != nbefore)
+		find_sub(g, (kdx_ds)g->ds, m->code, date)->have |= bit;
 	if (g->nprobs == nbefore && m && date.y) {
 		struct sub *s = find_sub(g, (kdx_ds)g->ds, m->code, date);
 		s->rows++;
@@ -957,19 +963,19 @@ static void check_complete(struct ingest *g, kdx_ds ds)
 			for (int j = 0; j < g->nprocs; j++) {
 				struct proc *p = &g->procs[j];
 				if (p->is_new && p->goal_fy <= fy && !(s->have & (1ULL << j)))
-					add_problem(g, s->first_row, -1, NULL, "この手続の行を追加し、状況（電子化済、準備中、未着手、所掌外）を入力してください。",
+					add_problem(g, s->first_row ? s->first_row : g->header_row, -1, NULL, "この手続の行を追加し、状況（電子化済、準備中、未着手、所掌外）を入力してください。",
 					            "%s の手続 %s（%s）の行がありません。", m ? m->name : s->muni, p->id, p->name_key);
 			}
 		} else if (ds == KDX_DS_PLATFORMS) {
 			static const char *const need[] = { "保育業務施設管理PF", "保活情報連携基盤", "PMH医療費助成", "PMH予防接種" };
 			for (int j = 0; j < 4; j++)
 				if (!(s->have & (1ULL << j)))
-					add_problem(g, s->first_row, -1, NULL, "この基盤の行を追加し、状況を入力してください。",
+					add_problem(g, s->first_row ? s->first_row : g->header_row, -1, NULL, "この基盤の行を追加し、状況を入力してください。",
 					            "%s の基盤「%s」の行がありません。", m ? m->name : s->muni, need[j]);
 		} else if (ds == KDX_DS_POSTPARTUM) {
 			for (int j = 0; j < g->nitems; j++)
 				if (!(s->have & (1ULL << j)))
-					add_problem(g, s->first_row, -1, NULL, "この項目の行を追加し、状況（実施済、準備中、未実施）を入力してください。",
+					add_problem(g, s->first_row ? s->first_row : g->header_row, -1, NULL, "この項目の行を追加し、状況（実施済、準備中、未実施）を入力してください。",
 					            "%s の産後ケアDX項目「%s」の行がありません。", m ? m->name : s->muni, g->items[j].code);
 		}
 	}

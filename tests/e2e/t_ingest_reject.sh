@@ -63,3 +63,17 @@ test_inbox_moves_files_and_exits_65() {
 	eq "$(sql "SELECT string_agg(file_name, ',' ORDER BY id) FROM kdx.load_batch")" "a.csv,c.csv" "load order"
 	eq "$(sql "SELECT count(*) FROM kdx.nursery_fact")" 0
 }
+
+# A row with a bad value is reported once, not also as a missing row.
+test_bad_value_is_not_also_a_missing_row() {
+	kdx_rc 0 init --quiet
+	kdx_rc 65 ingest "$BAD/05_bad_status.csv"
+	contains "$ERR" "rejected: 1 problem, nothing loaded"
+	not_contains "$(cat "$KDX_HOME/rejects/05_bad_status.csv.reject.txt")" "の行がありません"
+	kdx_rc 65 ingest "$BAD/35_workbook_bad_cell.xlsx"
+	contains "$ERR" "rejected: 1 problem, nothing loaded"
+	# but a row that is really missing still is
+	kdx_rc 65 ingest "$BAD/14_missing_procedures.csv"
+	contains "$ERR" "rejected: 2 problems"
+	nothing_loaded
+}
