@@ -50,7 +50,7 @@ CREATE FUNCTION kdx.ledger(p_asof date)
 RETURNS TABLE (code char(6), name text, dataset text, dataset_ord integer, survey_date date, file_name text,
                loaded_at timestamptz, state text, superseded integer, submissions integer, changes text)
 LANGUAGE sql STABLE AS $$
-	WITH m AS (SELECT m.* FROM kdx.municipality m JOIN kdx.council c ON c.pref_code = m.pref_code),
+	WITH m AS (SELECT * FROM kdx.council_municipalities()),
 	ds AS (SELECT * FROM unnest(ARRAY['nursery', 'clubs', 'procedures', 'platforms', 'postpartum', 'settings'])
 	       WITH ORDINALITY AS d(dataset, o)),
 	cur AS (SELECT * FROM kdx.submission_asof(p_asof)),
@@ -74,5 +74,5 @@ LANGUAGE sql STABLE AS $$
 	LEFT JOIN cur ON cur.muni_code = m.code AND cur.dataset = ds.dataset
 	LEFT JOIN prev ON prev.muni_code = m.code AND prev.dataset = ds.dataset
 	LEFT JOIN counts ON counts.muni_code = m.code AND counts.dataset = ds.dataset
-	ORDER BY m.ord, ds.o
+	ORDER BY m.code, ds.o
 $$;

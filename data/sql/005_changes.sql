@@ -4,7 +4,7 @@ CREATE FUNCTION kdx.changes_asof(p_asof date)
 RETURNS TABLE (code char(6), name text, dataset text, prev_survey_date date, survey_date date,
                item text, before text, after text)
 LANGUAGE sql STABLE AS $$
-	WITH m AS (SELECT m.* FROM kdx.municipality m JOIN kdx.council c ON c.pref_code = m.pref_code),
+	WITH m AS (SELECT * FROM kdx.council_municipalities()),
 	cur AS (SELECT * FROM kdx.submission_asof(p_asof)),
 	prev AS (
 		SELECT DISTINCT ON (e.dataset, e.muni_code) e.dataset, e.muni_code, e.survey_date, e.batch_id
@@ -16,5 +16,5 @@ LANGUAGE sql STABLE AS $$
 	FROM m JOIN cur ON cur.muni_code = m.code
 	JOIN prev ON prev.muni_code = m.code AND prev.dataset = cur.dataset
 	CROSS JOIN LATERAL kdx.change_rows(cur.dataset, m.code, prev.batch_id, prev.survey_date, cur.batch_id, cur.survey_date) c
-	ORDER BY m.ord, array_position(ARRAY['procedures', 'nursery', 'platforms', 'clubs', 'postpartum', 'settings'], cur.dataset), c.item
+	ORDER BY m.code, array_position(ARRAY['procedures', 'nursery', 'platforms', 'clubs', 'postpartum', 'settings'], cur.dataset), c.item
 $$;
