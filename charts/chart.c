@@ -25,6 +25,19 @@ static void axis(cairo_t *cr, PangoContext *pc, double x0, double y0, double w, 
 	}
 }
 
+/* The target: a dashed black line across the plot at height y. */
+static void target_line(cairo_t *cr, double left, double y, double width, double dash_on, double line_width)
+{
+	double dash[] = { dash_on, dash_on * 0.7 };
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	cairo_set_line_width(cr, line_width);
+	cairo_set_dash(cr, dash, 2, 0);
+	cairo_move_to(cr, left, y);
+	cairo_line_to(cr, left + width, y);
+	cairo_stroke(cr);
+	cairo_set_dash(cr, NULL, 0, 0);
+}
+
 void kdx_chart_goal(cairo_t *cr, PangoContext *pc, const kdx_goal_table *g, double x, double y, double w, double h)
 {
 	cairo_save(cr);
@@ -47,15 +60,7 @@ void kdx_chart_goal(cairo_t *cr, PangoContext *pc, const kdx_goal_table *g, doub
 		kdx_text(cr, pc, left + slot * i, top + chh + 2, slot, r->short_name, 6, KDX_ALIGN_CENTER);
 	}
 	/* target (dashed) and 全体 (solid) */
-	double ty = top + chh - chh * g->target;
-	double dash[] = { 4, 3 };
-	cairo_set_source_rgb(cr, 0, 0, 0);
-	cairo_set_line_width(cr, 1);
-	cairo_set_dash(cr, dash, 2, 0);
-	cairo_move_to(cr, left, ty);
-	cairo_line_to(cr, left + cw, ty);
-	cairo_stroke(cr);
-	cairo_set_dash(cr, NULL, 0, 0);
+	target_line(cr, left, top + chh - chh * g->target, cw, 4, 1);
 	const kdx_goal_row *t = &g->rows[0];
 	char lab[96];
 	if (t->den > 0) {
@@ -91,15 +96,7 @@ void kdx_chart_trend(cairo_t *cr, PangoContext *pc, const char *title, const kdx
 	kdx_text(cr, pc, x, y, w, title, 7.5, KDX_BOLD);
 	double left = x + 30, top = y + 14, cw = w - 36, chh = h - 14 - 18;
 	axis(cr, pc, left, top, cw, chh);
-	double ty = top + chh - chh * target;
-	double dash[] = { 3, 2 };
-	cairo_set_source_rgb(cr, 0, 0, 0);
-	cairo_set_line_width(cr, 0.8);
-	cairo_set_dash(cr, dash, 2, 0);
-	cairo_move_to(cr, left, ty);
-	cairo_line_to(cr, left + cw, ty);
-	cairo_stroke(cr);
-	cairo_set_dash(cr, NULL, 0, 0);
+	target_line(cr, left, top + chh - chh * target, cw, 3, 0.8);
 	if (hist->n == 0) {
 		kdx_text(cr, pc, left, top + chh / 2 - 5, cw, "提出なし", 7, KDX_ALIGN_CENTER);
 		cairo_restore(cr);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "kdx/inbox.h"
+#include "kdx/fsutil.h"
 
 struct entry {
 	char *path;
@@ -66,7 +67,7 @@ kdx_status kdx_inbox_files(const char *dir, char ***paths, int *n, kdx_error **e
 
 static int move_to(const char *path, const char *dir)
 {
-	mkdir(dir, 0750);
+	kdx_mkdirs(dir, 0750);
 	const char *sl = strrchr(path, '/');
 	char *dst = kdx_strdup_printf("%s/%s", dir, sl ? sl + 1 : path);
 	int rc = rename(path, dst);

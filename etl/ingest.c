@@ -20,6 +20,7 @@
 #include "kdx/jdate.h"
 #include "kdx/muni.h"
 #include "kdx/buf.h"
+#include "kdx/fsutil.h"
 
 #define COPY_FLUSH (1u << 20)
 #define HEADER_SCAN_ROWS 10
@@ -1025,38 +1026,6 @@ static char *report_base(const char *dir, const char *fname)
 	return kdx_strdup_printf("%s/%s.reject", dir, fname);
 }
 
-static int mkdirs(const char *path)
-{
-	char *t = kdx_strdup(path);
-	for (char *p = t + 1; *p; p++) {
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(t, 0750);
-			*p = '/';
-		}
-	}
-	int rc = mkdir(t, 0750);
-	free(t);
-	return (rc == 0 || errno == EEXIST) ? 0 : -1;
-}
-
-/* Write atomically: temp file then rename. */
-static int write_file(const char *path, const char *data, size_t n)
-{
-	char *tmp = kdx_strdup_printf("%s.tmp%ld", path, (long)getpid());
-	FILE *fp = fopen(tmp, "wb");
-	if (!fp) {
-		free(tmp);
-		return -1;
-	}
-	size_t w = fwrite(data, 1, n, fp);
-	int rc = (fclose(fp) == 0 && w == n) ? rename(tmp, path) : -1;
-	if (rc != 0)
-		unlink(tmp);
-	free(tmp);
-	return rc;
-}
-
 static kdx_status write_reports(struct ingest *g, const char *sha, const kdx_ingest_opts *o, kdx_ingest_result *res,
                                 kdx_error **err)
 {
@@ -1106,7 +1075,7 @@ static kdx_status write_reports(struct ingest *g, const char *sha, const kdx_ing
 	for (int d = 0; d < 2; d++) {
 		if (!dirs[d])
 			continue;
-		if (mkdirs(dirs[d]) != 0) {
+		if (kdx_mkdirs(dirs[d], 0750) != 0) {
 			st = kdx_fail(err, KDX_EIO, "could not create folder \"%s\": %s", dirs[d], strerror(errno));
 			break;
 		}
@@ -1117,8 +1086,9 @@ static kdx_status write_reports(struct ingest *g, const char *sha, const kdx_ing
 		kdx_buf cb = { 0 };
 		kdx_buf_add(&cb, "\xEF\xBB\xBF", 3);
 		kdx_buf_add(&cb, c.data, c.len);
-		if (write_file(txt, t.data, t.len) != 0 || write_file(csv, cb.data, cb.len) != 0)
-			st = kdx_fail(err, KDX_EIO, "could not write reject report \"%s\": %s", txt, strerror(errno));
+		st = kdx_write_file_atomic(txt, t.data, t.len, err);
+		if (st == KDX_OK)
+			st = kdx_write_file_atomic(csv, cb.data, cb.len, err);
 		kdx_buf_free(&cb);
 		if (d == 0) {
 			res->report_txt = txt;

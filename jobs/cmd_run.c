@@ -7,6 +7,7 @@
 #include "kdx/cli.h"
 #include "kdx/inbox.h"
 #include "kdx/render.h"
+#include "kdx/fsutil.h"
 #include "kdx/snapshot.h"
 #include "kdx/template.h"
 #include "kdx/tabout.h"
@@ -128,7 +129,7 @@ int kdx_cmd_run(int argc, char **argv, kdx_env *env)
 
 	/* nightly: the inbox */
 	char *inbox = inbox_arg ? kdx_strdup(inbox_arg) : kdx_strdup_printf("%s/inbox", env->home);
-	kdx_mkdirs(inbox);
+	kdx_mkdirs(inbox, 0750);
 	char **paths = NULL;
 	int n = 0;
 	kdx_ingest_counts counts = { 0 };
@@ -170,20 +171,7 @@ int kdx_cmd_run(int argc, char **argv, kdx_env *env)
 		if (st == KDX_OK) {
 			/* the templates for the next round, pre-filled as of now */
 			char *tdir = kdx_strdup_printf("%s/templates", outdir);
-			kdx_mkdirs(tdir);
-			for (int i = 1; i < rd->goals[0].nrows && st == KDX_OK; i++) {
-				const kdx_goal_row *m = &rd->goals[0].rows[i];
-				char *path = kdx_strdup_printf("%s/%s_%s_提出用.xlsx", tdir, m->code, m->name);
-				char *tmp = kdx_strdup_printf("%s.tmp%ld", path, (long)getpid());
-				st = kdx_template_write(db, m->code, asof, asof, tmp, &err);
-				if (st == KDX_OK && rename(tmp, path) != 0)
-					st = kdx_fail(&err, KDX_EIO, "could not write \"%s\"", path);
-				if (st != KDX_OK)
-					unlink(tmp);
-				free(tmp);
-				free(path);
-				templates++;
-			}
+			st = kdx_templates_write(db, NULL, 0, asof, asof, tdir, &templates, &err);
 			free(tdir);
 		}
 		kdx_report_data_free(rd);

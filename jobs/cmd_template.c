@@ -1,10 +1,7 @@
 /* cmd_template.c - kdx template: input workbooks for municipalities. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "kdx/cli.h"
 #include "kdx/template.h"
 
@@ -31,7 +28,7 @@ int kdx_cmd_template(int argc, char **argv, kdx_env *env)
 	};
 	kdx_date asof = kdx_date_today(), survey = { 0, 0, 0 };
 	const char *out = NULL;
-	const char **codes = NULL;
+	const char **codes = NULL;  /* argv strings */
 	int ncodes = 0, c, rc = 0;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
@@ -72,56 +69,10 @@ int kdx_cmd_template(int argc, char **argv, kdx_env *env)
 	char iso[16];
 	kdx_date_iso(asof, iso, sizeof iso);
 	char *dir = out ? kdx_strdup(out) : kdx_strdup_printf("%s/out/%s/templates", env->home, iso);
-	{
-		char *t = kdx_strdup(dir);
-		for (char *q = t + 1; *q; q++)
-			if (*q == '/') {
-				*q = '\0';
-				mkdir(t, 0750);
-				*q = '/';
-			}
-		mkdir(t, 0750);
-		free(t);
-	}
-	PGresult *r = kdx_db_query(db, "SELECT code, name FROM kdx.council_municipalities()",
-	                           0, NULL, &err);
-	if (!r) {
-		st = KDX_EINTERNAL;
-		goto out;
-	}
-	for (int k = 0; k < ncodes; k++) {
-		bool found = false;
-		for (int i = 0; i < PQntuples(r); i++)
-			found |= !strcmp(PQgetvalue(r, i, 0), codes[k]);
-		if (!found) {
-			st = kdx_fail(&err, KDX_EUSAGE, "municipality \"%s\" is not in this council", codes[k]);
-			goto out_r;
-		}
-	}
 	int written = 0;
-	for (int i = 0; i < PQntuples(r) && st == KDX_OK; i++) {
-		const char *code = PQgetvalue(r, i, 0);
-		bool want = ncodes == 0;
-		for (int k = 0; k < ncodes; k++)
-			want |= !strcmp(codes[k], code);
-		if (!want)
-			continue;
-		char *path = kdx_strdup_printf("%s/%s_%s_提出用.xlsx", dir, code, PQgetvalue(r, i, 1));
-		char *tmp = kdx_strdup_printf("%s.tmp%ld", path, (long)getpid());
-		st = kdx_template_write(db, code, asof, survey, tmp, &err);
-		if (st == KDX_OK && rename(tmp, path) != 0)
-			st = kdx_fail(&err, KDX_EIO, "could not write \"%s\": %s", path, strerror(errno));
-		if (st != KDX_OK)
-			unlink(tmp);
-		free(tmp);
-		free(path);
-		written++;
-	}
+	st = kdx_templates_write(db, codes, ncodes, asof, survey, dir, &written, &err);
 	if (st == KDX_OK && !env->quiet)
 		printf("%d input workbook%s written to %s\n", written, written == 1 ? "" : "s", dir);
-out_r:
-	PQclear(r);
-out:
 	free(dir);
 	free(codes);
 	kdx_db_close(db);

@@ -17,6 +17,7 @@
 #include <openssl/sha.h>
 #include "kdx/cluster.h"
 #include "kdx/buf.h"
+#include "kdx/fsutil.h"
 
 #define PG_DEFAULT_BINDIR "/usr/lib/postgresql/15/bin"
 #define SOCKET_NAME_LEN 16 /* "/.s.PGSQL.5432" plus slack */
@@ -35,28 +36,10 @@ static char *abs_path(const char *p)
 	return kdx_strdup_printf("%s/%s", cwd, p);
 }
 
-static int mkdir_p(const char *path, mode_t mode)
-{
-	char *tmp = kdx_strdup(path);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, mode) != 0 && errno != EEXIST) {
-			free(tmp);
-			return -1;
-		}
-		*p = '/';
-	}
-	int rc = mkdir(tmp, mode);
-	free(tmp);
-	return (rc == 0 || errno == EEXIST) ? 0 : -1;
-}
-
 kdx_status kdx_cluster_new(const char *home, kdx_cluster **out, kdx_error **err)
 {
 	kdx_cluster *c = kdx_xcalloc(1, sizeof *c);
-	if (mkdir_p(home, 0755) != 0) {
+	if (kdx_mkdirs(home, 0755) != 0) {
 		kdx_fail(err, KDX_EIO, "could not create folder \"%s\": %s", home, strerror(errno));
 		free(c);
 		return KDX_EIO;
@@ -446,7 +429,7 @@ static kdx_status do_start(kdx_cluster *c, kdx_error **err)
 static int lock_open(const kdx_cluster *c)
 {
 	char *var = kdx_strdup_printf("%s/var", c->home);
-	mkdir_p(var, 0755);
+	kdx_mkdirs(var, 0755);
 	free(var);
 	int fd = open(c->lockfile, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd >= 0)
@@ -497,7 +480,7 @@ kdx_status kdx_cluster_ensure(kdx_cluster *c, kdx_error **err)
 	if (kdx_cluster_running(c))  /* another kdx started it while we waited */
 		goto done;
 	char *var = kdx_strdup_printf("%s/var", c->home);
-	mkdir_p(var, 0755);
+	kdx_mkdirs(var, 0755);
 	chmod(var, 0755);
 	free(var);
 	if ((st = make_reachable(c, c->home, err)) != KDX_OK)

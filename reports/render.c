@@ -7,39 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "kdx/render.h"
+#include "kdx/fsutil.h"
 #include "kdx/report.h"
 #include "kdx/chart.h"
 #include "kdx/xlsxout.h"
-
-int kdx_mkdirs(const char *path)
-{
-	char *t = kdx_strdup(path);
-	for (char *p = t + 1; *p; p++) {
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(t, 0750);
-			*p = '/';
-		}
-	}
-	int rc = mkdir(t, 0750);
-	free(t);
-	return (rc == 0 || errno == EEXIST) ? 0 : -1;
-}
-
-/* Write through a temporary name, then rename: readers never see half a file. */
-typedef kdx_status (*writer_fn)(void *ctx, const char *tmp, kdx_error **err);
-
-static kdx_status write_atomic(const char *path, writer_fn fn, void *ctx, kdx_error **err)
-{
-	char *tmp = kdx_strdup_printf("%s.tmp%ld", path, (long)getpid());
-	kdx_status st = fn(ctx, tmp, err);
-	if (st == KDX_OK && rename(tmp, path) != 0)
-		st = kdx_fail(err, KDX_EIO, "could not rename \"%s\" to \"%s\": %s", tmp, path, strerror(errno));
-	if (st != KDX_OK)
-		unlink(tmp);
-	free(tmp);
-	return st;
-}
 
 struct job {
 	const kdx_report_data *rd;
@@ -101,9 +72,9 @@ static kdx_status render_munis(const kdx_report_data *rd, const char *outdir, co
 		struct job j = { rd, mi, 0, NULL };
 		char *pdf = kdx_strdup_printf("%s/municipalities/%s_%s.pdf", outdir, r->code, r->name);
 		char *xlsx = kdx_strdup_printf("%s/municipalities/%s_%s.xlsx", outdir, r->code, r->name);
-		st = write_atomic(pdf, w_muni_pdf, &j, err);
+		st = kdx_write_via_tmp(pdf, w_muni_pdf, &j, err);
 		if (st == KDX_OK)
-			st = write_atomic(xlsx, w_muni_xlsx, &j, err);
+			st = kdx_write_via_tmp(xlsx, w_muni_xlsx, &j, err);
 		free(pdf);
 		free(xlsx);
 		(*count)++;
@@ -123,7 +94,7 @@ kdx_status kdx_render_reports(const kdx_report_data *rd, const char *outdir, con
 	char *dirs[3] = { kdx_strdup_printf("%s/council", outdir), kdx_strdup_printf("%s/municipalities", outdir),
 	                  kdx_strdup_printf("%s/charts", outdir) };
 	for (int i = 0; i < 3; i++)
-		if (kdx_mkdirs(dirs[i]) != 0 && st == KDX_OK)
+		if (kdx_mkdirs(dirs[i], 0750) != 0 && st == KDX_OK)
 			st = kdx_fail(err, KDX_EIO, "could not create folder \"%s\": %s", dirs[i], strerror(errno));
 	for (int i = 0; i < 3; i++)
 		free(dirs[i]);
@@ -133,9 +104,9 @@ kdx_status kdx_render_reports(const kdx_report_data *rd, const char *outdir, con
 		struct job j = { rd, 0, 0, NULL };
 		char *pdf = kdx_strdup_printf("%s/council/%s_こども政策DX進捗.pdf", outdir, rd->asof_iso);
 		char *xlsx = kdx_strdup_printf("%s/council/%s_こども政策DX進捗.xlsx", outdir, rd->asof_iso);
-		st = write_atomic(pdf, w_council_pdf, &j, err);
+		st = kdx_write_via_tmp(pdf, w_council_pdf, &j, err);
 		if (st == KDX_OK)
-			st = write_atomic(xlsx, w_council_xlsx, &j, err);
+			st = kdx_write_via_tmp(xlsx, w_council_xlsx, &j, err);
 		free(pdf);
 		free(xlsx);
 		for (int gi = 0; gi < 6 && st == KDX_OK; gi++) {
@@ -143,7 +114,7 @@ kdx_status kdx_render_reports(const kdx_report_data *rd, const char *outdir, con
 			char *svg = kdx_strdup_printf("%s/charts/%s.svg", outdir, rd->goals[gi].id);
 			j.gi = gi;
 			j.png = png;
-			st = write_atomic(svg, w_chart_svg, &j, err);
+			st = kdx_write_via_tmp(svg, w_chart_svg, &j, err);
 			free(png);
 			free(svg);
 		}

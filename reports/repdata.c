@@ -83,12 +83,18 @@ static kdx_status load_goal(kdx_db *db, const char *iso, const char *id, kdx_goa
 		}
 	}
 	PQclear(r);
-	/* the previous round: the day before the latest survey date in use */
+	/* the previous round: the day before the latest survey date in use (from the
+	 * rows just loaded); its 全体 is the same sum goal_table makes, over goal_rows */
+	char latest[11] = "";
+	for (int i = 1; i < g->nrows; i++)
+		if (strcmp(g->rows[i].survey_date, latest) > 0)
+			snprintf(latest, sizeof latest, "%s", g->rows[i].survey_date);
+	const char *pp[] = { id, latest[0] ? latest : NULL };
 	r = kdx_db_query(db,
-		"WITH cur AS (SELECT max(survey_date) AS d FROM kdx.goal_table($1, $2))"
-		" SELECT (cur.d - 1)::text, t.display, coalesce(t.rate, 0), t.denominator > 0"
-		" FROM cur, kdx.goal_table($1, cur.d - 1) t WHERE cur.d IS NOT NULL AND t.code = kdx.council_code()",
-		2, p, err);
+		"SELECT ($2::date - 1)::text, kdx.pct_display(sum(numerator)::int, sum(denominator)::int),"
+		" coalesce(sum(numerator)::numeric / nullif(sum(denominator), 0), 0), coalesce(sum(denominator), 0) > 0"
+		" FROM kdx.goal_rows($1, $2::date - 1) WHERE $2 IS NOT NULL AND status <> '未提出'",
+		2, pp, err);
 	if (!r)
 		return KDX_EINTERNAL;
 	g->prev_asof = kdx_strdup("");

@@ -15,6 +15,7 @@
 #include "kdx/buf.h"
 #include "kdx/repdata.h"
 #include "kdx/render.h"
+#include "kdx/fsutil.h"
 #include "kdx/cli.h"
 
 static void hex_digest(const EVP_MD *md, const void *data, size_t n, char *out);
@@ -247,7 +248,7 @@ static void make_bag(kdx_tar *payload, const char *bagname, const char *info_ext
 static char *make_tmpdir(const kdx_env *env)
 {
 	char *base = kdx_strdup_printf("%s/var/tmp", env->home);
-	kdx_mkdirs(base);
+	kdx_mkdirs(base, 0750);
 	char *tmpl = kdx_strdup_printf("%s/kdx.XXXXXX", base);
 	free(base);
 	if (!mkdtemp(tmpl)) {
@@ -358,7 +359,7 @@ kdx_status kdx_snapshot_create(const kdx_env *env, kdx_db *db, kdx_date asof, co
 	PQclear(r);
 
 	dir = kdx_strdup_printf("%s/archive/%s", env->home, iso);
-	if (kdx_mkdirs(dir) != 0) {
+	if (kdx_mkdirs(dir, 0750) != 0) {
 		st = kdx_fail(err, KDX_EIO, "could not create folder \"%s\": %s", dir, strerror(errno));
 		goto out;
 	}
@@ -667,7 +668,7 @@ kdx_status kdx_snapshot_restore(const char *archive, const char *dir, int *files
 			return kdx_fail(err, KDX_EUSAGE, "destination \"%s\" is not empty", dir);
 		}
 	}
-	if (kdx_mkdirs(dir) != 0) {
+	if (kdx_mkdirs(dir, 0750) != 0) {
 		kdx_tar_free(&t);
 		return kdx_fail(err, KDX_EIO, "could not create \"%s\": %s", dir, strerror(errno));
 	}
@@ -676,7 +677,7 @@ kdx_status kdx_snapshot_restore(const char *archive, const char *dir, int *files
 		char *p = kdx_strdup_printf("%s/%s", dir, t.e[i].path);
 		char *slash = strrchr(p, '/');
 		*slash = '\0';
-		kdx_mkdirs(p);
+		kdx_mkdirs(p, 0750);
 		*slash = '/';
 		/* O_EXCL-like: never follow or replace an existing entry */
 		FILE *fp = fopen(p, "wbx");

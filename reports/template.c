@@ -4,6 +4,8 @@
  * dropdowns on every coded column, headers and codes locked, and a sheet of
  * instructions.  It ingests back through kdx ingest as it is.
  */
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include <xlsxwriter.h>
 #include "kdx/template.h"
 #include "kdx/text.h"
+#include "kdx/fsutil.h"
 
 struct tfmt {
 	lxw_format *head, *locked, *input, *date_locked;
@@ -312,5 +315,51 @@ out:;
 	if (st == KDX_OK && e != LXW_NO_ERROR)
 		st = kdx_fail(err, KDX_EIO, "could not write workbook \"%s\": %s", path, lxw_strerror(e));
 	free(mname);
+	return st;
+}
+
+struct one {
+	kdx_db *db;
+	const char *code;
+	kdx_date asof, survey;
+};
+
+static kdx_status write_one(void *ctx, const char *tmp, kdx_error **err)
+{
+	struct one *o = ctx;
+	return kdx_template_write(o->db, o->code, o->asof, o->survey, tmp, err);
+}
+
+kdx_status kdx_templates_write(kdx_db *db, const char *const *codes, int ncodes, kdx_date asof, kdx_date survey,
+                               const char *dir, int *written, kdx_error **err)
+{
+	*written = 0;
+	if (kdx_mkdirs(dir, 0750) != 0)
+		return kdx_fail(err, KDX_EIO, "could not create folder \"%s\": %s", dir, strerror(errno));
+	PGresult *r = kdx_db_query(db, "SELECT code, name FROM kdx.council_municipalities()", 0, NULL, err);
+	if (!r)
+		return KDX_EINTERNAL;
+	kdx_status st = KDX_OK;
+	for (int k = 0; k < ncodes && st == KDX_OK; k++) {
+		bool found = false;
+		for (int i = 0; i < PQntuples(r); i++)
+			found |= !strcmp(PQgetvalue(r, i, 0), codes[k]);
+		if (!found)
+			st = kdx_fail(err, KDX_EUSAGE, "municipality \"%s\" is not in this council", codes[k]);
+	}
+	for (int i = 0; i < PQntuples(r) && st == KDX_OK; i++) {
+		struct one o = { db, PQgetvalue(r, i, 0), asof, survey };
+		bool want = ncodes == 0;
+		for (int k = 0; k < ncodes; k++)
+			want |= !strcmp(codes[k], o.code);
+		if (!want)
+			continue;
+		char *path = kdx_strdup_printf("%s/%s_%s_提出用.xlsx", dir, o.code, PQgetvalue(r, i, 1));
+		st = kdx_write_via_tmp(path, write_one, &o, err);
+		free(path);
+		if (st == KDX_OK)
+			(*written)++;
+	}
+	PQclear(r);
 	return st;
 }

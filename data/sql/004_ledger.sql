@@ -2,40 +2,36 @@
 -- what was received, what is missing or late, what was superseded, and what
 -- changed against the previous submission.
 
--- What changed between two submissions of one municipality: facilities or
--- clubs that gained or lost ICT (or appeared, or went), and items whose status moved.
+-- The items of one submission, each with its key, its name and what it says:
+-- facilities and clubs (ICT or not), procedures, platforms and checklist items (status).
+CREATE FUNCTION kdx.submission_items(p_dataset text, p_muni char(6), p_batch bigint, p_date date)
+RETURNS TABLE (k text, nm text, v text)
+LANGUAGE sql STABLE AS $$
+	SELECT facility_no, facility_name,
+	       CASE WHEN f_contact OR f_attendance OR f_records OR f_cashless OR f_other THEN 'ICTあり' ELSE 'ICTなし' END
+	FROM kdx.nursery_fact WHERE p_dataset = 'nursery' AND batch_id = p_batch AND muni_code = p_muni AND survey_date = p_date
+	UNION ALL
+	SELECT club_no, club_name, CASE WHEN f_contact OR f_entry OR f_attendance OR f_cashless OR f_other THEN 'ICTあり' ELSE 'ICTなし' END
+	FROM kdx.club_fact WHERE p_dataset = 'clubs' AND batch_id = p_batch AND muni_code = p_muni AND survey_date = p_date
+	UNION ALL
+	SELECT proc_id, proc_id, status FROM kdx.procedure_fact
+	WHERE p_dataset = 'procedures' AND batch_id = p_batch AND muni_code = p_muni AND survey_date = p_date
+	UNION ALL
+	SELECT platform, platform, status FROM kdx.platform_fact
+	WHERE p_dataset = 'platforms' AND batch_id = p_batch AND muni_code = p_muni AND survey_date = p_date
+	UNION ALL
+	SELECT item, item, status FROM kdx.postpartum_fact
+	WHERE p_dataset = 'postpartum' AND batch_id = p_batch AND muni_code = p_muni AND survey_date = p_date
+$$;
+
+-- What changed between two submissions of one municipality: items that gained
+-- or lost ICT, appeared or went, or whose status moved.
 CREATE FUNCTION kdx.change_rows(p_dataset text, p_muni char(6), p_old bigint, p_old_date date, p_new bigint, p_new_date date)
 RETURNS TABLE (item text, before text, after text)
 LANGUAGE sql STABLE AS $$
-	WITH o AS (
-		SELECT facility_no AS k, facility_name AS nm,
-		       CASE WHEN f_contact OR f_attendance OR f_records OR f_cashless OR f_other THEN 'ICTあり' ELSE 'ICTなし' END AS v
-		FROM kdx.nursery_fact WHERE p_dataset = 'nursery' AND batch_id = p_old AND muni_code = p_muni AND survey_date = p_old_date
-		UNION ALL
-		SELECT club_no, club_name, CASE WHEN f_contact OR f_entry OR f_attendance OR f_cashless OR f_other THEN 'ICTあり' ELSE 'ICTなし' END
-		FROM kdx.club_fact WHERE p_dataset = 'clubs' AND batch_id = p_old AND muni_code = p_muni AND survey_date = p_old_date
-		UNION ALL
-		SELECT proc_id, proc_id, status FROM kdx.procedure_fact WHERE p_dataset = 'procedures' AND batch_id = p_old AND muni_code = p_muni AND survey_date = p_old_date
-		UNION ALL
-		SELECT platform, platform, status FROM kdx.platform_fact WHERE p_dataset = 'platforms' AND batch_id = p_old AND muni_code = p_muni AND survey_date = p_old_date
-		UNION ALL
-		SELECT item, item, status FROM kdx.postpartum_fact WHERE p_dataset = 'postpartum' AND batch_id = p_old AND muni_code = p_muni AND survey_date = p_old_date
-	), n AS (
-		SELECT facility_no AS k, facility_name AS nm,
-		       CASE WHEN f_contact OR f_attendance OR f_records OR f_cashless OR f_other THEN 'ICTあり' ELSE 'ICTなし' END AS v
-		FROM kdx.nursery_fact WHERE p_dataset = 'nursery' AND batch_id = p_new AND muni_code = p_muni AND survey_date = p_new_date
-		UNION ALL
-		SELECT club_no, club_name, CASE WHEN f_contact OR f_entry OR f_attendance OR f_cashless OR f_other THEN 'ICTあり' ELSE 'ICTなし' END
-		FROM kdx.club_fact WHERE p_dataset = 'clubs' AND batch_id = p_new AND muni_code = p_muni AND survey_date = p_new_date
-		UNION ALL
-		SELECT proc_id, proc_id, status FROM kdx.procedure_fact WHERE p_dataset = 'procedures' AND batch_id = p_new AND muni_code = p_muni AND survey_date = p_new_date
-		UNION ALL
-		SELECT platform, platform, status FROM kdx.platform_fact WHERE p_dataset = 'platforms' AND batch_id = p_new AND muni_code = p_muni AND survey_date = p_new_date
-		UNION ALL
-		SELECT item, item, status FROM kdx.postpartum_fact WHERE p_dataset = 'postpartum' AND batch_id = p_new AND muni_code = p_muni AND survey_date = p_new_date
-	)
 	SELECT coalesce(n.nm, o.nm), coalesce(o.v, '（なし）'), coalesce(n.v, '（なし）')
-	FROM o FULL JOIN n ON n.k = o.k
+	FROM kdx.submission_items(p_dataset, p_muni, p_old, p_old_date) o
+	FULL JOIN kdx.submission_items(p_dataset, p_muni, p_new, p_new_date) n ON n.k = o.k
 	WHERE p_old IS NOT NULL AND o.v IS DISTINCT FROM n.v
 	ORDER BY coalesce(n.k, o.k)
 $$;

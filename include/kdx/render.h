@@ -14,7 +14,5 @@
  * jobs > 1 renders the municipalities in that many worker processes. */
 kdx_status kdx_render_reports(const kdx_report_data *rd, const char *outdir, const bool *want, bool council, int jobs,
                               int *written, kdx_error **err);
-/* mkdir -p with mode 0750. */
-int kdx_mkdirs(const char *path);
 
 #endif

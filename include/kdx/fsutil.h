@@ -1,0 +1,23 @@
+/*
+ * fsutil.h - folders and files written so that readers never see half a file.
+ */
+#ifndef KDX_FSUTIL_H
+#define KDX_FSUTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include "kdx/error.h"
+
+/* mkdir -p: create path and its missing parents with mode; 0 on success
+ * (also when it exists), -1 with errno set. */
+int kdx_mkdirs(const char *path, mode_t mode);
+
+/* A writer produces a whole file at tmp. */
+typedef kdx_status (*kdx_writer_fn)(void *ctx, const char *tmp, kdx_error **err);
+/* Run fn on a temporary name beside path, then rename it to path; on failure
+ * the temporary file is removed and path is untouched. */
+kdx_status kdx_write_via_tmp(const char *path, kdx_writer_fn fn, void *ctx, kdx_error **err);
+/* Write data to path atomically (through kdx_write_via_tmp). */
+kdx_status kdx_write_file_atomic(const char *path, const void *data, size_t n, kdx_error **err);
+
+#endif

@@ -1,0 +1,61 @@
+/* fsutil.c - folders and atomic files (see fsutil.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "kdx/fsutil.h"
+
+int kdx_mkdirs(const char *path, mode_t mode)
+{
+	char *t = kdx_strdup(path);
+	for (char *p = t + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(t, mode) != 0 && errno != EEXIST) {
+			free(t);
+			return -1;
+		}
+		*p = '/';
+	}
+	int rc = mkdir(t, mode);
+	free(t);
+	return (rc == 0 || errno == EEXIST) ? 0 : -1;
+}
+
+kdx_status kdx_write_via_tmp(const char *path, kdx_writer_fn fn, void *ctx, kdx_error **err)
+{
+	char *tmp = kdx_strdup_printf("%s.tmp%ld", path, (long)getpid());
+	kdx_status st = fn(ctx, tmp, err);
+	if (st == KDX_OK && rename(tmp, path) != 0)
+		st = kdx_fail(err, KDX_EIO, "could not rename \"%s\" to \"%s\": %s", tmp, path, strerror(errno));
+	if (st != KDX_OK)
+		unlink(tmp);
+	free(tmp);
+	return st;
+}
+
+struct bytes {
+	const void *data;
+	size_t n;
+};
+
+static kdx_status write_bytes(void *ctx, const char *tmp, kdx_error **err)
+{
+	const struct bytes *b = ctx;
+	FILE *fp = fopen(tmp, "wb");
+	if (!fp)
+		return kdx_fail(err, KDX_EIO, "could not create \"%s\": %s", tmp, strerror(errno));
+	size_t w = fwrite(b->data, 1, b->n, fp);
+	if (fclose(fp) != 0 || w != b->n)
+		return kdx_fail(err, KDX_EIO, "could not write \"%s\": %s", tmp, strerror(errno));
+	return KDX_OK;
+}
+
+kdx_status kdx_write_file_atomic(const char *path, const void *data, size_t n, kdx_error **err)
+{
+	struct bytes b = { data, n };
+	return kdx_write_via_tmp(path, write_bytes, &b, err);
+}
