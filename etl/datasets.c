@@ -221,6 +221,13 @@ bool kdx_platform_is_pmh(const char *platform)
 	return strncmp(platform, "PMH", 3) == 0;
 }
 
+/* key == a followed by b (no formatting: this runs for every nursery row) */
+static bool cat_eq(const char *key, const char *a, const char *b)
+{
+	size_t n = strlen(a);
+	return strncmp(key, a, n) == 0 && strcmp(key + n, b) == 0;
+}
+
 /* 施設種別 (SPEC §2, settled rules). */
 const char *kdx_facility_group(const char *key)
 {
@@ -228,33 +235,27 @@ const char *kdx_facility_group(const char *key)
 	static const char *const chiiki[] = { "地域型保育事業", "小規模保育事業", "家庭的保育事業", "事業所内保育事業",
 	                                      "居宅訪問型保育事業", NULL };
 	static const char *const outside[] = { "認可外保育施設", "企業主導型保育事業", "企業主導型保育施設", "幼稚園", NULL };
-	char buf[256];
 	if (!strcmp(key, "保育所"))
 		return "保育所";
 	if (!strcmp(key, "認定こども園"))
 		return "認定こども園";
 	for (int i = 0; kodomoen_types[i]; i++) {
 		const char *t = kodomoen_types[i];
-		snprintf(buf, sizeof buf, "%s認定こども園", t);
-		if (!strcmp(key, t) || !strcmp(key, buf))
+		if (!strcmp(key, t) || cat_eq(key, t, "認定こども園"))
 			return "認定こども園";
-		snprintf(buf, sizeof buf, "認定こども園(%s)", t);
-		if (!strcmp(key, buf))
+		if (!strncmp(key, "認定こども園(", strlen("認定こども園(")) && cat_eq(key + strlen("認定こども園("), t, ")"))
 			return "認定こども園";
 	}
 	for (int i = 0; chiiki[i]; i++) {
 		const char *t = chiiki[i];
-		snprintf(buf, sizeof buf, "%s所", t);
-		if (!strcmp(key, t) || !strcmp(key, buf))
+		if (!strcmp(key, t) || cat_eq(key, t, "所"))
 			return "地域型保育事業";
-		snprintf(buf, sizeof buf, "地域型保育事業所(%s)", t);
-		if (!strcmp(key, buf))
+		if (!strncmp(key, "地域型保育事業所(", strlen("地域型保育事業所(")) && cat_eq(key + strlen("地域型保育事業所("), t, ")"))
 			return "地域型保育事業";
 	}
 	for (int i = 0; outside[i]; i++) {
 		const char *t = outside[i];
-		snprintf(buf, sizeof buf, "%s所", t);
-		if (!strcmp(key, t) || !strcmp(key, buf))
+		if (!strcmp(key, t) || cat_eq(key, t, "所"))
 			return "対象外施設";
 	}
 	return NULL;

@@ -22,7 +22,7 @@
 #include "kdx/buf.h"
 #include "kdx/fsutil.h"
 
-#define COPY_FLUSH (1u << 20)
+#define COPY_FLUSH (64u << 10)
 #define HEADER_SCAN_ROWS 10
 #define MAX_COLS 256
 
@@ -30,6 +30,11 @@ struct muni {
 	char code[7];
 	char *name, *short_name, *name_key, *short_key;
 };
+
+static int muni_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct muni *)a)->code, ((const struct muni *)b)->code);
+}
 
 struct proc {
 	char id[4];
@@ -52,12 +57,38 @@ struct problem {
 	char *fix;
 };
 
-/* A string set: open addressing over malloc'd keys. */
-struct strset {
-	char **keys;
-	long *vals;
-	size_t cap, n;
+/* A string set: open addressing over 16-byte slots (hash, value, key); the
+ * keys live in 64 KiB arena blocks.  A probe touches one slot unless the
+ * hashes agree. */
+struct slot {
+	char *key;
+	unsigned hash;
+	int val;
 };
+
+struct strset {
+	struct slot *slots;
+	size_t cap, n;
+	char **blocks;
+	size_t nblocks, left;
+};
+
+#define ARENA_BLOCK 65536
+
+static char *strset_keep(struct strset *s, const char *key, size_t n)
+{
+	if (n > s->left) {
+		size_t sz = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+		s->blocks = kdx_xrealloc(s->blocks, (s->nblocks + 1) * sizeof *s->blocks);
+		s->blocks[s->nblocks++] = kdx_xmalloc(sz);
+		s->left = sz;
+	}
+	char *block = s->blocks[s->nblocks - 1];
+	char *p = n > ARENA_BLOCK ? block : block + (ARENA_BLOCK - s->left);
+	memcpy(p, key, n);
+	s->left -= n;
+	return p;
+}
 
 static unsigned long hash_str(const char *s)
 {
@@ -72,41 +103,39 @@ static long strset_put(struct strset *s, const char *key, long val)
 {
 	if ((s->n + 1) * 2 > s->cap) {
 		size_t ncap = s->cap ? s->cap * 2 : 64;
-		char **nk = kdx_xcalloc(ncap, sizeof *nk);
-		long *nv = kdx_xcalloc(ncap, sizeof *nv);
+		struct slot *ns = kdx_xcalloc(ncap, sizeof *ns);
 		for (size_t i = 0; i < s->cap; i++) {
-			if (!s->keys[i])
+			if (!s->slots[i].key)
 				continue;
-			size_t j = hash_str(s->keys[i]) & (ncap - 1);
-			while (nk[j])
+			size_t j = s->slots[i].hash & (ncap - 1);
+			while (ns[j].key)
 				j = (j + 1) & (ncap - 1);
-			nk[j] = s->keys[i];
-			nv[j] = s->vals[i];
+			ns[j] = s->slots[i];
 		}
-		free(s->keys);
-		free(s->vals);
-		s->keys = nk;
-		s->vals = nv;
+		free(s->slots);
+		s->slots = ns;
 		s->cap = ncap;
 	}
-	size_t j = hash_str(key) & (s->cap - 1);
-	while (s->keys[j]) {
-		if (!strcmp(s->keys[j], key))
-			return s->vals[j];
+	unsigned h = (unsigned)(hash_str(key) >> 16);
+	size_t j = h & (s->cap - 1);
+	while (s->slots[j].key) {
+		if (s->slots[j].hash == h && !strcmp(s->slots[j].key, key))
+			return s->slots[j].val;
 		j = (j + 1) & (s->cap - 1);
 	}
-	s->keys[j] = kdx_strdup(key);
-	s->vals[j] = val;
+	s->slots[j].key = strset_keep(s, key, strlen(key) + 1);
+	s->slots[j].hash = h;
+	s->slots[j].val = (int)val;
 	s->n++;
 	return 0;
 }
 
 static void strset_free(struct strset *s)
 {
-	for (size_t i = 0; i < s->cap; i++)
-		free(s->keys[i]);
-	free(s->keys);
-	free(s->vals);
+	for (size_t i = 0; i < s->nblocks; i++)
+		free(s->blocks[i]);
+	free(s->blocks);
+	free(s->slots);
 	memset(s, 0, sizeof *s);
 }
 
@@ -159,10 +188,18 @@ struct ingest {
 	int rows_seen;
 	bool copying;
 	kdx_buf copy;
+	long copy_rows;          /* rows in the current COPY */
 	bool have_date;
 	kdx_date first_date;
 	long first_date_row;
 	struct strset keys;
+	/* per-row caches: most rows repeat the previous row's date and municipality */
+	int last_sub;
+	char last_date_text[32];
+	kdx_date last_date;
+	char last_date_iso[16];
+	char last_muni_text[32];
+	const struct muni *last_muni;
 	/* the best header candidate seen so far, for "matches no dataset" */
 	long scanned;
 };
@@ -259,6 +296,7 @@ static kdx_status load_master(struct ingest *g, kdx_error **err)
 		g->munis[i].name_key = kdx_text_key(PQgetvalue(r, i, 1));
 		g->munis[i].short_key = kdx_text_key(PQgetvalue(r, i, 2));
 	}
+	qsort(g->munis, (size_t)g->nmunis, sizeof *g->munis, muni_cmp);
 	snprintf(g->pref, sizeof g->pref, "%s", PQgetvalue(r, 0, 3));
 	g->pref_name = kdx_strdup(PQgetvalue(r, 0, 4));
 	PQclear(r);
@@ -294,12 +332,12 @@ static kdx_status load_master(struct ingest *g, kdx_error **err)
 	return KDX_OK;
 }
 
+/* g->munis is sorted by code */
 static const struct muni *muni_by_code(const struct ingest *g, const char *code)
 {
-	for (int i = 0; i < g->nmunis; i++)
-		if (!strcmp(g->munis[i].code, code))
-			return &g->munis[i];
-	return NULL;
+	struct muni key;
+	snprintf(key.code, sizeof key.code, "%s", code);
+	return bsearch(&key, g->munis, (size_t)g->nmunis, sizeof *g->munis, muni_cmp);
 }
 
 /* ---- header recognition -------------------------------------------------- */
@@ -467,11 +505,21 @@ static void enum_fix(kdx_buf *b, const char *const *values)
 		kdx_buf_printf(b, "%s%s", i ? "、" : "", values[i]);
 }
 
+static bool sub_is(const struct sub *s, kdx_ds ds, const char *muni, kdx_date d)
+{
+	return s->ds == ds && !strcmp(s->muni, muni) && !kdx_date_cmp(s->date, d);
+}
+
 static struct sub *find_sub(struct ingest *g, kdx_ds ds, const char *muni, kdx_date d)
 {
+	if (g->last_sub < g->nsubs && sub_is(&g->subs[g->last_sub], ds, muni, d))
+		return &g->subs[g->last_sub];
 	for (int i = 0; i < g->nsubs; i++)
-		if (g->subs[i].ds == ds && !strcmp(g->subs[i].muni, muni) && !kdx_date_cmp(g->subs[i].date, d))
+		if (sub_is(&g->subs[i], ds, muni, d)) {
+			g->last_sub = i;
 			return &g->subs[i];
+		}
+	g->last_sub = g->nsubs;
 	g->subs = kdx_xrealloc(g->subs, (size_t)(g->nsubs + 1) * sizeof *g->subs);
 	struct sub *s = &g->subs[g->nsubs++];
 	memset(s, 0, sizeof *s);
@@ -501,8 +549,16 @@ static kdx_status flush_copy(struct ingest *g, bool final, kdx_error **err)
 	kdx_buf_reset(&g->copy);
 	if (final) {
 		g->copying = false;
-		if ((st = kdx_db_copy_end(g->db, err)) != KDX_OK)
+		long took = -1;
+		if ((st = kdx_db_copy_end_rows(g->db, &took, err)) != KDX_OK)
 			return st;
+		/* the fact tables have no per-row foreign keys: the count must agree */
+		if (took != g->copy_rows) {
+			st = kdx_fail(err, KDX_EINTERNAL, "the warehouse took %ld rows of %s where kdx sent %ld", took,
+			              kdx_datasets[g->ds].copy_target, g->copy_rows);
+			return st;
+		}
+		g->copy_rows = 0;
 	}
 	return KDX_OK;
 }
@@ -558,13 +614,18 @@ static void data_row(struct ingest *g, const kdx_row *row)
 				add_problem(g, row->rowno, c, NULL, "値を入力してください。", "「%s」が空欄です。", cd->name);
 			continue;
 		}
-		if (!strncmp(orig[i], "#ERR:", 5)) {
+		if (orig[i][0] == '#' && !strncmp(orig[i], "#ERR:", 5)) {
 			add_problem(g, row->rowno, c, orig[i] + 5, "数式のエラーを解消し、値を入力してください。",
 			            "セルがエラー値（%s）になっています。", orig[i] + 5);
 			continue;
 		}
 		switch (cd->kind) {
 		case KDX_COL_DATE: {
+			if (g->last_date_text[0] && !strcmp(v, g->last_date_text)) {
+				date = g->last_date;
+				vals[i] = g->last_date_iso;
+				break;
+			}
 			kdx_date_result r = kdx_date_parse(v, &date);
 			if (r == KDX_DATE_NONEXISTENT)
 				add_problem(g, row->rowno, c, orig[i], "正しい日付（例: 2025-04-01 または 令和7年4月1日）を入力してください。",
@@ -578,12 +639,21 @@ static void data_row(struct ingest *g, const kdx_row *row)
 			if (r == KDX_DATE_OK) {
 				kdx_date_iso(date, scratch[i], sizeof scratch[i]);
 				vals[i] = scratch[i];
+				if (strlen(v) < sizeof g->last_date_text) {
+					strcpy(g->last_date_text, v);
+					g->last_date = date;
+					strcpy(g->last_date_iso, scratch[i]);
+				}
 			} else {
 				date.y = 0;
 			}
 			break;
 		}
 		case KDX_COL_MUNI_CODE: {
+			if (g->last_muni && !strcmp(v, g->last_muni_text)) {
+				m = g->last_muni;
+				break;
+			}
 			char code[7];
 			char *k = kdx_text_key(v);
 			kdx_muni_code_result r = kdx_muni_code_normalise(k, code);
@@ -596,6 +666,10 @@ static void data_row(struct ingest *g, const kdx_row *row)
 			else if (!(m = muni_by_code(g, code)))
 				add_problem(g, row->rowno, c, orig[i], "この協議会の市町村のコードを入力してください。",
 				            "市町村コード %s は%sの市町村ではありません。", code, g->pref_name);
+			else if (strlen(v) < sizeof g->last_muni_text) {
+				strcpy(g->last_muni_text, v);
+				g->last_muni = m;
+			}
 			free(k);
 			break;
 		}
@@ -663,7 +737,7 @@ static void data_row(struct ingest *g, const kdx_row *row)
 		const kdx_col_def *cd = &ds->cols[i];
 		int c = g->defcol[i];
 		const char *v = norm[i];
-		if (c < 0 || !v || !strncmp(orig[i], "#ERR:", 5))
+		if (c < 0 || !v || (orig[i][0] == '#' && !strncmp(orig[i], "#ERR:", 5)))
 			continue;
 		kdx_buf_reset(&fix);
 		switch (cd->kind) {
@@ -840,7 +914,16 @@ static void data_row(struct ingest *g, const kdx_row *row)
 		if (g->ds == KDX_DS_SETTINGS)
 			key = "";
 		if (key) {
-			snprintf(keybuf, sizeof keybuf, "%d|%s|%s", g->ds, m->code, key);
+			/* "<dataset>|<code>|<key>", the key cut to fit */
+			size_t kl = strlen(key);
+			if (kl > sizeof keybuf - 12)
+				kl = sizeof keybuf - 12;
+			keybuf[0] = (char)('0' + g->ds);
+			keybuf[1] = '|';
+			memcpy(keybuf + 2, m->code, 6);
+			keybuf[8] = '|';
+			memcpy(keybuf + 9, key, kl);
+			keybuf[9 + kl] = '\0';
 			long prev = strset_put(&g->keys, keybuf, row->rowno);
 			if (prev) {
 				int kc = -1;
@@ -875,13 +958,23 @@ static void data_row(struct ingest *g, const kdx_row *row)
 			s->first_row = row->rowno;
 		g->rows_total++;
 		if (g->nprobs == 0) {
+			g->copy_rows++;
 			/* COPY text: batch_id, muni_code, survey_date, src_sheet, src_row, then per dataset */
 			kdx_buf *b = &g->copy;
 			char iso[16];
-			kdx_date_iso(date, iso, sizeof iso);
-			kdx_buf_printf(b, "%ld\t%s\t%s\t", g->batch_id, m->code, iso);
+			if (g->last_date_text[0] && !kdx_date_cmp(date, g->last_date))
+				memcpy(iso, g->last_date_iso, sizeof iso);
+			else
+				kdx_date_iso(date, iso, sizeof iso);
+			kdx_buf_add_long(b, g->batch_id);
+			kdx_buf_addc(b, '\t');
+			kdx_buf_add(b, m->code, 6);
+			kdx_buf_addc(b, '\t');
+			kdx_buf_adds(b, iso);
+			kdx_buf_addc(b, '\t');
 			kdx_buf_copy_field(b, g->sheet);
-			kdx_buf_printf(b, "\t%ld", row->rowno);
+			kdx_buf_addc(b, '\t');
+			kdx_buf_add_long(b, row->rowno);
 #define F(i) (kdx_buf_addc(b, '\t'), kdx_buf_copy_field(b, vals[i]))
 #define FB(i) (kdx_buf_addc(b, '\t'), kdx_buf_adds(b, vals[i] ? vals[i] : "f"))
 			switch (g->ds) {
@@ -1207,6 +1300,19 @@ static void file_problem(struct ingest *g, const kdx_error *e)
 	kdx_buf_free(&fix);
 }
 
+struct csv_feed {
+	kdx_csv *csv;
+	kdx_status st;
+	kdx_error *fe;
+};
+
+static int feed_csv(void *ud, const char *text, size_t len)
+{
+	struct csv_feed *cf = ud;
+	cf->st = kdx_csv_feed(cf->csv, text, len, &cf->fe);
+	return cf->st != KDX_OK || kdx_csv_stopped(cf->csv);
+}
+
 static kdx_status read_tables(struct ingest *g, const char *data, size_t n, const kdx_ingest_opts *o,
                               kdx_ingest_result *res, char **encoding, kdx_error **err)
 {
@@ -1252,31 +1358,39 @@ static kdx_status read_tables(struct ingest *g, const char *data, size_t n, cons
 		*encoding = kdx_strdup("xlsx");
 		return st;
 	}
-	char *text = NULL;
-	size_t tlen = 0;
+	/* decode and parse as the COPY goes: no decoded copy of the file is held */
 	kdx_encoding used = KDX_ENC_AUTO;
+	struct csv_feed cf = { kdx_csv_new(on_row, &rc), KDX_OK, NULL };
+	if (!cf.csv)
+		return kdx_fail(err, KDX_ENOMEM, "could not initialise the CSV parser");
+	reset_sheet(g, NULL);
 	kdx_error *fe = NULL;
-	if (kdx_decode(data, n, o->encoding, &text, &tlen, &used, &fe) != KDX_OK) {
-		file_problem(g, fe);
-		kdx_error_free(fe);
-		return KDX_OK;
-	}
+	kdx_status dst = kdx_decode_stream(data, n, o->encoding, &used, feed_csv, &cf, &fe);
 	*encoding = kdx_strdup(kdx_encoding_name(used));
 	(void)res;
-	reset_sheet(g, NULL);
-	st = kdx_csv_read(text, tlen, on_row, &rc, &fe);
-	free(text);
-	if (st == KDX_EDATA) {
-		/* the rest of the file cannot be read: no completeness checks on a fragment */
-		file_problem(g, fe);
+	if (cf.st == KDX_OK && dst == KDX_OK && !kdx_csv_stopped(cf.csv))
+		cf.st = kdx_csv_finish(cf.csv, &cf.fe);
+	kdx_csv_free(cf.csv);
+	if (rc.st != KDX_OK) {
 		kdx_error_free(fe);
-		return KDX_OK;
-	} else if (st != KDX_OK) {
-		*err = fe;
-		return st;
-	}
-	if (rc.st != KDX_OK)
+		kdx_error_free(cf.fe);
 		return rc.st;
+	}
+	/* the rest of the file cannot be read: no completeness checks on a fragment */
+	if (dst == KDX_EDATA || cf.st == KDX_EDATA) {
+		file_problem(g, dst == KDX_EDATA ? fe : cf.fe);
+		kdx_error_free(fe);
+		kdx_error_free(cf.fe);
+		return KDX_OK;
+	}
+	if (dst != KDX_OK || cf.st != KDX_OK) {
+		*err = dst != KDX_OK ? fe : cf.fe;
+		if (dst != KDX_OK)
+			kdx_error_free(cf.fe);
+		else
+			kdx_error_free(fe);
+		return dst != KDX_OK ? dst : cf.st;
+	}
 	return finish_sheet(g, err);
 }
 

@@ -83,15 +83,32 @@ void kdx_buf_copy_field(kdx_buf *b, const char *s)
 		kdx_buf_add(b, "\\N", 2);
 		return;
 	}
-	for (; *s; s++) {
+	for (;;) {
+		size_t n = strcspn(s, "\\\t\n\r");
+		kdx_buf_add(b, s, n);
+		s += n;
 		switch (*s) {
+		case '\0': return;
 		case '\\': kdx_buf_add(b, "\\\\", 2); break;
 		case '\t': kdx_buf_add(b, "\\t", 2); break;
 		case '\n': kdx_buf_add(b, "\\n", 2); break;
-		case '\r': kdx_buf_add(b, "\\r", 2); break;
-		default: kdx_buf_addc(b, *s);
+		default: kdx_buf_add(b, "\\r", 2); break;
 		}
+		s++;
 	}
+}
+
+void kdx_buf_add_long(kdx_buf *b, long v)
+{
+	char tmp[24];
+	int i = (int)sizeof tmp;
+	unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+	do
+		tmp[--i] = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		tmp[--i] = '-';
+	kdx_buf_add(b, tmp + i, sizeof tmp - (size_t)i);
 }
 
 void kdx_buf_csv_field(kdx_buf *b, const char *s)

@@ -378,8 +378,11 @@ static kdx_status do_initdb(kdx_cluster *c, kdx_error **err)
 {
 	char *initdb = kdx_strdup_printf("%s/initdb", c->bindir);
 	char *log = kdx_strdup_printf("%s/var/initdb.log", c->home);
+	/* lc_collate C: UTF-8 byte order is code point order, which is also how
+	 * C.UTF-8 sorts, so nothing orders differently, but text comparisons in
+	 * indexes no longer go through strcoll (about a third of a bulk load). */
 	char *argv[] = { initdb, "-D", c->datadir, "-U", "postgres", "--auth=trust", "-E", "UTF8",
-	                 "--locale=C.UTF-8", NULL };
+	                 "--locale=C.UTF-8", "--lc-collate=C", NULL };
 	kdx_log_info("initialising the private warehouse in %s", c->datadir);
 	int rc = run_pg(c, log, argv);
 	kdx_status st = KDX_OK;
@@ -393,6 +396,9 @@ static kdx_status do_initdb(kdx_cluster *c, kdx_error **err)
 		FILE *fp = fopen(conf, "a");
 		if (fp) {
 			fputs("listen_addresses = ''\n", fp);
+			/* sized for bulk loads of a million rows: the heap and index being
+			 * filled stay in shared buffers, and WAL is not flushed page by page */
+			fputs("shared_buffers = '512MB'\nwal_buffers = '64MB'\nmax_wal_size = '2GB'\n", fp);
 			if (getenv("KDX_PG_FAST")) /* throwaway test clusters only */
 				fputs("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n", fp);
 			fclose(fp);

@@ -205,7 +205,7 @@ kdx_status kdx_db_copy_put(kdx_db *db, const char *data, size_t len, kdx_error *
 	return KDX_OK;
 }
 
-kdx_status kdx_db_copy_end(kdx_db *db, kdx_error **err)
+kdx_status kdx_db_copy_end_rows(kdx_db *db, long *rows, kdx_error **err)
 {
 	if (PQputCopyEnd(db->conn, NULL) != 1) {
 		set_server_error(err, KDX_EUNAVAILABLE, "could not end COPY", db->conn, NULL);
@@ -216,9 +216,16 @@ kdx_status kdx_db_copy_end(kdx_db *db, kdx_error **err)
 	while ((r = PQgetResult(db->conn)) != NULL) {
 		if (PQresultStatus(r) != PGRES_COMMAND_OK && st == KDX_OK)
 			st = kdx_db_result_error(db, r, err);
+		else if (rows && PQresultStatus(r) == PGRES_COMMAND_OK)
+			*rows = atol(PQcmdTuples(r));
 		PQclear(r);
 	}
 	return st;
+}
+
+kdx_status kdx_db_copy_end(kdx_db *db, kdx_error **err)
+{
+	return kdx_db_copy_end_rows(db, NULL, err);
 }
 
 /* Migrations are the embedded files sql/NNN_name.sql, applied in order, each

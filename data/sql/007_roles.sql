@@ -1,4 +1,4 @@
--- 008: access control.  kdx.create_roles() (run by "kdx db roles") creates
+-- 007: access control.  kdx.create_roles() (run by "kdx db roles") creates
 -- group roles; administrators grant them to login roles:
 --   kdx_secretariat      reads and writes everything in schema kdx
 --   kdx_auditor          reads snapshots, batches, submissions, facts and job runs; writes nothing

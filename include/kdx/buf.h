@@ -18,6 +18,8 @@ void kdx_buf_reserve(kdx_buf *b, size_t extra);
 void kdx_buf_add(kdx_buf *b, const void *p, size_t n);
 void kdx_buf_adds(kdx_buf *b, const char *s);
 void kdx_buf_addc(kdx_buf *b, char c);
+/* a decimal integer, without printf */
+void kdx_buf_add_long(kdx_buf *b, long v);
 void kdx_buf_printf(kdx_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void kdx_buf_reset(kdx_buf *b);
 void kdx_buf_free(kdx_buf *b);

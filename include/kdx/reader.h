@@ -27,6 +27,15 @@ typedef int (*kdx_row_fn)(void *ctx, const kdx_row *row);
 /* Read a whole CSV file (already decoded to UTF-8 text). */
 kdx_status kdx_csv_read(const char *text, size_t len, kdx_row_fn fn, void *ctx, kdx_error **err);
 
+/* The same, fed in pieces cut anywhere (kdx_decode_stream's). */
+typedef struct kdx_csv kdx_csv;
+kdx_csv *kdx_csv_new(kdx_row_fn fn, void *ctx);
+kdx_status kdx_csv_feed(kdx_csv *r, const char *text, size_t len, kdx_error **err);
+kdx_status kdx_csv_finish(kdx_csv *r, kdx_error **err);
+/* True when the row callback asked to stop. */
+bool kdx_csv_stopped(const kdx_csv *r);
+void kdx_csv_free(kdx_csv *r);
+
 /* Limits against hostile workbooks. */
 typedef struct kdx_xlsx_limits {
 	unsigned long long max_entry_bytes;  /* uncompressed size of one part */

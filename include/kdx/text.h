@@ -38,4 +38,16 @@ bool kdx_encoding_parse(const char *s, kdx_encoding *out);
 kdx_status kdx_decode(const char *data, size_t n, kdx_encoding want, char **out, size_t *outlen,
                       kdx_encoding *used, kdx_error **err);
 
+/* Receives decoded UTF-8 text in pieces (cut anywhere between characters);
+ * return non-zero to stop. */
+typedef int (*kdx_text_fn)(void *ctx, const char *text, size_t len);
+/*
+ * As kdx_decode, handing the text to fn in pieces instead of building it.  The
+ * encoding is settled before the first piece when the file is UTF-8; a CP932
+ * file is decoded as it goes, so an undecodable byte fails (KDX_EDATA, as
+ * kdx_decode) after the pieces before it were handed on.
+ */
+kdx_status kdx_decode_stream(const char *data, size_t n, kdx_encoding want, kdx_encoding *used,
+                             kdx_text_fn fn, void *ctx, kdx_error **err);
+
 #endif

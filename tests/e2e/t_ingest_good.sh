@@ -14,6 +14,32 @@ test_sample_loads_in_every_format() {
 	eq "$(sql "SELECT DISTINCT survey_date FROM kdx.club_fact WHERE batch_id = (SELECT id FROM kdx.load_batch WHERE format = 'xlsx' AND file_name LIKE '%クラブ%')")" "2026-10-01"  # a 和暦 date-formatted cell
 }
 
+# The fact tables carry no per-row foreign keys (migration 008): every fact row
+# still belongs to a batch and to a submission of a master municipality, the
+# counts agree, and deleting a batch takes its facts with it.
+test_facts_belong_to_batches_and_leave_with_them() {
+	kdx_rc 0 init --quiet
+	for f in "$SAMPLE"/*; do kdx_rc 0 ingest "$f"; done
+	local t orphans=0 n
+	for t in nursery_fact club_fact procedure_fact platform_fact postpartum_fact setting_fact; do
+		n=$(sql "SELECT count(*) FROM kdx.$t f WHERE NOT EXISTS (SELECT 1 FROM kdx.submission s
+			WHERE s.batch_id = f.batch_id AND s.muni_code = f.muni_code AND s.survey_date = f.survey_date)
+			OR NOT EXISTS (SELECT 1 FROM kdx.municipality m WHERE m.code = f.muni_code)")
+		orphans=$((orphans + n))
+	done
+	eq "$orphans" 0 "fact rows without a submission or a municipality"
+	eq "$(sql "SELECT count(*) FROM kdx.load_batch b WHERE b.row_count <> (SELECT coalesce(sum(row_count), 0) FROM kdx.submission s WHERE s.batch_id = b.id)")" 0 "batches whose rows disagree with their submissions"
+	local bid rows
+	bid=$(sql "SELECT batch_id FROM kdx.nursery_fact GROUP BY batch_id ORDER BY count(*) DESC LIMIT 1")
+	rows=$(sql "SELECT count(*) FROM kdx.nursery_fact")
+	local mine
+	mine=$(sql "SELECT count(*) FROM kdx.nursery_fact WHERE batch_id = $bid")
+	[ "$mine" -gt 0 ] || die "batch $bid has no nursery rows"
+	sql "DELETE FROM kdx.load_batch WHERE id = $bid" >/dev/null
+	eq "$(sql "SELECT count(*) FROM kdx.nursery_fact WHERE batch_id = $bid")" 0 "facts of the deleted batch"
+	eq "$(sql "SELECT count(*) FROM kdx.nursery_fact")" "$((rows - mine))" "other batches' facts stay"
+}
+
 test_same_content_again_is_a_noop() {
 	kdx_rc 0 init --quiet
 	kdx_rc 0 ingest "$SAMPLE/2025-10-01_市町村設定.csv"
