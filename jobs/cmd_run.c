@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "kdx/cli.h"
 #include "kdx/inbox.h"
@@ -31,15 +32,19 @@ const char kdx_usage_jobs[] =
 #define RUN_LOCK "4454890003"
 
 static bool progress;
+static struct timespec started;
 
+/* a progress line, with the seconds since the job started */
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
 {
 	if (!progress)
 		return;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("kdx run: ", stderr);
+	fprintf(stderr, "kdx run: [%6.1fs] ", (double)(now.tv_sec - started.tv_sec) + (now.tv_nsec - started.tv_nsec) / 1e9);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
@@ -87,7 +92,10 @@ int kdx_cmd_run(int argc, char **argv, kdx_env *env)
 		return kdx_cli_usage_error("run", "give the job: nightly or monthly");
 	const char *job = argv[optind];
 	bool monthly = !strcmp(job, "monthly");
-	progress = !env->quiet && !env->json && isatty(2);
+	/* progress on a terminal, or wherever KDX_PROGRESS=1 asks for it (a log) */
+	const char *kp = getenv("KDX_PROGRESS");
+	progress = !env->quiet && !env->json && (isatty(2) || (kp && !strcmp(kp, "1")));
+	clock_gettime(CLOCK_MONOTONIC, &started);
 
 	kdx_error *err = NULL;
 	kdx_db *db = NULL;
@@ -155,6 +163,7 @@ int kdx_cmd_run(int argc, char **argv, kdx_env *env)
 	if (st == KDX_OK)
 		st = kdx_db_exec(db, "ANALYZE kdx.submission, kdx.load_batch, kdx.nursery_fact, kdx.club_fact,"
 		                     " kdx.procedure_fact, kdx.platform_fact, kdx.postpartum_fact, kdx.setting_fact", &err);
+	say("statistics refreshed");
 	if (st == KDX_OK) {
 		r = kdx_db_query(db, "SELECT count(*) FROM kdx.goal_summary($1)", 1, (const char *const[]){ iso }, &err);
 		if (!r)
@@ -166,18 +175,22 @@ int kdx_cmd_run(int argc, char **argv, kdx_env *env)
 		outdir = kdx_strdup_printf("%s/out/%s", env->home, iso);
 		say("reports into %s", outdir);
 		st = kdx_report_data_load(db, asof, &rd, &err);
+		say("report data loaded");
 		if (st == KDX_OK)
 			st = kdx_render_reports(rd, outdir, NULL, true, jobs, &reports, &err);
+		say("%d reports written", reports);
 		if (st == KDX_OK) {
 			/* the templates for the next round, pre-filled as of now */
 			char *tdir = kdx_strdup_printf("%s/templates", outdir);
 			st = kdx_templates_write(db, NULL, 0, asof, asof, tdir, &templates, &err);
 			free(tdir);
+			say("%d templates written", templates);
 		}
 		kdx_report_data_free(rd);
 		if (st == KDX_OK) {
 			say("snapshot");
 			st = kdx_snapshot_create(env, db, asof, outdir, &snap, &err);
+			say("snapshot done");
 		}
 	}
 	/* record the run */

@@ -43,9 +43,11 @@ static void left_list(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_tabl
 	kdx_doc_para(d, b.data, 8.5);
 	kdx_buf_reset(&b);
 	int listed = 0;
-	for (int i = 0; i < rd->ndetails; i++) {
-		const kdx_detail_row *x = &rd->details[i];
-		if (strcmp(x->goal, g->id) || strcmp(x->muni_code, r->code) || !x->in_scope || x->done)
+	int nd = 0;
+	const kdx_detail_row *xs = kdx_report_details(rd, (int)(g - rd->goals), r->code, &nd);
+	for (int i = 0; i < nd; i++) {
+		const kdx_detail_row *x = &xs[i];
+		if (!x->in_scope || x->done)
 			continue;
 		if (facility)
 			kdx_buf_printf(&b, "・%s（%s、番号 %s）ICT未導入\n", x->name, x->kind, x->key);

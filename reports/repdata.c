@@ -198,6 +198,13 @@ kdx_status kdx_report_data_load(kdx_db *db, kdx_date asof, kdx_report_data **out
 		x->done = boolv(r, i, 8);
 	}
 	PQclear(r);
+	/* each goal's block (the rows come in goal order) */
+	for (int gi = 0, i = 0; gi < 6; gi++) {
+		d->detail_start[gi] = i;
+		while (i < d->ndetails && !strcmp(d->details[i].goal, d->goals[gi].id))
+			i++;
+		d->detail_end[gi] = i;
+	}
 
 	r = kdx_db_query(db, "SELECT code, name, dataset, kind, message FROM kdx.quality_findings($1)", 1, p, err);
 	if (!r) {
@@ -360,26 +367,65 @@ void kdx_report_data_free(kdx_report_data *d)
 	free(d);
 }
 
+/* Rows after the 全体 row are in code order (goal_table's ORDER BY). */
 int kdx_report_muni_index(const kdx_report_data *d, const char *code)
 {
-	for (int i = 1; i < d->goals[0].nrows; i++)
-		if (!strcmp(d->goals[0].rows[i].code, code))
-			return i;
+	int lo = 1, hi = d->goals[0].nrows - 1;
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+		int c = strcmp(d->goals[0].rows[mid].code, code);
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
 	return -1;
+}
+
+/* first index in [lo, hi) whose key is >= code, keys sorted ascending */
+#define LOWER_BOUND(lo, hi, KEY, code)                 \
+	do {                                               \
+		while ((lo) < (hi)) {                          \
+			int mid_ = (lo) + ((hi) - (lo)) / 2;       \
+			if (strcmp((KEY(mid_)), (code)) < 0)       \
+				(lo) = mid_ + 1;                       \
+			else                                       \
+				(hi) = mid_;                           \
+		}                                              \
+	} while (0)
+
+const kdx_detail_row *kdx_report_details(const kdx_report_data *d, int gi, const char *code, int *n)
+{
+	int start = d->detail_start[gi], end = d->detail_end[gi];
+	if (code) {
+#define DKEY(i) d->details[i].muni_code
+		int lo = start, hi = end;
+		LOWER_BOUND(lo, hi, DKEY, code);
+		int first = lo;
+		int last = first;
+		while (last < end && !strcmp(d->details[last].muni_code, code))
+			last++;
+#undef DKEY
+		start = first;
+		end = last;
+	}
+	*n = end - start;
+	return d->details + start;
 }
 
 void kdx_history_get(const kdx_report_data *d, int gi, const char *code, kdx_history *h)
 {
 	const kdx_goal_table *g = &d->goals[gi];
 	memset(h, 0, sizeof *h);
-	int first = -1, n = 0;
-	for (int i = 0; i < g->nhist; i++) {
-		if (!strcmp(g->hist[i].code, code)) {
-			if (first < 0)
-				first = i;
-			n++;
-		}
-	}
+	/* the history is in code order */
+	int first = 0, hi = g->nhist, n = 0;
+#define HKEY(i) g->hist[i].code
+	LOWER_BOUND(first, hi, HKEY, code);
+#undef HKEY
+	while (first + n < g->nhist && !strcmp(g->hist[first + n].code, code))
+		n++;
 	h->n = n;
 	h->dates = kdx_xcalloc((size_t)n + 1, sizeof *h->dates);
 	h->rates = kdx_xcalloc((size_t)n + 1, sizeof *h->rates);

@@ -258,10 +258,10 @@ static void detail_sheet(lxw_workbook *wb, const struct fmts *f, const kdx_repor
 	for (int c = 0; c < 9; c++)
 		put_str(ws, &w, 0, c, head[c], f->head);
 	int r = 1;
-	for (int i = 0; i < d->ndetails; i++) {
-		const kdx_detail_row *x = &d->details[i];
-		if (strcmp(x->goal, g->id) || (only_code && strcmp(x->muni_code, only_code)))
-			continue;
+	int nd = 0;
+	const kdx_detail_row *xs = kdx_report_details(d, (int)(g - d->goals), only_code, &nd);
+	for (int i = 0; i < nd; i++) {
+		const kdx_detail_row *x = &xs[i];
 		const char *mname = "";
 		int mi = kdx_report_muni_index(d, x->muni_code);
 		if (mi > 0)
@@ -485,20 +485,21 @@ kdx_status kdx_xlsx_muni(const kdx_report_data *d, int mi, const char *path, kdx
 	for (int c = 0; c < 5; c++)
 		put_str(ls, &lw, 0, c, lh[c], f.head);
 	int r = 1;
-	for (int i = 0; i < d->ndetails; i++) {
-		const kdx_detail_row *x = &d->details[i];
-		if (strcmp(x->muni_code, me->code) || !x->in_scope || x->done)
-			continue;
-		const char *gt = x->goal;
-		for (int gi = 0; gi < 6; gi++)
-			if (!strcmp(d->goals[gi].id, x->goal))
-				gt = d->goals[gi].title;
-		put_str(ls, &lw, r, 0, gt, f.text);
-		put_str(ls, &lw, r, 1, x->key, f.text);
-		put_str(ls, &lw, r, 2, x->name, f.text);
-		put_str(ls, &lw, r, 3, x->kind, f.text);
-		put_str(ls, &lw, r, 4, x->note, f.text);
-		r++;
+	for (int gi = 0; gi < 6; gi++) {
+		int nd = 0;
+		const kdx_detail_row *xs = kdx_report_details(d, gi, me->code, &nd);
+		for (int i = 0; i < nd; i++) {
+			const kdx_detail_row *x = &xs[i];
+			if (!x->in_scope || x->done)
+				continue;
+			const char *gt = d->goals[gi].title;
+			put_str(ls, &lw, r, 0, gt, f.text);
+			put_str(ls, &lw, r, 1, x->key, f.text);
+			put_str(ls, &lw, r, 2, x->name, f.text);
+			put_str(ls, &lw, r, 3, x->kind, f.text);
+			put_str(ls, &lw, r, 4, x->note, f.text);
+			r++;
+		}
 	}
 	apply_widths(ls, &lw, 5);
 	worksheet_freeze_panes(ls, 1, 0);

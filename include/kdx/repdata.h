@@ -82,8 +82,9 @@ typedef struct kdx_report_data {
 	int nprocs;
 	char **proc_ids, **proc_names;
 	char ***proc_cells;     /* [proc][muni] 済 / 未 / 所掌外 / "" */
-	kdx_detail_row *details;
+	kdx_detail_row *details;  /* by goal (goals[] order), municipality, item */
 	int ndetails;
+	int detail_start[6], detail_end[6];  /* each goal's block of details */
 	kdx_quality_row *quality;
 	int nquality;
 	kdx_ledger_row *ledger;
@@ -97,6 +98,9 @@ kdx_status kdx_report_data_load(kdx_db *db, kdx_date asof, kdx_report_data **out
 void kdx_report_data_free(kdx_report_data *d);
 /* Row index of a municipality in every goal table, or -1. */
 int kdx_report_muni_index(const kdx_report_data *d, const char *code);
+/* The details of goal gi (goals[] order) for one municipality, or for all when
+ * code is NULL: the first row, and their number in *n. */
+const kdx_detail_row *kdx_report_details(const kdx_report_data *d, int gi, const char *code, int *n);
 
 /* A municipality's history of one goal: survey dates and rates (for the trend chart). */
 typedef struct kdx_history {
