@@ -162,7 +162,8 @@ int kdx_cmd_run(int argc, char **argv, kdx_env *env)
 	 * check that every goal computes for the as-of */
 	if (st == KDX_OK)
 		st = kdx_db_exec(db, "ANALYZE kdx.submission, kdx.load_batch, kdx.nursery_fact, kdx.club_fact,"
-		                     " kdx.procedure_fact, kdx.platform_fact, kdx.postpartum_fact, kdx.setting_fact", &err);
+		                     " kdx.procedure_fact, kdx.platform_fact, kdx.postpartum_fact, kdx.setting_fact, kdx.prefecture,"
+		                     " kdx.municipality, kdx.procedure, kdx.goal, kdx.goal_item, kdx.council", &err);
 	say("statistics refreshed");
 	if (st == KDX_OK) {
 		r = kdx_db_query(db, "SELECT count(*) FROM kdx.goal_summary($1)", 1, (const char *const[]){ iso }, &err);

@@ -100,7 +100,9 @@ kdx_status kdx_db_open(const kdx_env *env, bool migrate, kdx_db **out, kdx_error
 		return KDX_EUNAVAILABLE;
 	}
 	PQsetClientEncoding(db->conn, "UTF8");
-	PGresult *r = PQexec(db->conn, "SET client_min_messages = warning; SET TIME ZONE 'Asia/Tokyo'; SET datestyle = 'ISO, YMD'");
+	PGresult *r = PQexec(db->conn, "SET client_min_messages = warning; SET TIME ZONE 'Asia/Tokyo'; SET datestyle = 'ISO, YMD';"
+	                         /* kdx's queries run in milliseconds; JIT compiling them took seconds */
+	                         " SET jit = off");
 	PQclear(r);
 	if (migrate) {
 		int applied = 0;
@@ -372,7 +374,11 @@ fail_owned:
 		free(owned);
 		goto fail;
 	}
-	return kdx_db_commit(db, err);
+	if ((st = kdx_db_commit(db, err)) != KDX_OK)
+		return st;
+	/* statistics for the planner: without them the 33 procedures look like 580
+	 * rows and per-municipality lookups turn into scans of whole fact tables */
+	return kdx_db_exec(db, "ANALYZE kdx.prefecture, kdx.municipality, kdx.procedure, kdx.goal, kdx.goal_item, kdx.council", err);
 fail:
 	kdx_db_rollback(db);
 	return st;

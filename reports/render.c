@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -56,28 +57,96 @@ static kdx_status w_chart_svg(void *c, const char *tmp, kdx_error **err)
 	return st;
 }
 
-/* Render the wanted municipalities whose turn k satisfies k % nworkers == w. */
-static kdx_status render_munis(const kdx_report_data *rd, const char *outdir, const bool *want, int w, int nworkers,
-                               int *count, kdx_error **err)
+/* The council report of rd into dir/council and its charts into dir/charts. */
+static kdx_status render_council(const kdx_report_data *rd, const char *dir, kdx_error **err)
 {
 	kdx_status st = KDX_OK;
-	int n = rd->goals[0].nrows;
-	int k = 0;
-	for (int mi = 1; mi < n && st == KDX_OK; mi++) {
-		if (!want[mi])
-			continue;
-		if (k++ % nworkers != w)
-			continue;
-		const kdx_goal_row *r = &rd->goals[0].rows[mi];
-		struct job j = { rd, mi, 0, NULL };
-		char *pdf = kdx_strdup_printf("%s/municipalities/%s_%s.pdf", outdir, r->code, r->name);
-		char *xlsx = kdx_strdup_printf("%s/municipalities/%s_%s.xlsx", outdir, r->code, r->name);
-		st = kdx_write_via_tmp(pdf, w_muni_pdf, &j, err);
-		if (st == KDX_OK)
-			st = kdx_write_via_tmp(xlsx, w_muni_xlsx, &j, err);
-		free(pdf);
-		free(xlsx);
-		(*count)++;
+	char *dirs[2] = { kdx_strdup_printf("%s/council", dir), kdx_strdup_printf("%s/charts", dir) };
+	for (int i = 0; i < 2; i++)
+		if (kdx_mkdirs(dirs[i], 0750) != 0 && st == KDX_OK)
+			st = kdx_fail(err, KDX_EIO, "could not create folder \"%s\": %s", dirs[i], strerror(errno));
+	free(dirs[0]);
+	free(dirs[1]);
+	if (st != KDX_OK)
+		return st;
+	struct job j = { rd, 0, 0, NULL };
+	char *pdf = kdx_strdup_printf("%s/council/%s_こども政策DX進捗.pdf", dir, rd->asof_iso);
+	char *xlsx = kdx_strdup_printf("%s/council/%s_こども政策DX進捗.xlsx", dir, rd->asof_iso);
+	st = kdx_write_via_tmp(pdf, w_council_pdf, &j, err);
+	if (st == KDX_OK)
+		st = kdx_write_via_tmp(xlsx, w_council_xlsx, &j, err);
+	free(pdf);
+	free(xlsx);
+	for (int gi = 0; gi < 6 && st == KDX_OK; gi++) {
+		char *png = kdx_strdup_printf("%s/charts/%s.png", dir, rd->goals[gi].id);
+		char *svg = kdx_strdup_printf("%s/charts/%s.svg", dir, rd->goals[gi].id);
+		j.gi = gi;
+		j.png = png;
+		st = kdx_write_via_tmp(svg, w_chart_svg, &j, err);
+		free(png);
+		free(svg);
+	}
+	return st;
+}
+
+/*
+ * The work, as a list of tasks: the council report first (the largest), then
+ * each prefecture's council report in the national view, then the wanted
+ * municipalities.  Workers take the next task from a shared counter, so a
+ * long council report does not leave the other workers idle.
+ */
+struct tasks {
+	const kdx_report_data *rd;
+	const char *outdir;
+	bool council;
+	int ncouncils;
+	int *munis;
+	int nmunis;
+};
+
+static int ntasks(const struct tasks *t)
+{
+	return (t->council ? 1 + t->ncouncils : 0) + t->nmunis;
+}
+
+static kdx_status run_task(const struct tasks *t, int k, kdx_error **err)
+{
+	const kdx_report_data *rd = t->rd;
+	if (t->council) {
+		if (k == 0)
+			return render_council(rd, t->outdir, err);
+		if (k <= t->ncouncils) {
+			const kdx_council_part *cp = &rd->councils[k - 1];
+			kdx_report_data *cd = kdx_report_data_council(rd, k - 1);
+			char *dir = kdx_strdup_printf("%s/councils/%s_%s", t->outdir, cp->code, cp->name);
+			kdx_status st = render_council(cd, dir, err);
+			free(dir);
+			kdx_report_data_free(cd);
+			return st;
+		}
+		k -= 1 + t->ncouncils;
+	}
+	int mi = t->munis[k];
+	const kdx_goal_row *r = &rd->goals[0].rows[mi];
+	struct job j = { rd, mi, 0, NULL };
+	char *pdf = kdx_strdup_printf("%s/municipalities/%s_%s.pdf", t->outdir, r->code, r->name);
+	char *xlsx = kdx_strdup_printf("%s/municipalities/%s_%s.xlsx", t->outdir, r->code, r->name);
+	kdx_status st = kdx_write_via_tmp(pdf, w_muni_pdf, &j, err);
+	if (st == KDX_OK)
+		st = kdx_write_via_tmp(xlsx, w_muni_xlsx, &j, err);
+	free(pdf);
+	free(xlsx);
+	return st;
+}
+
+static kdx_status run_tasks(const struct tasks *t, int *next, kdx_error **err)
+{
+	kdx_status st = KDX_OK;
+	int n = ntasks(t);
+	for (;;) {
+		int k = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED);
+		if (k >= n || (st = run_task(t, k, err)) != KDX_OK)
+			break;
 	}
 	return st;
 }
@@ -87,9 +156,10 @@ kdx_status kdx_render_reports(const kdx_report_data *rd, const char *outdir, con
 {
 	kdx_status st = KDX_OK;
 	int n = rd->goals[0].nrows;
-	bool *want = kdx_xcalloc((size_t)n, sizeof *want);
+	struct tasks t = { rd, outdir, council, rd->ncouncils, kdx_xcalloc((size_t)n + 1, sizeof *t.munis), 0 };
 	for (int i = 1; i < n; i++)
-		want[i] = want_in ? want_in[i] : true;
+		if (want_in ? want_in[i] : true)
+			t.munis[t.nmunis++] = i;
 	*written = 0;
 	char *dirs[3] = { kdx_strdup_printf("%s/council", outdir), kdx_strdup_printf("%s/municipalities", outdir),
 	                  kdx_strdup_printf("%s/charts", outdir) };
@@ -100,40 +170,29 @@ kdx_status kdx_render_reports(const kdx_report_data *rd, const char *outdir, con
 		free(dirs[i]);
 	if (st != KDX_OK)
 		goto out;
-	if (council) {
-		struct job j = { rd, 0, 0, NULL };
-		char *pdf = kdx_strdup_printf("%s/council/%s_こども政策DX進捗.pdf", outdir, rd->asof_iso);
-		char *xlsx = kdx_strdup_printf("%s/council/%s_こども政策DX進捗.xlsx", outdir, rd->asof_iso);
-		st = kdx_write_via_tmp(pdf, w_council_pdf, &j, err);
-		if (st == KDX_OK)
-			st = kdx_write_via_tmp(xlsx, w_council_xlsx, &j, err);
-		free(pdf);
-		free(xlsx);
-		for (int gi = 0; gi < 6 && st == KDX_OK; gi++) {
-			char *png = kdx_strdup_printf("%s/charts/%s.png", outdir, rd->goals[gi].id);
-			char *svg = kdx_strdup_printf("%s/charts/%s.svg", outdir, rd->goals[gi].id);
-			j.gi = gi;
-			j.png = png;
-			st = kdx_write_via_tmp(svg, w_chart_svg, &j, err);
-			free(png);
-			free(svg);
-		}
-		if (st != KDX_OK)
-			goto out;
-	}
+	if (jobs > ntasks(&t))
+		jobs = ntasks(&t) > 0 ? ntasks(&t) : 1;
 	if (jobs <= 1) {
-		st = render_munis(rd, outdir, want, 0, 1, written, err);
+		int next = 0;
+		st = run_tasks(&t, &next, err);
+		if (st == KDX_OK)
+			*written = t.nmunis;
 		goto out;
 	}
-	/* workers share the loaded data (copy-on-write); they need no connection */
+	/* workers share the loaded data (copy-on-write) and the task counter; they need no connection */
+	int *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (next == MAP_FAILED) {
+		st = kdx_fail(err, KDX_EINTERNAL, "could not share the task counter: %s", strerror(errno));
+		goto out;
+	}
+	*next = 0;
 	fflush(NULL);
 	pid_t *pids = kdx_xcalloc((size_t)jobs, sizeof *pids);
 	for (int w = 0; w < jobs; w++) {
 		pids[w] = fork();
 		if (pids[w] == 0) {
 			kdx_error *werr = NULL;
-			int cnt = 0;
-			kdx_status ws = render_munis(rd, outdir, want, w, jobs, &cnt, &werr);
+			kdx_status ws = run_tasks(&t, next, &werr);
 			if (ws != KDX_OK)
 				kdx_error_print(stderr, "kdx", werr);
 			kdx_error_free(werr);
@@ -153,13 +212,13 @@ kdx_status kdx_render_reports(const kdx_report_data *rd, const char *outdir, con
 		}
 	}
 	free(pids);
-	for (int i = 1; i < n; i++)
-		*written += want[i];
+	munmap(next, sizeof *next);
+	*written = t.nmunis;
 	if (worst) {
 		st = worst == 69 ? KDX_EUNAVAILABLE : worst == 74 ? KDX_EIO : KDX_EINTERNAL;
 		kdx_fail(err, st, "a report worker failed (exit status %d)", worst);
 	}
 out:
-	free(want);
+	free(t.munis);
 	return st;
 }

@@ -18,11 +18,172 @@ static bool boolv(PGresult *r, int i, int c)
 	return !PQgetisnull(r, i, c) && PQgetvalue(r, i, c)[0] == 't';
 }
 
+/* first index in [lo, hi) whose key is >= code, keys sorted ascending */
+#define LOWER_BOUND(lo, hi, KEY, code)                 \
+	do {                                               \
+		while ((lo) < (hi)) {                          \
+			int mid_ = (lo) + ((hi) - (lo)) / 2;       \
+			if (strcmp((KEY(mid_)), (code)) < 0)       \
+				(lo) = mid_ + 1;                       \
+			else                                       \
+				(hi) = mid_;                           \
+		}                                              \
+	} while (0)
+
 static const char *const goal_ids[6] = { "procedures", "nursery", "platforms", "clubs", "postpartum", "pmh" };
 
-static kdx_status load_goal(kdx_db *db, const char *iso, const char *id, kdx_goal_table *g, kdx_error **err)
+/* One row of goal_table_councils (column 0 is the council). */
+static void parse_goal_row(PGresult *r, int i, kdx_goal_row *w)
 {
-	const char *p[] = { id, iso };
+	snprintf(w->code, sizeof w->code, "%s", PQgetvalue(r, i, 1));
+	w->name = dupv(r, i, 2);
+	w->short_name = dupv(r, i, 3);
+	w->submitted = !PQgetisnull(r, i, 4);
+	w->den = intv(r, i, 4);
+	w->num = intv(r, i, 5);
+	w->rate = atof(PQgetvalue(r, i, 6));
+	w->display = dupv(r, i, 7);
+	w->status = dupv(r, i, 8);
+	w->remaining = intv(r, i, 9);
+	w->rank = intv(r, i, 10);
+	w->survey_date = dupv(r, i, 11);
+	w->stale = boolv(r, i, 12);
+	w->has_change = boolv(r, i, 13);
+	w->change_pt = intv(r, i, 14);
+	w->prev_display = dupv(r, i, 15);
+	w->projected = dupv(r, i, 16);
+	w->caution = boolv(r, i, 17);
+	w->has_own = boolv(r, i, 18);
+	w->own_den = intv(r, i, 19);
+	w->own_num = intv(r, i, 20);
+	w->own_display = dupv(r, i, 21);
+	w->deadline = dupv(r, i, 24);
+}
+
+static void copy_goal_row(kdx_goal_row *w, const kdx_goal_row *s)
+{
+	*w = *s;
+	w->name = kdx_strdup(s->name);
+	w->short_name = kdx_strdup(s->short_name);
+	w->display = kdx_strdup(s->display);
+	w->status = kdx_strdup(s->status);
+	w->deadline = kdx_strdup(s->deadline);
+	w->survey_date = kdx_strdup(s->survey_date);
+	w->prev_display = kdx_strdup(s->prev_display);
+	w->projected = kdx_strdup(s->projected);
+	w->own_display = kdx_strdup(s->own_display);
+}
+
+static void free_goal_rows(kdx_goal_row *rows, int n)
+{
+	for (int i = 0; i < n; i++) {
+		kdx_goal_row *w = &rows[i];
+		free(w->name);
+		free(w->short_name);
+		free(w->display);
+		free(w->status);
+		free(w->deadline);
+		free(w->survey_date);
+		free(w->prev_display);
+		free(w->projected);
+		free(w->own_display);
+	}
+	free(rows);
+}
+
+static kdx_council_part *council_part(kdx_report_data *d, const char *code)
+{
+	for (int i = 0; i < d->ncouncils; i++)
+		if (!strcmp(d->councils[i].code, code))
+			return &d->councils[i];
+	d->councils = kdx_xrealloc(d->councils, (size_t)(d->ncouncils + 1) * sizeof *d->councils);
+	kdx_council_part *c = &d->councils[d->ncouncils++];
+	memset(c, 0, sizeof *c);
+	snprintf(c->code, sizeof c->code, "%s", code);
+	return c;
+}
+
+/* the latest survey date among a council's municipalities, "" if none */
+static void latest_date(const kdx_goal_row *rows, int n, char out[11])
+{
+	out[0] = '\0';
+	for (int i = 1; i < n; i++)
+		if (strcmp(rows[i].survey_date, out) > 0)
+			snprintf(out, 11, "%s", rows[i].survey_date);
+}
+
+/*
+ * The previous round's 全体 of goal gi for the session's council and each
+ * prefecture council: the day before the latest survey date in use, summed
+ * over goal_rows as goal_table sums (one query per distinct date).
+ */
+static kdx_status load_prev_totals(kdx_db *db, kdx_report_data *d, int gi, kdx_error **err)
+{
+	kdx_goal_table *g = &d->goals[gi];
+	int nc = d->ncouncils;
+	char (*latest)[11] = kdx_xcalloc((size_t)nc + 1, sizeof *latest);
+	latest_date(g->rows, g->nrows, latest[nc]);
+	for (int c = 0; c < nc; c++)
+		latest_date(d->councils[c].rows[gi], d->councils[c].nrows[gi], latest[c]);
+	g->prev_asof = kdx_strdup("");
+	g->prev_total_display = kdx_strdup("");
+	for (int c = 0; c < nc; c++) {
+		d->councils[c].prev_asof[gi] = kdx_strdup("");
+		d->councils[c].prev_total_display[gi] = kdx_strdup("");
+	}
+	kdx_status st = KDX_OK;
+	for (int k = 0; k <= nc && st == KDX_OK; k++) {
+		if (!latest[k][0])
+			continue;
+		bool seen = false;
+		for (int e = 0; e < k; e++)
+			seen |= !strcmp(latest[e], latest[k]);
+		if (seen)
+			continue;
+		const char *pp[] = { g->id, latest[k] };
+		PGresult *r = kdx_db_query(db,
+			"SELECT m.pref_code, ($2::date - 1)::text, kdx.pct_display(sum(x.numerator)::int, sum(x.denominator)::int),"
+			" coalesce(sum(x.numerator)::numeric / nullif(sum(x.denominator), 0), 0), coalesce(sum(x.denominator), 0) > 0"
+			" FROM kdx.goal_rows($1, $2::date - 1) x JOIN kdx.municipality m ON m.code = x.code"
+			" WHERE x.status <> '未提出' GROUP BY ROLLUP (m.pref_code)", 2, pp, err);
+		if (!r) {
+			st = KDX_EINTERNAL;
+			break;
+		}
+		for (int i = 0; i < PQntuples(r); i++) {
+			if (!boolv(r, i, 4))
+				continue;
+			bool total = PQgetisnull(r, i, 0);
+			/* the session's council: goal_rows holds its municipalities only, so the grand total */
+			if (total && !strcmp(latest[nc], latest[k])) {
+				free(g->prev_asof);
+				free(g->prev_total_display);
+				g->prev_asof = dupv(r, i, 1);
+				g->prev_total_display = dupv(r, i, 2);
+				g->prev_total_rate = atof(PQgetvalue(r, i, 3));
+				g->has_prev_total = true;
+			}
+			for (int c = 0; c < nc && !total; c++) {
+				kdx_council_part *cp = &d->councils[c];
+				if (strcmp(cp->code, PQgetvalue(r, i, 0)) || strcmp(latest[c], latest[k]))
+					continue;
+				free(cp->prev_asof[gi]);
+				free(cp->prev_total_display[gi]);
+				cp->prev_asof[gi] = dupv(r, i, 1);
+				cp->prev_total_display[gi] = dupv(r, i, 2);
+				cp->prev_total_rate[gi] = atof(PQgetvalue(r, i, 3));
+				cp->has_prev_total[gi] = true;
+			}
+		}
+		PQclear(r);
+	}
+	free(latest);
+	return st;
+}
+
+static kdx_status load_goal(kdx_db *db, kdx_report_data *d, const char *id, kdx_goal_table *g, kdx_error **err)
+{
+	const char *p[] = { id, d->asof_iso };
 	PGresult *r = kdx_db_query(db,
 		"SELECT id, title, short_title, unit, target_label, coalesce(target, 1), deadline, ord FROM kdx.goal WHERE id = $1",
 		1, p, err);
@@ -41,73 +202,46 @@ static kdx_status load_goal(kdx_db *db, const char *iso, const char *id, kdx_goa
 	g->deadline = dupv(r, 0, 6);
 	g->ord = intv(r, 0, 7);
 	PQclear(r);
+	int gi = (int)(g - d->goals);
+	/* the session's council, and in the national view every prefecture's, in one pass */
 	r = kdx_db_query(db,
-		"SELECT code, name, short_name, denominator, numerator, coalesce(rate, 0), display, status, coalesce(remaining, 0),"
-		" coalesce(rank, 0), coalesce(survey_date::text, ''), coalesce(stale, false), change_pt IS NOT NULL,"
-		" coalesce(change_pt, 0), coalesce(prev_display, ''), coalesce(projected_date::text, ''), coalesce(caution, false),"
-		" own_denominator IS NOT NULL, coalesce(own_denominator, 0), coalesce(own_numerator, 0), coalesce(own_display, ''),"
-		" coalesce(achieved_count, 0), coalesce(in_scope_count, 0), deadline"
-		" FROM kdx.goal_table($1, $2)", 2, p, err);
+		"SELECT council, code, name, short_name, denominator, numerator, coalesce(rate, 0), display, status,"
+		" coalesce(remaining, 0), coalesce(rank, 0), coalesce(survey_date::text, ''), coalesce(stale, false),"
+		" change_pt IS NOT NULL, coalesce(change_pt, 0), coalesce(prev_display, ''), coalesce(projected_date::text, ''),"
+		" coalesce(caution, false), own_denominator IS NOT NULL, coalesce(own_denominator, 0), coalesce(own_numerator, 0),"
+		" coalesce(own_display, ''), coalesce(achieved_count, 0), coalesce(in_scope_count, 0), deadline"
+		" FROM kdx.goal_table_councils($1, $2)", 2, p, err);
 	if (!r)
 		return KDX_EINTERNAL;
-	g->nrows = PQntuples(r);
-	g->rows = kdx_xcalloc((size_t)g->nrows, sizeof *g->rows);
-	for (int i = 0; i < g->nrows; i++) {
-		kdx_goal_row *w = &g->rows[i];
-		snprintf(w->code, sizeof w->code, "%s", PQgetvalue(r, i, 0));
-		w->name = dupv(r, i, 1);
-		w->short_name = dupv(r, i, 2);
-		w->submitted = !PQgetisnull(r, i, 3);
-		w->den = intv(r, i, 3);
-		w->num = intv(r, i, 4);
-		w->rate = atof(PQgetvalue(r, i, 5));
-		w->display = dupv(r, i, 6);
-		w->status = dupv(r, i, 7);
-		w->remaining = intv(r, i, 8);
-		w->rank = intv(r, i, 9);
-		w->survey_date = dupv(r, i, 10);
-		w->stale = boolv(r, i, 11);
-		w->has_change = boolv(r, i, 12);
-		w->change_pt = intv(r, i, 13);
-		w->prev_display = dupv(r, i, 14);
-		w->projected = dupv(r, i, 15);
-		w->caution = boolv(r, i, 16);
-		w->has_own = boolv(r, i, 17);
-		w->own_den = intv(r, i, 18);
-		w->own_num = intv(r, i, 19);
-		w->own_display = dupv(r, i, 20);
-		w->deadline = dupv(r, i, 23);
-		if (i == 0) {
-			g->achieved_count = intv(r, i, 21);
-			g->in_scope_count = intv(r, i, 22);
+	int n = PQntuples(r);
+	for (int i = 0; i < n;) {
+		const char *cc = PQgetvalue(r, i, 0);
+		int j = i;
+		while (j < n && !strcmp(PQgetvalue(r, j, 0), cc))
+			j++;
+		kdx_goal_row *rows = kdx_xcalloc((size_t)(j - i), sizeof *rows);
+		for (int k = i; k < j; k++)
+			parse_goal_row(r, k, &rows[k - i]);
+		if (!strcmp(cc, d->pref_code)) {
+			g->rows = rows;
+			g->nrows = j - i;
+			g->achieved_count = intv(r, i, 22);
+			g->in_scope_count = intv(r, i, 23);
+		} else {
+			kdx_council_part *cp = council_part(d, cc);
+			cp->rows[gi] = rows;
+			cp->nrows[gi] = j - i;
+			cp->achieved_count[gi] = intv(r, i, 22);
+			cp->in_scope_count[gi] = intv(r, i, 23);
 		}
+		i = j;
 	}
 	PQclear(r);
-	/* the previous round: the day before the latest survey date in use (from the
-	 * rows just loaded); its 全体 is the same sum goal_table makes, over goal_rows */
-	char latest[11] = "";
-	for (int i = 1; i < g->nrows; i++)
-		if (strcmp(g->rows[i].survey_date, latest) > 0)
-			snprintf(latest, sizeof latest, "%s", g->rows[i].survey_date);
-	const char *pp[] = { id, latest[0] ? latest : NULL };
-	r = kdx_db_query(db,
-		"SELECT ($2::date - 1)::text, kdx.pct_display(sum(numerator)::int, sum(denominator)::int),"
-		" coalesce(sum(numerator)::numeric / nullif(sum(denominator), 0), 0), coalesce(sum(denominator), 0) > 0"
-		" FROM kdx.goal_rows($1, $2::date - 1) WHERE $2 IS NOT NULL AND status <> '未提出'",
-		2, pp, err);
-	if (!r)
-		return KDX_EINTERNAL;
-	g->prev_asof = kdx_strdup("");
-	g->prev_total_display = kdx_strdup("");
-	if (PQntuples(r) == 1 && boolv(r, 0, 3)) {
-		free(g->prev_asof);
-		free(g->prev_total_display);
-		g->prev_asof = dupv(r, 0, 0);
-		g->prev_total_display = dupv(r, 0, 1);
-		g->prev_total_rate = atof(PQgetvalue(r, 0, 2));
-		g->has_prev_total = true;
-	}
-	PQclear(r);
+	if (!g->rows)
+		return kdx_fail(err, KDX_EINTERNAL, "goal_table_councils gave no rows for council %s", d->pref_code);
+	kdx_status st = load_prev_totals(db, d, gi, err);
+	if (st != KDX_OK)
+		return st;
 	PGresult *h = kdx_db_query(db, "SELECT code, survey_date::text, coalesce(rate, 0), valid FROM kdx.goal_history($1, $2)", 2, p, err);
 	if (!h)
 		return KDX_EINTERNAL;
@@ -146,8 +280,24 @@ kdx_status kdx_report_data_load(kdx_db *db, kdx_date asof, kdx_report_data **out
 	d->pref_name = dupv(r, 0, 1);
 	PQclear(r);
 	for (int i = 0; i < 6; i++)
-		if ((st = load_goal(db, d->asof_iso, goal_ids[i], &d->goals[i], err)) != KDX_OK)
+		if ((st = load_goal(db, d, goal_ids[i], &d->goals[i], err)) != KDX_OK)
 			goto fail;
+	if (d->ncouncils > 0) {
+		/* the prefectures' names */
+		r = kdx_db_query(db, "SELECT code, name FROM kdx.prefecture", 0, NULL, err);
+		if (!r) {
+			st = KDX_EINTERNAL;
+			goto fail;
+		}
+		for (int c = 0; c < d->ncouncils; c++)
+			for (int i = 0; i < PQntuples(r); i++)
+				if (!strcmp(PQgetvalue(r, i, 0), d->councils[c].code))
+					d->councils[c].name = dupv(r, i, 1);
+		PQclear(r);
+		for (int c = 0; c < d->ncouncils; c++)
+			if (!d->councils[c].name)
+				d->councils[c].name = kdx_strdup(d->councils[c].code);
+	}
 
 	/* procedures matrix */
 	r = kdx_db_query(db,
@@ -261,17 +411,34 @@ kdx_status kdx_report_data_load(kdx_db *db, kdx_date asof, kdx_report_data **out
 	}
 	PQclear(r);
 
-	/* the data's fingerprint: the source files of every submission in use */
+	/* the data's fingerprint: the source files of the submissions in use, per
+	 * council (the grand total is the national view's) */
 	r = kdx_db_query(db,
-		"SELECT encode(sha256(convert_to(coalesce(string_agg(s.dataset || ':' || s.muni_code || ':' || s.survey_date || ':' || b.sha256, E'\\n'"
+		"SELECT m.pref_code, encode(sha256(convert_to(coalesce(string_agg(s.dataset || ':' || s.muni_code || ':' || s.survey_date || ':' || b.sha256, E'\\n'"
 		" ORDER BY s.dataset, s.muni_code), ''), 'UTF8')), 'hex')"
-		" FROM kdx.submission_asof($1) s JOIN kdx.load_batch b ON b.id = s.batch_id", 1, p, err);
+		" FROM kdx.submission_asof($1) s JOIN kdx.load_batch b ON b.id = s.batch_id"
+		" JOIN kdx.municipality m ON m.code = s.muni_code GROUP BY ROLLUP (m.pref_code)", 1, p, err);
 	if (!r) {
 		st = KDX_EINTERNAL;
 		goto fail;
 	}
-	d->data_hash = dupv(r, 0, 0);
+	bool national = !strcmp(d->pref_code, "000000");
+	for (int i = 0; i < PQntuples(r); i++) {
+		bool total = PQgetisnull(r, i, 0);
+		if ((national && total) || (!national && !total && !strcmp(PQgetvalue(r, i, 0), d->pref_code)))
+			d->data_hash = dupv(r, i, 1);
+		for (int c = 0; c < d->ncouncils && !total; c++)
+			if (!strcmp(PQgetvalue(r, i, 0), d->councils[c].code))
+				d->councils[c].data_hash = dupv(r, i, 1);
+	}
 	PQclear(r);
+	/* no submission at all: the hash of nothing */
+	static const char empty_sha[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+	if (!d->data_hash)
+		d->data_hash = kdx_strdup(empty_sha);
+	for (int c = 0; c < d->ncouncils; c++)
+		if (!d->councils[c].data_hash)
+			d->councils[c].data_hash = kdx_strdup(empty_sha);
 	*out = d;
 	return KDX_OK;
 fail:
@@ -289,19 +456,7 @@ static void free_goal(kdx_goal_table *g)
 	free(g->deadline);
 	free(g->prev_asof);
 	free(g->prev_total_display);
-	for (int i = 0; i < g->nrows; i++) {
-		kdx_goal_row *w = &g->rows[i];
-		free(w->name);
-		free(w->short_name);
-		free(w->display);
-		free(w->status);
-		free(w->deadline);
-		free(w->survey_date);
-		free(w->prev_display);
-		free(w->projected);
-		free(w->own_display);
-	}
-	free(g->rows);
+	free_goal_rows(g->rows, g->nrows);
 	free(g->hist);
 }
 
@@ -364,7 +519,148 @@ void kdx_report_data_free(kdx_report_data *d)
 	free(d->pref_code);
 	free(d->pref_name);
 	free(d->data_hash);
+	for (int c = 0; c < d->ncouncils; c++) {
+		kdx_council_part *cp = &d->councils[c];
+		for (int gi = 0; gi < 6; gi++) {
+			free_goal_rows(cp->rows[gi], cp->nrows[gi]);
+			free(cp->prev_asof[gi]);
+			free(cp->prev_total_display[gi]);
+		}
+		free(cp->name);
+		free(cp->data_hash);
+	}
+	free(d->councils);
 	free(d);
+}
+
+kdx_report_data *kdx_report_data_council(const kdx_report_data *nat, int ci)
+{
+	const kdx_council_part *cp = &nat->councils[ci];
+	kdx_report_data *d = kdx_xcalloc(1, sizeof *d);
+	d->asof = nat->asof;
+	memcpy(d->asof_iso, nat->asof_iso, sizeof d->asof_iso);
+	memcpy(d->asof_wareki, nat->asof_wareki, sizeof d->asof_wareki);
+	d->pref_code = kdx_strdup(cp->code);
+	d->pref_name = kdx_strdup(cp->name);
+	d->data_hash = kdx_strdup(cp->data_hash);
+	for (int gi = 0; gi < 6; gi++) {
+		const kdx_goal_table *ng = &nat->goals[gi];
+		kdx_goal_table *g = &d->goals[gi];
+		g->id = kdx_strdup(ng->id);
+		g->title = kdx_strdup(ng->title);
+		g->short_title = kdx_strdup(ng->short_title);
+		g->unit = kdx_strdup(ng->unit);
+		g->target_label = kdx_strdup(ng->target_label);
+		g->target = ng->target;
+		g->deadline = kdx_strdup(ng->deadline);
+		g->ord = ng->ord;
+		g->nrows = cp->nrows[gi];
+		g->rows = kdx_xcalloc((size_t)g->nrows + 1, sizeof *g->rows);
+		for (int i = 0; i < g->nrows; i++)
+			copy_goal_row(&g->rows[i], &cp->rows[gi][i]);
+		g->achieved_count = cp->achieved_count[gi];
+		g->in_scope_count = cp->in_scope_count[gi];
+		g->prev_asof = kdx_strdup(cp->prev_asof[gi]);
+		g->prev_total_display = kdx_strdup(cp->prev_total_display[gi]);
+		g->prev_total_rate = cp->prev_total_rate[gi];
+		g->has_prev_total = cp->has_prev_total[gi];
+		/* each member's history, in code order as the national history is */
+		g->hist = kdx_xcalloc((size_t)ng->nhist + 1, sizeof *g->hist);
+		for (int i = 1; i < g->nrows; i++) {
+			int first = 0, hi = ng->nhist, k = 0;
+#define HKEY(x) ng->hist[x].code
+			LOWER_BOUND(first, hi, HKEY, g->rows[i].code);
+#undef HKEY
+			while (first + k < ng->nhist && !strcmp(ng->hist[first + k].code, g->rows[i].code))
+				g->hist[g->nhist++] = ng->hist[first + k++];
+		}
+	}
+	/* the members: rows 1.. of any goal, in code order; their columns in the national data */
+	int nm = d->goals[0].nrows - 1;
+	int *col = kdx_xcalloc((size_t)nm + 1, sizeof *col);
+	for (int j = 0; j < nm; j++)
+		col[j] = kdx_report_muni_index(nat, d->goals[0].rows[j + 1].code) - 1;
+	d->nprocs = nat->nprocs;
+	d->proc_ids = kdx_xcalloc((size_t)d->nprocs + 1, sizeof *d->proc_ids);
+	d->proc_names = kdx_xcalloc((size_t)d->nprocs + 1, sizeof *d->proc_names);
+	d->proc_cells = kdx_xcalloc((size_t)d->nprocs + 1, sizeof *d->proc_cells);
+	for (int i = 0; i < d->nprocs; i++) {
+		d->proc_ids[i] = kdx_strdup(nat->proc_ids[i]);
+		d->proc_names[i] = kdx_strdup(nat->proc_names[i]);
+		d->proc_cells[i] = kdx_xcalloc((size_t)nm + 1, sizeof **d->proc_cells);
+		for (int j = 0; j < nm; j++)
+			d->proc_cells[i][j] = kdx_strdup(col[j] >= 0 ? nat->proc_cells[i][col[j]] : "");
+	}
+	/* details: goal by goal, member by member (the national order) */
+	int cap = 0;
+	for (int gi = 0; gi < 6; gi++)
+		for (int j = 0; j < nm; j++) {
+			int n = 0;
+			kdx_report_details(nat, gi, d->goals[0].rows[j + 1].code, &n);
+			cap += n;
+		}
+	d->details = kdx_xcalloc((size_t)cap + 1, sizeof *d->details);
+	for (int gi = 0; gi < 6; gi++) {
+		d->detail_start[gi] = d->ndetails;
+		for (int j = 0; j < nm; j++) {
+			int n = 0;
+			const kdx_detail_row *xs = kdx_report_details(nat, gi, d->goals[0].rows[j + 1].code, &n);
+			for (int k = 0; k < n; k++) {
+				kdx_detail_row *x = &d->details[d->ndetails++];
+				*x = xs[k];
+				x->goal = kdx_strdup(xs[k].goal);
+				x->muni_code = kdx_strdup(xs[k].muni_code);
+				x->key = kdx_strdup(xs[k].key);
+				x->name = kdx_strdup(xs[k].name);
+				x->kind = kdx_strdup(xs[k].kind);
+				x->note = kdx_strdup(xs[k].note);
+			}
+		}
+		d->detail_end[gi] = d->ndetails;
+	}
+	free(col);
+	/* findings, ledger and changes of the members, in their national order */
+	d->quality = kdx_xcalloc((size_t)nat->nquality + 1, sizeof *d->quality);
+	for (int i = 0; i < nat->nquality; i++) {
+		const kdx_quality_row *q = &nat->quality[i];
+		if (kdx_report_muni_index(d, q->code) < 0)
+			continue;
+		kdx_quality_row *w = &d->quality[d->nquality++];
+		w->code = kdx_strdup(q->code);
+		w->name = kdx_strdup(q->name);
+		w->dataset = kdx_strdup(q->dataset);
+		w->kind = kdx_strdup(q->kind);
+		w->message = kdx_strdup(q->message);
+	}
+	d->ledger = kdx_xcalloc((size_t)nat->nledger + 1, sizeof *d->ledger);
+	for (int i = 0; i < nat->nledger; i++) {
+		const kdx_ledger_row *l = &nat->ledger[i];
+		if (kdx_report_muni_index(d, l->code) < 0)
+			continue;
+		kdx_ledger_row *w = &d->ledger[d->nledger++];
+		w->code = kdx_strdup(l->code);
+		w->name = kdx_strdup(l->name);
+		w->dataset = kdx_strdup(l->dataset);
+		w->survey_date = kdx_strdup(l->survey_date);
+		w->file = kdx_strdup(l->file);
+		w->state = kdx_strdup(l->state);
+	}
+	d->changes = kdx_xcalloc((size_t)nat->nchanges + 1, sizeof *d->changes);
+	for (int i = 0; i < nat->nchanges; i++) {
+		const kdx_change_row *c = &nat->changes[i];
+		if (kdx_report_muni_index(d, c->code) < 0)
+			continue;
+		kdx_change_row *w = &d->changes[d->nchanges++];
+		w->code = kdx_strdup(c->code);
+		w->name = kdx_strdup(c->name);
+		w->dataset = kdx_strdup(c->dataset);
+		w->prev_survey_date = kdx_strdup(c->prev_survey_date);
+		w->survey_date = kdx_strdup(c->survey_date);
+		w->item = kdx_strdup(c->item);
+		w->before = kdx_strdup(c->before);
+		w->after = kdx_strdup(c->after);
+	}
+	return d;
 }
 
 /* Rows after the 全体 row are in code order (goal_table's ORDER BY). */
@@ -384,17 +680,6 @@ int kdx_report_muni_index(const kdx_report_data *d, const char *code)
 	return -1;
 }
 
-/* first index in [lo, hi) whose key is >= code, keys sorted ascending */
-#define LOWER_BOUND(lo, hi, KEY, code)                 \
-	do {                                               \
-		while ((lo) < (hi)) {                          \
-			int mid_ = (lo) + ((hi) - (lo)) / 2;       \
-			if (strcmp((KEY(mid_)), (code)) < 0)       \
-				(lo) = mid_ + 1;                       \
-			else                                       \
-				(hi) = mid_;                           \
-		}                                              \
-	} while (0)
 
 const kdx_detail_row *kdx_report_details(const kdx_report_data *d, int gi, const char *code, int *n)
 {

@@ -153,9 +153,9 @@ kdx_status kdx_template_write(kdx_db *db, const char *code, kdx_date asof, kdx_d
 			"SELECT p.id, p.category || p.name, f.status, f.digitised_ym,"
 			" CASE WHEN f.planned_fy IS NOT NULL THEN 'R' || (f.planned_fy - 2018) END, f.notice, p.kind"
 			" FROM kdx.procedure p"
-			" LEFT JOIN LATERAL (SELECT e.batch_id, e.muni_code, e.survey_date FROM kdx.submission_effective e"
+			" LEFT JOIN LATERAL (SELECT e.batch_id, e.muni_code, e.survey_date FROM kdx.submission e"
 			"   WHERE e.dataset = 'procedures' AND e.muni_code = $1 AND e.survey_date <= $2::date"
-			"   ORDER BY e.survey_date DESC LIMIT 1) s ON true"
+			"   ORDER BY e.survey_date DESC, e.batch_id DESC LIMIT 1) s ON true"
 			" LEFT JOIN kdx.procedure_fact f ON f.batch_id = s.batch_id AND f.muni_code = s.muni_code"
 			"   AND f.survey_date = s.survey_date AND f.proc_id = p.id"
 			" ORDER BY p.ord", 2, p, err);
@@ -196,9 +196,9 @@ kdx_status kdx_template_write(kdx_db *db, const char *code, kdx_date asof, kdx_d
 		PGresult *r = kdx_db_query(db,
 			"SELECT gi.code, f.status, CASE WHEN f.planned_fy IS NOT NULL THEN 'R' || (f.planned_fy - 2018) END, f.note"
 			" FROM kdx.goal_item gi"
-			" LEFT JOIN LATERAL (SELECT e.batch_id, e.muni_code, e.survey_date FROM kdx.submission_effective e"
+			" LEFT JOIN LATERAL (SELECT e.batch_id, e.muni_code, e.survey_date FROM kdx.submission e"
 			"   WHERE e.dataset = 'platforms' AND e.muni_code = $1 AND e.survey_date <= $2::date"
-			"   ORDER BY e.survey_date DESC LIMIT 1) s ON true"
+			"   ORDER BY e.survey_date DESC, e.batch_id DESC LIMIT 1) s ON true"
 			" LEFT JOIN kdx.platform_fact f ON f.batch_id = s.batch_id AND f.muni_code = s.muni_code"
 			"   AND f.survey_date = s.survey_date AND f.platform = gi.code"
 			" WHERE gi.goal IN ('platforms', 'pmh') AND (gi.in_target OR f.status IS NOT NULL)"
@@ -232,9 +232,9 @@ kdx_status kdx_template_write(kdx_db *db, const char *code, kdx_date asof, kdx_d
 		PGresult *r = kdx_db_query(db,
 			"SELECT gi.code, f.status, CASE WHEN f.planned_fy IS NOT NULL THEN 'R' || (f.planned_fy - 2018) END"
 			" FROM kdx.goal_item gi"
-			" LEFT JOIN LATERAL (SELECT e.batch_id, e.muni_code, e.survey_date FROM kdx.submission_effective e"
+			" LEFT JOIN LATERAL (SELECT e.batch_id, e.muni_code, e.survey_date FROM kdx.submission e"
 			"   WHERE e.dataset = 'postpartum' AND e.muni_code = $1 AND e.survey_date <= $2::date"
-			"   ORDER BY e.survey_date DESC LIMIT 1) s ON true"
+			"   ORDER BY e.survey_date DESC, e.batch_id DESC LIMIT 1) s ON true"
 			" LEFT JOIN kdx.postpartum_fact f ON f.batch_id = s.batch_id AND f.muni_code = s.muni_code"
 			"   AND f.survey_date = s.survey_date AND f.item = gi.code"
 			" WHERE gi.goal = 'postpartum' ORDER BY gi.ord", 2, p, err);
@@ -267,9 +267,9 @@ kdx_status kdx_template_write(kdx_db *db, const char *code, kdx_date asof, kdx_d
 			"SELECT CASE special_nursery WHEN true THEN '有' ELSE '無' END,"
 			" CASE own_private_nursery WHEN true THEN '有' ELSE '無' END,"
 			" CASE own_minritsu_club WHEN true THEN '有' ELSE '無' END"
-			" FROM kdx.setting_fact f JOIN (SELECT e.batch_id, e.muni_code, e.survey_date FROM kdx.submission_effective e"
+			" FROM kdx.setting_fact f JOIN (SELECT e.batch_id, e.muni_code, e.survey_date FROM kdx.submission e"
 			"   WHERE e.dataset = 'settings' AND e.muni_code = $1 AND e.survey_date <= $2::date"
-			"   ORDER BY e.survey_date DESC LIMIT 1) s USING (batch_id, muni_code, survey_date)", 2, p, err);
+			"   ORDER BY e.survey_date DESC, e.batch_id DESC LIMIT 1) s USING (batch_id, muni_code, survey_date)", 2, p, err);
 		if (!r) {
 			st = KDX_EINTERNAL;
 			goto out;

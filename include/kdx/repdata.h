@@ -72,6 +72,20 @@ typedef struct kdx_change_row {
 	char *code, *name, *dataset, *prev_survey_date, *survey_date, *item, *before, *after;
 } kdx_change_row;
 
+/* In the national view: what one prefecture's council report needs beyond the
+ * national data (its 全体 rows, ranks, previous totals and data hash). */
+typedef struct kdx_council_part {
+	char code[7];
+	char *name;
+	kdx_goal_row *rows[6];   /* rows[gi][0] is the council's 全体 */
+	int nrows[6];
+	int achieved_count[6], in_scope_count[6];
+	char *prev_asof[6], *prev_total_display[6];
+	double prev_total_rate[6];
+	bool has_prev_total[6];
+	char *data_hash;
+} kdx_council_part;
+
 typedef struct kdx_report_data {
 	kdx_date asof;
 	char asof_iso[16];
@@ -92,10 +106,16 @@ typedef struct kdx_report_data {
 	kdx_change_row *changes;
 	int nchanges;
 	char *data_hash;        /* SHA-256 over the source files behind the figures */
+	kdx_council_part *councils;  /* national view only: every prefecture's council */
+	int ncouncils;
 } kdx_report_data;
 
 kdx_status kdx_report_data_load(kdx_db *db, kdx_date asof, kdx_report_data **out, kdx_error **err);
 void kdx_report_data_free(kdx_report_data *d);
+/* The data of prefecture council ci of a national view, as kdx --council CODE
+ * would load it: its municipalities' rows, details and findings selected from
+ * the national data, with the council's own 全体, ranks and totals. */
+kdx_report_data *kdx_report_data_council(const kdx_report_data *national, int ci);
 /* Row index of a municipality in every goal table, or -1. */
 int kdx_report_muni_index(const kdx_report_data *d, const char *code);
 /* The details of goal gi (goals[] order) for one municipality, or for all when

@@ -165,3 +165,49 @@ test_shards_split_the_municipalities() {
 	for f in $(cd whole && find . -type f | sort); do cmp -s "whole/$f" "s/$f" || die "$f differs between a sharded and a whole run"; done
 	kdx_rc 64 report --shard 4/3
 }
+
+# The national view (council 000000) also writes every prefecture's council
+# report, each byte-identical to the one "kdx --council CODE report" writes,
+# with the prefecture's own 全体 and only its municipalities.
+test_national_view_writes_every_prefecture_council() {
+	mkdir m
+	cp "$ROOT"/data/master/*.csv m/
+	echo '400009,福岡県' >>m/prefectures.csv
+	printf '401307,400009,福岡市,福岡,ふくおかし,1\n402028,400009,大牟田市,大牟田,おおむたし,2\n' >>m/municipalities.csv
+	kdx_rc 0 init --master m --pref 440001 --quiet
+	for f in "$SAMPLE"/*; do kdx_rc 0 ingest --quiet "$f"; done
+	# 福岡市: 5 public clubs, 2 with ICT on 2025-06-01 and 4 on 2026-10-01; 大牟田市 submits nothing
+	local d n
+	for d in 2025-06-01:2 2026-10-01:4; do
+		{ echo '調査基準日,市町村コード,クラブ番号,クラブ名,運営形態,入退室管理'
+		  for n in 1 2 3 4 5; do echo "${d%:*},401307,$n,第${n}クラブ,公営,$([ "$n" -le "${d#*:}" ] && echo ○)"; done
+		} >"f-${d%:*}.csv"
+		KDX_COUNCIL=400009 kdx_rc 0 ingest --quiet "f-${d%:*}.csv"
+	done
+	kdx_rc 0 --council 000000 report --quiet --as-of 2026-11-30 --out nat -j 2
+	local p code dir
+	for p in 440001_大分県 400009_福岡県; do
+		code=${p%%_*}
+		dir="nat/councils/$p"
+		[ -f "$dir/council/2026-11-30_こども政策DX進捗.pdf" ] || die "no council report for $p"
+		kdx_rc 0 --council "$code" report --quiet --as-of 2026-11-30 --out "one-$code" --council-only
+		diff -r "one-$code/council" "$dir/council" >/dev/null || die "$p council report differs from kdx --council $code report"
+		diff -r "one-$code/charts" "$dir/charts" >/dev/null || die "$p charts differ from kdx --council $code report"
+	done
+	[ "$(ls nat/councils)" = "$(printf '400009_福岡県\n440001_大分県')" ] || die "councils: $(ls nat/councils)"
+	pdftotext -layout "nat/councils/400009_福岡県/council/2026-11-30_こども政策DX進捗.pdf" fk.txt
+	contains "$(cat fk.txt)" "福岡市"
+	grep -q "大分市" fk.txt && die "the Fukuoka council report names an Oita municipality"
+	# 福岡県's clubs: 全体 4/5 = 80% (大牟田市 未提出 stays outside), 前回 2/5 = 40%
+	/usr/bin/python3 - "nat/councils/400009_福岡県/council/2026-11-30_こども政策DX進捗.xlsx" <<'PY' || die "Fukuoka council workbook"
+import sys, openpyxl
+wv = openpyxl.load_workbook(sys.argv[1], data_only=True)
+ws = next(wv[n] for n in wv.sheetnames if n.startswith('4_'))
+rows = {ws.cell(r, 1).value: [c.value for c in ws[r]] for r in range(2, ws.max_row + 1)}
+assert set(rows) == {'400009', '401307', '402028'}, sorted(rows)
+tot = rows['400009']
+assert (tot[3], tot[4], tot[6]) == (5, 4, '80%'), tot
+assert rows['402028'][6] == '-', rows['402028']
+PY
+	grep -q "全体 80%（4/5.*前回（2026-09-30 時点）40% → 80%（+40pt）" fk.txt || die "Fukuoka's clubs 全体 and previous round: $(grep 全体 fk.txt)"
+}
