@@ -1,5 +1,8 @@
 /* chart.c - goal bar charts and trend charts with cairo. */
 #include <stdio.h>
+#include <stdint.h>
+#include <errno.h>
+#include <zlib.h>
 #include <stdlib.h>
 #include <string.h>
 #include "kdx/buf.h"
@@ -197,6 +200,85 @@ static kdx_status svg_normalise_ids(const char *path, kdx_error **err)
 	return st;
 }
 
+/* One PNG chunk: length, type, data, CRC-32 of type and data. */
+static void png_chunk(kdx_buf *b, const char *type, const unsigned char *data, size_t n)
+{
+	unsigned char len[4] = { (unsigned char)(n >> 24), (unsigned char)(n >> 16), (unsigned char)(n >> 8), (unsigned char)n };
+	kdx_buf_add(b, len, 4);
+	kdx_buf_add(b, type, 4);
+	kdx_buf_add(b, data, n);
+	uLong crc = crc32(0L, (const Bytef *)type, 4);
+	crc = crc32(crc, data, (uInt)n);
+	unsigned char c[4] = { (unsigned char)(crc >> 24), (unsigned char)(crc >> 16), (unsigned char)(crc >> 8), (unsigned char)crc };
+	kdx_buf_add(b, c, 4);
+}
+
+/*
+ * Write an RGB24 image surface as PNG.  cairo's own writer compresses with
+ * libpng's defaults, which took a third of the time of a council report; a
+ * chart is mostly flat colour, so each row is Up-filtered (where it repeats
+ * the row above it becomes zeros) and deflated at the fastest level: several
+ * times faster, a little larger (51 KB for 38 KB).
+ */
+static kdx_status png_write(cairo_surface_t *s, const char *path, kdx_error **err)
+{
+	cairo_surface_flush(s);
+	int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+	int stride = cairo_image_surface_get_stride(s);
+	const unsigned char *px = cairo_image_surface_get_data(s);
+	size_t rowlen = 1 + (size_t)w * 3;
+	unsigned char *raw = kdx_xmalloc(rowlen * (size_t)h);
+	for (int y = 0; y < h; y++) {
+		const uint32_t *src = (const uint32_t *)(const void *)(px + (size_t)y * (size_t)stride);
+		const uint32_t *above = y ? (const uint32_t *)(const void *)(px + (size_t)(y - 1) * (size_t)stride) : NULL;
+		unsigned char *row = raw + (size_t)y * rowlen;
+		row[0] = 2; /* Up: each byte minus the one above it */
+		for (int x = 0; x < w; x++) {
+			uint32_t p = src[x], q = above ? above[x] : 0;
+			row[1 + x * 3] = (unsigned char)((p >> 16) - (q >> 16));
+			row[2 + x * 3] = (unsigned char)((p >> 8) - (q >> 8));
+			row[3 + x * 3] = (unsigned char)(p - q);
+		}
+	}
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	kdx_status st = KDX_OK;
+	if (deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(raw);
+		return kdx_fail(err, KDX_ENOMEM, "could not initialise zlib for \"%s\"", path);
+	}
+	uLong bound = deflateBound(&z, (uLong)(rowlen * (size_t)h));
+	unsigned char *zd = kdx_xmalloc(bound);
+	z.next_in = raw;
+	z.avail_in = (uInt)(rowlen * (size_t)h);
+	z.next_out = zd;
+	z.avail_out = (uInt)bound;
+	int zr = deflate(&z, Z_FINISH);
+	size_t zn = bound - z.avail_out;
+	deflateEnd(&z);
+	free(raw);
+	if (zr != Z_STREAM_END) {
+		free(zd);
+		return kdx_fail(err, KDX_EINTERNAL, "could not compress \"%s\"", path);
+	}
+	kdx_buf b = { 0 };
+	kdx_buf_add(&b, "\x89PNG\r\n\x1a\n", 8);
+	unsigned char ihdr[13] = { (unsigned char)(w >> 24), (unsigned char)(w >> 16), (unsigned char)(w >> 8), (unsigned char)w,
+	                           (unsigned char)(h >> 24), (unsigned char)(h >> 16), (unsigned char)(h >> 8), (unsigned char)h,
+	                           8, 2, 0, 0, 0 };  /* 8-bit RGB, deflate, adaptive filtering, no interlace */
+	png_chunk(&b, "IHDR", ihdr, sizeof ihdr);
+	png_chunk(&b, "IDAT", zd, zn);
+	png_chunk(&b, "IEND", NULL, 0);
+	free(zd);
+	FILE *fp = fopen(path, "wb");
+	if (!fp || fwrite(b.data, 1, b.len, fp) != b.len)
+		st = kdx_fail(err, KDX_EIO, "could not write chart \"%s\": %s", path, strerror(errno));
+	if (fp && fclose(fp) != 0 && st == KDX_OK)
+		st = kdx_fail(err, KDX_EIO, "could not write chart \"%s\": %s", path, strerror(errno));
+	kdx_buf_free(&b);
+	return st;
+}
+
 kdx_status kdx_chart_goal_files(const kdx_goal_table *g, const char *png_path, const char *svg_path, kdx_error **err)
 {
 	const double W = 800, H = 400;
@@ -215,14 +297,16 @@ kdx_status kdx_chart_goal_files(const kdx_goal_table *g, const char *png_path, c
 		kdx_chart_goal(cr, pc, g, 20, 40, W - 40, H - 50);
 		g_object_unref(pc);
 		cairo_destroy(cr);
-		cairo_status_t cs;
-		if (pass == 0)
-			cs = cairo_surface_write_to_png(s, png_path);
-		else {
+		cairo_status_t cs = CAIRO_STATUS_SUCCESS;
+		if (pass == 0) {
+			st = png_write(s, png_path, err);
+		} else {
 			cairo_surface_finish(s);
 			cs = cairo_surface_status(s);
 		}
 		cairo_surface_destroy(s);
+		if (st != KDX_OK)
+			break;
 		if (cs != CAIRO_STATUS_SUCCESS) {
 			st = kdx_fail(err, KDX_EIO, "could not write chart \"%s\": %s", pass == 0 ? png_path : svg_path,
 			              cairo_status_to_string(cs));

@@ -110,6 +110,8 @@ int kdx_cmd_report(int argc, char **argv, kdx_env *env)
 		else if (!env->quiet)
 			printf("reports for %s written to %s: %s%d municipal feedback reports (PDF and Excel)\n", rd->asof_iso, outdir,
 			       council ? "council report (PDF and Excel), 6 charts (PNG and SVG), " : "", written);
+		if (!env->json && !env->quiet && council && rd->ncouncils > 0)
+			printf("and the council reports of %d prefectures in %s/councils\n", rd->ncouncils, outdir);
 	}
 out:
 	free(want);

@@ -165,7 +165,9 @@ int kdx_cmd_run(int argc, char **argv, kdx_env *env)
 		                     " kdx.procedure_fact, kdx.platform_fact, kdx.postpartum_fact, kdx.setting_fact, kdx.prefecture,"
 		                     " kdx.municipality, kdx.procedure, kdx.goal, kdx.goal_item, kdx.council", &err);
 	say("statistics refreshed");
-	if (st == KDX_OK) {
+	/* nightly: check that every goal computes for the as-of (the monthly job's
+	 * report data computes every goal table anyway) */
+	if (st == KDX_OK && !monthly) {
 		r = kdx_db_query(db, "SELECT count(*) FROM kdx.goal_summary($1)", 1, (const char *const[]){ iso }, &err);
 		if (!r)
 			st = KDX_EINTERNAL;
@@ -183,16 +185,16 @@ int kdx_cmd_run(int argc, char **argv, kdx_env *env)
 		if (st == KDX_OK) {
 			/* the templates for the next round, pre-filled as of now */
 			char *tdir = kdx_strdup_printf("%s/templates", outdir);
-			st = kdx_templates_write(db, NULL, 0, asof, asof, tdir, &templates, &err);
+			st = kdx_templates_write(db, env, NULL, 0, asof, asof, tdir, jobs, &templates, &err);
 			free(tdir);
 			say("%d templates written", templates);
 		}
-		kdx_report_data_free(rd);
 		if (st == KDX_OK) {
 			say("snapshot");
-			st = kdx_snapshot_create(env, db, asof, outdir, &snap, &err);
+			st = kdx_snapshot_create(env, db, asof, outdir, rd, &snap, &err);
 			say("snapshot done");
 		}
+		kdx_report_data_free(rd);
 	}
 	/* record the run */
 	const char *status = st != KDX_OK ? "failed" : data_st == KDX_EDATA ? "rejected-files" : "ok";

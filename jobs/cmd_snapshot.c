@@ -70,7 +70,7 @@ int kdx_cmd_snapshot(int argc, char **argv, kdx_env *env)
 	if (st != KDX_OK)
 		return kdx_cli_fail(st, err);
 	kdx_snapshot_info info;
-	st = kdx_snapshot_create(env, db, asof, NULL, &info, &err);
+	st = kdx_snapshot_create(env, db, asof, NULL, NULL, &info, &err);
 	if (st == KDX_OK) {
 		if (env->json)
 			printf("{\"id\":%ld,\"path\":\"%s\",\"tagmanifest_sha256\":\"%s\",\"reused\":%s}\n", info.id, info.path,

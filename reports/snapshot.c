@@ -259,7 +259,7 @@ static char *make_tmpdir(const kdx_env *env)
 }
 
 kdx_status kdx_snapshot_create(const kdx_env *env, kdx_db *db, kdx_date asof, const char *reports_dir,
-                               kdx_snapshot_info *info, kdx_error **err)
+                               const kdx_report_data *given, kdx_snapshot_info *info, kdx_error **err)
 {
 	char iso[16];
 	kdx_date_iso(asof, iso, sizeof iso);
@@ -284,9 +284,14 @@ kdx_status kdx_snapshot_create(const kdx_env *env, kdx_db *db, kdx_date asof, co
 	}
 	if (st != KDX_OK)
 		goto out;
-	/* the reports of the as-of, generated afresh (byte-identical to kdx report) */
-	if ((st = kdx_report_data_load(db, asof, &rd, err)) != KDX_OK)
-		goto out;
+	/* the reports of the as-of, generated afresh (byte-identical to kdx report),
+	 * unless the caller has just written them from data it loaded */
+	const kdx_report_data *use = given;
+	if (!use) {
+		if ((st = kdx_report_data_load(db, asof, &rd, err)) != KDX_OK)
+			goto out;
+		use = rd;
+	}
 	const char *from = reports_dir;
 	if (!from) {
 		if (!(tmp = make_tmpdir(env))) {
@@ -294,15 +299,17 @@ kdx_status kdx_snapshot_create(const kdx_env *env, kdx_db *db, kdx_date asof, co
 			goto out;
 		}
 		int written = 0;
-		if ((st = kdx_render_reports(rd, tmp, NULL, true, 1, &written, err)) != KDX_OK)
+		if ((st = kdx_render_reports(use, tmp, NULL, true, 1, &written, err)) != KDX_OK)
 			goto out;
 		from = tmp;
 	}
-	static const char *const parts[] = { "council", "municipalities", "charts" };
-	for (int i = 0; i < 3 && st == KDX_OK; i++) {
+	/* councils/: the prefectures' council reports, in the national view only */
+	static const char *const parts[] = { "council", "municipalities", "charts", "councils" };
+	for (int i = 0; i < 4 && st == KDX_OK; i++) {
 		char *src = kdx_strdup_printf("%s/%s", from, parts[i]);
 		char *dst = kdx_strdup_printf("data/reports/%s", parts[i]);
-		st = add_tree(&payload, src, dst, err);
+		if (i < 3 || use->ncouncils > 0)
+			st = add_tree(&payload, src, dst, err);
 		free(src);
 		free(dst);
 	}
@@ -334,7 +341,7 @@ kdx_status kdx_snapshot_create(const kdx_env *env, kdx_db *db, kdx_date asof, co
 		"External-Description: こども政策DX 共同目標 %s時点の集計データと報告書\n"
 		"KDX-As-Of: %s\nKDX-Council: %s\nKDX-Created: %s\nKDX-Version: %s\nKDX-Data-SHA256: %s\n"
 		"Previous-Snapshot-SHA256: %s\n",
-		rd->pref_name, today, KDX_VERSION, rd->asof_wareki, iso, rd->pref_code, created, KDX_VERSION, rd->data_hash,
+		use->pref_name, today, KDX_VERSION, use->asof_wareki, iso, use->pref_code, created, KDX_VERSION, use->data_hash,
 		prev[0] ? prev : "none");
 	char bagname[64];
 	snprintf(bagname, sizeof bagname, "kdx-%s-%d", iso, seq);
@@ -392,7 +399,7 @@ kdx_status kdx_snapshot_create(const kdx_env *env, kdx_db *db, kdx_date asof, co
 	snprintf(sseq, sizeof sseq, "%d", seq);
 	snprintf(sfiles, sizeof sfiles, "%d", info->files);
 	snprintf(sbytes, sizeof sbytes, "%lld", info->bytes);
-	const char *p[] = { iso, sseq, path, info->tagmanifest_sha256, prev[0] ? prev : NULL, asha, rd->data_hash, sfiles, sbytes, mansha };
+	const char *p[] = { iso, sseq, path, info->tagmanifest_sha256, prev[0] ? prev : NULL, asha, use->data_hash, sfiles, sbytes, mansha };
 	r = kdx_db_query(db, "INSERT INTO kdx.snapshot (as_of, seq, path, tagmanifest_sha256, previous_sha256, archive_sha256,"
 	                     " data_sha256, payload_files, payload_bytes, manifest_sha256)"
 	                     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",

@@ -155,7 +155,7 @@ static int put_entry(gzFile gz, const char *path, const unsigned char *data, con
 
 kdx_status kdx_tar_write(const kdx_tar *t, const char *path, time_t mtime, kdx_error **err)
 {
-	gzFile gz = gzopen(path, "wb9");
+	gzFile gz = gzopen(path, "wb6");  /* 9 took a third longer for 2% less: reports are compressed already */
 	if (!gz)
 		return kdx_fail(err, KDX_EIO, "could not create \"%s\": %s", path, strerror(errno));
 	int rc = 0;

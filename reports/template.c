@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <xlsxwriter.h>
 #include "kdx/template.h"
 #include "kdx/text.h"
@@ -330,8 +333,24 @@ static kdx_status write_one(void *ctx, const char *tmp, kdx_error **err)
 	return kdx_template_write(o->db, o->code, o->asof, o->survey, tmp, err);
 }
 
-kdx_status kdx_templates_write(kdx_db *db, const char *const *codes, int ncodes, kdx_date asof, kdx_date survey,
-                               const char *dir, int *written, kdx_error **err)
+/* Write the templates of codes[k] for the k its worker draws from the shared counter. */
+static kdx_status write_drawn(kdx_db *db, char **codes, char **paths, int n, kdx_date asof, kdx_date survey, int *next,
+                              kdx_error **err)
+{
+	kdx_status st = KDX_OK;
+	for (;;) {
+		int k = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED);
+		if (k >= n)
+			break;
+		struct one o = { db, codes[k], asof, survey };
+		if ((st = kdx_write_via_tmp(paths[k], write_one, &o, err)) != KDX_OK)
+			break;
+	}
+	return st;
+}
+
+kdx_status kdx_templates_write(kdx_db *db, const kdx_env *env, const char *const *codes, int ncodes, kdx_date asof,
+                               kdx_date survey, const char *dir, int jobs, int *written, kdx_error **err)
 {
 	*written = 0;
 	if (kdx_mkdirs(dir, 0750) != 0)
@@ -347,19 +366,75 @@ kdx_status kdx_templates_write(kdx_db *db, const char *const *codes, int ncodes,
 		if (!found)
 			st = kdx_fail(err, KDX_EUSAGE, "municipality \"%s\" is not in this council", codes[k]);
 	}
+	int n = 0;
+	char **wcodes = kdx_xcalloc((size_t)PQntuples(r) + 1, sizeof *wcodes);
+	char **paths = kdx_xcalloc((size_t)PQntuples(r) + 1, sizeof *paths);
 	for (int i = 0; i < PQntuples(r) && st == KDX_OK; i++) {
-		struct one o = { db, PQgetvalue(r, i, 0), asof, survey };
 		bool want = ncodes == 0;
 		for (int k = 0; k < ncodes; k++)
-			want |= !strcmp(codes[k], o.code);
+			want |= !strcmp(codes[k], PQgetvalue(r, i, 0));
 		if (!want)
 			continue;
-		char *path = kdx_strdup_printf("%s/%s_%s_提出用.xlsx", dir, o.code, PQgetvalue(r, i, 1));
-		st = kdx_write_via_tmp(path, write_one, &o, err);
-		free(path);
-		if (st == KDX_OK)
-			(*written)++;
+		wcodes[n] = PQgetvalue(r, i, 0);
+		paths[n++] = kdx_strdup_printf("%s/%s_%s_提出用.xlsx", dir, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
 	}
+	if (st != KDX_OK)
+		goto out;
+	int *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (next == MAP_FAILED) {
+		st = kdx_fail(err, KDX_EINTERNAL, "could not share the task counter: %s", strerror(errno));
+		goto out;
+	}
+	*next = 0;
+	if (jobs > n)
+		jobs = n;
+	if (jobs <= 1 || !env) {
+		st = write_drawn(db, wcodes, paths, n, asof, survey, next, err);
+	} else {
+		/* each worker has its own connection; none touches this one */
+		fflush(NULL);
+		pid_t *pids = kdx_xcalloc((size_t)jobs, sizeof *pids);
+		for (int w = 0; w < jobs; w++) {
+			pids[w] = fork();
+			if (pids[w] == 0) {
+				kdx_error *werr = NULL;
+				kdx_db *wdb = NULL;
+				kdx_status ws = kdx_db_open(env, false, &wdb, &werr);
+				if (ws == KDX_OK)
+					ws = write_drawn(wdb, wcodes, paths, n, asof, survey, next, &werr);
+				if (ws != KDX_OK)
+					kdx_error_print(stderr, "kdx", werr);
+				kdx_error_free(werr);
+				kdx_db_close(wdb);
+				fflush(NULL);
+				_exit(kdx_status_exit(ws));
+			}
+		}
+		int worst = 0;
+		for (int w = 0; w < jobs; w++) {
+			int status = 0;
+			if (pids[w] > 0 && waitpid(pids[w], &status, 0) > 0) {
+				int code = WIFEXITED(status) ? WEXITSTATUS(status) : 70;
+				if (code && !worst)
+					worst = code;
+			} else if (!worst) {
+				worst = 70;
+			}
+		}
+		free(pids);
+		if (worst) {
+			st = worst == 69 ? KDX_EUNAVAILABLE : worst == 74 ? KDX_EIO : KDX_EINTERNAL;
+			kdx_fail(err, st, "a template worker failed (exit status %d)", worst);
+		}
+	}
+	munmap(next, sizeof *next);
+	if (st == KDX_OK)
+		*written = n;
+out:
+	for (int i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
+	free(wcodes);
 	PQclear(r);
 	return st;
 }

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include "kdx/db.h"
+#include "kdx/repdata.h"
 #include "kdx/jdate.h"
 
 typedef struct kdx_snapshot_info {
@@ -24,9 +25,11 @@ typedef struct kdx_snapshot_info {
 } kdx_snapshot_info;
 
 /* reports_dir: the reports of this as-of already written by kdx report (its
- * council/, municipalities/ and charts/ are archived); NULL to render them afresh. */
+ * council/, municipalities/, charts/ and councils/ are archived); NULL to
+ * render them afresh.  rd: the data those reports were written from, or NULL
+ * to load it. */
 kdx_status kdx_snapshot_create(const kdx_env *env, kdx_db *db, kdx_date asof, const char *reports_dir,
-                               kdx_snapshot_info *info, kdx_error **err);
+                               const kdx_report_data *rd, kdx_snapshot_info *info, kdx_error **err);
 
 /* Verification collects every problem; returns KDX_EDATA when there is any. */
 typedef struct kdx_verify_result {

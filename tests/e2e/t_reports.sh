@@ -42,6 +42,20 @@ PY
 		[ "$(head -c 8 "$KDX_HOME/out/2025-06-30/charts/$g.png" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] || die "$g.png is not a PNG"
 		grep -q '<svg' "$KDX_HOME/out/2025-06-30/charts/$g.svg" || die "$g.svg is not SVG"
 	done
+	# kdx writes the PNG itself (zlib): PIL decodes it, CRCs checked, with the
+	# status colours of the seed's clubs table (達成 blue, 未達 orange) on white
+	/usr/bin/python3 - "$KDX_HOME/out/2025-06-30/charts/clubs.png" <<'PY' || die "clubs.png"
+import sys
+from PIL import Image, ImageFile
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+im = Image.open(sys.argv[1])
+im.load()
+assert im.size == (1600, 800) and im.mode == 'RGB', (im.size, im.mode)
+assert im.getpixel((0, 0)) == (255, 255, 255)
+colours = {c for _, c in im.getcolors(1 << 20)}
+for want in ((0, 114, 178), (230, 159, 0)):
+    assert want in colours, want
+PY
 }
 
 test_feedback_names_only_its_own_facilities() {
