@@ -378,19 +378,28 @@ kdx_status kdx_snapshot_create(const kdx_env *env, kdx_db *db, kdx_date asof, co
 	am.tm_mday = asof.d;
 	if ((st = kdx_tar_write(&bag, tmppath, timegm(&am) - 9 * 3600, err)) != KDX_OK)
 		goto out;
-	/* the archive's own hash, for the record */
+	/* the archive's own hash, for the record (read in pieces: it can be hundreds of megabytes) */
+	char asha[65] = "";
 	FILE *fp = fopen(tmppath, "rb");
-	kdx_buf ab = { 0 };
-	if (fp) {
+	if (!fp) {
+		st = kdx_fail(err, KDX_EIO, "could not read \"%s\": %s", tmppath, strerror(errno));
+		goto out;
+	}
+	{
+		EVP_MD_CTX *c = EVP_MD_CTX_new();
+		EVP_DigestInit_ex(c, EVP_sha256(), NULL);
 		char chunk[65536];
 		size_t n;
 		while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-			kdx_buf_add(&ab, chunk, n);
+			EVP_DigestUpdate(c, chunk, n);
 		fclose(fp);
+		unsigned char d[EVP_MAX_MD_SIZE];
+		unsigned int len = 0;
+		EVP_DigestFinal_ex(c, d, &len);
+		EVP_MD_CTX_free(c);
+		for (unsigned i = 0; i < len; i++)
+			snprintf(asha + i * 2, 3, "%02x", d[i]);
 	}
-	char asha[65];
-	hex_digest(EVP_sha256(), ab.data ? ab.data : "", ab.len, asha);
-	kdx_buf_free(&ab);
 	if (rename(tmppath, path) != 0) {
 		st = kdx_fail(err, KDX_EIO, "could not write \"%s\": %s", path, strerror(errno));
 		goto out;
