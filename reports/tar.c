@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+#include <openssl/evp.h>
 #include "kdx/tar.h"
 #include "kdx/buf.h"
 
@@ -246,7 +247,17 @@ static const char *unsafe_path(const char *p)
 	return NULL;
 }
 
-kdx_status kdx_tar_read(const char *path, kdx_tar *t, kdx_error **err)
+static void hex(const unsigned char *d, unsigned n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (unsigned i = 0; i < n; i++) {
+		out[i * 2] = digits[d[i] >> 4];
+		out[i * 2 + 1] = digits[d[i] & 15];
+	}
+	out[n * 2] = '\0';
+}
+
+static kdx_status tar_read(const char *path, kdx_tar *t, bool digests, kdx_error **err)
 {
 	gzFile gz = gzopen(path, "rb");
 	if (!gz)
@@ -293,23 +304,49 @@ kdx_status kdx_tar_read(const char *path, kdx_tar *t, kdx_error **err)
 			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" is larger than kdx accepts", path);
 			break;
 		}
-		unsigned char *data = kdx_xmalloc((size_t)size + 1);
+		/* in digest mode, only top-level files (and pax headers) are kept */
+		const char *slash = strchr(pax_path ? pax_path : name, '/');
+		bool keep = !digests || type == 'x' || !slash || !strchr(slash + 1, '/');
+		unsigned char *data = keep ? kdx_xmalloc((size_t)size + 1) : NULL;
+		EVP_MD_CTX *c256 = keep ? NULL : EVP_MD_CTX_new(), *c512 = keep ? NULL : EVP_MD_CTX_new();
+		if (!keep) {
+			EVP_DigestInit_ex(c256, EVP_sha256(), NULL);
+			EVP_DigestInit_ex(c512, EVP_sha512(), NULL);
+		}
 		size_t padded = (size_t)((size + 511) / 512 * 512);
 		size_t got = 0;
 		while (got < padded) {
-			unsigned char block[512];
-			if (gzread(gz, block, 512) != 512)
+			unsigned char block[65536];
+			size_t want = padded - got < sizeof block ? padded - got : sizeof block;
+			if (gzread(gz, block, (unsigned)want) != (int)want)
 				break;
-			size_t take = got + 512 <= size ? 512 : (got < size ? (size_t)(size - got) : 0);
-			memcpy(data + got, block, take);
-			got += 512;
+			size_t take = got + want <= size ? want : (got < size ? (size_t)(size - got) : 0);
+			if (keep) {
+				memcpy(data + got, block, take);
+			} else if (take) {
+				EVP_DigestUpdate(c256, block, take);
+				EVP_DigestUpdate(c512, block, take);
+			}
+			got += want;
+		}
+		char d256[65] = "", d512[129] = "";
+		if (!keep) {
+			unsigned char d[EVP_MAX_MD_SIZE];
+			unsigned n = 0;
+			EVP_DigestFinal_ex(c256, d, &n);
+			hex(d, n, d256);
+			EVP_DigestFinal_ex(c512, d, &n);
+			hex(d, n, d512);
+			EVP_MD_CTX_free(c256);
+			EVP_MD_CTX_free(c512);
 		}
 		if (got < padded) {
 			free(data);
 			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" is truncated", path);
 			break;
 		}
-		data[size] = 0;
+		if (data)
+			data[size] = 0;
 		if (type == 'x') {
 			/* records "LEN path=VALUE\n" */
 			char *p = strstr((char *)data, " path=");
@@ -343,10 +380,12 @@ kdx_status kdx_tar_read(const char *path, kdx_tar *t, kdx_error **err)
 				t->cap = t->cap ? t->cap * 2 : 64;
 				t->e = kdx_xrealloc(t->e, (size_t)t->cap * sizeof *t->e);
 			}
+			memset(&t->e[t->n], 0, sizeof t->e[t->n]);
 			t->e[t->n].path = kdx_strdup(fname);
 			t->e[t->n].data = data;
 			t->e[t->n].size = (size_t)size;
-			t->e[t->n].src = NULL;
+			memcpy(t->e[t->n].sha256, d256, sizeof d256);
+			memcpy(t->e[t->n].sha512, d512, sizeof d512);
 			t->n++;
 		}
 		free(pax_path);
@@ -357,4 +396,14 @@ kdx_status kdx_tar_read(const char *path, kdx_tar *t, kdx_error **err)
 	if (st != KDX_OK)
 		kdx_tar_free(t);
 	return st;
+}
+
+kdx_status kdx_tar_read(const char *path, kdx_tar *t, kdx_error **err)
+{
+	return tar_read(path, t, false, err);
+}
+
+kdx_status kdx_tar_read_digests(const char *path, kdx_tar *t, kdx_error **err)
+{
+	return tar_read(path, t, true, err);
 }

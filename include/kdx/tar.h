@@ -16,6 +16,7 @@ typedef struct kdx_tar_entry {
 	unsigned char *data;  /* NULL when the content is the file src */
 	size_t size;
 	char *src;            /* a file on disk, read only when written or hashed */
+	char sha256[65], sha512[129];  /* kdx_tar_read_digests: the hex digests of an entry not kept */
 } kdx_tar_entry;
 
 typedef struct kdx_tar {
@@ -35,5 +36,9 @@ const kdx_tar_entry *kdx_tar_find(const kdx_tar *t, const char *path);
 kdx_status kdx_tar_write(const kdx_tar *t, const char *path, time_t mtime, kdx_error **err);
 /* Read a .tar.gz, refusing unsafe entries (KDX_EDATA naming them). */
 kdx_status kdx_tar_read(const char *path, kdx_tar *t, kdx_error **err);
+/* As kdx_tar_read, keeping the content of top-level files only (a bag's tag
+ * files); deeper entries get data NULL and their SHA-256 and SHA-512 computed
+ * as they stream by, so memory does not grow with the archive. */
+kdx_status kdx_tar_read_digests(const char *path, kdx_tar *t, kdx_error **err);
 
 #endif
