@@ -657,6 +657,29 @@ static void data_row(struct ingest *g, const kdx_row *row)
 			char code[7];
 			char *k = kdx_text_key(v);
 			kdx_muni_code_result r = kdx_muni_code_normalise(k, code);
+			/* 4 or 5 digits may be a code whose leading zero a spreadsheet dropped
+			 * (北海道 012017 typed as a number is 12017): that reading is taken when
+			 * it names one of the council's municipalities */
+			const struct muni *direct = r == KDX_MUNI_OK ? muni_by_code(g, code) : NULL;
+			const struct muni *padded = NULL;
+			size_t kl = strlen(k);
+			char zk[8], zcode[7];
+			if ((kl == 4 || kl == 5) && strspn(k, "0123456789") == kl) {
+				snprintf(zk, sizeof zk, "0%s", k);
+				if (kdx_muni_code_normalise(zk, zcode) == KDX_MUNI_OK)
+					padded = muni_by_code(g, zcode);
+			}
+			if (direct && padded) {
+				add_problem(g, row->rowno, c, orig[i], "市町村コードを 6 桁（検査数字を含む）で入力してください。",
+				            "市町村コード「%s」は %s（%s）とも %s（%s）とも読めます。", k, direct->code, direct->name,
+				            padded->code, padded->name);
+				free(k);
+				break;
+			}
+			if (!direct && padded) {
+				r = KDX_MUNI_OK;
+				memcpy(code, zcode, sizeof code);
+			}
 			if (r == KDX_MUNI_SYNTAX)
 				add_problem(g, row->rowno, c, orig[i], "6 桁（または 5 桁）の全国地方公共団体コードを入力してください（例: 442011）。",
 				            "市町村コードの形式が正しくありません。");

@@ -76,7 +76,7 @@ echo "bench: oita_one_feedback_report_seconds $muni_s (PDF and xlsx, including l
 export KDX_HOME="$B/national"
 mkdir -p "$KDX_HOME/inbox"
 /usr/bin/python3 tests/bench/national.py "$B/natdata" >&2
-cp "$B"/natdata/*.csv "$KDX_HOME/inbox/"
+cp "$B"/natdata/*.csv "$B"/natdata/xlsx/*.xlsx "$KDX_HOME/inbox/"
 "$KDX" init --quiet --master "$B/natdata/master" --pref 000000
 read -r nat_monthly nat_rss < <(timed env KDX_PROGRESS=1 "$KDX" run monthly --as-of 2026-11-30 -j 2)
 out="$KDX_HOME/out/2026-11-30"

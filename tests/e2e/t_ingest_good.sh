@@ -138,3 +138,28 @@ test_status_ledger() {
 	not_contains "$OUT" ",受領,"
 	eq "$(grep -c ',未提出,' <<<"$OUT")" $((18 * 4)) "missing rows (clubs, procedures, platforms, postpartum)"
 }
+
+# A spreadsheet drops the leading zero of 北海道's codes (011002 typed as a
+# number is 11002; its 5-digit form 01100 becomes 1100).  kdx takes that reading
+# when it names one of the council's municipalities; when both readings name
+# one (the national view), the file is refused, naming both.
+test_codes_that_lost_their_leading_zero() {
+	mkdir m
+	cp "$ROOT"/data/master/*.csv m/
+	printf '010006,北海道\n110001,埼玉県\n' >>m/prefectures.csv
+	printf '011002,010006,札幌市,札幌,さっぽろし,1\n012025,010006,函館市,函館,はこだてし,2\n110027,110001,試験市,試験,しけんし,1\n' >>m/municipalities.csv
+	kdx_rc 0 init --master m --pref 010006 --quiet
+	printf '調査基準日,市町村コード,手続番号,状況\n' >p.csv
+	for i in $(seq -w 1 18); do echo "2025-10-01,11002,N$i,未着手" >>p.csv; done
+	for i in $(seq -w 1 18); do echo "2025-10-01,1202,N$i,電子化済" >>p.csv; done
+	kdx_rc 0 ingest p.csv
+	eq "$(sql "SELECT string_agg(DISTINCT muni_code, ' ' ORDER BY muni_code) FROM kdx.procedure_fact")" "011002 012025"
+	eq "$(sql "SELECT count(*) FROM kdx.procedure_fact WHERE muni_code = '012025' AND status = '電子化済'")" 18
+	# the national view: 11002 is also 110027 (試験市, 埼玉県)
+	sed 's/,1202,/,12025,/' p.csv | sed 's/2025-10-01/2025-11-01/' >q.csv
+	KDX_COUNCIL=000000 kdx_rc 65 ingest q.csv
+	contains "$ERR" "市町村コード「11002」は 110027（試験市）とも 011002（札幌市）とも読めます"
+	contains "$(cat "$KDX_HOME"/rejects/q.csv.reject.txt)" "6 桁（検査数字を含む）で入力してください"
+	eq "$(sql "SELECT count(*) FROM kdx.procedure_fact WHERE survey_date = '2025-11-01'")" 0 "nothing of the refused file loaded"
+	eq "$(sql "SELECT count(*) FROM kdx.load_batch")" 1
+}
