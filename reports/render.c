@@ -3,15 +3,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include "kdx/render.h"
 #include "kdx/fsutil.h"
 #include "kdx/report.h"
 #include "kdx/chart.h"
 #include "kdx/xlsxout.h"
+#include "kdx/workers.h"
 
 struct job {
 	const kdx_report_data *rd;
@@ -139,12 +138,13 @@ static kdx_status run_task(const struct tasks *t, int k, kdx_error **err)
 	return st;
 }
 
-static kdx_status run_tasks(const struct tasks *t, int *next, kdx_error **err)
+static kdx_status run_tasks(void *ctx, int *next, kdx_error **err)
 {
+	const struct tasks *t = ctx;
 	kdx_status st = KDX_OK;
 	int n = ntasks(t);
 	for (;;) {
-		int k = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED);
+		int k = kdx_workers_next(next);
 		if (k >= n || (st = run_task(t, k, err)) != KDX_OK)
 			break;
 	}
@@ -172,52 +172,10 @@ kdx_status kdx_render_reports(const kdx_report_data *rd, const char *outdir, con
 		goto out;
 	if (jobs > ntasks(&t))
 		jobs = ntasks(&t) > 0 ? ntasks(&t) : 1;
-	if (jobs <= 1) {
-		int next = 0;
-		st = run_tasks(&t, &next, err);
-		if (st == KDX_OK)
-			*written = t.nmunis;
-		goto out;
-	}
-	/* workers share the loaded data (copy-on-write) and the task counter; they need no connection */
-	int *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (next == MAP_FAILED) {
-		st = kdx_fail(err, KDX_EINTERNAL, "could not share the task counter: %s", strerror(errno));
-		goto out;
-	}
-	*next = 0;
-	fflush(NULL);
-	pid_t *pids = kdx_xcalloc((size_t)jobs, sizeof *pids);
-	for (int w = 0; w < jobs; w++) {
-		pids[w] = fork();
-		if (pids[w] == 0) {
-			kdx_error *werr = NULL;
-			kdx_status ws = run_tasks(&t, next, &werr);
-			if (ws != KDX_OK)
-				kdx_error_print(stderr, "kdx", werr);
-			kdx_error_free(werr);
-			fflush(NULL);
-			_exit(kdx_status_exit(ws));
-		}
-	}
-	int worst = 0;
-	for (int w = 0; w < jobs; w++) {
-		int status = 0;
-		if (pids[w] > 0 && waitpid(pids[w], &status, 0) > 0) {
-			int code = WIFEXITED(status) ? WEXITSTATUS(status) : 70;
-			if (code && !worst)
-				worst = code;
-		} else if (!worst) {
-			worst = 70;
-		}
-	}
-	free(pids);
-	munmap(next, sizeof *next);
-	*written = t.nmunis;
-	if (worst) {
-		st = worst == 69 ? KDX_EUNAVAILABLE : worst == 74 ? KDX_EIO : KDX_EINTERNAL;
-		kdx_fail(err, st, "a report worker failed (exit status %d)", worst);
-	}
+	/* workers share the loaded data (copy-on-write); they need no connection */
+	st = kdx_workers_run(jobs, run_tasks, &t, "report", err);
+	if (st == KDX_OK)
+		*written = t.nmunis;
 out:
 	free(t.munis);
 	return st;

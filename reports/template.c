@@ -10,13 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/mman.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <xlsxwriter.h>
 #include "kdx/template.h"
 #include "kdx/text.h"
 #include "kdx/fsutil.h"
+#include "kdx/workers.h"
 
 struct tfmt {
 	lxw_format *head, *locked, *input, *date_locked;
@@ -333,19 +331,33 @@ static kdx_status write_one(void *ctx, const char *tmp, kdx_error **err)
 	return kdx_template_write(o->db, o->code, o->asof, o->survey, tmp, err);
 }
 
-/* Write the templates of codes[k] for the k its worker draws from the shared counter. */
-static kdx_status write_drawn(kdx_db *db, char **codes, char **paths, int n, kdx_date asof, kdx_date survey, int *next,
-                              kdx_error **err)
+/* The templates still to write, and how each worker connects. */
+struct batch {
+	kdx_db *db;           /* this process's connection (one worker only) */
+	const kdx_env *env;   /* workers in other processes connect afresh */
+	bool own;
+	char **codes, **paths;
+	int n;
+	kdx_date asof, survey;
+};
+
+static kdx_status write_drawn(void *ctx, int *next, kdx_error **err)
 {
+	struct batch *bt = ctx;
+	kdx_db *db = bt->db;
 	kdx_status st = KDX_OK;
+	if (bt->own && (st = kdx_db_open(bt->env, false, &db, err)) != KDX_OK)
+		return st;
 	for (;;) {
-		int k = __atomic_fetch_add(next, 1, __ATOMIC_RELAXED);
-		if (k >= n)
+		int k = kdx_workers_next(next);
+		if (k >= bt->n)
 			break;
-		struct one o = { db, codes[k], asof, survey };
-		if ((st = kdx_write_via_tmp(paths[k], write_one, &o, err)) != KDX_OK)
+		struct one o = { db, bt->codes[k], bt->asof, bt->survey };
+		if ((st = kdx_write_via_tmp(bt->paths[k], write_one, &o, err)) != KDX_OK)
 			break;
 	}
+	if (bt->own)
+		kdx_db_close(db);
 	return st;
 }
 
@@ -380,54 +392,13 @@ kdx_status kdx_templates_write(kdx_db *db, const kdx_env *env, const char *const
 	}
 	if (st != KDX_OK)
 		goto out;
-	int *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (next == MAP_FAILED) {
-		st = kdx_fail(err, KDX_EINTERNAL, "could not share the task counter: %s", strerror(errno));
-		goto out;
-	}
-	*next = 0;
 	if (jobs > n)
 		jobs = n;
-	if (jobs <= 1 || !env) {
-		st = write_drawn(db, wcodes, paths, n, asof, survey, next, err);
-	} else {
-		/* each worker has its own connection; none touches this one */
-		fflush(NULL);
-		pid_t *pids = kdx_xcalloc((size_t)jobs, sizeof *pids);
-		for (int w = 0; w < jobs; w++) {
-			pids[w] = fork();
-			if (pids[w] == 0) {
-				kdx_error *werr = NULL;
-				kdx_db *wdb = NULL;
-				kdx_status ws = kdx_db_open(env, false, &wdb, &werr);
-				if (ws == KDX_OK)
-					ws = write_drawn(wdb, wcodes, paths, n, asof, survey, next, &werr);
-				if (ws != KDX_OK)
-					kdx_error_print(stderr, "kdx", werr);
-				kdx_error_free(werr);
-				kdx_db_close(wdb);
-				fflush(NULL);
-				_exit(kdx_status_exit(ws));
-			}
-		}
-		int worst = 0;
-		for (int w = 0; w < jobs; w++) {
-			int status = 0;
-			if (pids[w] > 0 && waitpid(pids[w], &status, 0) > 0) {
-				int code = WIFEXITED(status) ? WEXITSTATUS(status) : 70;
-				if (code && !worst)
-					worst = code;
-			} else if (!worst) {
-				worst = 70;
-			}
-		}
-		free(pids);
-		if (worst) {
-			st = worst == 69 ? KDX_EUNAVAILABLE : worst == 74 ? KDX_EIO : KDX_EINTERNAL;
-			kdx_fail(err, st, "a template worker failed (exit status %d)", worst);
-		}
-	}
-	munmap(next, sizeof *next);
+	if (!env)
+		jobs = 1;
+	/* each worker has its own connection; none touches this one */
+	struct batch bt = { db, env, jobs > 1, wcodes, paths, n, asof, survey };
+	st = kdx_workers_run(jobs, write_drawn, &bt, "template", err);
 	if (st == KDX_OK)
 		*written = n;
 out:
