@@ -13,13 +13,13 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <openssl/evp.h>
 #include "kdx/ingest.h"
 #include "kdx/datasets.h"
 #include "kdx/reader.h"
 #include "kdx/jdate.h"
 #include "kdx/muni.h"
 #include "kdx/buf.h"
+#include "kdx/digest.h"
 #include "kdx/fsutil.h"
 
 #define COPY_FLUSH (64u << 10)
@@ -75,16 +75,15 @@ struct strset {
 
 #define ARENA_BLOCK 65536
 
+/* keys are short (data_row cuts them to its 300-byte buffer) */
 static char *strset_keep(struct strset *s, const char *key, size_t n)
 {
 	if (n > s->left) {
-		size_t sz = n > ARENA_BLOCK ? n : ARENA_BLOCK;
 		s->blocks = kdx_xrealloc(s->blocks, (s->nblocks + 1) * sizeof *s->blocks);
-		s->blocks[s->nblocks++] = kdx_xmalloc(sz);
-		s->left = sz;
+		s->blocks[s->nblocks++] = kdx_xmalloc(ARENA_BLOCK);
+		s->left = ARENA_BLOCK;
 	}
-	char *block = s->blocks[s->nblocks - 1];
-	char *p = n > ARENA_BLOCK ? block : block + (ARENA_BLOCK - s->left);
+	char *p = s->blocks[s->nblocks - 1] + (ARENA_BLOCK - s->left);
 	memcpy(p, key, n);
 	s->left -= n;
 	return p;
@@ -1287,12 +1286,8 @@ static kdx_status write_reports(struct ingest *g, const char *sha, const kdx_ing
 
 static char *sha256_hex(const char *data, size_t n)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	EVP_Digest(data, n, md, &mdlen, EVP_sha256(), NULL);
-	char *hex = kdx_xmalloc(mdlen * 2 + 1);
-	for (unsigned i = 0; i < mdlen; i++)
-		snprintf(hex + i * 2, 3, "%02x", md[i]);
+	char *hex = kdx_xmalloc(65);
+	kdx_sha256_hex(data, n, hex);
 	return hex;
 }
 

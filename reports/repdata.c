@@ -30,6 +30,20 @@ static bool boolv(PGresult *r, int i, int c)
 		}                                              \
 	} while (0)
 
+/* A municipality's points in a goal's history (which is in code order): the
+ * first index, and their number in *n. */
+static int hist_run(const kdx_goal_table *g, const char *code, int *n)
+{
+	int first = 0, hi = g->nhist;
+#define HKEY(i) g->hist[i].code
+	LOWER_BOUND(first, hi, HKEY, code);
+#undef HKEY
+	*n = 0;
+	while (first + *n < g->nhist && !strcmp(g->hist[first + *n].code, code))
+		(*n)++;
+	return first;
+}
+
 static const char *const goal_ids[6] = { "procedures", "nursery", "platforms", "clubs", "postpartum", "pmh" };
 
 /* One row of goal_table_councils (column 0 is the council). */
@@ -567,12 +581,10 @@ kdx_report_data *kdx_report_data_council(const kdx_report_data *nat, int ci)
 		/* each member's history, in code order as the national history is */
 		g->hist = kdx_xcalloc((size_t)ng->nhist + 1, sizeof *g->hist);
 		for (int i = 1; i < g->nrows; i++) {
-			int first = 0, hi = ng->nhist, k = 0;
-#define HKEY(x) ng->hist[x].code
-			LOWER_BOUND(first, hi, HKEY, g->rows[i].code);
-#undef HKEY
-			while (first + k < ng->nhist && !strcmp(ng->hist[first + k].code, g->rows[i].code))
-				g->hist[g->nhist++] = ng->hist[first + k++];
+			int k = 0;
+			int first = hist_run(ng, g->rows[i].code, &k);
+			memcpy(g->hist + g->nhist, ng->hist + first, (size_t)k * sizeof *g->hist);
+			g->nhist += k;
 		}
 	}
 	/* the members: rows 1.. of any goal, in code order; their columns in the national data */
@@ -704,13 +716,8 @@ void kdx_history_get(const kdx_report_data *d, int gi, const char *code, kdx_his
 {
 	const kdx_goal_table *g = &d->goals[gi];
 	memset(h, 0, sizeof *h);
-	/* the history is in code order */
-	int first = 0, hi = g->nhist, n = 0;
-#define HKEY(i) g->hist[i].code
-	LOWER_BOUND(first, hi, HKEY, code);
-#undef HKEY
-	while (first + n < g->nhist && !strcmp(g->hist[first + n].code, code))
-		n++;
+	int n = 0;
+	int first = hist_run(g, code, &n);
 	h->n = n;
 	h->dates = kdx_xcalloc((size_t)n + 1, sizeof *h->dates);
 	h->rates = kdx_xcalloc((size_t)n + 1, sizeof *h->rates);

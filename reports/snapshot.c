@@ -9,57 +9,33 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <openssl/evp.h>
 #include "kdx/snapshot.h"
 #include "kdx/tar.h"
 #include "kdx/buf.h"
+#include "kdx/digest.h"
 #include "kdx/repdata.h"
 #include "kdx/render.h"
 #include "kdx/fsutil.h"
 #include "kdx/cli.h"
 
-static void hex_digest(const EVP_MD *md, const void *data, size_t n, char *out);
-
 /* Both digests of an entry, reading a file entry in chunks. */
 static void entry_digests(const kdx_tar_entry *e, char h256[65], char h512[129])
 {
+	kdx_sums sums;
+	kdx_sums_init(&sums, true);
 	if (!e->src) {
-		hex_digest(EVP_sha256(), e->data, e->size, h256);
-		hex_digest(EVP_sha512(), e->data, e->size, h512);
-		return;
-	}
-	EVP_MD_CTX *a = EVP_MD_CTX_new(), *b = EVP_MD_CTX_new();
-	EVP_DigestInit_ex(a, EVP_sha256(), NULL);
-	EVP_DigestInit_ex(b, EVP_sha512(), NULL);
-	FILE *fp = fopen(e->src, "rb");
-	if (fp) {
-		unsigned char chunk[65536];
-		size_t n;
-		while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) {
-			EVP_DigestUpdate(a, chunk, n);
-			EVP_DigestUpdate(b, chunk, n);
+		kdx_sums_update(&sums, e->data, e->size);
+	} else {
+		FILE *fp = fopen(e->src, "rb");
+		if (fp) {
+			unsigned char chunk[65536];
+			size_t n;
+			while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+				kdx_sums_update(&sums, chunk, n);
+			fclose(fp);
 		}
-		fclose(fp);
 	}
-	unsigned char d[EVP_MAX_MD_SIZE];
-	unsigned int len;
-	EVP_DigestFinal_ex(a, d, &len);
-	for (unsigned i = 0; i < len; i++)
-		snprintf(h256 + i * 2, 3, "%02x", d[i]);
-	EVP_DigestFinal_ex(b, d, &len);
-	for (unsigned i = 0; i < len; i++)
-		snprintf(h512 + i * 2, 3, "%02x", d[i]);
-	EVP_MD_CTX_free(a);
-	EVP_MD_CTX_free(b);
-}
-
-static void hex_digest(const EVP_MD *md, const void *data, size_t n, char *out)
-{
-	unsigned char d[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
-	EVP_Digest(data, n, d, &len, md, NULL);
-	for (unsigned i = 0; i < len; i++)
-		snprintf(out + i * 2, 3, "%02x", d[i]);
+	kdx_sums_final(&sums, h256, h512);
 }
 
 /* RFC 8493 §2.1.3: in manifests, %, CR and LF in paths are percent-encoded. */
@@ -215,7 +191,7 @@ static void make_bag(kdx_tar *payload, const char *bagname, const char *info_ext
 		kdx_buf_addc(&m512, '\n');
 		*bytes += (long long)payload->e[i].size;
 	}
-	hex_digest(EVP_sha256(), m256.data ? m256.data : "", m256.len, mansha);
+	kdx_sha256_hex(m256.data ? m256.data : "", m256.len, mansha);
 	const char *bagit = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
 	kdx_buf_printf(&info, "%sPayload-Oxum: %lld.%d\n", info_extra, *bytes, *files);
 	const char *names[4] = { "bagit.txt", "bag-info.txt", "manifest-sha256.txt", "manifest-sha512.txt" };
@@ -224,7 +200,7 @@ static void make_bag(kdx_tar *payload, const char *bagname, const char *info_ext
 		char h[65];
 		const char *data = i == 0 ? bagit : bufs[i]->data;
 		size_t len = i == 0 ? strlen(bagit) : bufs[i]->len;
-		hex_digest(EVP_sha256(), data, len, h);
+		kdx_sha256_hex(data, len, h);
 		kdx_buf_printf(&tag, "%s  %s\n", h, names[i]);
 		char *p = kdx_strdup_printf("%s/%s", bagname, names[i]);
 		kdx_tar_add(bag, p, data, len);
@@ -233,7 +209,7 @@ static void make_bag(kdx_tar *payload, const char *bagname, const char *info_ext
 	char *p = kdx_strdup_printf("%s/tagmanifest-sha256.txt", bagname);
 	kdx_tar_add(bag, p, tag.data, tag.len);
 	free(p);
-	hex_digest(EVP_sha256(), tag.data, tag.len, tagsha);
+	kdx_sha256_hex(tag.data, tag.len, tagsha);
 	for (int i = 0; i < payload->n; i++) {
 		p = kdx_strdup_printf("%s/%s", bagname, payload->e[i].path);
 		kdx_tar_move(bag, p, &payload->e[i]);
@@ -386,19 +362,14 @@ kdx_status kdx_snapshot_create(const kdx_env *env, kdx_db *db, kdx_date asof, co
 		goto out;
 	}
 	{
-		EVP_MD_CTX *c = EVP_MD_CTX_new();
-		EVP_DigestInit_ex(c, EVP_sha256(), NULL);
+		kdx_sums sums;
+		kdx_sums_init(&sums, false);
 		char chunk[65536];
 		size_t n;
 		while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-			EVP_DigestUpdate(c, chunk, n);
+			kdx_sums_update(&sums, chunk, n);
 		fclose(fp);
-		unsigned char d[EVP_MAX_MD_SIZE];
-		unsigned int len = 0;
-		EVP_DigestFinal_ex(c, d, &len);
-		EVP_MD_CTX_free(c);
-		for (unsigned i = 0; i < len; i++)
-			snprintf(asha + i * 2, 3, "%02x", d[i]);
+		kdx_sums_final(&sums, asha, NULL);
 	}
 	if (rename(tmppath, path) != 0) {
 		st = kdx_fail(err, KDX_EIO, "could not write \"%s\": %s", path, strerror(errno));
@@ -490,9 +461,10 @@ static const char *info_field(const char *info, const char *key, char *buf, size
 }
 
 /* Check one manifest against the payload; marks listed files in seen[]. */
-static void check_manifest(kdx_verify_result *r, const kdx_tar *t, const char *root, const char *mname, const EVP_MD *md,
-                           size_t hexlen, bool *seen, bool payload)
+static void check_manifest(kdx_verify_result *r, const kdx_tar *t, const char *root, const char *mname, bool sha512,
+                           bool *seen, bool payload)
 {
+	size_t hexlen = sha512 ? 128 : 64;
 	char *mp = kdx_strdup_printf("%s/%s", root, mname);
 	const kdx_tar_entry *m = kdx_tar_find(t, mp);
 	free(mp);
@@ -530,12 +502,14 @@ static void check_manifest(kdx_verify_result *r, const kdx_tar *t, const char *r
 			seen[idx] = true;
 			char h[129];
 			const kdx_tar_entry *e = &t->e[idx];
-			if (e->data)
-				hex_digest(md, e->data, e->size, h);
+			if (e->data && sha512)
+				kdx_sha512_hex(e->data, e->size, h);
+			else if (e->data)
+				kdx_sha256_hex(e->data, e->size, h);
 			else /* streamed by kdx_tar_read_digests */
-				snprintf(h, sizeof h, "%s", md == EVP_sha512() ? e->sha512 : e->sha256);
+				snprintf(h, sizeof h, "%s", sha512 ? e->sha512 : e->sha256);
 			if (strcasecmp(h, line) != 0)
-				problem(r, "changed file: %s (%s does not match %s)", rel, mname, md == EVP_sha512() ? "SHA-512" : "SHA-256");
+				problem(r, "changed file: %s (%s does not match %s)", rel, mname, sha512 ? "SHA-512" : "SHA-256");
 		}
 		free(full);
 		free(rel);
@@ -570,9 +544,9 @@ kdx_status kdx_snapshot_verify(const char *archive, kdx_verify_result *r, char t
 	else if (!strstr((const char *)bagit->data, "BagIt-Version: 1.0"))
 		problem(r, "bagit.txt does not declare BagIt-Version 1.0");
 	bool *seen = kdx_xcalloc((size_t)t.n + 1, sizeof *seen);
-	check_manifest(r, &t, root, "manifest-sha256.txt", EVP_sha256(), 64, seen, true);
+	check_manifest(r, &t, root, "manifest-sha256.txt", false, seen, true);
 	bool *seen512 = kdx_xcalloc((size_t)t.n + 1, sizeof *seen512);
-	check_manifest(r, &t, root, "manifest-sha512.txt", EVP_sha512(), 128, seen512, true);
+	check_manifest(r, &t, root, "manifest-sha512.txt", true, seen512, true);
 	/* every payload file must be listed */
 	size_t rl = strlen(root);
 	long long bytes = 0;
@@ -589,12 +563,12 @@ kdx_status kdx_snapshot_verify(const char *archive, kdx_verify_result *r, char t
 			problem(r, "extra file: %s (not in manifest-sha512.txt)", rel);
 	}
 	bool *tseen = kdx_xcalloc((size_t)t.n + 1, sizeof *tseen);
-	check_manifest(r, &t, root, "tagmanifest-sha256.txt", EVP_sha256(), 64, tseen, false);
+	check_manifest(r, &t, root, "tagmanifest-sha256.txt", false, tseen, false);
 	p = kdx_strdup_printf("%s/tagmanifest-sha256.txt", root);
 	const kdx_tar_entry *tm = kdx_tar_find(&t, p);
 	free(p);
 	if (tm && tagsha)
-		hex_digest(EVP_sha256(), tm->data, tm->size, tagsha);
+		kdx_sha256_hex(tm->data, tm->size, tagsha);
 	p = kdx_strdup_printf("%s/bag-info.txt", root);
 	const kdx_tar_entry *info = kdx_tar_find(&t, p);
 	free(p);

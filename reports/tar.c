@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
-#include <openssl/evp.h>
 #include "kdx/tar.h"
 #include "kdx/buf.h"
+#include "kdx/digest.h"
 
 #define MAX_TOTAL (4ULL << 30)
 
@@ -247,16 +247,6 @@ static const char *unsafe_path(const char *p)
 	return NULL;
 }
 
-static void hex(const unsigned char *d, unsigned n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	for (unsigned i = 0; i < n; i++) {
-		out[i * 2] = digits[d[i] >> 4];
-		out[i * 2 + 1] = digits[d[i] & 15];
-	}
-	out[n * 2] = '\0';
-}
-
 static kdx_status tar_read(const char *path, kdx_tar *t, bool digests, kdx_error **err)
 {
 	gzFile gz = gzopen(path, "rb");
@@ -308,11 +298,9 @@ static kdx_status tar_read(const char *path, kdx_tar *t, bool digests, kdx_error
 		const char *slash = strchr(pax_path ? pax_path : name, '/');
 		bool keep = !digests || type == 'x' || !slash || !strchr(slash + 1, '/');
 		unsigned char *data = keep ? kdx_xmalloc((size_t)size + 1) : NULL;
-		EVP_MD_CTX *c256 = keep ? NULL : EVP_MD_CTX_new(), *c512 = keep ? NULL : EVP_MD_CTX_new();
-		if (!keep) {
-			EVP_DigestInit_ex(c256, EVP_sha256(), NULL);
-			EVP_DigestInit_ex(c512, EVP_sha512(), NULL);
-		}
+		kdx_sums sums;
+		if (!keep)
+			kdx_sums_init(&sums, true);
 		size_t padded = (size_t)((size + 511) / 512 * 512);
 		size_t got = 0;
 		while (got < padded) {
@@ -324,22 +312,13 @@ static kdx_status tar_read(const char *path, kdx_tar *t, bool digests, kdx_error
 			if (keep) {
 				memcpy(data + got, block, take);
 			} else if (take) {
-				EVP_DigestUpdate(c256, block, take);
-				EVP_DigestUpdate(c512, block, take);
+				kdx_sums_update(&sums, block, take);
 			}
 			got += want;
 		}
 		char d256[65] = "", d512[129] = "";
-		if (!keep) {
-			unsigned char d[EVP_MAX_MD_SIZE];
-			unsigned n = 0;
-			EVP_DigestFinal_ex(c256, d, &n);
-			hex(d, n, d256);
-			EVP_DigestFinal_ex(c512, d, &n);
-			hex(d, n, d512);
-			EVP_MD_CTX_free(c256);
-			EVP_MD_CTX_free(c512);
-		}
+		if (!keep)
+			kdx_sums_final(&sums, d256, d512);
 		if (got < padded) {
 			free(data);
 			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" is truncated", path);
