@@ -39,9 +39,9 @@ static void on_field(void *s, size_t len, void *data)
 	}
 	long off = -1;
 	if (s && len) {
+		/* CSV_APPEND_NULL: the field arrives NUL-terminated; keep the NUL too */
 		off = (long)c->rec.len;
-		kdx_buf_add(&c->rec, s, len);
-		kdx_buf_addc(&c->rec, '\0');
+		kdx_buf_add(&c->rec, s, len + 1);
 	}
 	c->offs[c->ncells++] = off;
 }

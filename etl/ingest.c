@@ -192,13 +192,17 @@ struct ingest {
 	kdx_date first_date;
 	long first_date_row;
 	struct strset keys;
-	/* per-row caches: most rows repeat the previous row's date and municipality */
-	int last_sub;
+	/* per-row scratch: the normalised cells, reset for every row */
+	kdx_buf rowmem;
+	/* per-row caches: most rows repeat the previous row's date, and a survey
+	 * names its municipalities and facility types again and again */
 	char last_date_text[32];
 	kdx_date last_date;
 	char last_date_iso[16];
-	char last_muni_text[32];
-	const struct muni *last_muni;
+	struct { char text[24]; const struct muni *m; } muni_cache[64];
+	struct { char text[64]; const char *group; } type_cache[16];
+	int ntype_cache;
+	int *muni_sub;           /* per municipality (index in munis): its last sub + 1, or 0 */
 	/* the best header candidate seen so far, for "matches no dataset" */
 	long scanned;
 };
@@ -296,6 +300,7 @@ static kdx_status load_master(struct ingest *g, kdx_error **err)
 		g->munis[i].short_key = kdx_text_key(PQgetvalue(r, i, 2));
 	}
 	qsort(g->munis, (size_t)g->nmunis, sizeof *g->munis, muni_cmp);
+	g->muni_sub = kdx_xcalloc((size_t)g->nmunis, sizeof *g->muni_sub);
 	snprintf(g->pref, sizeof g->pref, "%s", PQgetvalue(r, 0, 3));
 	g->pref_name = kdx_strdup(PQgetvalue(r, 0, 4));
 	PQclear(r);
@@ -335,7 +340,9 @@ static kdx_status load_master(struct ingest *g, kdx_error **err)
 static const struct muni *muni_by_code(const struct ingest *g, const char *code)
 {
 	struct muni key;
-	snprintf(key.code, sizeof key.code, "%s", code);
+	size_t n = strnlen(code, sizeof key.code - 1);
+	memcpy(key.code, code, n);
+	key.code[n] = '\0';
 	return bsearch(&key, g->munis, (size_t)g->nmunis, sizeof *g->munis, muni_cmp);
 }
 
@@ -509,16 +516,18 @@ static bool sub_is(const struct sub *s, kdx_ds ds, const char *muni, kdx_date d)
 	return s->ds == ds && !strcmp(s->muni, muni) && !kdx_date_cmp(s->date, d);
 }
 
-static struct sub *find_sub(struct ingest *g, kdx_ds ds, const char *muni, kdx_date d)
+static struct sub *find_sub(struct ingest *g, kdx_ds ds, const struct muni *mu, kdx_date d)
 {
-	if (g->last_sub < g->nsubs && sub_is(&g->subs[g->last_sub], ds, muni, d))
-		return &g->subs[g->last_sub];
+	const char *muni = mu->code;
+	int *last = &g->muni_sub[mu - g->munis];
+	if (*last && sub_is(&g->subs[*last - 1], ds, muni, d))
+		return &g->subs[*last - 1];
 	for (int i = 0; i < g->nsubs; i++)
 		if (sub_is(&g->subs[i], ds, muni, d)) {
-			g->last_sub = i;
+			*last = i + 1;
 			return &g->subs[i];
 		}
-	g->last_sub = g->nsubs;
+	*last = g->nsubs + 1;
 	g->subs = kdx_xrealloc(g->subs, (size_t)(g->nsubs + 1) * sizeof *g->subs);
 	struct sub *s = &g->subs[g->nsubs++];
 	memset(s, 0, sizeof *s);
@@ -532,40 +541,57 @@ static struct sub *find_sub(struct ingest *g, kdx_ds ds, const char *muni, kdx_d
 /* ---- PostgreSQL's binary COPY format: no escaping, and nothing for the
  * server to parse (its text input functions were a quarter of a load) ---- */
 
-static void bin_be(kdx_buf *b, unsigned long long v, int bytes)
+static inline void put_be(unsigned char *q, unsigned long long v, int bytes)
 {
-	unsigned char t[8];
 	for (int i = 0; i < bytes; i++)
-		t[i] = (unsigned char)(v >> (8 * (bytes - 1 - i)));
-	kdx_buf_add(b, t, (size_t)bytes);
+		q[i] = (unsigned char)(v >> (8 * (bytes - 1 - i)));
+}
+
+/* A field's length word and its bytes (data, n) or, when data is NULL, the
+ * integer v in vbytes big-endian bytes; one check for room. */
+static inline void bin_field(kdx_buf *b, const void *data, size_t n, unsigned long long v, int vbytes)
+{
+	size_t len = data ? n : (size_t)vbytes;
+	kdx_buf_reserve(b, 4 + len);
+	unsigned char *q = (unsigned char *)b->data + b->len;
+	put_be(q, len, 4);
+	if (data)
+		memcpy(q + 4, data, n);
+	else
+		put_be(q + 4, v, vbytes);
+	b->len += 4 + len;
+	b->data[b->len] = '\0';
 }
 
 static void bin_i16(kdx_buf *b, int v)
 {
-	bin_be(b, (unsigned long long)(unsigned short)v, 2);
+	kdx_buf_reserve(b, 2);
+	put_be((unsigned char *)b->data + b->len, (unsigned short)v, 2);
+	b->len += 2;
+	b->data[b->len] = '\0';
 }
 
 static void bin_null(kdx_buf *b)
 {
-	bin_be(b, 0xFFFFFFFFu, 4);  /* length -1 */
+	kdx_buf_reserve(b, 4);
+	put_be((unsigned char *)b->data + b->len, 0xFFFFFFFFu, 4);  /* length -1 */
+	b->len += 4;
+	b->data[b->len] = '\0';
 }
 
 static void bin_i32(kdx_buf *b, long v)
 {
-	bin_be(b, 4, 4);
-	bin_be(b, (unsigned long long)(unsigned int)(int)v, 4);
+	bin_field(b, NULL, 0, (unsigned long long)(unsigned int)(int)v, 4);
 }
 
 static void bin_i64(kdx_buf *b, long v)
 {
-	bin_be(b, 8, 4);
-	bin_be(b, (unsigned long long)v, 8);
+	bin_field(b, NULL, 0, (unsigned long long)v, 8);
 }
 
 static void bin_bool(kdx_buf *b, bool v)
 {
-	bin_be(b, 1, 4);
-	kdx_buf_addc(b, v ? 1 : 0);
+	bin_field(b, NULL, 0, v ? 1 : 0, 1);
 }
 
 /* a date is its day count from 2000-01-01 */
@@ -579,13 +605,10 @@ static void bin_date(kdx_buf *b, kdx_date d)
 
 static void bin_text(kdx_buf *b, const char *s)
 {
-	if (!s) {
+	if (!s)
 		bin_null(b);
-		return;
-	}
-	size_t n = strlen(s);
-	bin_be(b, n, 4);
-	kdx_buf_add(b, s, n);
+	else
+		bin_field(b, s, strlen(s), 0, 0);
 }
 
 static kdx_status flush_copy(struct ingest *g, bool final, kdx_error **err)
@@ -631,19 +654,22 @@ static kdx_status flush_copy(struct ingest *g, bool final, kdx_error **err)
 static void data_row(struct ingest *g, const kdx_row *row)
 {
 	const kdx_dataset *ds = &kdx_datasets[g->ds];
-	char *norm[64] = { 0 };
+	const char *norm[64] = { 0 };
 	const char *orig[64] = { 0 };
+	size_t at[64];
 	bool empty = true;
 	int nbefore = g->nprobs;
+	/* the normalised cells go one after another into the row's scratch */
+	kdx_buf_reset(&g->rowmem);
 	for (int i = 0; i < ds->ncols; i++) {
 		orig[i] = cell(row, g->defcol[i]);
-		norm[i] = orig[i] ? kdx_text_norm(orig[i]) : NULL;
-		if (norm[i] && !*norm[i]) {
-			free(norm[i]);
-			norm[i] = NULL;
-		}
-		if (norm[i])
+		at[i] = orig[i] ? kdx_text_norm_to(&g->rowmem, orig[i]) : (size_t)-1;
+	}
+	for (int i = 0; i < ds->ncols; i++) {
+		if (at[i] != (size_t)-1 && g->rowmem.data[at[i]]) {
+			norm[i] = g->rowmem.data + at[i];
 			empty = false;
+		}
 	}
 	/* a row with nothing in the known columns: skipped only when it is blank everywhere */
 	if (empty) {
@@ -714,8 +740,9 @@ static void data_row(struct ingest *g, const kdx_row *row)
 			break;
 		}
 		case KDX_COL_MUNI_CODE: {
-			if (g->last_muni && !strcmp(v, g->last_muni_text)) {
-				m = g->last_muni;
+			unsigned slot = (unsigned)hash_str(v) & 63;
+			if (g->muni_cache[slot].m && !strcmp(v, g->muni_cache[slot].text)) {
+				m = g->muni_cache[slot].m;
 				break;
 			}
 			char code[7];
@@ -753,9 +780,9 @@ static void data_row(struct ingest *g, const kdx_row *row)
 			else if (!(m = muni_by_code(g, code)))
 				add_problem(g, row->rowno, c, orig[i], "この協議会の市町村のコードを入力してください。",
 				            "市町村コード %s は%sの市町村ではありません。", code, g->pref_name);
-			else if (strlen(v) < sizeof g->last_muni_text) {
-				strcpy(g->last_muni_text, v);
-				g->last_muni = m;
+			else if (strlen(v) < sizeof g->muni_cache[slot].text) {
+				strcpy(g->muni_cache[slot].text, v);
+				g->muni_cache[slot].m = m;
 			}
 			free(k);
 			break;
@@ -884,9 +911,23 @@ static void data_row(struct ingest *g, const kdx_row *row)
 				vals[i] = scratch[i];
 			break;
 		case KDX_COL_FACILITY_TYPE: {
+			/* a survey uses a handful of types: look them up once */
+			int t;
+			for (t = 0; t < g->ntype_cache; t++)
+				if (!strcmp(v, g->type_cache[t].text))
+					break;
+			if (t < g->ntype_cache) {
+				facility_group = g->type_cache[t].group;
+				vals[i] = v;
+				break;
+			}
 			char *k = kdx_text_key(v);
 			facility_group = kdx_facility_group(k);
 			free(k);
+			if (facility_group && g->ntype_cache < 16 && strlen(v) < sizeof g->type_cache[0].text) {
+				strcpy(g->type_cache[g->ntype_cache].text, v);
+				g->type_cache[g->ntype_cache++].group = facility_group;
+			}
 			if (!facility_group) {
 				kdx_buf_printf(&fix, "次のいずれかを入力してください: %s。", kdx_facility_types_hint());
 				add_problem(g, row->rowno, c, orig[i], fix.data, "施設種別「%s」は対象の種別にありません。", v);
@@ -1034,11 +1075,11 @@ static void data_row(struct ingest *g, const kdx_row *row)
 	/* the row's key counts as present even when another of its cells is wrong,
 	 * so that a bad value is not also reported as a missing row */
 	if (m && bit && !date.y && g->have_date)
-		find_sub(g, (kdx_ds)g->ds, m->code, g->first_date)->have |= bit;
+		find_sub(g, (kdx_ds)g->ds, m, g->first_date)->have |= bit;
 	if (m && date.y && g->nprobs != nbefore)
-		find_sub(g, (kdx_ds)g->ds, m->code, date)->have |= bit;
+		find_sub(g, (kdx_ds)g->ds, m, date)->have |= bit;
 	if (g->nprobs == nbefore && m && date.y) {
-		struct sub *s = find_sub(g, (kdx_ds)g->ds, m->code, date);
+		struct sub *s = find_sub(g, (kdx_ds)g->ds, m, date);
 		s->rows++;
 		s->have |= bit;
 		if (!s->first_row)
@@ -1092,8 +1133,7 @@ static void data_row(struct ingest *g, const kdx_row *row)
 	}
 	kdx_buf_free(&fix);
 out:
-	for (int i = 0; i < ds->ncols; i++)
-		free(norm[i]);
+	return;
 }
 
 struct row_ctx {
@@ -1284,37 +1324,6 @@ static kdx_status write_reports(struct ingest *g, const char *sha, const kdx_ing
 
 /* ---- the file --------------------------------------------------------------- */
 
-static char *sha256_hex(const char *data, size_t n)
-{
-	char *hex = kdx_xmalloc(65);
-	kdx_sha256_hex(data, n, hex);
-	return hex;
-}
-
-static char *read_all(const char *path, size_t *n, kdx_error **err)
-{
-	FILE *fp = fopen(path, "rb");
-	if (!fp) {
-		kdx_fail(err, KDX_EIO, "could not open file \"%s\": %s", path, strerror(errno));
-		return NULL;
-	}
-	kdx_buf b = { 0 };
-	char chunk[65536];
-	size_t r;
-	while ((r = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		kdx_buf_add(&b, chunk, r);
-	bool bad = ferror(fp);
-	fclose(fp);
-	if (bad) {
-		kdx_buf_free(&b);
-		kdx_fail(err, KDX_EIO, "could not read file \"%s\": %s", path, strerror(errno));
-		return NULL;
-	}
-	kdx_buf_reserve(&b, 0);
-	*n = b.len;
-	return kdx_buf_steal(&b);
-}
-
 static void free_ingest(struct ingest *g)
 {
 	for (int i = 0; i < g->nmunis; i++) {
@@ -1324,6 +1333,7 @@ static void free_ingest(struct ingest *g)
 		free(g->munis[i].short_key);
 	}
 	free(g->munis);
+	free(g->muni_sub);
 	free(g->pref_name);
 	for (int i = 0; i < g->nprocs; i++) {
 		free(g->procs[i].name_key);
@@ -1355,6 +1365,7 @@ static void free_ingest(struct ingest *g)
 	free(g->subs);
 	clear_header(g);
 	kdx_buf_free(&g->copy);
+	kdx_buf_free(&g->rowmem);
 	strset_free(&g->keys);
 }
 
@@ -1392,8 +1403,8 @@ static int feed_csv(void *ud, const char *text, size_t len)
 	return cf->st != KDX_OK || kdx_csv_stopped(cf->csv);
 }
 
-static kdx_status read_tables(struct ingest *g, const char *data, size_t n, const kdx_ingest_opts *o,
-                              kdx_ingest_result *res, char **encoding, kdx_error **err)
+static kdx_status read_tables(struct ingest *g, kdx_input *in, const kdx_ingest_opts *o, char **encoding,
+                              kdx_error **err)
 {
 	kdx_status st = KDX_OK;
 	struct row_ctx rc = { g, KDX_OK, err };
@@ -1435,6 +1446,11 @@ static kdx_status read_tables(struct ingest *g, const char *data, size_t n, cons
 		}
 		kdx_xlsx_free(x);
 		*encoding = kdx_strdup("xlsx");
+		/* minizip read the file by name: it must still be what was hashed */
+		if (st == KDX_OK && kdx_input_changed(in)) {
+			st = kdx_fail(err, KDX_EIO, "file \"%s\" changed while it was being read", g->fname);
+			kdx_error_hint(*err, "Load it again once whatever writes it has finished.");
+		}
 		return st;
 	}
 	/* decode and parse as the COPY goes: no decoded copy of the file is held */
@@ -1444,9 +1460,8 @@ static kdx_status read_tables(struct ingest *g, const char *data, size_t n, cons
 		return kdx_fail(err, KDX_ENOMEM, "could not initialise the CSV parser");
 	reset_sheet(g, NULL);
 	kdx_error *fe = NULL;
-	kdx_status dst = kdx_decode_stream(data, n, o->encoding, &used, feed_csv, &cf, &fe);
+	kdx_status dst = kdx_decode_stream(in, o->encoding, &used, feed_csv, &cf, &fe);
 	*encoding = kdx_strdup(kdx_encoding_name(used));
-	(void)res;
 	if (cf.st == KDX_OK && dst == KDX_OK && !kdx_csv_stopped(cf.csv))
 		cf.st = kdx_csv_finish(cf.csv, &cf.fe);
 	kdx_csv_free(cf.csv);
@@ -1484,14 +1499,15 @@ kdx_status kdx_ingest_file(kdx_db *db, const char *path, const kdx_ingest_opts *
 	g.ds = -1;
 	const char *slash = strrchr(path, '/');
 	g.fname = slash ? slash + 1 : path;
-	size_t n = 0;
-	char *data = read_all(path, &n, err);
-	if (!data)
-		return KDX_EIO;
+	/* read in pieces, never whole: a first pass finds the digest and the encoding */
+	kdx_input in;
+	kdx_status st = kdx_input_open(&in, path, err);
+	if (st != KDX_OK)
+		return st;
 	char *encoding = NULL;
-	kdx_status st;
-	res->sha256 = sha256_hex(data, n);
-	g.is_xlsx = n >= 4 && !memcmp(data, "PK\x03\x04", 4);
+	res->sha256 = kdx_strdup(in.sha256);
+	char magic[4];
+	g.is_xlsx = kdx_input_read(&in, 0, magic, 4) == 4 && !memcmp(magic, "PK\x03\x04", 4);
 
 	/* the same content again is a no-op */
 	const char *p1[] = { res->sha256 };
@@ -1511,16 +1527,16 @@ kdx_status kdx_ingest_file(kdx_db *db, const char *path, const kdx_ingest_opts *
 	PQclear(r);
 	if ((st = load_master(&g, err)) != KDX_OK)
 		goto out;
-	if (n == 0) {
+	if (in.size == 0) {
 		add_problem(&g, 0, -1, NULL, "データを入力したファイルを提出してください。", "ファイルが空です。");
 		goto rejected;
 	}
 
-	struct stat sb;
 	char mtime[64] = "";
-	if (stat(path, &sb) == 0) {
+	if (in.mtime_ns) {
+		time_t secs = (time_t)(in.mtime_ns / 1000000000LL);
 		struct tm tm;
-		gmtime_r(&sb.st_mtime, &tm);
+		gmtime_r(&secs, &tm);
 		strftime(mtime, sizeof mtime, "%Y-%m-%d %H:%M:%S+00", &tm);
 	}
 	if ((st = kdx_db_begin(db, err)) != KDX_OK)
@@ -1535,7 +1551,7 @@ kdx_status kdx_ingest_file(kdx_db *db, const char *path, const kdx_ingest_opts *
 	g.batch_id = atol(PQgetvalue(r, 0, 0));
 	PQclear(r);
 
-	if ((st = read_tables(&g, data, n, o, res, &encoding, err)) != KDX_OK)
+	if ((st = read_tables(&g, &in, o, &encoding, err)) != KDX_OK)
 		goto rollback;
 	bool any = false;
 	for (int d = 0; d < KDX_DS_COUNT; d++)
@@ -1659,7 +1675,7 @@ rollback:
 	kdx_db_rollback(db);
 out:
 	free(encoding);
-	free(data);
+	kdx_input_close(&in);
 	free_ingest(&g);
 	return st;
 }

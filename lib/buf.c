@@ -5,7 +5,7 @@
 #include "kdx/buf.h"
 #include "kdx/error.h"
 
-void kdx_buf_reserve(kdx_buf *b, size_t extra)
+void kdx_buf_grow(kdx_buf *b, size_t extra)
 {
 	if (b->len + extra + 1 <= b->cap)
 		return;
@@ -17,23 +17,9 @@ void kdx_buf_reserve(kdx_buf *b, size_t extra)
 	b->data[b->len] = '\0';
 }
 
-void kdx_buf_add(kdx_buf *b, const void *p, size_t n)
-{
-	kdx_buf_reserve(b, n);
-	if (n)
-		memcpy(b->data + b->len, p, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
 void kdx_buf_adds(kdx_buf *b, const char *s)
 {
 	kdx_buf_add(b, s, strlen(s));
-}
-
-void kdx_buf_addc(kdx_buf *b, char c)
-{
-	kdx_buf_add(b, &c, 1);
 }
 
 void kdx_buf_printf(kdx_buf *b, const char *fmt, ...)

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdarg.h>
+#include <string.h>
 
 typedef struct kdx_buf {
 	char *data;
@@ -14,10 +15,32 @@ typedef struct kdx_buf {
 	size_t cap;
 } kdx_buf;
 
-void kdx_buf_reserve(kdx_buf *b, size_t extra);
-void kdx_buf_add(kdx_buf *b, const void *p, size_t n);
+/* Room for extra more bytes and the terminating NUL (the slow path is kdx_buf_grow). */
+void kdx_buf_grow(kdx_buf *b, size_t extra);
+static inline void kdx_buf_reserve(kdx_buf *b, size_t extra)
+{
+	if (b->len + extra + 1 > b->cap)
+		kdx_buf_grow(b, extra);
+}
+
+/* The appends are inline: the loader calls them for every cell of every row. */
+static inline void kdx_buf_add(kdx_buf *b, const void *p, size_t n)
+{
+	kdx_buf_reserve(b, n);
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+static inline void kdx_buf_addc(kdx_buf *b, char c)
+{
+	kdx_buf_reserve(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
+
 void kdx_buf_adds(kdx_buf *b, const char *s);
-void kdx_buf_addc(kdx_buf *b, char c);
 /* a decimal integer, without printf */
 void kdx_buf_add_long(kdx_buf *b, long v);
 void kdx_buf_printf(kdx_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -6,11 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <errno.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <unistr.h>
 #include <uninorm.h>
 #include "kdx/text.h"
 #include "kdx/reader.h"
 #include "kdx/buf.h"
+#include "kdx/digest.h"
 
 static void nfkc_and_trim(void **state)
 {
@@ -113,6 +118,220 @@ static void decode_cp932_and_report_the_offset(void **state)
 	kdx_error_free(err);
 }
 
+
+/* What kdx's CP932 decoding must give: iconv's conversion of the text before
+ * the first NUL byte (a NUL is never text), and the offset where either stops. */
+static int iconv_reference(iconv_t cd, const unsigned char *s, size_t n, kdx_buf *out, size_t *bad)
+{
+	const unsigned char *nul = memchr(s, 0, n);
+	size_t limit = nul ? (size_t)(nul - s) : n;
+	char *ip = (char *)s, tmp[4096];
+	size_t il = limit;
+	kdx_buf_reset(out);
+	iconv(cd, NULL, NULL, NULL, NULL);
+	while (il > 0) {
+		char *op = tmp;
+		size_t ol = sizeof tmp;
+		size_t r = iconv(cd, &ip, &il, &op, &ol);
+		int e = errno;
+		kdx_buf_add(out, tmp, sizeof tmp - ol);
+		if (r == (size_t)-1 && e != E2BIG) {
+			*bad = (size_t)(ip - (char *)s);
+			return 0;
+		}
+	}
+	if (nul) {
+		*bad = limit;
+		return 0;
+	}
+	return 1;
+}
+
+/* Reproducible random test text of n bytes.  CP932_MIX: mostly valid CP932
+ * (ASCII, two-byte kanji) and now and then any byte; UTF8_EDGES: mostly lead
+ * and continuation bytes, some ASCII and NUL, to reach the edges of UTF-8. */
+enum { CP932_MIX, UTF8_EDGES };
+
+static void random_text(unsigned *seed, unsigned char *buf, size_t n, int kind)
+{
+	for (size_t i = 0; i < n; i++) {
+		*seed = *seed * 1103515245u + 12345u;
+		unsigned r = (*seed >> 8) & 0xFFFF;
+		if (kind == UTF8_EDGES) {
+			buf[i] = r % 3 == 0 ? (unsigned char)(0x61 + r % 20) : (unsigned char)(0x80 + (r >> 3) % 0x80);
+			if (r % 97 == 0)
+				buf[i] = 0;
+		} else if (r % 5 == 0 && i + 1 < n) {
+			buf[i++] = (unsigned char)(0x88 + r % 8);
+			buf[i] = (unsigned char)(0x40 + (r >> 4) % 0xBC);
+		} else {
+			buf[i] = r % 53 == 0 ? (unsigned char)(r >> 8) : (unsigned char)(0x20 + r % 0x5F);
+		}
+	}
+}
+
+static void check_cp932(iconv_t cd, const unsigned char *s, size_t n, kdx_buf *want)
+{
+	size_t bad = 0;
+	int ok = iconv_reference(cd, s, n, want, &bad);
+	char *out = NULL;
+	size_t len = 0;
+	kdx_encoding used;
+	kdx_error *err = NULL;
+	kdx_status st = kdx_decode((const char *)s, n, KDX_ENC_CP932, &out, &len, &used, &err);
+	if (ok) {
+		if (st != KDX_OK || len != want->len || memcmp(out, want->data, len) != 0)
+			fail_msg("CP932 %02x %02x (%zu bytes): kdx differs from iconv", s[0], n > 1 ? s[1] : 0, n);
+	} else {
+		if (st != KDX_EDATA || err->offset != (long)bad)
+			fail_msg("CP932 %02x %02x (%zu bytes): iconv stops at %zu, kdx at %ld", s[0], n > 1 ? s[1] : 0, n,
+			         bad, st == KDX_EDATA ? err->offset : -1L);
+	}
+	free(out);
+	kdx_error_free(err);
+}
+
+/* The CP932 table gives what iconv gives, for every byte, every pair of bytes
+ * and random text; and the offset of the byte where it stops. */
+static void cp932_table_matches_iconv(void **state)
+{
+	(void)state;
+	iconv_t cd = iconv_open("UTF-8", "CP932");
+	assert_true(cd != (iconv_t)-1);
+	kdx_buf want = { 0 };
+	for (int a = 0; a < 256; a++) {
+		unsigned char s[3] = { (unsigned char)a, 0, 'x' };
+		check_cp932(cd, s, 1, &want);
+		for (int b = 0; b < 256; b++) {
+			s[1] = (unsigned char)b;
+			check_cp932(cd, s, 2, &want);
+			check_cp932(cd, s, 3, &want);
+		}
+	}
+	/* random text, mostly valid: Japanese, ASCII and now and then any byte */
+	unsigned seed = 12345;
+	unsigned char buf[64];
+	for (int t = 0; t < 200000; t++) {
+		size_t n = 1 + (size_t)(t % 63);
+		random_text(&seed, buf, n, CP932_MIX);
+		check_cp932(cd, buf, n, &want);
+	}
+	kdx_buf_free(&want);
+	iconv_close(cd);
+}
+
+/* The UTF-8 check agrees with libunistring (and takes a NUL byte as not text). */
+static void utf8_check_matches_libunistring(void **state)
+{
+	(void)state;
+	unsigned seed = 777;
+	unsigned char buf[40];
+	for (int t = 0; t < 300000; t++) {
+		size_t n = 1 + (size_t)(t % 39);
+		random_text(&seed, buf, n, UTF8_EDGES);
+		const uint8_t *p = u8_check(buf, n);
+		const unsigned char *nul = memchr(buf, 0, n);
+		size_t want = p ? (size_t)(p - buf) : n;
+		if (nul && (size_t)(nul - buf) < want)
+			want = (size_t)(nul - buf);
+		kdx_input in;
+		kdx_input_mem(&in, buf, n);
+		if (want == n) {
+			assert_true(in.utf8);
+		} else {
+			assert_false(in.utf8);
+			assert_int_equal(in.bad, want);
+		}
+	}
+}
+
+static char *temp_file(const void *data, size_t n)
+{
+	char *path = strdup("/tmp/kdx-test-text-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, n), (ssize_t)n);
+	close(fd);
+	return path;
+}
+
+static int collect_text(void *ctx, const char *text, size_t len)
+{
+	kdx_buf_add(ctx, text, len);
+	return 0;
+}
+
+/* A file read in pieces: characters cut by a piece's end, the digest, a bad byte
+ * far into the file, and a file that changes between the two passes. */
+static void input_files_in_pieces(void **state)
+{
+	(void)state;
+	/* 3-byte UTF-8 characters after one ASCII byte: some character straddles every 256 KiB */
+	kdx_buf u = { 0 };
+	kdx_buf_adds(&u, "x");
+	while (u.len < 700000)
+		kdx_buf_adds(&u, "保育所,");
+	char *path = temp_file(u.data, u.len);
+	kdx_input in;
+	kdx_error *err = NULL;
+	assert_int_equal(kdx_input_open(&in, path, &err), KDX_OK);
+	char sha[65];
+	kdx_sha256_hex(u.data, u.len, sha);
+	assert_string_equal(in.sha256, sha);
+	assert_int_equal(in.size, u.len);
+	assert_true(in.utf8);
+	kdx_buf got = { 0 };
+	kdx_encoding used;
+	assert_int_equal(kdx_decode_stream(&in, KDX_ENC_AUTO, &used, collect_text, &got, &err), KDX_OK);
+	assert_int_equal(used, KDX_ENC_UTF8);
+	assert_int_equal(got.len, u.len);
+	assert_memory_equal(got.data, u.data, u.len);
+	assert_false(kdx_input_changed(&in));
+	/* the file is rewritten between the passes: refused, not loaded */
+	FILE *fp = fopen(path, "r+b");
+	assert_non_null(fp);
+	fseek(fp, 500000, SEEK_SET);
+	fputs("abc", fp);
+	fclose(fp);
+	kdx_buf_reset(&got);
+	assert_int_equal(kdx_decode_stream(&in, KDX_ENC_AUTO, &used, collect_text, &got, &err), KDX_EIO);
+	assert_non_null(strstr(err->primary, "changed"));
+	kdx_error_free(err);
+	err = NULL;
+	kdx_input_close(&in);
+	unlink(path);
+	free(path);
+
+	/* CP932 with a lead byte at the end of the first piece, and a bad byte at 600001 */
+	kdx_buf c = { 0 };
+	kdx_buf_adds(&c, "y");
+	while (c.len < 700000)
+		kdx_buf_adds(&c, "\x95\xdb\x88\xe7\x8f\x8a,");  /* 保育所, */
+	c.data[600001] = '\xff';
+	path = temp_file(c.data, c.len);
+	assert_int_equal(kdx_input_open(&in, path, &err), KDX_OK);
+	assert_false(in.utf8);
+	assert_int_equal(in.bad, 1);
+	kdx_buf_reset(&got);
+	assert_int_equal(kdx_decode_stream(&in, KDX_ENC_AUTO, &used, collect_text, &got, &err), KDX_EDATA);
+	assert_int_equal(used, KDX_ENC_CP932);
+	assert_int_equal(err->offset, 600001);
+	assert_int_equal(err->row, 1);
+	assert_non_null(strstr(err->detail, "[ff]"));
+	/* what came before the bad byte was decoded whole */
+	/* "y", then units of 7 bytes (10 in UTF-8); the bad byte is the lead of a unit's
+	 * second character, so its first (保, 3 bytes in UTF-8) came before it */
+	assert_int_equal((600001 - 1) % 7, 2);
+	assert_int_equal(got.len, 1 + (600001 - 1) / 7 * 10 + 3);
+	kdx_error_free(err);
+	kdx_input_close(&in);
+	unlink(path);
+	free(path);
+	kdx_buf_free(&got);
+	kdx_buf_free(&u);
+	kdx_buf_free(&c);
+}
+
 struct rows { int n; long lines[8]; char first[8][32]; };
 
 static int collect(void *ctx, const kdx_row *row)
@@ -165,7 +384,7 @@ static void csv_streamed_in_pieces(void **state)
 {
 	(void)state;
 	kdx_buf in = { 0 };
-	for (int i = 0; i < 30000; i++)
+	for (int i = 0; i < 40000; i++) /* 320 KB: more than one piece */
 		kdx_buf_adds(&in, i == 15000 ? "\"\x95\xdb\x88\xe7\n\x8f\x8a\",x\r\n" : "\x91\xe5\x95\xaa,y\r\n"); /* 保育\n所 / 大分 */
 	struct rows whole = { 0 }, streamed = { 0 };
 	kdx_error *err = NULL;
@@ -176,12 +395,14 @@ static void csv_streamed_in_pieces(void **state)
 	assert_int_equal(used, KDX_ENC_CP932);
 	assert_int_equal(kdx_csv_read(text, len, collect, &whole, &err), KDX_OK);
 	struct pieces p = { 0, kdx_csv_new(collect, &streamed) };
-	assert_int_equal(kdx_decode_stream(in.data, in.len, KDX_ENC_AUTO, &used, feed, &p, &err), KDX_OK);
+	kdx_input src;
+	kdx_input_mem(&src, in.data, in.len);
+	assert_int_equal(kdx_decode_stream(&src, KDX_ENC_AUTO, &used, feed, &p, &err), KDX_OK);
 	assert_int_equal(kdx_csv_finish(p.csv, &err), KDX_OK);
 	kdx_csv_free(p.csv);
 	assert_true(p.n > 1);
-	assert_int_equal(whole.n, 30000);
-	assert_int_equal(streamed.n, 30000);
+	assert_int_equal(whole.n, 40000);
+	assert_int_equal(streamed.n, 40000);
 	for (int i = 0; i < 8; i++) {
 		assert_int_equal(streamed.lines[i], whole.lines[i]);
 		assert_string_equal(streamed.first[i], whole.first[i]);
@@ -190,7 +411,8 @@ static void csv_streamed_in_pieces(void **state)
 	/* a bad byte past the first piece: the pieces before it were handed on, and the offset is exact */
 	in.data[80000] = '\xff'; /* the first byte of line 10001 */
 	struct pieces q = { 0, kdx_csv_new(collect, &streamed) };
-	assert_int_equal(kdx_decode_stream(in.data, in.len, KDX_ENC_CP932, &used, feed, &q, &err), KDX_EDATA);
+	kdx_input_mem(&src, in.data, in.len);
+	assert_int_equal(kdx_decode_stream(&src, KDX_ENC_CP932, &used, feed, &q, &err), KDX_EDATA);
 	kdx_csv_free(q.csv);
 	assert_true(q.n >= 1);
 	assert_int_equal(err->offset, 80000);
@@ -209,6 +431,9 @@ int main(void)
 		cmocka_unit_test(decode_cp932_and_report_the_offset),
 		cmocka_unit_test(csv_lines_and_quotes),
 		cmocka_unit_test(csv_streamed_in_pieces),
+		cmocka_unit_test(cp932_table_matches_iconv),
+		cmocka_unit_test(utf8_check_matches_libunistring),
+		cmocka_unit_test(input_files_in_pieces),
 	};
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }
