@@ -1,5 +1,6 @@
 /* fsutil.c - folders and atomic files (see fsutil.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,4 +59,17 @@ kdx_status kdx_write_file_atomic(const char *path, const void *data, size_t n, k
 {
 	struct bytes b = { data, n };
 	return kdx_write_via_tmp(path, write_bytes, &b, err);
+}
+
+kdx_status kdx_sync_path(const char *path, kdx_error **err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return kdx_fail(err, KDX_EIO, "could not open \"%s\": %s", path, strerror(errno));
+	int rc = fsync(fd);
+	int e = errno;
+	close(fd);
+	if (rc != 0)
+		return kdx_fail(err, KDX_EIO, "could not flush \"%s\" to disk: %s", path, strerror(e));
+	return KDX_OK;
 }

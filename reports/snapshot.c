@@ -371,10 +371,16 @@ kdx_status kdx_snapshot_create(const kdx_env *env, kdx_db *db, kdx_date asof, co
 		fclose(fp);
 		kdx_sums_final(&sums, asha, NULL);
 	}
+	/* on disk before the warehouse records it: the chain must not point at a
+	 * file that a power loss emptied */
+	if ((st = kdx_sync_path(tmppath, err)) != KDX_OK)
+		goto out;
 	if (rename(tmppath, path) != 0) {
 		st = kdx_fail(err, KDX_EIO, "could not write \"%s\": %s", path, strerror(errno));
 		goto out;
 	}
+	if ((st = kdx_sync_path(dir, err)) != KDX_OK)
+		goto out;
 	char sseq[16], sfiles[16], sbytes[32];
 	snprintf(sseq, sizeof sseq, "%d", seq);
 	snprintf(sfiles, sizeof sfiles, "%d", info->files);

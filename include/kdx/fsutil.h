@@ -20,4 +20,9 @@ kdx_status kdx_write_via_tmp(const char *path, kdx_writer_fn fn, void *ctx, kdx_
 /* Write data to path atomically (through kdx_write_via_tmp). */
 kdx_status kdx_write_file_atomic(const char *path, const void *data, size_t n, kdx_error **err);
 
+/* Flush a file's data (and then, for a folder, its entries) to stable storage:
+ * what a record in the warehouse points to must survive a power loss as well
+ * as the record does.  The path of a folder syncs its entries (a rename). */
+kdx_status kdx_sync_path(const char *path, kdx_error **err);
+
 #endif

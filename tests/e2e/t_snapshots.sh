@@ -24,6 +24,42 @@ with tarfile.open(dst, 'w:gz') as t:
 PY
 }
 
+# The archive is on disk before the warehouse records it: its data is flushed
+# before the rename that gives it its name, and the folder's entry after it
+# (seen in the system calls kdx makes, as strace records them).
+test_archive_is_flushed_before_it_is_recorded() {
+	load_sample
+	# (LeakSanitizer cannot run under ptrace; the other tests look for leaks)
+	ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" strace -f -qq -e trace=openat,fsync,rename,renameat,renameat2 \
+		-o "$KDX_HOME/trace.txt" "$KDX" snapshot --quiet --as-of 2026-11-30 || die "kdx snapshot under strace"
+	local a; a=$(ls "$KDX_HOME"/archive/2026-11-30/1_*.tar.gz)
+	/usr/bin/python3 - "$KDX_HOME/trace.txt" "$a" <<'PY' || die "archive not flushed before it was recorded"
+import re, sys
+trace, archive = sys.argv[1], sys.argv[2]
+folder = archive.rsplit('/', 1)[0]
+fds, events = {}, []
+for line in open(trace, encoding='utf-8', errors='replace'):
+    m = re.match(r'(\d+)\s+openat\(AT_FDCWD, "([^"]+)", [^)]*\)\s+=\s+(\d+)', line)
+    if m:
+        fds[(m.group(1), m.group(3))] = m.group(2)
+        continue
+    m = re.match(r'(\d+)\s+fsync\((\d+)\)\s+=\s+0', line)
+    if m:
+        events.append(('fsync', fds.get((m.group(1), m.group(2)))))
+        continue
+    m = re.match(r'(\d+)\s+rename(?:at2?)?\((?:AT_FDCWD, )?"([^"]+)", (?:AT_FDCWD, )?"([^"]+)"', line)
+    if m:
+        events.append(('rename', m.group(2), m.group(3)))
+renames = [i for i, e in enumerate(events) if e[0] == 'rename' and e[2] == archive]
+assert len(renames) == 1, events
+r = renames[0]
+tmp = events[r][1]
+assert ('fsync', tmp) in events[:r], ('no fsync of the archive before its rename', events)
+assert ('fsync', folder) in events[r + 1:], ('no fsync of the archive folder after the rename', events)
+PY
+	kdx_rc 0 verify "$a"
+}
+
 test_snapshot_is_a_valid_bag() {
 	load_sample
 	kdx_rc 0 snapshot --as-of 2026-11-30
