@@ -215,3 +215,36 @@ test_jobs_recorded_idempotent_and_locked() {
 	wait $holder 2>/dev/null || true
 	eq "$(sql "SELECT count(*) FROM kdx.job_run")" 2 "a locked run records nothing"
 }
+
+# Outputs are for the secretariat's group only (folders 0750), and are whole:
+# the monthly job leaves no temporary file behind, and every PDF, workbook and
+# archive it wrote reads back completely.
+test_outputs_are_private_and_whole() {
+	umask 022
+	kdx_rc 0 init --quiet
+	mkdir -p inbox
+	cp "$SAMPLE"/* inbox/
+	kdx_rc 0 run monthly --quiet --as-of 2026-11-30
+	local d
+	for d in out out/2026-11-30 out/2026-11-30/council out/2026-11-30/municipalities out/2026-11-30/charts \
+	         out/2026-11-30/templates archive archive/2026-11-30 inbox/done; do
+		[ -d "$d" ] || die "no folder $d"
+		eq "$(stat -c %a "$d")" 750 "mode of $d"
+	done
+	eq "$(find out archive -name '*.tmp*' | wc -l)" 0 "temporary files left"
+	# every output reads back whole with another reader
+	local n=0 f
+	while IFS= read -r f; do
+		pdfinfo "$f" >/dev/null 2>&1 || die "unreadable PDF $f"
+		n=$((n + 1))
+	done < <(find out -name '*.pdf')
+	eq "$n" 19 "PDFs written"
+	/usr/bin/python3 - <<'PY' || die "unreadable workbook"
+import glob, zipfile
+books = glob.glob('out/**/*.xlsx', recursive=True)
+assert len(books) == 37, len(books)   # council, 18 feedback, 18 templates
+for b in books:
+    assert zipfile.ZipFile(b).testzip() is None, b
+PY
+	gzip -t archive/2026-11-30/*.tar.gz || die "archive not whole"
+}
