@@ -294,6 +294,52 @@ static size_t utf8_prefix(const unsigned char *p, size_t n, bool *tail)
 	return i;
 }
 
+static kdx_status spool(kdx_input *in, const char *path, kdx_error **err)
+{
+	const char *dir = getenv("TMPDIR");
+	char *tmpl = kdx_strdup_printf("%s/kdx-input-XXXXXX", dir && *dir ? dir : "/tmp");
+	int fd = mkstemp(tmpl);
+	if (fd < 0) {
+		kdx_status st = kdx_fail(err, KDX_EIO, "could not create a temporary file \"%s\": %s", tmpl, strerror(errno));
+		free(tmpl);
+		kdx_input_close(in);
+		return st;
+	}
+	unlink(tmpl);
+	free(tmpl);
+	char *buf = kdx_xmalloc(READ_CHUNK);
+	kdx_status st = KDX_OK;
+	for (;;) {
+		ssize_t r = read(in->fd, buf, READ_CHUNK);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			st = kdx_fail(err, KDX_EIO, "could not read file \"%s\": %s", path, strerror(errno));
+			break;
+		}
+		if (r == 0)
+			break;
+		for (ssize_t w = 0; w < r;) {
+			ssize_t k = write(fd, buf + w, (size_t)(r - w));
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0) {
+				st = kdx_fail(err, KDX_EIO, "could not write a temporary copy of \"%s\": %s", path, strerror(errno));
+				break;
+			}
+			w += k;
+		}
+		if (st != KDX_OK)
+			break;
+	}
+	free(buf);
+	close(in->fd);
+	in->fd = fd;
+	if (st != KDX_OK)
+		kdx_input_close(in);
+	return st;
+}
+
 kdx_status kdx_input_open(kdx_input *in, const char *path, kdx_error **err)
 {
 	memset(in, 0, sizeof *in);
@@ -301,8 +347,15 @@ kdx_status kdx_input_open(kdx_input *in, const char *path, kdx_error **err)
 	if (in->fd < 0)
 		return kdx_fail(err, KDX_EIO, "could not open file \"%s\": %s", path, strerror(errno));
 	struct stat sb;
-	if (fstat(in->fd, &sb) == 0)
+	if (fstat(in->fd, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		/* a pipe (kdx ingest <(…), /dev/stdin) cannot be read twice: keep its
+		 * bytes in an unnamed temporary file and read that */
+		kdx_status st = spool(in, path, err);
+		if (st != KDX_OK)
+			return st;
+	} else if (fstat(in->fd, &sb) == 0) {
 		in->mtime_ns = (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
+	}
 	/* one pass: the digest, and how far the text is UTF-8 */
 	char *buf = kdx_xmalloc(READ_CHUNK + 4);
 	kdx_sums sums;
@@ -373,7 +426,7 @@ void kdx_input_mem(kdx_input *in, const void *data, size_t n)
 bool kdx_input_changed(const kdx_input *in)
 {
 	struct stat sb;
-	if (in->fd < 0)
+	if (in->fd < 0 || in->mtime_ns == 0)  /* in memory, or a private copy of a pipe */
 		return false;
 	if (fstat(in->fd, &sb) != 0)
 		return true;

@@ -163,3 +163,25 @@ test_codes_that_lost_their_leading_zero() {
 	eq "$(sql "SELECT count(*) FROM kdx.procedure_fact WHERE survey_date = '2025-11-01'")" 0 "nothing of the refused file loaded"
 	eq "$(sql "SELECT count(*) FROM kdx.load_batch")" 1
 }
+
+# A file that can only be read once (a pipe, /dev/stdin) loads as the file does:
+# kdx keeps a private copy to read it twice (digest and encoding, then the rows).
+test_input_from_a_pipe() {
+	kdx_rc 0 init --quiet
+	local f="$SAMPLE/2025-04-01_保育所等ICT調査.csv"
+	kdx_rc 0 ingest --quiet <(cat "$f")
+	eq "$(sql "SELECT count(*) FROM kdx.nursery_fact")" "$(($(wc -l <"$f") - 1))" "rows loaded from a pipe"
+	eq "$(sql "SELECT sha256 FROM kdx.load_batch")" "$(sha256sum "$f" | cut -d' ' -f1)" "digest of the piped bytes"
+	# the same bytes from the file itself change nothing
+	kdx_rc 0 ingest "$f"
+	contains "$OUT" "already loaded"
+	# a CP932 file through /dev/stdin
+	kdx_rc 0 init --quiet
+	tail -c +4 "$SAMPLE/2025-06-01_放課後児童クラブICT調査.csv" | iconv -f UTF-8 -t CP932 >cp932.csv  # without its BOM
+	set +e
+	"$KDX" ingest /dev/stdin <cp932.csv >"$KDX_HOME/.out" 2>&1
+	local rc=$?
+	set -e
+	eq "$rc" 0 "ingest from standard input"
+	eq "$(sql "SELECT encoding FROM kdx.load_batch WHERE file_name = 'stdin'")" CP932 "encoding"
+}
