@@ -160,7 +160,11 @@ static kdx_status svg_normalise_ids(const char *path, kdx_error **err)
 	for (size_t i = 0; i < in.len;) {
 		int f = -1;
 		size_t fl = 0;
-		for (int k = 0; fam[k]; k++) {
+		/* an id starts with one of the families' first letters, after a non-letter */
+		char c0 = in.data[i];
+		bool may = (c0 == 's' || c0 == 'g' || c0 == 'c' || c0 == 'm' || c0 == 'p' || c0 == 'i') &&
+		           (i == 0 || !((in.data[i - 1] >= 'a' && in.data[i - 1] <= 'z') || (in.data[i - 1] >= 'A' && in.data[i - 1] <= 'Z')));
+		for (int k = 0; may && fam[k]; k++) {
 			size_t l = strlen(fam[k]);
 			if (!strncmp(in.data + i, fam[k], l) && in.data[i + l] >= '0' && in.data[i + l] <= '9' &&
 			    (i == 0 || !((in.data[i - 1] >= 'a' && in.data[i - 1] <= 'z') || (in.data[i - 1] >= 'A' && in.data[i - 1] <= 'Z')))) {

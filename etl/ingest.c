@@ -1533,7 +1533,7 @@ kdx_status kdx_ingest_file(kdx_db *db, const char *path, const kdx_ingest_opts *
 	}
 
 	char mtime[64] = "";
-	if (in.mtime_ns) {
+	if (in.fd >= 0 && !in.copy) {
 		time_t secs = (time_t)(in.mtime_ns / 1000000000LL);
 		struct tm tm;
 		gmtime_r(&secs, &tm);

@@ -347,13 +347,19 @@ kdx_status kdx_input_open(kdx_input *in, const char *path, kdx_error **err)
 	if (in->fd < 0)
 		return kdx_fail(err, KDX_EIO, "could not open file \"%s\": %s", path, strerror(errno));
 	struct stat sb;
-	if (fstat(in->fd, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+	if (fstat(in->fd, &sb) != 0) {
+		kdx_status st = kdx_fail(err, KDX_EIO, "could not examine file \"%s\": %s", path, strerror(errno));
+		kdx_input_close(in);
+		return st;
+	}
+	if (!S_ISREG(sb.st_mode)) {
 		/* a pipe (kdx ingest <(…), /dev/stdin) cannot be read twice: keep its
 		 * bytes in an unnamed temporary file and read that */
 		kdx_status st = spool(in, path, err);
 		if (st != KDX_OK)
 			return st;
-	} else if (fstat(in->fd, &sb) == 0) {
+		in->copy = true;
+	} else {
 		in->mtime_ns = (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
 	}
 	/* one pass: the digest, and how far the text is UTF-8 */
@@ -426,7 +432,7 @@ void kdx_input_mem(kdx_input *in, const void *data, size_t n)
 bool kdx_input_changed(const kdx_input *in)
 {
 	struct stat sb;
-	if (in->fd < 0 || in->mtime_ns == 0)  /* in memory, or a private copy of a pipe */
+	if (in->fd < 0 || in->copy)  /* in memory, or a private copy of a pipe */
 		return false;
 	if (fstat(in->fd, &sb) != 0)
 		return true;

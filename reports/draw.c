@@ -28,9 +28,8 @@ void kdx_set_rgb(cairo_t *cr, kdx_rgb c)
 	cairo_set_source_rgb(cr, c.r, c.g, c.b);
 }
 
-static PangoLayout *layout(cairo_t *cr, PangoContext *pc, double w, const char *text, double size, int flags)
+static PangoLayout *layout_new(PangoContext *pc, double w, const char *text, double size, int flags)
 {
-	pango_cairo_update_context(cr, pc);
 	PangoLayout *l = pango_layout_new(pc);
 	PangoFontDescription *fd = pango_font_description_new();
 	pango_font_description_set_family(fd, KDX_FONT);
@@ -49,6 +48,66 @@ static PangoLayout *layout(cairo_t *cr, PangoContext *pc, double w, const char *
 	return l;
 }
 
+/*
+ * Laying text out (shaping it with harfbuzz, breaking lines) was most of the
+ * time of a council report: a table measures each cell to size its row and
+ * then lays it out again to draw it, and its cells repeat the same words
+ * (達成, 未達, -, 100%).  So each cairo context keeps the layouts made for it,
+ * by pango context, text, size, flags and width (pango lays a kept layout out
+ * again by itself if its context changes).  Bounded: past KDX_LAYOUTS_MAX the cache starts
+ * over.  The caller does not own the layout returned.
+ */
+#define KDX_LAYOUTS_MAX 4096
+
+struct layouts {
+	GHashTable *kept;          /* key -> PangoLayout */
+	PangoContext *pc;          /* the context last brought in line with cr */
+	cairo_matrix_t m;          /* cr's matrix then */
+};
+
+static void layouts_free(void *p)
+{
+	struct layouts *c = p;
+	g_hash_table_unref(c->kept);
+	free(c);
+}
+
+static PangoLayout *layout(cairo_t *cr, PangoContext *pc, double w, const char *text, double size, int flags)
+{
+	static const cairo_user_data_key_t cache_key;
+	/* kept with the cairo context, not the pango one: a layout holds its pango
+	 * context, so a cache kept there would never be freed */
+	struct layouts *c = cairo_get_user_data(cr, &cache_key);
+	if (!c) {
+		c = kdx_xcalloc(1, sizeof *c);
+		c->kept = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
+		cairo_set_user_data(cr, &cache_key, c, layouts_free);
+	}
+	/* pango_cairo_update_context marks the context changed every time, and a
+	 * changed context makes every layout lay itself out again: call it only
+	 * when cr's matrix is not the one the context already has */
+	cairo_matrix_t m;
+	cairo_get_matrix(cr, &m);
+	if (c->pc != pc || memcmp(&m, &c->m, sizeof m) != 0) {
+		pango_cairo_update_context(cr, pc);
+		c->pc = pc;
+		c->m = m;
+	}
+	if (flags & KDX_NOWRAP)
+		w = 0;  /* the width plays no part */
+	char *key = g_strdup_printf("%p|%d|%.3f|%.3f|%s", (void *)pc, flags, size, w, text ? text : "");
+	PangoLayout *l = g_hash_table_lookup(c->kept, key);
+	if (l) {
+		g_free(key);
+		return l;
+	}
+	if (g_hash_table_size(c->kept) >= KDX_LAYOUTS_MAX)
+		g_hash_table_remove_all(c->kept);
+	l = layout_new(pc, w, text, size, flags);
+	g_hash_table_insert(c->kept, key, l);
+	return l;
+}
+
 double kdx_text(cairo_t *cr, PangoContext *pc, double x, double y, double w, const char *text, double size, int flags)
 {
 	PangoLayout *l = layout(cr, pc, w, text, size, flags);
@@ -58,7 +117,6 @@ double kdx_text(cairo_t *cr, PangoContext *pc, double x, double y, double w, con
 	cairo_move_to(cr, x, y);
 	pango_cairo_show_layout(cr, l);
 	cairo_restore(cr);
-	g_object_unref(l);
 	return (double)ph / PANGO_SCALE;
 }
 
@@ -67,7 +125,6 @@ double kdx_text_height(cairo_t *cr, PangoContext *pc, double w, const char *text
 	PangoLayout *l = layout(cr, pc, w, text, size, flags);
 	int pw, ph;
 	pango_layout_get_size(l, &pw, &ph);
-	g_object_unref(l);
 	return (double)ph / PANGO_SCALE;
 }
 

@@ -48,6 +48,7 @@ typedef struct kdx_input {
 	bool utf8;                /* after any BOM: valid UTF-8 without a NUL byte */
 	unsigned long long bad;   /* when not: the offset of the first byte that is not */
 	long long mtime_ns;       /* the file's modification time when opened */
+	bool copy;                /* read from a private copy (the file was a pipe): no mtime */
 } kdx_input;
 
 kdx_status kdx_input_open(kdx_input *in, const char *path, kdx_error **err);
