@@ -161,13 +161,12 @@ static kdx_status svg_normalise_ids(const char *path, kdx_error **err)
 		int f = -1;
 		size_t fl = 0;
 		/* an id starts with one of the families' first letters, after a non-letter */
-		char c0 = in.data[i];
+		char c0 = in.data[i], prev = i ? in.data[i - 1] : ' ';
 		bool may = (c0 == 's' || c0 == 'g' || c0 == 'c' || c0 == 'm' || c0 == 'p' || c0 == 'i') &&
-		           (i == 0 || !((in.data[i - 1] >= 'a' && in.data[i - 1] <= 'z') || (in.data[i - 1] >= 'A' && in.data[i - 1] <= 'Z')));
+		           !((prev >= 'a' && prev <= 'z') || (prev >= 'A' && prev <= 'Z'));
 		for (int k = 0; may && fam[k]; k++) {
 			size_t l = strlen(fam[k]);
-			if (!strncmp(in.data + i, fam[k], l) && in.data[i + l] >= '0' && in.data[i + l] <= '9' &&
-			    (i == 0 || !((in.data[i - 1] >= 'a' && in.data[i - 1] <= 'z') || (in.data[i - 1] >= 'A' && in.data[i - 1] <= 'Z')))) {
+			if (!strncmp(in.data + i, fam[k], l) && in.data[i + l] >= '0' && in.data[i + l] <= '9') {
 				f = k;
 				fl = l;
 				break;

@@ -547,36 +547,37 @@ static inline void put_be(unsigned char *q, unsigned long long v, int bytes)
 		q[i] = (unsigned char)(v >> (8 * (bytes - 1 - i)));
 }
 
+/* n more bytes at the end of b, with one check for room; the caller fills them. */
+static inline unsigned char *bin_room(kdx_buf *b, size_t n)
+{
+	kdx_buf_reserve(b, n);
+	unsigned char *q = (unsigned char *)b->data + b->len;
+	b->len += n;
+	b->data[b->len] = '\0';
+	return q;
+}
+
 /* A field's length word and its bytes (data, n) or, when data is NULL, the
- * integer v in vbytes big-endian bytes; one check for room. */
+ * integer v in vbytes big-endian bytes. */
 static inline void bin_field(kdx_buf *b, const void *data, size_t n, unsigned long long v, int vbytes)
 {
 	size_t len = data ? n : (size_t)vbytes;
-	kdx_buf_reserve(b, 4 + len);
-	unsigned char *q = (unsigned char *)b->data + b->len;
+	unsigned char *q = bin_room(b, 4 + len);
 	put_be(q, len, 4);
 	if (data)
 		memcpy(q + 4, data, n);
 	else
 		put_be(q + 4, v, vbytes);
-	b->len += 4 + len;
-	b->data[b->len] = '\0';
 }
 
 static void bin_i16(kdx_buf *b, int v)
 {
-	kdx_buf_reserve(b, 2);
-	put_be((unsigned char *)b->data + b->len, (unsigned short)v, 2);
-	b->len += 2;
-	b->data[b->len] = '\0';
+	put_be(bin_room(b, 2), (unsigned short)v, 2);
 }
 
 static void bin_null(kdx_buf *b)
 {
-	kdx_buf_reserve(b, 4);
-	put_be((unsigned char *)b->data + b->len, 0xFFFFFFFFu, 4);  /* length -1 */
-	b->len += 4;
-	b->data[b->len] = '\0';
+	put_be(bin_room(b, 4), 0xFFFFFFFFu, 4);  /* length -1 */
 }
 
 static void bin_i32(kdx_buf *b, long v)
@@ -683,7 +684,7 @@ static void data_row(struct ingest *g, const kdx_row *row)
 			}
 			free(t);
 		}
-		goto out;
+		return;
 	}
 	g->rows_seen++;
 
@@ -1132,8 +1133,6 @@ static void data_row(struct ingest *g, const kdx_row *row)
 		}
 	}
 	kdx_buf_free(&fix);
-out:
-	return;
 }
 
 struct row_ctx {
@@ -1533,7 +1532,7 @@ kdx_status kdx_ingest_file(kdx_db *db, const char *path, const kdx_ingest_opts *
 	}
 
 	char mtime[64] = "";
-	if (in.fd >= 0 && !in.copy) {
+	if (!in.copy) {  /* a pipe has no modification time of its own */
 		time_t secs = (time_t)(in.mtime_ns / 1000000000LL);
 		struct tm tm;
 		gmtime_r(&secs, &tm);

@@ -340,29 +340,9 @@ static kdx_status spool(kdx_input *in, const char *path, kdx_error **err)
 	return st;
 }
 
-kdx_status kdx_input_open(kdx_input *in, const char *path, kdx_error **err)
+/* One pass over the input: its size, its digest, and how far it is UTF-8. */
+static kdx_status scan(kdx_input *in, const char *path, kdx_error **err)
 {
-	memset(in, 0, sizeof *in);
-	in->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (in->fd < 0)
-		return kdx_fail(err, KDX_EIO, "could not open file \"%s\": %s", path, strerror(errno));
-	struct stat sb;
-	if (fstat(in->fd, &sb) != 0) {
-		kdx_status st = kdx_fail(err, KDX_EIO, "could not examine file \"%s\": %s", path, strerror(errno));
-		kdx_input_close(in);
-		return st;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		/* a pipe (kdx ingest <(…), /dev/stdin) cannot be read twice: keep its
-		 * bytes in an unnamed temporary file and read that */
-		kdx_status st = spool(in, path, err);
-		if (st != KDX_OK)
-			return st;
-		in->copy = true;
-	} else {
-		in->mtime_ns = (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
-	}
-	/* one pass: the digest, and how far the text is UTF-8 */
 	char *buf = kdx_xmalloc(READ_CHUNK + 4);
 	kdx_sums sums;
 	kdx_sums_init(&sums, false);
@@ -391,11 +371,11 @@ kdx_status kdx_input_open(kdx_input *in, const char *path, kdx_error **err)
 			size_t have = carry + (size_t)r - skip;
 			bool tail;
 			size_t ok = utf8_prefix((const unsigned char *)buf + skip, have, &tail);
-			unsigned long long base = off - carry + skip;
 			if (ok < have && !tail) {
 				in->utf8 = false;
-				in->bad = base + ok;
+				in->bad = off - carry + skip + ok;
 				checking = false;
+				carry = 0;
 			} else {
 				carry = have - ok;
 				memmove(buf, buf + skip + ok, carry);
@@ -403,7 +383,7 @@ kdx_status kdx_input_open(kdx_input *in, const char *path, kdx_error **err)
 		}
 		off += (unsigned long long)r;
 	}
-	if (checking && carry) {  /* the file ends inside a character */
+	if (checking && carry) {  /* the input ends inside a character */
 		in->utf8 = false;
 		in->bad = off - carry;
 	}
@@ -413,20 +393,38 @@ kdx_status kdx_input_open(kdx_input *in, const char *path, kdx_error **err)
 	return KDX_OK;
 }
 
+kdx_status kdx_input_open(kdx_input *in, const char *path, kdx_error **err)
+{
+	memset(in, 0, sizeof *in);
+	in->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (in->fd < 0)
+		return kdx_fail(err, KDX_EIO, "could not open file \"%s\": %s", path, strerror(errno));
+	struct stat sb;
+	if (fstat(in->fd, &sb) != 0) {
+		kdx_status st = kdx_fail(err, KDX_EIO, "could not examine file \"%s\": %s", path, strerror(errno));
+		kdx_input_close(in);
+		return st;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		/* a pipe (kdx ingest <(…), /dev/stdin) cannot be read twice: keep its
+		 * bytes in an unnamed temporary file and read that */
+		kdx_status st = spool(in, path, err);
+		if (st != KDX_OK)
+			return st;
+		in->copy = true;
+	} else {
+		in->mtime_ns = (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
+	}
+	return scan(in, path, err);
+}
+
 void kdx_input_mem(kdx_input *in, const void *data, size_t n)
 {
 	memset(in, 0, sizeof *in);
 	in->fd = -1;
 	in->mem = data;
 	in->size = n;
-	kdx_sha256_hex(data, n, in->sha256);
-	const unsigned char *p = data;
-	in->bom = n >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3);
-	size_t skip = in->bom ? 3 : 0;
-	bool tail;
-	size_t ok = utf8_prefix(p + skip, n - skip, &tail);
-	in->utf8 = ok == n - skip;
-	in->bad = ok + skip;
+	scan(in, "(memory)", NULL);  /* reading memory cannot fail */
 }
 
 bool kdx_input_changed(const kdx_input *in)
@@ -459,7 +457,6 @@ struct cp932_table {
 	unsigned char single[256][4];  /* [0]: UTF-8 length, CP_INVALID or CP_LEAD */
 	unsigned char lead[256];       /* lead byte -> 1 + row in dbl, 0 when not a lead */
 	unsigned char (*dbl)[256][4];
-	int nleads;
 	bool ok;
 };
 
@@ -511,13 +508,12 @@ static void cp932_build(void)
 			cp932.dbl[i][t][0] = r > 0 ? (unsigned char)r : CP_INVALID;
 		}
 	}
-	cp932.nleads = nleads;
 	cp932.ok = true;
 	iconv_close(cd);
 }
 
 /*
- * Decode CP932 from p (n bytes, at file offset base) into out (3n bytes).
+ * Decode CP932 from p (n bytes) into out (3n bytes).
  * Returns the bytes consumed; *outlen the bytes written.  Stops before a lead
  * byte that is the last byte (*cut) or at an undecodable byte (*bad).
  */
@@ -564,7 +560,7 @@ static char *bytes_around(const kdx_input *in, unsigned long long off)
 {
 	unsigned char win[16];
 	unsigned long long from = off >= 8 ? off - 8 : 0;
-	long got = kdx_input_read(in, from, win, sizeof win);
+	long got = kdx_input_read(in, from, win, (size_t)(off + 8 - from));
 	kdx_buf b = { 0 };
 	for (long i = 0; i < got; i++)
 		kdx_buf_printf(&b, from + (unsigned long long)i == off ? "[%02x]%s" : "%02x%s", win[i], i + 1 < got ? " " : "");

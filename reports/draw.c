@@ -54,8 +54,8 @@ static PangoLayout *layout_new(PangoContext *pc, double w, const char *text, dou
  * then lays it out again to draw it, and its cells repeat the same words
  * (達成, 未達, -, 100%).  So each cairo context keeps the layouts made for it,
  * by pango context, text, size, flags and width (pango lays a kept layout out
- * again by itself if its context changes).  Bounded: past KDX_LAYOUTS_MAX the cache starts
- * over.  The caller does not own the layout returned.
+ * again by itself if its context changes).  Bounded: past KDX_LAYOUTS_MAX the
+ * cache starts over.  The caller does not own the layout returned.
  */
 #define KDX_LAYOUTS_MAX 4096
 

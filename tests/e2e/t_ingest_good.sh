@@ -178,10 +178,6 @@ test_input_from_a_pipe() {
 	# a CP932 file through /dev/stdin
 	kdx_rc 0 init --quiet
 	tail -c +4 "$SAMPLE/2025-06-01_放課後児童クラブICT調査.csv" | iconv -f UTF-8 -t CP932 >cp932.csv  # without its BOM
-	set +e
-	"$KDX" ingest /dev/stdin <cp932.csv >"$KDX_HOME/.out" 2>&1
-	local rc=$?
-	set -e
-	eq "$rc" 0 "ingest from standard input"
+	kdx_rc 0 ingest /dev/stdin <cp932.csv
 	eq "$(sql "SELECT encoding FROM kdx.load_batch WHERE file_name = 'stdin'")" CP932 "encoding"
 }
