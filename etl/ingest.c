@@ -983,7 +983,7 @@ static void data_row(struct ingest *g, const kdx_row *row)
 			} else if (hits == 0) {
 				add_problem(g, row->rowno, c, orig[i], "手続番号（K01〜N18）を入力してください。", "手続名「%s」は対象の手続にありません。", v);
 			} else if (hits > 1) {
-				add_problem(g, row->rowno, c, orig[i], "分類を付けた名称（例: 児童扶養手当現況届）か手続番号を入力してください。",
+				add_problem(g, row->rowno, c, orig[i], "分類を付けた名称（例: 児童扶養手当 現況届）か手続番号を入力してください。",
 				            "手続名「%s」は複数の手続に当てはまります。", v);
 			} else {
 				vals[ci_pid] = g->procs[found].id;

@@ -151,7 +151,7 @@ kdx_status kdx_template_write(kdx_db *db, const char *code, kdx_date asof, kdx_d
 		static const char *const head[] = { "調査基準日", "市町村コード", "手続番号", "手続名", "状況", "電子化年月", "予定年度", "処分通知" };
 		head_row(ws, head, 8, &f);
 		PGresult *r = kdx_db_query(db,
-			"SELECT p.id, p.category || p.name, f.status, f.digitised_ym,"
+			"SELECT p.id, p.category || ' ' || p.name, f.status, f.digitised_ym,"
 			" CASE WHEN f.planned_fy IS NOT NULL THEN 'R' || (f.planned_fy - 2018) END, f.notice, p.kind"
 			" FROM kdx.procedure p"
 			" LEFT JOIN LATERAL (SELECT e.batch_id, e.muni_code, e.survey_date FROM kdx.submission e"

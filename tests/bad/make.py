@@ -132,6 +132,17 @@ bomb = ('<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.or
         + ' ' * (300 * 1024 * 1024) + '</sheetData></worksheet>')
 put('38_zip_bomb.xlsx', raw_xlsx(bomb), 'シート「Sheet1」', 'zip 爆弾の可能性')
 
+# 手続名 instead of 手続番号: each new procedure named by its category and name,
+# as the template writes them; 現況届 alone is both 児童手当's ⑪ and 児童扶養手当's ⑫
+def procs_by_name(extra=''):
+    import csv
+    with open(os.path.join(HERE, '..', '..', 'data', 'master', 'procedures.csv'), encoding='utf-8') as fp:
+        rows = [r for r in csv.DictReader(fp) if r['kind'] == 'N']
+    return (PH.replace('手続番号', '手続名') +
+            ''.join(f"2025-10-01,442011,{r['category']} {r['name']},電子化済,2025-04,,済\n" for r in rows) + extra)
+put('39_ambiguous_procedure_name.csv', procs_by_name('2025-10-01,442011,現況届,電子化済,2025-04,,済\n'),
+    '20行目「手続名」列', '手続名「現況届」は複数の手続に当てはまります')
+
 with open(os.path.join(HERE, 'cases.tsv'), 'w', encoding='utf-8') as fp:
     fp.write('# file\twhere (as the submitter sees it)\twhat the report says\n')
     for c in cases:

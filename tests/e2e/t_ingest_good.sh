@@ -181,3 +181,16 @@ test_input_from_a_pipe() {
 	kdx_rc 0 ingest /dev/stdin <cp932.csv
 	eq "$(sql "SELECT encoding FROM kdx.load_batch WHERE file_name = 'stdin'")" CP932 "encoding"
 }
+
+# 手続名 instead of 手続番号: "category name" as the template writes it, with or
+# without the space, or the name alone where only one procedure has it.
+test_procedures_named_instead_of_numbered() {
+	kdx_rc 0 init --quiet
+	# every new procedure of the master list, by name (the bad catalogue's file less its last row)
+	head -n 19 "$BAD/39_ambiguous_procedure_name.csv" >named.csv
+	sed -i -e '3s/児童扶養手当 証書亡失の届出/児童扶養手当証書亡失の届出/' -e '4s/こども医療費助成 受給資格登録申請/受給資格登録申請/' named.csv
+	kdx_rc 0 ingest named.csv
+	eq "$(sql "SELECT count(*) FROM kdx.procedure_fact")" 18 "procedures loaded"
+	eq "$(sql "SELECT string_agg(f.proc_id, ',' ORDER BY f.proc_id) FROM kdx.procedure_fact f")" \
+		"$(grep ',N,' "$ROOT/data/master/procedures.csv" | cut -d, -f1 | sort | paste -sd,)" "procedures named"
+}

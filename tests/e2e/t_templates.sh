@@ -15,6 +15,10 @@ assert [c.value for c in ws[1]] == ['調査基準日', '市町村コード', '�
 assert ws.max_row == 34, ws.max_row            # K01-K15 and N01-N18
 assert ws['A2'].value == datetime.datetime(2027, 4, 1)
 assert ws['B2'].value == '442143'
+# the procedure's name as the source lists it: its category, then the procedure
+# (妊娠: ①妊娠の届出; 児童扶養手当: ⑫現況届), the two apart so neither runs into the other
+assert ws['C2'].value == 'K01' and ws['D2'].value == '妊娠 妊娠の届出', ws['D2'].value
+assert ws['C13'].value == 'K12' and ws['D13'].value == '児童扶養手当 現況届', ws['D13'].value
 # every coded column has a dropdown with a Japanese error message
 cols = {}
 for dv in ws.data_validations.dataValidation:
