@@ -94,7 +94,11 @@ kdx_status kdx_report_muni_pdf(const kdx_report_data *rd, int mi, const char *pa
 	kdx_rgb bg[7 * 9];
 	char *owned[7 * 9] = { 0 };
 	static const char *const head[] = { "目標", "自団体", "全体", "目標値", "期限", "状況", "順位", "残り", "前回比" };
-	static const double widths[] = { 112, 46, 40, 62, 62, 46, 48, 46, 49 };
+	/* Each figure stays on one line at 7.5 pt (2 pt padding either side):
+	 * "(999/999)", "2028-03-31", "1741位/1741" in the national view,
+	 * "あと999クラブ", "100%→100%".  Only the goal's title and the longest
+	 * target label wrap, between words (オンライン申請 / ＋1項目). */
+	static const double widths[] = { 121, 46, 30, 61, 51, 30, 57, 60, 55 };
 	static const int align[] = { 0, 2, 2, 1, 1, 1, 1, 2, 2 };
 	for (int c = 0; c < nc; c++) {
 		cells[c] = head[c];

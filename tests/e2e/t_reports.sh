@@ -225,3 +225,38 @@ assert rows['402028'][6] == '-', rows['402028']
 PY
 	grep -q "全体 80%（4/5.*前回（2026-09-30 時点）40% → 80%（+40pt）" fk.txt || die "Fukuoka's clubs 全体 and previous round: $(grep 全体 fk.txt)"
 }
+
+# The feedback table keeps each figure whole on its line: 前回比 "100%→100%",
+# 残り "あと1クラブ" (the units of data/master/goals.csv), 順位 "12位/13".
+test_feedback_table_figures_are_not_broken() {
+	load_sample
+	kdx_rc 0 report --as-of 2026-11-30 --out fb
+	local f n=0
+	for f in fb/municipalities/*.pdf; do
+		pdftotext -layout -f 1 -l 1 "$f" "p$n.txt"
+		n=$((n + 1))
+	done
+	eq "$n" 18 "feedback PDFs"
+	/usr/bin/python3 - "$ROOT/data/master/goals.csv" p*.txt <<'PY' || die "a figure is broken across lines"
+import csv, re, sys
+units = [g['unit'] for g in csv.DictReader(open(sys.argv[1], encoding='utf-8'))]
+seen = {'→': 0, 'あと': 0, '位': 0, '100%→100%': 0, 'クラブ': 0}
+for path in sys.argv[2:]:
+    text = open(path, encoding='utf-8').read()
+    for m in re.finditer(r'→', text):
+        seen['→'] += 1
+        assert re.match(r'\d+%→\d+%(\s|$)', text[text.rfind(' ', 0, m.start()) + 1:m.end() + 6] + ' '), (path, text[m.start() - 8:m.end() + 8])
+    for m in re.finditer(r'あと\d+(\S*)', text):
+        seen['あと'] += 1
+        assert m.group(1) in units, (path, m.group(0))
+        seen['クラブ'] += m.group(1) == 'クラブ'
+    for m in re.finditer(r'\d+位(\S*)', text):
+        seen['位'] += 1
+        assert re.fullmatch(r'/\d+', m.group(1)), (path, m.group(0))
+    seen['100%→100%'] += len(re.findall(r'(?<!\d)100%→100%', text))
+    # the longest target label wraps between its words only
+    assert 'オンライン申請' in text and '＋1項目' in text, path
+# the sample has each case, so the checks above did look at it
+assert all(seen.values()), seen
+PY
+}
