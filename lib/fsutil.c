@@ -1,10 +1,14 @@
 /* fsutil.c - folders and atomic files (see fsutil.h). */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <linux/magic.h>
 #include <unistd.h>
 #include "kdx/fsutil.h"
 
@@ -72,4 +76,34 @@ kdx_status kdx_sync_path(const char *path, kdx_error **err)
 	if (rc != 0)
 		return kdx_fail(err, KDX_EIO, "could not flush \"%s\" to disk: %s", path, strerror(e));
 	return KDX_OK;
+}
+
+static bool writable_dir(const char *p)
+{
+	struct stat st;
+	return p && p[0] == '/' && stat(p, &st) == 0 && S_ISDIR(st.st_mode) && access(p, W_OK | X_OK) == 0;
+}
+
+static const char *choose_scratch(void)
+{
+	const char *t = getenv("TMPDIR");
+	if (t && t[0])
+		return writable_dir(t) ? t : NULL;
+	struct statfs fs;
+	struct statvfs vfs;
+	if (writable_dir("/dev/shm") && statfs("/dev/shm", &fs) == 0 && fs.f_type == TMPFS_MAGIC &&
+	    statvfs("/dev/shm", &vfs) == 0 && (unsigned long long)vfs.f_bavail * vfs.f_frsize >= KDX_SCRATCH_MIN_FREE)
+		return "/dev/shm";
+	return NULL;
+}
+
+const char *kdx_scratch_dir(void)
+{
+	static bool chosen;
+	static const char *dir;
+	if (!chosen) {
+		dir = choose_scratch();
+		chosen = true;
+	}
+	return dir;
 }

@@ -15,6 +15,7 @@
 #include "kdx/text.h"
 #include "kdx/fsutil.h"
 #include "kdx/workers.h"
+#include "kdx/xlsxout.h"
 
 struct tfmt {
 	lxw_format *head, *locked, *input, *date_locked;
@@ -123,8 +124,7 @@ kdx_status kdx_template_write(kdx_db *db, const char *code, kdx_date asof, kdx_d
 	char *mname = kdx_strdup(PQgetvalue(m, 0, 0));
 	PQclear(m);
 
-	lxw_workbook_options o = { .constant_memory = LXW_FALSE, .tmpdir = NULL, .use_zip64 = LXW_FALSE };
-	lxw_workbook *wb = workbook_new_opt(path, &o);
+	lxw_workbook *wb = kdx_xlsx_workbook(path);
 	if (!wb) {
 		free(mname);
 		return kdx_fail(err, KDX_EIO, "could not create workbook \"%s\"", path);

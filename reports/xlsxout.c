@@ -12,6 +12,7 @@
 #include <time.h>
 #include <xlsxwriter.h>
 #include "kdx/xlsxout.h"
+#include "kdx/fsutil.h"
 #include "kdx/text.h"
 
 struct fmts {
@@ -321,10 +322,15 @@ static kdx_status finish(lxw_workbook *wb, const char *path, kdx_error **err)
 	return KDX_OK;
 }
 
+lxw_workbook *kdx_xlsx_workbook(const char *path)
+{
+	lxw_workbook_options o = { .constant_memory = LXW_FALSE, .tmpdir = (char *)kdx_scratch_dir(), .use_zip64 = LXW_FALSE };
+	return workbook_new_opt(path, &o);
+}
+
 kdx_status kdx_xlsx_council(const kdx_report_data *d, const char *path, kdx_error **err)
 {
-	lxw_workbook_options o = { .constant_memory = LXW_FALSE, .tmpdir = NULL, .use_zip64 = LXW_FALSE };
-	lxw_workbook *wb = workbook_new_opt(path, &o);
+	lxw_workbook *wb = kdx_xlsx_workbook(path);
 	if (!wb)
 		return kdx_fail(err, KDX_EIO, "could not create workbook \"%s\"", path);
 	char title[256];
@@ -427,8 +433,7 @@ kdx_status kdx_xlsx_council(const kdx_report_data *d, const char *path, kdx_erro
 kdx_status kdx_xlsx_muni(const kdx_report_data *d, int mi, const char *path, kdx_error **err)
 {
 	const kdx_goal_row *me = &d->goals[0].rows[mi];
-	lxw_workbook_options o = { .constant_memory = LXW_FALSE, .tmpdir = NULL, .use_zip64 = LXW_FALSE };
-	lxw_workbook *wb = workbook_new_opt(path, &o);
+	lxw_workbook *wb = kdx_xlsx_workbook(path);
 	if (!wb)
 		return kdx_fail(err, KDX_EIO, "could not create workbook \"%s\"", path);
 	char title[256];

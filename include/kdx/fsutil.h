@@ -25,4 +25,14 @@ kdx_status kdx_write_file_atomic(const char *path, const void *data, size_t n, k
  * as the record does.  The path of a folder syncs its entries (a rename). */
 kdx_status kdx_sync_path(const char *path, kdx_error **err);
 
+/* The folder for short-lived scratch files that are unlinked at once (a
+ * workbook's parts before they are zipped): $TMPDIR when it names a writable
+ * folder; otherwise /dev/shm when it is a writable tmpfs with at least
+ * KDX_SCRATCH_MIN_FREE bytes free; otherwise NULL, meaning the library's own
+ * default (/tmp).  Creating and unlinking tens of thousands of files on a disk
+ * file system costs inode allocation there (ext4 skips recently freed inodes);
+ * in memory it does not.  Chosen once per process. */
+#define KDX_SCRATCH_MIN_FREE (256UL << 20)
+const char *kdx_scratch_dir(void);
+
 #endif

@@ -7,6 +7,11 @@
 
 #include "kdx/repdata.h"
 
+struct lxw_workbook;
+/* A new workbook at path, its parts written through kdx_scratch_dir(); NULL
+ * on failure. */
+struct lxw_workbook *kdx_xlsx_workbook(const char *path);
+
 kdx_status kdx_xlsx_council(const kdx_report_data *d, const char *path, kdx_error **err);
 kdx_status kdx_xlsx_muni(const kdx_report_data *d, int mi, const char *path, kdx_error **err);
 

@@ -260,3 +260,29 @@ for path in sys.argv[2:]:
 assert all(seen.values()), seen
 PY
 }
+
+# A workbook's parts are scratch files, created and unlinked at once: in
+# $TMPDIR when it is set; otherwise in /dev/shm when that is a tmpfs with
+# 256 MiB free; otherwise in /tmp (strace records where each was created).
+test_workbook_scratch_files_go_to_tmpdir_or_memory() {
+	load_sample
+	mkdir scratch
+	ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" TMPDIR="$PWD/scratch" strace -f -qq -e trace=openat,unlink -o trace1.txt \
+		"$KDX" report --quiet --as-of 2026-11-30 --muni 442143 --out r1 || die "kdx report under strace"
+	[ -s r1/municipalities/442143_国東市.xlsx ] || die "no workbook"
+	local n; n=$(grep -c "openat(AT_FDCWD, \"$PWD/scratch/tmp\.[^\"]*\", O_RDWR|O_CREAT|O_EXCL" trace1.txt || true)
+	[ "$n" -ge 5 ] || die "only $n scratch files in \$TMPDIR"
+	eq "$(grep -c "unlink(\"$PWD/scratch/tmp\." trace1.txt)" "$n" "scratch files unlinked"
+	! grep -q '"/tmp/tmp\.\|"/dev/shm/tmp\.' trace1.txt || die "scratch files outside \$TMPDIR"
+	[ -z "$(ls -A scratch)" ] || die "scratch files left behind"
+	# without TMPDIR: memory if /dev/shm qualifies, else the library's /tmp
+	local want=/tmp
+	if [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ] && [ -w /dev/shm ] &&
+	   [ "$(( $(stat -f -c '%a * %S' /dev/shm) ))" -ge $((256 << 20)) ]; then
+		want=/dev/shm
+	fi
+	ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" env -u TMPDIR strace -f -qq -e trace=openat -o trace2.txt \
+		"$KDX" report --quiet --as-of 2026-11-30 --muni 442143 --out r2 || die "kdx report under strace"
+	grep -q "openat(AT_FDCWD, \"$want/tmp\." trace2.txt || die "no scratch file in $want"
+	cmp r1/municipalities/442143_国東市.xlsx r2/municipalities/442143_国東市.xlsx || die "the workbook depends on where its parts were"
+}
