@@ -4,6 +4,7 @@
 #include <string.h>
 #include <stdarg.h>
 #include <locale.h>
+#include <malloc.h>
 #include "kdx/cli.h"
 #include "kdx/jdate.h"
 
@@ -126,6 +127,16 @@ int main(int argc, char **argv)
 {
 	kdx_env env = { 0 };
 	setlocale(LC_CTYPE, "C.UTF-8");
+	/* Keep freed memory for the next document instead of returning it to the
+	 * kernel at once: writing thousands of PDFs and workbooks one after the
+	 * other, glibc's defaults shrank and regrew the heap (brk) and mapped and
+	 * unmapped every block over 128 KiB for each of them, and the page
+	 * faults that followed cost as much system time as the files' own
+	 * writes.  These only defer the release: the national run's peak RSS
+	 * stayed at 201 MB. */
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
+	mallopt(M_TRIM_THRESHOLD, 128 << 20);
+	mallopt(M_TOP_PAD, 16 << 20);
 	env.home = getenv("KDX_HOME");
 	if (!env.home || !*env.home)
 		env.home = ".";
