@@ -1,4 +1,5 @@
 /* chart.c - goal bar charts and trend charts with cairo. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <errno.h>
@@ -48,6 +49,15 @@ void kdx_chart_goal(cairo_t *cr, PangoContext *pc, const kdx_goal_table *g, doub
 	int n = g->nrows - 1;
 	axis(cr, pc, left, top, cw, chh);
 	double slot = cw / (n > 0 ? n : 1);
+	/* each bar's rate above it and its name below, when every one of them
+	 * fits its slot; a council of many municipalities gets bars alone (its
+	 * table has the names and rates), never labels over one another */
+	bool values = true, names = true;
+	for (int i = 0; i < n && (values || names); i++) {
+		const kdx_goal_row *r = &g->rows[i + 1];
+		values = values && kdx_text_line_width(cr, pc, r->display, 6, 0) <= slot;
+		names = names && kdx_text_line_width(cr, pc, r->short_name, 6, 0) <= slot;
+	}
 	for (int i = 0; i < n; i++) {
 		const kdx_goal_row *r = &g->rows[i + 1];
 		double bx = left + slot * i + slot * 0.18, bw = slot * 0.64;
@@ -59,8 +69,16 @@ void kdx_chart_goal(cairo_t *cr, PangoContext *pc, const kdx_goal_table *g, doub
 		}
 		cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
 		double ty = top + chh - (r->den > 0 ? chh * r->rate : 0) - 9;
-		kdx_text(cr, pc, left + slot * i, ty, slot, r->display, 6, KDX_ALIGN_CENTER);
-		kdx_text(cr, pc, left + slot * i, top + chh + 2, slot, r->short_name, 6, KDX_ALIGN_CENTER);
+		if (values)
+			kdx_text(cr, pc, left + slot * i, ty, slot, r->display, 6, KDX_ALIGN_CENTER);
+		if (names)
+			kdx_text(cr, pc, left + slot * i, top + chh + 2, slot, r->short_name, 6, KDX_ALIGN_CENTER);
+	}
+	if (n > 0 && (!values || !names)) {
+		char note[160];
+		snprintf(note, sizeof note, "%d団体（左から団体コード順。団体名%sは表を参照）", n, values ? "" : "と率");
+		cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
+		kdx_text(cr, pc, left, top + chh + 3, cw, note, 6.5, KDX_ALIGN_CENTER);
 	}
 	/* target (dashed) and 全体 (solid) */
 	target_line(cr, left, top + chh - chh * g->target, cw, 4, 1);

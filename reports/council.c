@@ -22,6 +22,95 @@ void kdx_deadline_text(const char *iso, char *buf, size_t n)
 
 static const kdx_rgb none = { -1, -1, -1 };
 
+/*
+ * The seed-style table: 全体 and the municipalities across, with 導入率,
+ * 分子/分母 and 状況 below each.  Each column is as wide as its widest text
+ * needs, so nothing wraps, in bands as wide as the page, one under another.  A council too large for KDX_SEED_BANDS_MAX bands
+ * gets a line instead: the table after the chart has the same figures.
+ */
+#define KDX_SEED_BANDS_MAX 4
+#define KDX_SEED_SIZE 6.2
+
+static void seed_table(kdx_doc *d, const kdx_goal_table *g)
+{
+	int n = g->nrows;
+	const double label = 34, avail = d->w - d->ml - d->mr - label;
+	char **frac = kdx_xcalloc((size_t)n, sizeof *frac);
+	double *need = kdx_xcalloc((size_t)n, sizeof *need);
+	int *band = kdx_xcalloc((size_t)n + 1, sizeof *band);  /* first column of each band */
+	int nb = 0;
+	double used = 0;
+	for (int i = 0; i < n; i++) {
+		const kdx_goal_row *r = &g->rows[i];
+		frac[i] = r->den > 0 ? kdx_strdup_printf("%d/%d", r->num, r->den) : kdx_strdup("-");
+		double wd = 0;
+		const char *texts[] = { r->display, frac[i], r->short_name, r->status };
+		for (int k = 0; k < 4; k++) {
+			double x = kdx_text_line_width(d->cr, d->pc, texts[k], KDX_SEED_SIZE, k == 2 ? KDX_BOLD : 0);
+			wd = x > wd ? x : wd;
+		}
+		need[i] = wd + 4.5;  /* 2 pt of padding either side */
+		if (need[i] > avail)
+			need[i] = avail;
+		if (i == 0 || used + need[i] > avail) {
+			band[nb++] = i;
+			used = 0;
+		}
+		used += need[i];
+	}
+	band[nb] = n;
+	if (nb > KDX_SEED_BANDS_MAX) {
+		char *t = kdx_strdup_printf("団体別の導入率・分子/分母・状況は、%d団体のため下の表に示す。", n - 1);
+		kdx_doc_para(d, t, 8);
+		free(t);
+		nb = 0;
+	}
+	for (int k = 0; k < nb; k++) {
+		int first = band[k], cols = 1 + band[k + 1] - first;
+		const char **cells = kdx_xcalloc((size_t)cols * 4, sizeof *cells);
+		kdx_rgb *bg = kdx_xcalloc((size_t)cols * 4, sizeof *bg);
+		double *w = kdx_xcalloc((size_t)cols, sizeof *w);
+		int *al = kdx_xcalloc((size_t)cols, sizeof *al);
+		double sum = 0;
+		for (int i = first; i < band[k + 1]; i++)
+			sum += need[i];
+		/* the room left is shared out, up to 8 pt a column */
+		double extra = (avail - sum) / (cols - 1);
+		if (extra > 8)
+			extra = 8;
+		w[0] = label;
+		cells[0] = "";
+		cells[cols] = "導入率";
+		cells[2 * cols] = "分子/分母";
+		cells[3 * cols] = "状況";
+		for (int i = 0; i < cols * 4; i++)
+			bg[i] = none;
+		for (int c = 1; c < cols; c++) {
+			int i = first + c - 1;
+			const kdx_goal_row *r = &g->rows[i];
+			w[c] = need[i] + extra;
+			al[c] = KDX_ALIGN_CENTER;
+			cells[c] = r->short_name;
+			cells[cols + c] = r->display;
+			cells[2 * cols + c] = frac[i];
+			cells[3 * cols + c] = r->status;
+			bg[cols + c] = kdx_status_tint(r->status);
+			bg[3 * cols + c] = kdx_status_tint(r->status);
+		}
+		kdx_table tab = { 4, cols, cells, w, al, bg, KDX_SEED_SIZE };
+		kdx_doc_table(d, &tab);
+		free(cells);
+		free(bg);
+		free(w);
+		free(al);
+	}
+	for (int i = 0; i < n; i++)
+		free(frac[i]);
+	free(frac);
+	free(need);
+	free(band);
+}
+
 static void goal_section(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_table *g)
 {
 	char buf[512], dl[64];
@@ -43,43 +132,7 @@ static void goal_section(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_t
 	kdx_doc_para(d, b.data, 9.5);
 	kdx_buf_free(&b);
 
-	/* the seed-style table: 全体 and the municipalities across */
-	int n = g->nrows;
-	int cols = n + 1;
-	const char **cells = kdx_xcalloc((size_t)cols * 4, sizeof *cells);
-	kdx_rgb *bg = kdx_xcalloc((size_t)cols * 4, sizeof *bg);
-	double *w = kdx_xcalloc((size_t)cols, sizeof *w);
-	int *al = kdx_xcalloc((size_t)cols, sizeof *al);
-	char **frac = kdx_xcalloc((size_t)n, sizeof *frac);
-	double cw = (d->w - d->ml - d->mr - 34) / n;
-	w[0] = 34;
-	cells[0] = "";
-	cells[cols] = "導入率";
-	cells[2 * cols] = "分子/分母";
-	cells[3 * cols] = "状況";
-	for (int i = 0; i < cols * 4; i++)
-		bg[i] = none;
-	for (int i = 0; i < n; i++) {
-		const kdx_goal_row *r = &g->rows[i];
-		w[i + 1] = cw;
-		al[i + 1] = KDX_ALIGN_CENTER;
-		cells[i + 1] = r->short_name;
-		cells[cols + i + 1] = r->display;
-		frac[i] = r->den > 0 ? kdx_strdup_printf("%d/%d", r->num, r->den) : kdx_strdup("-");
-		cells[2 * cols + i + 1] = frac[i];
-		cells[3 * cols + i + 1] = r->status;
-		bg[cols + i + 1] = kdx_status_tint(r->status);
-		bg[3 * cols + i + 1] = kdx_status_tint(r->status);
-	}
-	kdx_table tab = { 4, cols, cells, w, al, bg, 6.2 };
-	kdx_doc_table(d, &tab);
-	for (int i = 0; i < n; i++)
-		free(frac[i]);
-	free(frac);
-	free(cells);
-	free(bg);
-	free(w);
-	free(al);
+	seed_table(d, g);
 
 	/* the chart */
 	kdx_doc_need(d, 190);
@@ -87,9 +140,9 @@ static void goal_section(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_t
 	d->y += 190;
 
 	/* detail per municipality */
-	const int nc = 10;
-	cells = kdx_xcalloc((size_t)nc * n, sizeof *cells);
-	bg = kdx_xcalloc((size_t)nc * n, sizeof *bg);
+	const int nc = 10, n = g->nrows;
+	const char **cells = kdx_xcalloc((size_t)nc * n, sizeof *cells);
+	kdx_rgb *bg = kdx_xcalloc((size_t)nc * n, sizeof *bg);
 	char **owned = kdx_xcalloc((size_t)n * 5, sizeof *owned);
 	static const char *const head[] = { "団体", "調査基準日", "分母", "分子", "表示", "状況", "残り", "順位", "前回比", "見通し" };
 	static const double widths[] = { 62, 62, 34, 34, 38, 46, 34, 34, 46, 121 };
@@ -129,7 +182,7 @@ static void goal_section(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_t
 		kdx_buf_reserve(&p, 0);
 		row[9] = kdx_buf_steal(&p);
 	}
-	tab = (kdx_table){ n, nc, cells, widths, align, bg, 7 };
+	kdx_table tab = { n, nc, cells, widths, align, bg, 7 };
 	kdx_doc_table(d, &tab);
 	for (int i = 1; i < n; i++) {
 		free((char *)cells[i * nc + 8]);

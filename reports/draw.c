@@ -128,6 +128,14 @@ double kdx_text_height(cairo_t *cr, PangoContext *pc, double w, const char *text
 	return (double)ph / PANGO_SCALE;
 }
 
+double kdx_text_line_width(cairo_t *cr, PangoContext *pc, const char *text, double size, int flags)
+{
+	PangoLayout *l = layout(cr, pc, 0, text, size, flags | KDX_NOWRAP);
+	int pw, ph;
+	pango_layout_get_size(l, &pw, &ph);
+	return (double)pw / PANGO_SCALE;
+}
+
 kdx_status kdx_doc_new(const char *path, const char *title, const char *asof_iso, kdx_doc **out, kdx_error **err)
 {
 	kdx_doc *d = kdx_xcalloc(1, sizeof *d);

@@ -32,6 +32,8 @@ enum { KDX_ALIGN_LEFT = 0, KDX_ALIGN_CENTER = 1, KDX_ALIGN_RIGHT = 2, KDX_BOLD =
 double kdx_text(cairo_t *cr, PangoContext *pc, double x, double y, double w, const char *text, double size, int flags);
 /* Height the text would take, without drawing. */
 double kdx_text_height(cairo_t *cr, PangoContext *pc, double w, const char *text, double size, int flags);
+/* Width of the text on one line, without drawing. */
+double kdx_text_line_width(cairo_t *cr, PangoContext *pc, const char *text, double size, int flags);
 
 typedef struct kdx_doc {
 	cairo_surface_t *surface;

@@ -286,3 +286,57 @@ test_workbook_scratch_files_go_to_tmpdir_or_memory() {
 	grep -q "openat(AT_FDCWD, \"$want/tmp\." trace2.txt || die "no scratch file in $want"
 	cmp r1/municipalities/442143_国東市.xlsx r2/municipalities/442143_国東市.xlsx || die "the workbook depends on where its parts were"
 }
+
+# The seed-style table across the page: every column as wide as its text, so
+# no name or figure wraps (188/320, 豊後高田).
+test_seed_table_keeps_names_and_figures_whole() {
+	load_sample
+	kdx_rc 0 report --quiet --as-of 2026-11-30 --council-only --out s
+	pdftotext -layout "s/council/2026-11-30_こども政策DX進捗.pdf" s.txt
+	/usr/bin/python3 - s.txt "$ROOT/data/master/municipalities.csv" <<'PY' || die "seed-style table"
+import csv, re, sys
+text = open(sys.argv[1], encoding='utf-8').read()
+shorts = [m['short_name'] for m in csv.DictReader(open(sys.argv[2], encoding='utf-8')) if m['pref_code'] == '440001']
+assert len(shorts) == 18
+heads = [l.split() for l in text.splitlines() if l.split()[:1] == ['全体'] and len(l.split()) == 19]
+assert len(heads) == 6, len(heads)            # one per goal, on one line each
+for h in heads:
+    assert h[1:] == shorts, h
+fracs = [l.split() for l in text.splitlines() if l.startswith('分子/分母')]
+assert len(fracs) == 6, fracs
+for f in fracs:
+    assert len(f) == 20 and all(re.fullmatch(r'\d+/\d+|-', x) for x in f[1:]), f
+PY
+}
+
+# A council of 120 municipalities: the table across would need more than four
+# bands and the chart's slots are too narrow for labels, so each says where the
+# figures are instead, and the detail table names every municipality.
+test_large_council_stays_legible() {
+	mkdir m
+	cp "$ROOT"/data/master/*.csv m/
+	echo '990001,大きな県' >>m/prefectures.csv
+	/usr/bin/python3 - >>m/municipalities.csv <<'PY'
+for i in range(120):
+    five = f'99{i + 1:03d}'
+    s = sum(w * int(c) for w, c in zip((6, 5, 4, 3, 2), five))
+    print(f'{five}{(11 - s % 11) % 10},990001,第{i + 1}市,第{i + 1},だい{i + 1}し,{i + 1}')
+PY
+	kdx_rc 0 init --master m --pref 440001 --quiet
+	# clubs for the first three: their rates (100%) are wider than a slot
+	{ echo '調査基準日,市町村コード,クラブ番号,クラブ名,運営形態,入退室管理'
+	  grep ',990001,' m/municipalities.csv | head -n 3 | cut -d, -f1 | while read -r c; do echo "2026-10-01,$c,1,${c}クラブ,公営,○"; done
+	} >clubs.csv
+	KDX_COUNCIL=990001 kdx_rc 0 ingest --quiet clubs.csv
+	kdx_rc 0 --council 990001 report --quiet --council-only --as-of 2026-11-30 --out big
+	local pdf="big/council/2026-11-30_こども政策DX進捗.pdf"
+	local flat; flat=$(pdftotext "$pdf" - | tr -d ' \n')
+	eq "$(grep -o '団体別の導入率・分子/分母・状況は、120団体のため下の表に示す。' <<<"$flat" | wc -l)" 6 "the line instead of the table across"
+	# names never fit; rates fit only as "-" (nothing submitted), so only the clubs chart leaves them out
+	eq "$(grep -o '120団体（左から団体コード順。団体名と率は表を参照）' <<<"$flat" | wc -l)" 1 "the line under the clubs chart"
+	eq "$(grep -o '120団体（左から団体コード順。団体名は表を参照）' <<<"$flat" | wc -l)" 5 "the line under the other charts"
+	local i
+	for i in 1 60 120; do contains "$flat" "第${i}市"; done
+	qpdf --check "$pdf" >/dev/null || die "qpdf --check failed"
+	[ -s big/charts/procedures.png ] || die "no chart"
+}
