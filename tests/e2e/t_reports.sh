@@ -224,6 +224,12 @@ assert (tot[3], tot[4], tot[6]) == (5, 4, '80%'), tot
 assert rows['402028'][6] == '-', rows['402028']
 PY
 	grep -q "全体 80%（4/5.*前回（2026-09-30 時点）40% → 80%（+40pt）" fk.txt || die "Fukuoka's clubs 全体 and previous round: $(grep 全体 fk.txt)"
+	# feedback in the national view compares with the whole country, and says so
+	local fb; fb=$(pdftotext -f 1 -l 1 "nat/municipalities/401307_福岡市.pdf" - | tr -d ' \n')
+	contains "$fb" "全体は全国の全団体の合計"
+	not_contains "$fb" "県内" "national feedback"
+	kdx_rc 0 --council 400009 report --quiet --as-of 2026-11-30 --out pref --muni 401307
+	contains "$(pdftotext -f 1 -l 1 "pref/municipalities/401307_福岡市.pdf" - | tr -d ' \n')" "全体は県内全団体の合計"
 }
 
 # The feedback table keeps each figure whole on its line: 前回比 "100%→100%",
