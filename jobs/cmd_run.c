@@ -185,7 +185,7 @@ int kdx_cmd_run(int argc, char **argv, kdx_env *env)
 		if (st == KDX_OK) {
 			/* the templates for the next round, pre-filled as of now */
 			char *tdir = kdx_strdup_printf("%s/templates", outdir);
-			st = kdx_templates_write(db, env, NULL, 0, asof, asof, tdir, jobs, &templates, &err);
+			st = kdx_templates_write(db, NULL, 0, asof, asof, tdir, jobs, &templates, &err);
 			free(tdir);
 			say("%d templates written", templates);
 		}

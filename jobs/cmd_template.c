@@ -70,7 +70,7 @@ int kdx_cmd_template(int argc, char **argv, kdx_env *env)
 	kdx_date_iso(asof, iso, sizeof iso);
 	char *dir = out ? kdx_strdup(out) : kdx_strdup_printf("%s/out/%s/templates", env->home, iso);
 	int written = 0;
-	st = kdx_templates_write(db, env, codes, ncodes, asof, survey, dir, 1, &written, &err);
+	st = kdx_templates_write(db, codes, ncodes, asof, survey, dir, 1, &written, &err);
 	if (st == KDX_OK && !env->quiet)
 		printf("%d input workbook%s written to %s\n", written, written == 1 ? "" : "s", dir);
 	free(dir);

@@ -78,7 +78,7 @@ static void write_date(lxw_worksheet *ws, int r, int c, kdx_date d, lxw_format *
 	worksheet_write_datetime(ws, (lxw_row_t)r, (lxw_col_t)c, &dt, f);
 }
 
-static const char *val(PGresult *r, int i, int c)
+static const char *val(const PGresult *r, int i, int c)
 {
 	return PQgetisnull(r, i, c) ? NULL : PQgetvalue(r, i, c);
 }
@@ -109,26 +109,97 @@ static void locked_prefix(lxw_worksheet *ws, int row, kdx_date survey, const cha
 		worksheet_write_string(ws, (lxw_row_t)row, 2, key, f->locked);
 }
 
-kdx_status kdx_template_write(kdx_db *db, const char *code, kdx_date asof, kdx_date survey, const char *path, kdx_error **err)
+/*
+ * Every municipality's last known answers as of a date, fetched once for all
+ * the templates (workers share them copy-on-write) instead of four queries a
+ * template: procedures, platforms, postpartum items and settings, each
+ * ordered by municipality code.  Column 0 is the code.
+ */
+enum { A_PROCS, A_PLATFORMS, A_POSTPARTUM, A_SETTINGS, A_N };
+
+/* the latest submission of a dataset for each of the council's municipalities */
+#define LATEST(ds) \
+	"WITH m AS (SELECT code FROM kdx.council_municipalities())," \
+	" s AS (SELECT DISTINCT ON (e.muni_code) e.batch_id, e.muni_code, e.survey_date FROM kdx.submission e" \
+	"   WHERE e.dataset = '" ds "' AND e.muni_code IN (SELECT code FROM m) AND e.survey_date <= $1::date" \
+	"   ORDER BY e.muni_code, e.survey_date DESC, e.batch_id DESC) "
+
+static const char *const answers_sql[A_N] = {
+	LATEST("procedures")
+	"SELECT m.code, p.id, p.category || ' ' || p.name, f.status, f.digitised_ym,"
+	" CASE WHEN f.planned_fy IS NOT NULL THEN 'R' || (f.planned_fy - 2018) END, f.notice, p.kind"
+	" FROM m CROSS JOIN kdx.procedure p LEFT JOIN s ON s.muni_code = m.code"
+	" LEFT JOIN kdx.procedure_fact f ON f.batch_id = s.batch_id AND f.muni_code = s.muni_code"
+	"   AND f.survey_date = s.survey_date AND f.proc_id = p.id"
+	" ORDER BY m.code, p.ord",
+	LATEST("platforms")
+	"SELECT m.code, gi.code, f.status, CASE WHEN f.planned_fy IS NOT NULL THEN 'R' || (f.planned_fy - 2018) END, f.note"
+	" FROM m CROSS JOIN kdx.goal_item gi LEFT JOIN s ON s.muni_code = m.code"
+	" LEFT JOIN kdx.platform_fact f ON f.batch_id = s.batch_id AND f.muni_code = s.muni_code"
+	"   AND f.survey_date = s.survey_date AND f.platform = gi.code"
+	" WHERE gi.goal IN ('platforms', 'pmh') AND (gi.in_target OR f.status IS NOT NULL)"
+	" ORDER BY m.code, gi.goal = 'pmh', gi.ord",
+	LATEST("postpartum")
+	"SELECT m.code, gi.code, f.status, CASE WHEN f.planned_fy IS NOT NULL THEN 'R' || (f.planned_fy - 2018) END"
+	" FROM m CROSS JOIN kdx.goal_item gi LEFT JOIN s ON s.muni_code = m.code"
+	" LEFT JOIN kdx.postpartum_fact f ON f.batch_id = s.batch_id AND f.muni_code = s.muni_code"
+	"   AND f.survey_date = s.survey_date AND f.item = gi.code"
+	" WHERE gi.goal = 'postpartum' ORDER BY m.code, gi.ord",
+	LATEST("settings")
+	"SELECT s.muni_code, CASE special_nursery WHEN true THEN '有' ELSE '無' END,"
+	" CASE own_private_nursery WHEN true THEN '有' ELSE '無' END,"
+	" CASE own_minritsu_club WHEN true THEN '有' ELSE '無' END"
+	" FROM kdx.setting_fact f JOIN s USING (batch_id, muni_code, survey_date) ORDER BY s.muni_code",
+};
+
+struct answers {
+	PGresult *r[A_N];
+};
+
+static void answers_free(struct answers *a)
+{
+	for (int k = 0; k < A_N; k++)
+		PQclear(a->r[k]);
+}
+
+static kdx_status answers_load(kdx_db *db, kdx_date asof, struct answers *a, kdx_error **err)
 {
 	char iso[16];
 	kdx_date_iso(asof, iso, sizeof iso);
-	const char *p[] = { code, iso };
-	PGresult *m = kdx_db_query(db, "SELECT name FROM kdx.municipality WHERE code = $1", 1, p, err);
-	if (!m)
-		return KDX_EINTERNAL;
-	if (PQntuples(m) != 1) {
-		PQclear(m);
-		return kdx_fail(err, KDX_EUSAGE, "municipality \"%s\" is not in the master data", code);
-	}
-	char *mname = kdx_strdup(PQgetvalue(m, 0, 0));
-	PQclear(m);
+	const char *p[] = { iso };
+	memset(a, 0, sizeof *a);
+	for (int k = 0; k < A_N; k++)
+		if (!(a->r[k] = kdx_db_query(db, answers_sql[k], 1, p, err))) {
+			answers_free(a);
+			return KDX_EINTERNAL;
+		}
+	return KDX_OK;
+}
 
-	lxw_workbook *wb = kdx_xlsx_workbook(path);
-	if (!wb) {
-		free(mname);
-		return kdx_fail(err, KDX_EIO, "could not create workbook \"%s\"", path);
+/* The rows [*lo, *lo + return) of result r that are code's. */
+static int rows_of(const PGresult *r, const char *code, int *lo)
+{
+	int a = 0, b = PQntuples(r);
+	while (a < b) {
+		int mid = a + (b - a) / 2;
+		if (strcmp(PQgetvalue(r, mid, 0), code) < 0)
+			a = mid + 1;
+		else
+			b = mid;
 	}
+	int n = 0;
+	while (a + n < PQntuples(r) && !strcmp(PQgetvalue(r, a + n, 0), code))
+		n++;
+	*lo = a;
+	return n;
+}
+
+static kdx_status template_write(const struct answers *a, const char *code, const char *mname, kdx_date asof, kdx_date survey,
+                                 const char *path, kdx_error **err)
+{
+	lxw_workbook *wb = kdx_xlsx_workbook(path);
+	if (!wb)
+		return kdx_fail(err, KDX_EIO, "could not create workbook \"%s\"", path);
 	lxw_doc_properties props;
 	memset(&props, 0, sizeof props);
 	char title[200];
@@ -150,40 +221,26 @@ kdx_status kdx_template_write(kdx_db *db, const char *code, kdx_date asof, kdx_d
 		lxw_worksheet *ws = workbook_add_worksheet(wb, "手続電子化");
 		static const char *const head[] = { "調査基準日", "市町村コード", "手続番号", "手続名", "状況", "電子化年月", "予定年度", "処分通知" };
 		head_row(ws, head, 8, &f);
-		PGresult *r = kdx_db_query(db,
-			"SELECT p.id, p.category || ' ' || p.name, f.status, f.digitised_ym,"
-			" CASE WHEN f.planned_fy IS NOT NULL THEN 'R' || (f.planned_fy - 2018) END, f.notice, p.kind"
-			" FROM kdx.procedure p"
-			" LEFT JOIN LATERAL (SELECT e.batch_id, e.muni_code, e.survey_date FROM kdx.submission e"
-			"   WHERE e.dataset = 'procedures' AND e.muni_code = $1 AND e.survey_date <= $2::date"
-			"   ORDER BY e.survey_date DESC, e.batch_id DESC LIMIT 1) s ON true"
-			" LEFT JOIN kdx.procedure_fact f ON f.batch_id = s.batch_id AND f.muni_code = s.muni_code"
-			"   AND f.survey_date = s.survey_date AND f.proc_id = p.id"
-			" ORDER BY p.ord", 2, p, err);
-		if (!r) {
-			st = KDX_EINTERNAL;
-			goto out;
-		}
-		int n = PQntuples(r);
+		const PGresult *r = a->r[A_PROCS];
+		int lo, n = rows_of(r, code, &lo);
 		for (int i = 0; i < n; i++) {
 			int row = i + 1;
-			locked_prefix(ws, row, survey, code, PQgetvalue(r, i, 0), &f);
-			worksheet_write_string(ws, (lxw_row_t)row, 3, PQgetvalue(r, i, 1), f.locked);
+			locked_prefix(ws, row, survey, code, PQgetvalue(r, lo + i, 1), &f);
+			worksheet_write_string(ws, (lxw_row_t)row, 3, PQgetvalue(r, lo + i, 2), f.locked);
 			/* the 15 procedures digitised everywhere are listed for confirmation */
-			const char *status = val(r, i, 2);
-			if (!status && PQgetvalue(r, i, 6)[0] == 'K')
+			const char *status = val(r, lo + i, 3);
+			if (!status && PQgetvalue(r, lo + i, 7)[0] == 'K')
 				status = "電子化済";
 			input(ws, row, 4, status, &f);
-			input(ws, row, 5, val(r, i, 3), &f);
-			input(ws, row, 6, val(r, i, 4), &f);
-			input(ws, row, 7, val(r, i, 5), &f);
+			input(ws, row, 5, val(r, lo + i, 4), &f);
+			input(ws, row, 6, val(r, lo + i, 5), &f);
+			input(ws, row, 7, val(r, lo + i, 6), &f);
 		}
 		static const char *st_values[] = { "電子化済", "準備中", "未着手", "所掌外", NULL };
 		static const char *notice_values[] = { "済", "未", "該当なし", NULL };
 		dropdown(ws, 1, n, 4, st_values, "状況");
 		dropdown(ws, 1, n, 6, fy_values, "予定年度");
 		dropdown(ws, 1, n, 7, notice_values, "処分通知");
-		PQclear(r);
 		widths(ws, head, 8);
 		worksheet_set_column(ws, 3, 3, 44, NULL);
 		worksheet_freeze_panes(ws, 1, 4);
@@ -194,31 +251,17 @@ kdx_status kdx_template_write(kdx_db *db, const char *code, kdx_date asof, kdx_d
 		lxw_worksheet *ws = workbook_add_worksheet(wb, "基盤導入");
 		static const char *const head[] = { "調査基準日", "市町村コード", "基盤", "状況", "予定年度", "備考" };
 		head_row(ws, head, 6, &f);
-		PGresult *r = kdx_db_query(db,
-			"SELECT gi.code, f.status, CASE WHEN f.planned_fy IS NOT NULL THEN 'R' || (f.planned_fy - 2018) END, f.note"
-			" FROM kdx.goal_item gi"
-			" LEFT JOIN LATERAL (SELECT e.batch_id, e.muni_code, e.survey_date FROM kdx.submission e"
-			"   WHERE e.dataset = 'platforms' AND e.muni_code = $1 AND e.survey_date <= $2::date"
-			"   ORDER BY e.survey_date DESC, e.batch_id DESC LIMIT 1) s ON true"
-			" LEFT JOIN kdx.platform_fact f ON f.batch_id = s.batch_id AND f.muni_code = s.muni_code"
-			"   AND f.survey_date = s.survey_date AND f.platform = gi.code"
-			" WHERE gi.goal IN ('platforms', 'pmh') AND (gi.in_target OR f.status IS NOT NULL)"
-			" ORDER BY gi.goal = 'pmh', gi.ord", 2, p, err);
-		if (!r) {
-			st = KDX_EINTERNAL;
-			goto out;
-		}
-		int n = PQntuples(r);
+		const PGresult *r = a->r[A_PLATFORMS];
+		int lo, n = rows_of(r, code, &lo);
 		for (int i = 0; i < n; i++) {
-			locked_prefix(ws, i + 1, survey, code, PQgetvalue(r, i, 0), &f);
-			input(ws, i + 1, 3, val(r, i, 1), &f);
-			input(ws, i + 1, 4, val(r, i, 2), &f);
-			input(ws, i + 1, 5, val(r, i, 3), &f);
+			locked_prefix(ws, i + 1, survey, code, PQgetvalue(r, lo + i, 1), &f);
+			input(ws, i + 1, 3, val(r, lo + i, 2), &f);
+			input(ws, i + 1, 4, val(r, lo + i, 3), &f);
+			input(ws, i + 1, 5, val(r, lo + i, 4), &f);
 		}
 		static const char *pf_values[] = { "導入済", "類似システム導入済", "導入予定", "未定", "特例対象外", NULL };
 		dropdown(ws, 1, n, 3, pf_values, "状況");
 		dropdown(ws, 1, n, 4, fy_values, "予定年度");
-		PQclear(r);
 		widths(ws, head, 6);
 		worksheet_set_column(ws, 2, 2, 22, NULL);
 		worksheet_set_column(ws, 5, 5, 30, f.input);
@@ -230,29 +273,16 @@ kdx_status kdx_template_write(kdx_db *db, const char *code, kdx_date asof, kdx_d
 		lxw_worksheet *ws = workbook_add_worksheet(wb, "産後ケア");
 		static const char *const head[] = { "調査基準日", "市町村コード", "項目", "状況", "予定年度" };
 		head_row(ws, head, 5, &f);
-		PGresult *r = kdx_db_query(db,
-			"SELECT gi.code, f.status, CASE WHEN f.planned_fy IS NOT NULL THEN 'R' || (f.planned_fy - 2018) END"
-			" FROM kdx.goal_item gi"
-			" LEFT JOIN LATERAL (SELECT e.batch_id, e.muni_code, e.survey_date FROM kdx.submission e"
-			"   WHERE e.dataset = 'postpartum' AND e.muni_code = $1 AND e.survey_date <= $2::date"
-			"   ORDER BY e.survey_date DESC, e.batch_id DESC LIMIT 1) s ON true"
-			" LEFT JOIN kdx.postpartum_fact f ON f.batch_id = s.batch_id AND f.muni_code = s.muni_code"
-			"   AND f.survey_date = s.survey_date AND f.item = gi.code"
-			" WHERE gi.goal = 'postpartum' ORDER BY gi.ord", 2, p, err);
-		if (!r) {
-			st = KDX_EINTERNAL;
-			goto out;
-		}
-		int n = PQntuples(r);
+		const PGresult *r = a->r[A_POSTPARTUM];
+		int lo, n = rows_of(r, code, &lo);
 		for (int i = 0; i < n; i++) {
-			locked_prefix(ws, i + 1, survey, code, PQgetvalue(r, i, 0), &f);
-			input(ws, i + 1, 3, val(r, i, 1), &f);
-			input(ws, i + 1, 4, val(r, i, 2), &f);
+			locked_prefix(ws, i + 1, survey, code, PQgetvalue(r, lo + i, 1), &f);
+			input(ws, i + 1, 3, val(r, lo + i, 2), &f);
+			input(ws, i + 1, 4, val(r, lo + i, 3), &f);
 		}
 		static const char *pp_values[] = { "実施済", "準備中", "未実施", NULL };
 		dropdown(ws, 1, n, 3, pp_values, "状況");
 		dropdown(ws, 1, n, 4, fy_values, "予定年度");
-		PQclear(r);
 		widths(ws, head, 5);
 		worksheet_set_column(ws, 2, 2, 26, NULL);
 		worksheet_freeze_panes(ws, 1, 3);
@@ -264,24 +294,14 @@ kdx_status kdx_template_write(kdx_db *db, const char *code, kdx_date asof, kdx_d
 		static const char *const head[] = { "調査基準日", "市町村コード", "保育所特別な事情", "民間保育所を独自目標に含める",
 		                                    "民立クラブを独自目標に含める" };
 		head_row(ws, head, 5, &f);
-		PGresult *r = kdx_db_query(db,
-			"SELECT CASE special_nursery WHEN true THEN '有' ELSE '無' END,"
-			" CASE own_private_nursery WHEN true THEN '有' ELSE '無' END,"
-			" CASE own_minritsu_club WHEN true THEN '有' ELSE '無' END"
-			" FROM kdx.setting_fact f JOIN (SELECT e.batch_id, e.muni_code, e.survey_date FROM kdx.submission e"
-			"   WHERE e.dataset = 'settings' AND e.muni_code = $1 AND e.survey_date <= $2::date"
-			"   ORDER BY e.survey_date DESC, e.batch_id DESC LIMIT 1) s USING (batch_id, muni_code, survey_date)", 2, p, err);
-		if (!r) {
-			st = KDX_EINTERNAL;
-			goto out;
-		}
+		const PGresult *r = a->r[A_SETTINGS];
+		int lo, n = rows_of(r, code, &lo);
 		locked_prefix(ws, 1, survey, code, NULL, &f);
 		for (int c = 0; c < 3; c++)
-			input(ws, 1, 2 + c, PQntuples(r) ? PQgetvalue(r, 0, c) : "無", &f);
+			input(ws, 1, 2 + c, n ? PQgetvalue(r, lo, c + 1) : "無", &f);
 		static const char *yn[] = { "有", "無", NULL };
 		for (int c = 2; c < 5; c++)
 			dropdown(ws, 1, 1, c, yn, head[c]);
-		PQclear(r);
 		widths(ws, head, 5);
 		protect(ws);
 	}
@@ -311,63 +331,43 @@ kdx_status kdx_template_write(kdx_db *db, const char *code, kdx_date asof, kdx_d
 		worksheet_set_column(ws, 0, 0, 120, NULL);
 		protect(ws);
 	}
-out:;
 	lxw_error e = workbook_close(wb);
 	if (st == KDX_OK && e != LXW_NO_ERROR)
 		st = kdx_fail(err, KDX_EIO, "could not write workbook \"%s\": %s", path, lxw_strerror(e));
-	free(mname);
 	return st;
 }
 
-struct one {
-	kdx_db *db;
-	const char *code;
+/* The templates to write; workers need no connection of their own. */
+struct batch {
+	const struct answers *a;
+	char **codes, **names, **paths;
+	int n;
 	kdx_date asof, survey;
+	int k;  /* the one being written */
 };
 
 static kdx_status write_one(void *ctx, const char *tmp, kdx_error **err)
 {
-	struct one *o = ctx;
-	return kdx_template_write(o->db, o->code, o->asof, o->survey, tmp, err);
+	const struct batch *bt = ctx;
+	return template_write(bt->a, bt->codes[bt->k], bt->names[bt->k], bt->asof, bt->survey, tmp, err);
 }
-
-/* The templates still to write, and how each worker connects. */
-struct batch {
-	kdx_db *db;           /* this process's connection (one worker only) */
-	const kdx_env *env;   /* workers in other processes connect afresh */
-	bool own;
-	char **codes, **paths;
-	int n;
-	kdx_date asof, survey;
-};
 
 static kdx_status write_drawn(void *ctx, int *next, kdx_error **err)
 {
-	struct batch *bt = ctx;
-	kdx_db *db = bt->db;
+	struct batch bt = *(const struct batch *)ctx;
 	kdx_status st = KDX_OK;
-	if (bt->own && (st = kdx_db_open(bt->env, false, &db, err)) != KDX_OK)
-		return st;
-	for (;;) {
-		int k = kdx_workers_next(next);
-		if (k >= bt->n)
-			break;
-		struct one o = { db, bt->codes[k], bt->asof, bt->survey };
-		if ((st = kdx_write_via_tmp(bt->paths[k], write_one, &o, err)) != KDX_OK)
-			break;
-	}
-	if (bt->own)
-		kdx_db_close(db);
+	while (st == KDX_OK && (bt.k = kdx_workers_next(next)) < bt.n)
+		st = kdx_write_via_tmp(bt.paths[bt.k], write_one, &bt, err);
 	return st;
 }
 
-kdx_status kdx_templates_write(kdx_db *db, const kdx_env *env, const char *const *codes, int ncodes, kdx_date asof,
+kdx_status kdx_templates_write(kdx_db *db, const char *const *codes, int ncodes, kdx_date asof,
                                kdx_date survey, const char *dir, int jobs, int *written, kdx_error **err)
 {
 	*written = 0;
 	if (kdx_mkdirs(dir, 0750) != 0)
 		return kdx_fail(err, KDX_EIO, "could not create folder \"%s\": %s", dir, strerror(errno));
-	PGresult *r = kdx_db_query(db, "SELECT code, name FROM kdx.council_municipalities()", 0, NULL, err);
+	PGresult *r = kdx_db_query(db, "SELECT code, name FROM kdx.council_municipalities() ORDER BY code", 0, NULL, err);
 	if (!r)
 		return KDX_EINTERNAL;
 	kdx_status st = KDX_OK;
@@ -380,6 +380,7 @@ kdx_status kdx_templates_write(kdx_db *db, const kdx_env *env, const char *const
 	}
 	int n = 0;
 	char **wcodes = kdx_xcalloc((size_t)PQntuples(r) + 1, sizeof *wcodes);
+	char **names = kdx_xcalloc((size_t)PQntuples(r) + 1, sizeof *names);
 	char **paths = kdx_xcalloc((size_t)PQntuples(r) + 1, sizeof *paths);
 	for (int i = 0; i < PQntuples(r) && st == KDX_OK; i++) {
 		bool want = ncodes == 0;
@@ -388,23 +389,26 @@ kdx_status kdx_templates_write(kdx_db *db, const kdx_env *env, const char *const
 		if (!want)
 			continue;
 		wcodes[n] = PQgetvalue(r, i, 0);
+		names[n] = PQgetvalue(r, i, 1);
 		paths[n++] = kdx_strdup_printf("%s/%s_%s_提出用.xlsx", dir, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
 	}
+	struct answers a = { { NULL } };
+	if (st == KDX_OK && n > 0)
+		st = answers_load(db, asof, &a, err);
 	if (st != KDX_OK)
 		goto out;
 	if (jobs > n)
 		jobs = n;
-	if (!env)
-		jobs = 1;
-	/* each worker has its own connection; none touches this one */
-	struct batch bt = { db, env, jobs > 1, wcodes, paths, n, asof, survey };
+	struct batch bt = { &a, wcodes, names, paths, n, asof, survey, 0 };
 	st = kdx_workers_run(jobs, write_drawn, &bt, "template", err);
 	if (st == KDX_OK)
 		*written = n;
 out:
+	answers_free(&a);
 	for (int i = 0; i < n; i++)
 		free(paths[i]);
 	free(paths);
+	free(names);
 	free(wcodes);
 	PQclear(r);
 	return st;

@@ -8,11 +8,11 @@
 #include "kdx/db.h"
 #include "kdx/jdate.h"
 
-kdx_status kdx_template_write(kdx_db *db, const char *code, kdx_date asof, kdx_date survey, const char *path, kdx_error **err);
 /* One workbook per municipality of the council (or only codes[0..ncodes), each of
  * which must be the council's) in dir, as <code>_<name>_提出用.xlsx, written atomically.
- * jobs > 1 writes them in that many worker processes, each connecting as env says. */
-kdx_status kdx_templates_write(kdx_db *db, const kdx_env *env, const char *const *codes, int ncodes, kdx_date asof,
+ * The answers are read from db once; jobs > 1 writes the workbooks in that many
+ * worker processes, which need no connection. */
+kdx_status kdx_templates_write(kdx_db *db, const char *const *codes, int ncodes, kdx_date asof,
                                kdx_date survey, const char *dir, int jobs, int *written, kdx_error **err);
 
 #endif
