@@ -182,17 +182,30 @@ int kdx_cmd_run(int argc, char **argv, kdx_env *env)
 		if (st == KDX_OK)
 			st = kdx_render_reports(rd, outdir, NULL, true, jobs, &reports, &err);
 		say("%d reports written", reports);
+		/* the templates for the next round, pre-filled as of now: their
+		 * workers need no connection, so the snapshot (one process, which
+		 * does not archive them) is made while they run */
+		kdx_templates_job *tj = NULL;
 		if (st == KDX_OK) {
-			/* the templates for the next round, pre-filled as of now */
 			char *tdir = kdx_strdup_printf("%s/templates", outdir);
-			st = kdx_templates_write(db, NULL, 0, asof, asof, tdir, jobs, &templates, &err);
+			st = kdx_templates_start(db, NULL, 0, asof, asof, tdir, jobs, &tj, &err);
 			free(tdir);
-			say("%d templates written", templates);
 		}
 		if (st == KDX_OK) {
 			say("snapshot");
 			st = kdx_snapshot_create(env, db, asof, outdir, rd, &snap, &err);
 			say("snapshot done");
+		}
+		if (tj) {
+			kdx_error *terr = NULL;
+			kdx_status ts = kdx_templates_finish(tj, &templates, &terr);
+			if (ts != KDX_OK && st == KDX_OK) {
+				st = ts;
+				err = terr;
+			} else {
+				kdx_error_free(terr);
+			}
+			say("%d templates written", templates);
 		}
 		kdx_report_data_free(rd);
 	}

@@ -361,15 +361,38 @@ static kdx_status write_drawn(void *ctx, int *next, kdx_error **err)
 	return st;
 }
 
-kdx_status kdx_templates_write(kdx_db *db, const char *const *codes, int ncodes, kdx_date asof,
-                               kdx_date survey, const char *dir, int jobs, int *written, kdx_error **err)
+struct kdx_templates_job {
+	PGresult *munis;
+	struct answers a;
+	char **codes, **names, **paths;
+	int n;
+	struct batch bt;
+	kdx_workers *w;
+};
+
+static void job_free(kdx_templates_job *j)
 {
-	*written = 0;
+	answers_free(&j->a);
+	for (int i = 0; i < j->n; i++)
+		free(j->paths[i]);
+	free(j->paths);
+	free(j->names);
+	free(j->codes);
+	PQclear(j->munis);
+	free(j);
+}
+
+kdx_status kdx_templates_start(kdx_db *db, const char *const *codes, int ncodes, kdx_date asof, kdx_date survey,
+                               const char *dir, int jobs, kdx_templates_job **out, kdx_error **err)
+{
+	*out = NULL;
 	if (kdx_mkdirs(dir, 0750) != 0)
 		return kdx_fail(err, KDX_EIO, "could not create folder \"%s\": %s", dir, strerror(errno));
 	PGresult *r = kdx_db_query(db, "SELECT code, name FROM kdx.council_municipalities() ORDER BY code", 0, NULL, err);
 	if (!r)
 		return KDX_EINTERNAL;
+	kdx_templates_job *j = kdx_xcalloc(1, sizeof *j);
+	j->munis = r;
 	kdx_status st = KDX_OK;
 	for (int k = 0; k < ncodes && st == KDX_OK; k++) {
 		bool found = false;
@@ -378,38 +401,46 @@ kdx_status kdx_templates_write(kdx_db *db, const char *const *codes, int ncodes,
 		if (!found)
 			st = kdx_fail(err, KDX_EUSAGE, "municipality \"%s\" is not in this council", codes[k]);
 	}
-	int n = 0;
-	char **wcodes = kdx_xcalloc((size_t)PQntuples(r) + 1, sizeof *wcodes);
-	char **names = kdx_xcalloc((size_t)PQntuples(r) + 1, sizeof *names);
-	char **paths = kdx_xcalloc((size_t)PQntuples(r) + 1, sizeof *paths);
+	j->codes = kdx_xcalloc((size_t)PQntuples(r) + 1, sizeof *j->codes);
+	j->names = kdx_xcalloc((size_t)PQntuples(r) + 1, sizeof *j->names);
+	j->paths = kdx_xcalloc((size_t)PQntuples(r) + 1, sizeof *j->paths);
 	for (int i = 0; i < PQntuples(r) && st == KDX_OK; i++) {
 		bool want = ncodes == 0;
 		for (int k = 0; k < ncodes; k++)
 			want |= !strcmp(codes[k], PQgetvalue(r, i, 0));
 		if (!want)
 			continue;
-		wcodes[n] = PQgetvalue(r, i, 0);
-		names[n] = PQgetvalue(r, i, 1);
-		paths[n++] = kdx_strdup_printf("%s/%s_%s_提出用.xlsx", dir, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
+		j->codes[j->n] = PQgetvalue(r, i, 0);
+		j->names[j->n] = PQgetvalue(r, i, 1);
+		j->paths[j->n++] = kdx_strdup_printf("%s/%s_%s_提出用.xlsx", dir, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
 	}
-	struct answers a = { { NULL } };
-	if (st == KDX_OK && n > 0)
-		st = answers_load(db, asof, &a, err);
-	if (st != KDX_OK)
-		goto out;
-	if (jobs > n)
-		jobs = n;
-	struct batch bt = { &a, wcodes, names, paths, n, asof, survey, 0 };
-	st = kdx_workers_run(jobs, write_drawn, &bt, "template", err);
-	if (st == KDX_OK)
-		*written = n;
-out:
-	answers_free(&a);
-	for (int i = 0; i < n; i++)
-		free(paths[i]);
-	free(paths);
-	free(names);
-	free(wcodes);
-	PQclear(r);
+	if (st == KDX_OK && j->n > 0)
+		st = answers_load(db, asof, &j->a, err);
+	if (st == KDX_OK && j->n > 0) {
+		j->bt = (struct batch){ &j->a, j->codes, j->names, j->paths, j->n, asof, survey, 0 };
+		st = kdx_workers_start(jobs < j->n ? jobs : j->n, write_drawn, &j->bt, "template", &j->w, err);
+	}
+	if (st != KDX_OK) {
+		job_free(j);
+		return st;
+	}
+	*out = j;
+	return KDX_OK;
+}
+
+kdx_status kdx_templates_finish(kdx_templates_job *j, int *written, kdx_error **err)
+{
+	kdx_status st = j->w ? kdx_workers_wait(j->w, err) : KDX_OK;
+	*written = st == KDX_OK ? j->n : 0;
+	job_free(j);
 	return st;
+}
+
+kdx_status kdx_templates_write(kdx_db *db, const char *const *codes, int ncodes, kdx_date asof, kdx_date survey,
+                               const char *dir, int jobs, int *written, kdx_error **err)
+{
+	kdx_templates_job *j = NULL;
+	*written = 0;
+	kdx_status st = kdx_templates_start(db, codes, ncodes, asof, survey, dir, jobs, &j, err);
+	return st == KDX_OK ? kdx_templates_finish(j, written, err) : st;
 }

@@ -14,5 +14,12 @@
  * worker processes, which need no connection. */
 kdx_status kdx_templates_write(kdx_db *db, const char *const *codes, int ncodes, kdx_date asof,
                                kdx_date survey, const char *dir, int jobs, int *written, kdx_error **err);
+/* The same in two halves: start reads the answers and leaves the workbooks
+ * to jobs worker processes (at least one), so this process can go on with
+ * other work (the monthly job's snapshot); finish waits for them and frees j. */
+typedef struct kdx_templates_job kdx_templates_job;
+kdx_status kdx_templates_start(kdx_db *db, const char *const *codes, int ncodes, kdx_date asof, kdx_date survey,
+                               const char *dir, int jobs, kdx_templates_job **j, kdx_error **err);
+kdx_status kdx_templates_finish(kdx_templates_job *j, int *written, kdx_error **err);
 
 #endif

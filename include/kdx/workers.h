@@ -22,4 +22,10 @@ int kdx_workers_next(int *next);
  */
 kdx_status kdx_workers_run(int jobs, kdx_worker_fn fn, void *ctx, const char *what, kdx_error **err);
 
+/* The same in two halves, so that this process can do other work while the
+ * workers run (in at least one forked process).  kdx_workers_wait frees w. */
+typedef struct kdx_workers kdx_workers;
+kdx_status kdx_workers_start(int jobs, kdx_worker_fn fn, void *ctx, const char *what, kdx_workers **w, kdx_error **err);
+kdx_status kdx_workers_wait(kdx_workers *w, kdx_error **err);
+
 #endif
