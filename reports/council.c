@@ -25,8 +25,9 @@ static const kdx_rgb none = { -1, -1, -1 };
 /*
  * The seed-style table: 全体 and the municipalities across, with 導入率,
  * 分子/分母 and 状況 below each.  Each column is as wide as its widest text
- * needs, so nothing wraps, in bands as wide as the page, one under another.  A council too large for KDX_SEED_BANDS_MAX bands
- * gets a line instead: the table after the chart has the same figures.
+ * needs, so nothing wraps, in bands as wide as the page, one under another.
+ * A council too large for KDX_SEED_BANDS_MAX bands gets a line instead: the
+ * table after the chart has the same figures.
  */
 #define KDX_SEED_BANDS_MAX 4
 #define KDX_SEED_SIZE 6.2

@@ -130,10 +130,10 @@ kdx_status kdx_report_muni_pdf(const kdx_report_data *rd, int mi, const char *pa
 	for (int i = 0; i < 7 * 9; i++)
 		free(owned[i]);
 	/* the national view compares every municipality in the country */
-	kdx_doc_para(d, rd->ncouncils > 0
-	                ? "全体は全国の全団体の合計（分子の合計÷分母の合計）。順位は全国での率の高い順で、同率は同順位。対象外・未提出の団体は順位に含めない。"
-	                : "全体は県内全団体の合計（分子の合計÷分母の合計）。順位は率の高い順で、同率は同順位。対象外・未提出の団体は順位に含めない。",
-	             7);
+	bool national = rd->ncouncils > 0;
+	snprintf(buf, sizeof buf, "全体は%s全団体の合計（分子の合計÷分母の合計）。順位は%s率の高い順で、同率は同順位。"
+	         "対象外・未提出の団体は順位に含めない。", national ? "全国の" : "県内", national ? "全国での" : "");
+	kdx_doc_para(d, buf, 7);
 
 	/* trend charts, two rows of three */
 	kdx_doc_heading(d, "推移（調査基準日ごとの率と目標）", 11);

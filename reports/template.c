@@ -364,26 +364,26 @@ static kdx_status write_drawn(void *ctx, int *next, kdx_error **err)
 struct kdx_templates_job {
 	PGresult *munis;
 	struct answers a;
-	char **codes, **names, **paths;
-	int n;
-	struct batch bt;
+	struct batch bt;     /* the workbooks to write; codes and names point into munis */
 	kdx_workers *w;
 };
 
 static void job_free(kdx_templates_job *j)
 {
 	answers_free(&j->a);
-	for (int i = 0; i < j->n; i++)
-		free(j->paths[i]);
-	free(j->paths);
-	free(j->names);
-	free(j->codes);
+	for (int i = 0; i < j->bt.n; i++)
+		free(j->bt.paths[i]);
+	free(j->bt.paths);
+	free(j->bt.names);
+	free(j->bt.codes);
 	PQclear(j->munis);
 	free(j);
 }
 
-kdx_status kdx_templates_start(kdx_db *db, const char *const *codes, int ncodes, kdx_date asof, kdx_date survey,
-                               const char *dir, int jobs, kdx_templates_job **out, kdx_error **err)
+/* The council's municipalities (or those of codes), their paths in dir and
+ * their answers: everything the workers need. */
+static kdx_status prepare(kdx_db *db, const char *const *codes, int ncodes, kdx_date asof, kdx_date survey,
+                          const char *dir, kdx_templates_job **out, kdx_error **err)
 {
 	*out = NULL;
 	if (kdx_mkdirs(dir, 0750) != 0)
@@ -393,6 +393,8 @@ kdx_status kdx_templates_start(kdx_db *db, const char *const *codes, int ncodes,
 		return KDX_EINTERNAL;
 	kdx_templates_job *j = kdx_xcalloc(1, sizeof *j);
 	j->munis = r;
+	struct batch *bt = &j->bt;
+	*bt = (struct batch){ &j->a, NULL, NULL, NULL, 0, asof, survey, 0 };
 	kdx_status st = KDX_OK;
 	for (int k = 0; k < ncodes && st == KDX_OK; k++) {
 		bool found = false;
@@ -401,25 +403,21 @@ kdx_status kdx_templates_start(kdx_db *db, const char *const *codes, int ncodes,
 		if (!found)
 			st = kdx_fail(err, KDX_EUSAGE, "municipality \"%s\" is not in this council", codes[k]);
 	}
-	j->codes = kdx_xcalloc((size_t)PQntuples(r) + 1, sizeof *j->codes);
-	j->names = kdx_xcalloc((size_t)PQntuples(r) + 1, sizeof *j->names);
-	j->paths = kdx_xcalloc((size_t)PQntuples(r) + 1, sizeof *j->paths);
+	bt->codes = kdx_xcalloc((size_t)PQntuples(r) + 1, sizeof *bt->codes);
+	bt->names = kdx_xcalloc((size_t)PQntuples(r) + 1, sizeof *bt->names);
+	bt->paths = kdx_xcalloc((size_t)PQntuples(r) + 1, sizeof *bt->paths);
 	for (int i = 0; i < PQntuples(r) && st == KDX_OK; i++) {
 		bool want = ncodes == 0;
 		for (int k = 0; k < ncodes; k++)
 			want |= !strcmp(codes[k], PQgetvalue(r, i, 0));
 		if (!want)
 			continue;
-		j->codes[j->n] = PQgetvalue(r, i, 0);
-		j->names[j->n] = PQgetvalue(r, i, 1);
-		j->paths[j->n++] = kdx_strdup_printf("%s/%s_%s_提出用.xlsx", dir, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
+		bt->codes[bt->n] = PQgetvalue(r, i, 0);
+		bt->names[bt->n] = PQgetvalue(r, i, 1);
+		bt->paths[bt->n++] = kdx_strdup_printf("%s/%s_%s_提出用.xlsx", dir, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
 	}
-	if (st == KDX_OK && j->n > 0)
+	if (st == KDX_OK && bt->n > 0)
 		st = answers_load(db, asof, &j->a, err);
-	if (st == KDX_OK && j->n > 0) {
-		j->bt = (struct batch){ &j->a, j->codes, j->names, j->paths, j->n, asof, survey, 0 };
-		st = kdx_workers_start(jobs < j->n ? jobs : j->n, write_drawn, &j->bt, "template", &j->w, err);
-	}
 	if (st != KDX_OK) {
 		job_free(j);
 		return st;
@@ -428,10 +426,23 @@ kdx_status kdx_templates_start(kdx_db *db, const char *const *codes, int ncodes,
 	return KDX_OK;
 }
 
+kdx_status kdx_templates_start(kdx_db *db, const char *const *codes, int ncodes, kdx_date asof, kdx_date survey,
+                               const char *dir, int jobs, kdx_templates_job **out, kdx_error **err)
+{
+	kdx_status st = prepare(db, codes, ncodes, asof, survey, dir, out, err);
+	kdx_templates_job *j = *out;
+	if (st == KDX_OK && j->bt.n > 0 &&
+	    (st = kdx_workers_start(jobs < j->bt.n ? jobs : j->bt.n, write_drawn, &j->bt, "template", &j->w, err)) != KDX_OK) {
+		job_free(j);
+		*out = NULL;
+	}
+	return st;
+}
+
 kdx_status kdx_templates_finish(kdx_templates_job *j, int *written, kdx_error **err)
 {
 	kdx_status st = j->w ? kdx_workers_wait(j->w, err) : KDX_OK;
-	*written = st == KDX_OK ? j->n : 0;
+	*written = st == KDX_OK ? j->bt.n : 0;
 	job_free(j);
 	return st;
 }
@@ -441,6 +452,14 @@ kdx_status kdx_templates_write(kdx_db *db, const char *const *codes, int ncodes,
 {
 	kdx_templates_job *j = NULL;
 	*written = 0;
-	kdx_status st = kdx_templates_start(db, codes, ncodes, asof, survey, dir, jobs, &j, err);
-	return st == KDX_OK ? kdx_templates_finish(j, written, err) : st;
+	kdx_status st = prepare(db, codes, ncodes, asof, survey, dir, &j, err);
+	if (st != KDX_OK)
+		return st;
+	/* in this process when jobs <= 1 */
+	if (j->bt.n > 0)
+		st = kdx_workers_run(jobs < j->bt.n ? jobs : j->bt.n, write_drawn, &j->bt, "template", err);
+	if (st == KDX_OK)
+		*written = j->bt.n;
+	job_free(j);
+	return st;
 }
