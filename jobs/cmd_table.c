@@ -83,7 +83,7 @@ int kdx_cmd_table(int argc, char **argv, kdx_env *env)
 			" max(display) FILTER (WHERE goal = 'postpartum'), max(status) FILTER (WHERE goal = 'postpartum'),"
 			" max(display) FILTER (WHERE goal = 'pmh'), max(status) FILTER (WHERE goal = 'pmh')"
 			" FROM kdx.goal_summary($1) GROUP BY code"
-			" ORDER BY code = kdx.council_code() DESC, code", 1, p, &err);
+			" ORDER BY code = (SELECT kdx.council_code()) DESC, code", 1, p, &err);
 		if (r) {
 			static const char *const h[] = { "code", "name", "procedures", "status", "nursery", "status",
 			                                 "platforms", "status", "clubs", "status", "postpartum", "status",
