@@ -52,18 +52,37 @@ static PangoLayout *layout_new(PangoContext *pc, double w, const char *text, dou
  * Laying text out (shaping it with harfbuzz, breaking lines) was most of the
  * time of a council report: a table measures each cell to size its row and
  * then lays it out again to draw it, and its cells repeat the same words
- * (達成, 未達, -, 100%).  So each cairo context keeps the layouts made for it,
- * by pango context, text, size, flags and width (pango lays a kept layout out
- * again by itself if its context changes).  Bounded: past KDX_LAYOUTS_MAX the
- * cache starts over.  The caller does not own the layout returned.
+ * (達成, 未達, -, 100%).  So layouts are kept, by pango context, text, size,
+ * flags and width (pango lays a kept layout out again by itself if its context
+ * changes), and the caller does not own the layout returned.  Bounded: past
+ * KDX_LAYOUTS_MAX the cache starts over.
+ *
+ * The PDF documents of a process share one pango context and one cache, so a
+ * feedback report finds its headings, labels and column heads laid out by the
+ * reports before it.  Every PDF surface has the same font options and the
+ * pages are drawn untransformed, so a layout comes out the same in any of
+ * them.  Other contexts (the charts' PNG and SVG files) keep a cache with
+ * their cairo context.
  */
 #define KDX_LAYOUTS_MAX 4096
 
 struct layouts {
 	GHashTable *kept;          /* key -> PangoLayout */
-	PangoContext *pc;          /* the context last brought in line with cr */
-	cairo_matrix_t m;          /* cr's matrix then */
+	PangoContext *pc;          /* the context last brought in line with a cairo context */
+	cairo_matrix_t m;          /* that cairo context's matrix then */
 };
+
+static struct {
+	PangoContext *pc;          /* the PDF documents' context */
+	cairo_font_options_t *fo;  /* the font options of the surface it was made for */
+	struct layouts cache;
+} docs;
+
+static void layouts_init(struct layouts *c)
+{
+	c->kept = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
+	c->pc = NULL;
+}
 
 static void layouts_free(void *p)
 {
@@ -72,16 +91,40 @@ static void layouts_free(void *p)
 	free(c);
 }
 
+/* The documents' pango context, made anew only if a surface's font options
+ * ever differ from those it was made with.  The caller gets a reference. */
+static PangoContext *docs_context(cairo_t *cr)
+{
+	cairo_font_options_t *fo = cairo_font_options_create();
+	cairo_surface_get_font_options(cairo_get_target(cr), fo);
+	if (docs.pc && cairo_font_options_equal(fo, docs.fo)) {
+		cairo_font_options_destroy(fo);
+		return g_object_ref(docs.pc);
+	}
+	if (docs.pc) {
+		g_hash_table_unref(docs.cache.kept);
+		g_object_unref(docs.pc);
+		cairo_font_options_destroy(docs.fo);
+	}
+	docs.pc = pango_cairo_create_context(cr);
+	docs.fo = fo;
+	layouts_init(&docs.cache);
+	return g_object_ref(docs.pc);
+}
+
 static PangoLayout *layout(cairo_t *cr, PangoContext *pc, double w, const char *text, double size, int flags)
 {
 	static const cairo_user_data_key_t cache_key;
-	/* kept with the cairo context, not the pango one: a layout holds its pango
-	 * context, so a cache kept there would never be freed */
-	struct layouts *c = cairo_get_user_data(cr, &cache_key);
-	if (!c) {
-		c = kdx_xcalloc(1, sizeof *c);
-		c->kept = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
-		cairo_set_user_data(cr, &cache_key, c, layouts_free);
+	struct layouts *c = &docs.cache;
+	if (pc != docs.pc) {
+		/* kept with the cairo context, not the pango one: a layout holds its
+		 * pango context, so a cache kept there would never be freed */
+		c = cairo_get_user_data(cr, &cache_key);
+		if (!c) {
+			c = kdx_xcalloc(1, sizeof *c);
+			layouts_init(c);
+			cairo_set_user_data(cr, &cache_key, c, layouts_free);
+		}
 	}
 	/* pango_cairo_update_context marks the context changed every time, and a
 	 * changed context makes every layout lay itself out again: call it only
@@ -159,7 +202,7 @@ kdx_status kdx_doc_new(const char *path, const char *title, const char *asof_iso
 	cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
 	cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_MOD_DATE, date);
 	d->cr = cairo_create(d->surface);
-	d->pc = pango_cairo_create_context(d->cr);
+	d->pc = docs_context(d->cr);
 	d->y = d->mt;
 	*out = d;
 	return KDX_OK;
