@@ -171,9 +171,11 @@ static bool compressed_already(const char *path)
 kdx_status kdx_tar_write(const kdx_tar *t, const char *path, time_t mtime, kdx_error **err)
 {
 	/* one gzip stream; the level changes between entries (stored blocks for
-	 * the already compressed ones), which any gunzip reads as usual */
-	int level = 6;
-	gzFile gz = gzopen(path, "wb6");
+	 * the already compressed ones), which any gunzip reads as usual.  The
+	 * rest (CSV dumps, SVG charts) at the fastest level: in a national
+	 * snapshot level 6 took 1.6 s longer to make the archive 1% smaller. */
+	int level = 1;
+	gzFile gz = gzopen(path, "wb1");
 	if (!gz)
 		return kdx_fail(err, KDX_EIO, "could not create \"%s\": %s", path, strerror(errno));
 	int rc = 0;
@@ -195,7 +197,7 @@ kdx_status kdx_tar_write(const kdx_tar *t, const char *path, time_t mtime, kdx_e
 			*s = '/';
 		}
 		free(p);
-		int want = compressed_already(t->e[i].path) ? 0 : 6;
+		int want = compressed_already(t->e[i].path) ? 0 : 1;
 		if (!rc && want != level) {
 			rc = gzsetparams(gz, want, Z_DEFAULT_STRATEGY) != Z_OK;
 			level = want;
