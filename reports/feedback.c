@@ -157,10 +157,10 @@ kdx_status kdx_report_muni_pdf(const kdx_report_data *rd, int mi, const char *pa
 	/* this municipality's data */
 	kdx_doc_heading(d, "提出データ", 12);
 	kdx_buf b = { 0 };
-	for (int i = 0; i < rd->nledger; i++) {
-		const kdx_ledger_row *l = &rd->ledger[i];
-		if (strcmp(l->code, me->code))
-			continue;
+	int nl = 0;
+	const kdx_ledger_row *ls = kdx_report_ledger(rd, me->code, &nl);
+	for (int i = 0; i < nl; i++) {
+		const kdx_ledger_row *l = &ls[i];
 		kdx_buf_printf(&b, "・%s: %s%s%s\n", kdx_dataset_title(l->dataset), l->state, l->survey_date[0] ? "　調査基準日 " : "", l->survey_date);
 	}
 	for (int i = 0; i < rd->nquality; i++) {

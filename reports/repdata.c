@@ -712,6 +712,20 @@ const kdx_detail_row *kdx_report_details(const kdx_report_data *d, int gi, const
 	return d->details + start;
 }
 
+/* The ledger comes in code order (kdx.ledger ORDER BY code, dataset_ord). */
+const kdx_ledger_row *kdx_report_ledger(const kdx_report_data *d, const char *code, int *n)
+{
+#define LKEY(i) d->ledger[i].code
+	int lo = 0, hi = d->nledger;
+	LOWER_BOUND(lo, hi, LKEY, code);
+#undef LKEY
+	int end = lo;
+	while (end < d->nledger && !strcmp(d->ledger[end].code, code))
+		end++;
+	*n = end - lo;
+	return d->ledger + lo;
+}
+
 void kdx_history_get(const kdx_report_data *d, int gi, const char *code, kdx_history *h)
 {
 	const kdx_goal_table *g = &d->goals[gi];

@@ -122,6 +122,9 @@ int kdx_report_muni_index(const kdx_report_data *d, const char *code);
  * code is NULL: the first row, and their number in *n. */
 const kdx_detail_row *kdx_report_details(const kdx_report_data *d, int gi, const char *code, int *n);
 
+/* One municipality's ledger rows: the first, and their number in *n. */
+const kdx_ledger_row *kdx_report_ledger(const kdx_report_data *d, const char *code, int *n);
+
 /* A municipality's history of one goal: survey dates and rates (for the trend chart). */
 typedef struct kdx_history {
 	int n;
