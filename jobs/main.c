@@ -137,6 +137,10 @@ int main(int argc, char **argv)
 	mallopt(M_MMAP_THRESHOLD, 64 << 20);
 	mallopt(M_TRIM_THRESHOLD, 128 << 20);
 	mallopt(M_TOP_PAD, 16 << 20);
+	/* one arena: the report data's second connection runs in a thread whose
+	 * results the main thread frees; in an arena of their own that memory
+	 * stayed mapped in every forked worker (national peak RSS 205 -> 235 MB) */
+	mallopt(M_ARENA_MAX, 1);
 	env.home = getenv("KDX_HOME");
 	if (!env.home || !*env.home)
 		env.home = ".";

@@ -52,6 +52,16 @@ kdx_status kdx_db_result_error(kdx_db *db, PGresult *res, kdx_error **err)
 	return st;
 }
 
+/* Every kdx session's settings. */
+static void session_setup(PGconn *conn)
+{
+	PQsetClientEncoding(conn, "UTF8");
+	PGresult *r = PQexec(conn, "SET client_min_messages = warning; SET TIME ZONE 'Asia/Tokyo'; SET datestyle = 'ISO, YMD';"
+	                           /* kdx's queries run in milliseconds; JIT compiling them took seconds */
+	                           " SET jit = off");
+	PQclear(r);
+}
+
 kdx_status kdx_db_open(const kdx_env *env, bool migrate, kdx_db **out, kdx_error **err)
 {
 	kdx_db *db = kdx_xcalloc(1, sizeof *db);
@@ -99,11 +109,7 @@ kdx_status kdx_db_open(const kdx_env *env, bool migrate, kdx_db **out, kdx_error
 		kdx_db_close(db);
 		return KDX_EUNAVAILABLE;
 	}
-	PQsetClientEncoding(db->conn, "UTF8");
-	PGresult *r = PQexec(db->conn, "SET client_min_messages = warning; SET TIME ZONE 'Asia/Tokyo'; SET datestyle = 'ISO, YMD';"
-	                         /* kdx's queries run in milliseconds; JIT compiling them took seconds */
-	                         " SET jit = off");
-	PQclear(r);
+	session_setup(db->conn);
 	if (migrate) {
 		int applied = 0;
 		if ((st = kdx_db_migrate(db, &applied, err)) != KDX_OK) {
@@ -130,6 +136,54 @@ kdx_status kdx_db_open(const kdx_env *env, bool migrate, kdx_db **out, kdx_error
 		}
 	}
 	*out = db;
+	return KDX_OK;
+}
+
+kdx_status kdx_db_twin(kdx_db *db, kdx_db **out, kdx_error **err)
+{
+	*out = NULL;
+	PQconninfoOption *opts = PQconninfo(db->conn);
+	if (!opts)
+		return kdx_fail(err, KDX_EINTERNAL, "could not read the connection's parameters");
+	int n = 0;
+	for (PQconninfoOption *o = opts; o->keyword; o++)
+		n++;
+	const char **kw = kdx_xcalloc((size_t)n + 1, sizeof *kw);
+	const char **val = kdx_xcalloc((size_t)n + 1, sizeof *val);
+	int k = 0;
+	for (PQconninfoOption *o = opts; o->keyword; o++)
+		if (o->val && *o->val) {
+			kw[k] = o->keyword;
+			val[k++] = o->val;
+		}
+	kdx_db *t = kdx_xcalloc(1, sizeof *t);
+	t->conn = PQconnectdbParams(kw, val, 0);
+	t->where = kdx_strdup(db->where);
+	t->private_cluster = db->private_cluster;
+	free(kw);
+	free(val);
+	PQconninfoFree(opts);
+	if (PQstatus(t->conn) != CONNECTION_OK) {
+		kdx_fail(err, KDX_EUNAVAILABLE, "could not open a second connection to the warehouse at %s", t->where);
+		kdx_db_close(t);
+		return KDX_EUNAVAILABLE;
+	}
+	session_setup(t->conn);
+	/* the same council as the first */
+	PGresult *r = kdx_db_query(db, "SELECT current_setting('kdx.council', true)", 0, NULL, err);
+	if (!r) {
+		kdx_db_close(t);
+		return KDX_EINTERNAL;
+	}
+	const char *p[] = { PQgetisnull(r, 0, 0) ? "" : PQgetvalue(r, 0, 0) };
+	PGresult *s = kdx_db_query(t, "SELECT set_config('kdx.council', $1, false)", 1, p, err);
+	PQclear(r);
+	if (!s) {
+		kdx_db_close(t);
+		return KDX_EINTERNAL;
+	}
+	PQclear(s);
+	*out = t;
 	return KDX_OK;
 }
 

@@ -1,6 +1,7 @@
 /* repdata.c - load report data from the warehouse's goal functions. */
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include "kdx/repdata.h"
 
 static char *dupv(PGresult *r, int i, int c)
@@ -271,6 +272,66 @@ static kdx_status load_goal(kdx_db *db, kdx_report_data *d, const char *id, kdx_
 	return KDX_OK;
 }
 
+/*
+ * The queries that do not need the goal tables (procedures, details, findings,
+ * ledger, changes, the data's fingerprint) run on a second connection, in a
+ * thread of their own, while the first connection computes the goal tables:
+ * the warehouse works on both at once.  Without a second connection they run
+ * after the goals on the first.  Their results are read in this order below.
+ */
+enum { Q_PROCS, Q_DETAILS, Q_QUALITY, Q_LEDGER, Q_CHANGES, Q_HASH, NSIDE };
+static const char *const side_sql[NSIDE] = {
+	[Q_PROCS] =
+		"SELECT p.id, p.category || ' ' || p.name, m.code,"
+		" CASE WHEN d.done THEN '済' WHEN d.item_kind = '所掌外' THEN '所掌外' WHEN d.muni_code IS NULL THEN '' ELSE '未' END"
+		" FROM kdx.procedure p CROSS JOIN kdx.council_municipalities() m"
+		" LEFT JOIN kdx.goal_detail('procedures', $1) d ON d.muni_code = m.code AND d.item_key = p.id"
+		" WHERE p.kind = 'N' AND p.goal_fy <= kdx.fiscal_year($1) ORDER BY p.ord, m.code",
+	[Q_DETAILS] =
+		"SELECT g.id, d.muni_code, d.item_key, d.item_name, d.item_kind, coalesce(d.note, ''), d.in_scope, d.in_own_scope, d.done"
+		" FROM kdx.goal g CROSS JOIN LATERAL kdx.goal_detail(g.id, $1) d"
+		" ORDER BY g.ord, d.muni_code, d.item_key",
+	[Q_QUALITY] = "SELECT code, name, dataset, kind, message FROM kdx.quality_findings($1)",
+	[Q_LEDGER] =
+		"SELECT code, name, dataset, coalesce(survey_date::text, ''), coalesce(file_name, ''), state"
+		" FROM kdx.ledger($1) ORDER BY code, dataset_ord",
+	[Q_CHANGES] =
+		"SELECT code, name, dataset, prev_survey_date, survey_date, item, before, after FROM kdx.changes_asof($1)",
+	/* the data's fingerprint: the source files of the submissions in use, per
+	 * council (the grand total is the national view's) */
+	[Q_HASH] =
+		"SELECT m.pref_code, encode(sha256(convert_to(coalesce(string_agg(s.dataset || ':' || s.muni_code || ':' || s.survey_date || ':' || b.sha256, E'\\n'"
+		" ORDER BY s.dataset, s.muni_code), ''), 'UTF8')), 'hex')"
+		" FROM kdx.submission_asof($1) s JOIN kdx.load_batch b ON b.id = s.batch_id"
+		" JOIN kdx.municipality m ON m.code = s.muni_code GROUP BY ROLLUP (m.pref_code)",
+};
+
+struct side {
+	kdx_db *db;
+	const char *asof_iso;
+	PGresult *r[NSIDE];
+	kdx_status st;
+	kdx_error *err;
+};
+
+/* A result of the side, which the caller now owns. */
+static PGresult *side_take(struct side *s, int q)
+{
+	PGresult *r = s->r[q];
+	s->r[q] = NULL;
+	return r;
+}
+
+static void *side_run(void *arg)
+{
+	struct side *s = arg;
+	const char *p[] = { s->asof_iso };
+	for (int i = 0; i < NSIDE && s->st == KDX_OK; i++)
+		if (!(s->r[i] = kdx_db_query(s->db, side_sql[i], 1, p, &s->err)))
+			s->st = KDX_EINTERNAL;
+	return NULL;
+}
+
 kdx_status kdx_report_data_load(kdx_db *db, kdx_date asof, kdx_report_data **out, kdx_error **err)
 {
 	kdx_report_data *d = kdx_xcalloc(1, sizeof *d);
@@ -278,7 +339,16 @@ kdx_status kdx_report_data_load(kdx_db *db, kdx_date asof, kdx_report_data **out
 	d->asof = asof;
 	kdx_date_iso(asof, d->asof_iso, sizeof d->asof_iso);
 	kdx_date_wareki(asof, d->asof_wareki, sizeof d->asof_wareki);
-	const char *p[] = { d->asof_iso };
+	struct side side = { .db = db, .asof_iso = d->asof_iso, .st = KDX_OK };
+	kdx_db *twin = NULL;
+	pthread_t thread;
+	bool threaded = false;
+	kdx_error *twin_err = NULL;
+	if (kdx_db_twin(db, &twin, &twin_err) == KDX_OK) {
+		side.db = twin;
+		threaded = pthread_create(&thread, NULL, side_run, &side) == 0;
+	}
+	kdx_error_free(twin_err);  /* no second connection: the first does it all */
 	PGresult *r = kdx_db_query(db, "SELECT p.code, p.name FROM kdx.prefecture p WHERE p.code = kdx.council_code()",
 	                           0, NULL, err);
 	if (!r) {
@@ -313,17 +383,25 @@ kdx_status kdx_report_data_load(kdx_db *db, kdx_date asof, kdx_report_data **out
 				d->councils[c].name = kdx_strdup(d->councils[c].code);
 	}
 
-	/* procedures matrix */
-	r = kdx_db_query(db,
-		"SELECT p.id, p.category || ' ' || p.name, m.code,"
-		" CASE WHEN d.done THEN '済' WHEN d.item_kind = '所掌外' THEN '所掌外' WHEN d.muni_code IS NULL THEN '' ELSE '未' END"
-		" FROM kdx.procedure p CROSS JOIN kdx.council_municipalities() m"
-		" LEFT JOIN kdx.goal_detail('procedures', $1) d ON d.muni_code = m.code AND d.item_key = p.id"
-		" WHERE p.kind = 'N' AND p.goal_fy <= kdx.fiscal_year($1) ORDER BY p.ord, m.code", 1, p, err);
-	if (!r) {
-		st = KDX_EINTERNAL;
+	/* the side's results */
+	if (threaded) {
+		pthread_join(thread, NULL);
+		threaded = false;
+	} else {
+		side.db = db;
+		side_run(&side);
+	}
+	if (side.st != KDX_OK) {
+		st = side.st;
+		if (err) {
+			*err = side.err;
+			side.err = NULL;
+		}
 		goto fail;
 	}
+
+	/* procedures matrix */
+	r = side_take(&side, Q_PROCS);
 	int nm = d->goals[0].nrows - 1;
 	d->nprocs = nm > 0 ? PQntuples(r) / nm : 0;
 	d->proc_ids = kdx_xcalloc((size_t)d->nprocs + 1, sizeof *d->proc_ids);
@@ -339,14 +417,7 @@ kdx_status kdx_report_data_load(kdx_db *db, kdx_date asof, kdx_report_data **out
 	PQclear(r);
 
 	/* details for every goal */
-	r = kdx_db_query(db,
-		"SELECT g.id, d.muni_code, d.item_key, d.item_name, d.item_kind, coalesce(d.note, ''), d.in_scope, d.in_own_scope, d.done"
-		" FROM kdx.goal g CROSS JOIN LATERAL kdx.goal_detail(g.id, $1) d"
-		" ORDER BY g.ord, d.muni_code, d.item_key", 1, p, err);
-	if (!r) {
-		st = KDX_EINTERNAL;
-		goto fail;
-	}
+	r = side_take(&side, Q_DETAILS);
 	d->ndetails = PQntuples(r);
 	d->details = kdx_xcalloc((size_t)d->ndetails + 1, sizeof *d->details);
 	for (int i = 0; i < d->ndetails; i++) {
@@ -370,11 +441,7 @@ kdx_status kdx_report_data_load(kdx_db *db, kdx_date asof, kdx_report_data **out
 		d->detail_end[gi] = i;
 	}
 
-	r = kdx_db_query(db, "SELECT code, name, dataset, kind, message FROM kdx.quality_findings($1)", 1, p, err);
-	if (!r) {
-		st = KDX_EINTERNAL;
-		goto fail;
-	}
+	r = side_take(&side, Q_QUALITY);
 	d->nquality = PQntuples(r);
 	d->quality = kdx_xcalloc((size_t)d->nquality + 1, sizeof *d->quality);
 	for (int i = 0; i < d->nquality; i++) {
@@ -386,12 +453,7 @@ kdx_status kdx_report_data_load(kdx_db *db, kdx_date asof, kdx_report_data **out
 	}
 	PQclear(r);
 
-	r = kdx_db_query(db, "SELECT code, name, dataset, coalesce(survey_date::text, ''), coalesce(file_name, ''), state"
-	                     " FROM kdx.ledger($1) ORDER BY code, dataset_ord", 1, p, err);
-	if (!r) {
-		st = KDX_EINTERNAL;
-		goto fail;
-	}
+	r = side_take(&side, Q_LEDGER);
 	d->nledger = PQntuples(r);
 	d->ledger = kdx_xcalloc((size_t)d->nledger + 1, sizeof *d->ledger);
 	for (int i = 0; i < d->nledger; i++) {
@@ -404,12 +466,7 @@ kdx_status kdx_report_data_load(kdx_db *db, kdx_date asof, kdx_report_data **out
 	}
 	PQclear(r);
 
-	r = kdx_db_query(db, "SELECT code, name, dataset, prev_survey_date, survey_date, item, before, after"
-	                     " FROM kdx.changes_asof($1)", 1, p, err);
-	if (!r) {
-		st = KDX_EINTERNAL;
-		goto fail;
-	}
+	r = side_take(&side, Q_CHANGES);
 	d->nchanges = PQntuples(r);
 	d->changes = kdx_xcalloc((size_t)d->nchanges + 1, sizeof *d->changes);
 	for (int i = 0; i < d->nchanges; i++) {
@@ -425,17 +482,8 @@ kdx_status kdx_report_data_load(kdx_db *db, kdx_date asof, kdx_report_data **out
 	}
 	PQclear(r);
 
-	/* the data's fingerprint: the source files of the submissions in use, per
-	 * council (the grand total is the national view's) */
-	r = kdx_db_query(db,
-		"SELECT m.pref_code, encode(sha256(convert_to(coalesce(string_agg(s.dataset || ':' || s.muni_code || ':' || s.survey_date || ':' || b.sha256, E'\\n'"
-		" ORDER BY s.dataset, s.muni_code), ''), 'UTF8')), 'hex')"
-		" FROM kdx.submission_asof($1) s JOIN kdx.load_batch b ON b.id = s.batch_id"
-		" JOIN kdx.municipality m ON m.code = s.muni_code GROUP BY ROLLUP (m.pref_code)", 1, p, err);
-	if (!r) {
-		st = KDX_EINTERNAL;
-		goto fail;
-	}
+	/* the data's fingerprint, per council */
+	r = side_take(&side, Q_HASH);
 	bool national = !strcmp(d->pref_code, "000000");
 	for (int i = 0; i < PQntuples(r); i++) {
 		bool total = PQgetisnull(r, i, 0);
@@ -454,8 +502,15 @@ kdx_status kdx_report_data_load(kdx_db *db, kdx_date asof, kdx_report_data **out
 		if (!d->councils[c].data_hash)
 			d->councils[c].data_hash = kdx_strdup(empty_sha);
 	*out = d;
+	kdx_db_close(twin);
 	return KDX_OK;
 fail:
+	if (threaded)
+		pthread_join(thread, NULL);
+	for (int i = 0; i < NSIDE; i++)
+		PQclear(side.r[i]);
+	kdx_error_free(side.err);
+	kdx_db_close(twin);
 	kdx_report_data_free(d);
 	return st;
 }

@@ -34,6 +34,9 @@ bool kdx_db_is_private(const kdx_env *env);
  * names the socket or host. */
 kdx_status kdx_db_open(const kdx_env *env, bool migrate, kdx_db **out, kdx_error **err);
 void kdx_db_close(kdx_db *db);
+/* A second connection to the same warehouse, with the same session settings
+ * and council, for queries that can run beside the first connection's. */
+kdx_status kdx_db_twin(kdx_db *db, kdx_db **out, kdx_error **err);
 
 /* Run one statement without parameters (constant SQL only). */
 kdx_status kdx_db_exec(kdx_db *db, const char *sql, kdx_error **err);
