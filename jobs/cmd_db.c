@@ -41,16 +41,19 @@ int kdx_cmd_db(int argc, char **argv, kdx_env *env)
 		kdx_db *db = NULL;
 		if ((st = kdx_db_open(env, true, &db, &err)) != KDX_OK)
 			return kdx_cli_fail(st, err);
-		PGresult *r = kdx_db_query(db, "SELECT kdx.create_roles(), (SELECT count(*) FROM pg_roles WHERE rolname LIKE 'kdx\\_%')",
-		                           0, NULL, &err);
-		if (r) {
+		/* counted in a statement of its own: a sub-select of the creating
+		 * statement sees the roles as they were when it began */
+		PGresult *r = kdx_db_query(db, "SELECT kdx.create_roles()", 0, NULL, &err);
+		PGresult *n = r ? kdx_db_query(db, "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'kdx\\_%'", 0, NULL, &err) : NULL;
+		if (n) {
 			if (!env->quiet)
 				printf("%s roles created; %s kdx roles in all (kdx_secretariat, kdx_auditor, kdx_muni_<code>)\n",
-				       PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1));
-			PQclear(r);
+				       PQgetvalue(r, 0, 0), PQgetvalue(n, 0, 0));
 		} else {
 			st = KDX_EINTERNAL;
 		}
+		PQclear(r);
+		PQclear(n);
 		kdx_db_close(db);
 		return kdx_cli_fail(st, err);
 	}

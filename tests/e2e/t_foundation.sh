@@ -100,9 +100,11 @@ test_private_cluster_in_0700_folder() {
 test_roles_and_row_level_security() {
 	kdx_rc 0 init --quiet
 	for f in "$SAMPLE"/2025-*; do kdx_rc 0 ingest --quiet "$f"; done
+	# the sample's 18 municipalities (data/master/municipalities.csv), the secretariat and the auditor
 	kdx_rc 0 db roles
+	contains "$OUT" "20 roles created; 20 kdx roles in all"
 	kdx_rc 0 db roles   # idempotent
-	contains "$OUT" "0 roles created"
+	contains "$OUT" "0 roles created; 20 kdx roles in all"
 	eq "$(sql "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'kdx\_muni\_%'")" 18
 	local own other
 	for t in nursery_fact club_fact procedure_fact platform_fact postpartum_fact setting_fact submission; do
