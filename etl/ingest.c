@@ -677,12 +677,8 @@ static kdx_status copy_submissions(const struct ingest *g, kdx_error **err)
 		kdx_buf_addc(&b, '\n');
 	}
 	long took = -1;
-	kdx_status st = kdx_db_copy_begin(g->db, "COPY kdx.submission (batch_id, dataset, muni_code, survey_date, sheet, row_count)"
-	                                         " FROM STDIN", err);
-	if (st == KDX_OK)
-		st = kdx_db_copy_put(g->db, b.data, b.len, err);
-	if (st == KDX_OK)
-		st = kdx_db_copy_end_rows(g->db, &took, err);
+	kdx_status st = kdx_db_copy_buffer(g->db, "COPY kdx.submission (batch_id, dataset, muni_code, survey_date, sheet, row_count)"
+	                                   " FROM STDIN", b.data, b.len, &took, err);
 	kdx_buf_free(&b);
 	if (st == KDX_OK && took != g->nsubs)
 		st = kdx_fail(err, KDX_EINTERNAL, "the warehouse took %ld submissions where kdx sent %d", took, g->nsubs);

@@ -284,6 +284,16 @@ kdx_status kdx_db_copy_end(kdx_db *db, kdx_error **err)
 	return kdx_db_copy_end_rows(db, NULL, err);
 }
 
+kdx_status kdx_db_copy_buffer(kdx_db *db, const char *sql, const char *data, size_t len, long *rows, kdx_error **err)
+{
+	kdx_status st = kdx_db_copy_begin(db, sql, err);
+	if (st == KDX_OK)
+		st = kdx_db_copy_put(db, data, len, err);
+	if (st == KDX_OK)
+		st = kdx_db_copy_end_rows(db, rows, err);
+	return st;
+}
+
 /* Migrations are the embedded files sql/NNN_name.sql, applied in order, each
  * in its own transaction, recorded in kdx.schema_version. */
 kdx_status kdx_db_migrate(kdx_db *db, int *applied, kdx_error **err)
@@ -411,11 +421,7 @@ kdx_status kdx_db_load_master(kdx_db *db, const char *dir, kdx_error **err)
 		if ((st = kdx_db_exec(db, sql, err)) != KDX_OK)
 			goto fail_owned;
 		snprintf(sql, sizeof sql, "COPY %s FROM STDIN (FORMAT csv, HEADER true)", master_files[i].staging);
-		if ((st = kdx_db_copy_begin(db, sql, err)) != KDX_OK)
-			goto fail_owned;
-		if ((st = kdx_db_copy_put(db, data, len, err)) != KDX_OK)
-			goto fail_owned;
-		if ((st = kdx_db_copy_end(db, err)) != KDX_OK) {
+		if ((st = kdx_db_copy_buffer(db, sql, data, len, NULL, err)) != KDX_OK) {
 			if (err && *err)
 				kdx_error_hint(*err, "Check the master data file %s.", master_files[i].file);
 			goto fail_owned;

@@ -697,12 +697,7 @@ static kdx_status copy_in(kdx_db *db, const char *table, const kdx_tar_entry *e,
 {
 	char sql[256];
 	snprintf(sql, sizeof sql, "COPY %s FROM STDIN (FORMAT csv, HEADER)", table);
-	kdx_status st = kdx_db_copy_begin(db, sql, err);
-	if (st == KDX_OK)
-		st = kdx_db_copy_put(db, (const char *)e->data, e->size, err);
-	if (st == KDX_OK)
-		st = kdx_db_copy_end(db, err);
-	return st;
+	return kdx_db_copy_buffer(db, sql, (const char *)e->data, e->size, NULL, err);
 }
 
 /* Does entry e (in memory or on disk) hold exactly the e->size bytes at want? */

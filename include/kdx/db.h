@@ -53,6 +53,8 @@ kdx_status kdx_db_copy_put(kdx_db *db, const char *data, size_t len, kdx_error *
 kdx_status kdx_db_copy_end(kdx_db *db, kdx_error **err);
 /* As kdx_db_copy_end; *rows receives the number of rows the server took. */
 kdx_status kdx_db_copy_end_rows(kdx_db *db, long *rows, kdx_error **err);
+/* All three for data held whole in memory; rows may be NULL. */
+kdx_status kdx_db_copy_buffer(kdx_db *db, const char *sql, const char *data, size_t len, long *rows, kdx_error **err);
 
 /* Turn a failed PGresult into a kdx_error (primary/detail/hint from the server). */
 kdx_status kdx_db_result_error(kdx_db *db, PGresult *res, kdx_error **err);
