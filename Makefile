@@ -12,7 +12,7 @@ SAN      := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 LIBSRC   := $(sort $(wildcard lib/*.c etl/*.c charts/*.c reports/*.c))
 CMDSRC   := $(sort $(wildcard jobs/*.c))
 SRC      := $(LIBSRC) $(CMDSRC)
-EMBED    := $(sort $(wildcard data/sql/*.sql)) $(sort $(wildcard data/master/*.csv))
+EMBED    := $(sort $(wildcard data/sql/*.sql)) $(sort $(wildcard data/sql/functions/*.sql)) $(sort $(wildcard data/master/*.csv))
 OBJ      := $(SRC:%.c=build/rel/%.o) build/rel/embedded.o
 TOBJ     := $(SRC:%.c=build/san/%.o) build/san/embedded.o
 TLIBOBJ  := $(LIBSRC:%.c=build/san/%.o) build/san/embedded.o

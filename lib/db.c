@@ -6,6 +6,7 @@
 #include "kdx/db.h"
 #include "kdx/cluster.h"
 #include "kdx/embedded.h"
+#include "kdx/digest.h"
 #include "kdx/buf.h"
 
 bool kdx_db_is_private(const kdx_env *env)
@@ -294,8 +295,134 @@ kdx_status kdx_db_copy_buffer(kdx_db *db, const char *sql, const char *data, siz
 	return st;
 }
 
-/* Migrations are the embedded files sql/NNN_name.sql, applied in order, each
- * in its own transaction, recorded in kdx.schema_version. */
+/* The schema comes in two kinds of embedded file (docs/ARCHITECTURE.md):
+ *
+ *   sql/NNN_name.sql        numbered migrations: tables, types, data changes;
+ *                           each applied once, in order, in its own
+ *                           transaction, recorded in kdx.schema_version;
+ *   sql/functions/T.sql     every function, view, policy and trigger of one
+ *                           topic, written to be run again (CREATE OR
+ *                           REPLACE); re-applied whenever its SHA-256 differs
+ *                           from the one recorded in kdx.schema_definition.
+ *
+ * Both run under one advisory lock, so concurrent migrators take turns. */
+#define MIGRATE_LOCK "SELECT pg_advisory_xact_lock(4454890001)"
+
+static bool is_migration(const kdx_embedded *e)
+{
+	return strncmp(e->path, "sql/", 4) == 0 && e->path[4] >= '0' && e->path[4] <= '9';
+}
+
+static bool is_definition(const kdx_embedded *e)
+{
+	return strncmp(e->path, "sql/functions/", 14) == 0;
+}
+
+static char *embedded_text(const kdx_embedded *e)
+{
+	char *sql = kdx_xmalloc(e->len + 1);
+	memcpy(sql, e->data, e->len);
+	sql[e->len] = '\0';
+	return sql;
+}
+
+/* One numbered migration, unless it is recorded already; *ran says whether it ran. */
+static kdx_status apply_migration(kdx_db *db, const kdx_embedded *e, bool *ran, kdx_error **err)
+{
+	const char *name = e->path + 4;
+	char ver[16];
+	snprintf(ver, sizeof ver, "%d", atoi(name));
+	*ran = false;
+	kdx_status st = kdx_db_begin(db, err);
+	if (st != KDX_OK)
+		return st;
+	if ((st = kdx_db_exec(db, MIGRATE_LOCK, err)) != KDX_OK)
+		goto fail;
+	const char *p1[] = { ver };
+	PGresult *r = kdx_db_query(db, "SELECT 1 FROM kdx.schema_version WHERE version = $1", 1, p1, err);
+	if (!r) {
+		st = KDX_EINTERNAL;
+		goto fail;
+	}
+	int done = PQntuples(r);
+	PQclear(r);
+	if (done) {
+		kdx_db_rollback(db);
+		return KDX_OK;
+	}
+	char *sql = embedded_text(e);
+	st = kdx_db_exec(db, sql, err);
+	free(sql);
+	if (st != KDX_OK) {
+		if (err && *err)
+			kdx_error_hint(*err, "Migration %s failed; the warehouse is unchanged by it.", name);
+		goto fail;
+	}
+	const char *p2[] = { ver, name };
+	r = kdx_db_query(db, "INSERT INTO kdx.schema_version (version, name) VALUES ($1, $2)", 2, p2, err);
+	if (!r) {
+		st = KDX_EINTERNAL;
+		goto fail;
+	}
+	PQclear(r);
+	if ((st = kdx_db_commit(db, err)) == KDX_OK)
+		*ran = true;
+	return st;
+fail:
+	kdx_db_rollback(db);
+	return st;
+}
+
+/* Every definition file whose content changed, in one transaction.  Function
+ * bodies are checked when they run rather than when they are created, so the
+ * files may call each other's functions in any order. */
+static kdx_status apply_definitions(kdx_db *db, int *applied, kdx_error **err)
+{
+	kdx_status st = kdx_db_begin(db, err);
+	if (st != KDX_OK)
+		return st;
+	if ((st = kdx_db_exec(db, MIGRATE_LOCK, err)) != KDX_OK ||
+	    (st = kdx_db_exec(db, "SET LOCAL check_function_bodies = off", err)) != KDX_OK)
+		goto fail;
+	for (const kdx_embedded *e = kdx_embedded_files; e->path; e++) {
+		if (!is_definition(e))
+			continue;
+		const char *name = e->path + 4;
+		char sha[65];
+		kdx_sha256_hex(e->data, e->len, sha);
+		const char *p[] = { name, sha };
+		PGresult *r = kdx_db_query(db, "SELECT 1 FROM kdx.schema_definition WHERE file = $1 AND sha256 = $2", 2, p, err);
+		if (!r) {
+			st = KDX_EINTERNAL;
+			goto fail;
+		}
+		int same = PQntuples(r);
+		PQclear(r);
+		if (same)
+			continue;
+		char *sql = embedded_text(e);
+		st = kdx_db_exec(db, sql, err);
+		free(sql);
+		if (st != KDX_OK) {
+			if (err && *err)
+				kdx_error_hint(*err, "Definitions %s failed; the warehouse is unchanged by them.", name);
+			goto fail;
+		}
+		r = kdx_db_query(db, "INSERT INTO kdx.schema_definition (file, sha256) VALUES ($1, $2)"
+		                     " ON CONFLICT (file) DO UPDATE SET sha256 = excluded.sha256, applied_at = now()", 2, p, err);
+		if (!r) {
+			st = KDX_EINTERNAL;
+			goto fail;
+		}
+		PQclear(r);
+		(*applied)++;
+	}
+	return kdx_db_commit(db, err);
+fail:
+	kdx_db_rollback(db);
+	return st;
+}
+
 kdx_status kdx_db_migrate(kdx_db *db, int *applied, kdx_error **err)
 {
 	kdx_status st;
@@ -304,57 +431,21 @@ kdx_status kdx_db_migrate(kdx_db *db, int *applied, kdx_error **err)
 		"CREATE SCHEMA IF NOT EXISTS kdx;"
 		"CREATE TABLE IF NOT EXISTS kdx.schema_version ("
 		" version integer PRIMARY KEY, name text NOT NULL,"
+		" applied_at timestamptz NOT NULL DEFAULT now());"
+		"CREATE TABLE IF NOT EXISTS kdx.schema_definition ("
+		" file text PRIMARY KEY, sha256 char(64) NOT NULL,"
 		" applied_at timestamptz NOT NULL DEFAULT now())", err);
 	if (st != KDX_OK)
 		return st;
 	for (const kdx_embedded *e = kdx_embedded_files; e->path; e++) {
-		if (strncmp(e->path, "sql/", 4) != 0)
+		bool ran;
+		if (!is_migration(e))
 			continue;
-		const char *name = e->path + 4;
-		char ver[16];
-		snprintf(ver, sizeof ver, "%d", atoi(name));
-		if ((st = kdx_db_begin(db, err)) != KDX_OK)
+		if ((st = apply_migration(db, e, &ran, err)) != KDX_OK)
 			return st;
-		/* Serialise concurrent migrators; the key is a constant for "kdx migrate". */
-		if ((st = kdx_db_exec(db, "SELECT pg_advisory_xact_lock(4454890001)", err)) != KDX_OK)
-			goto fail;
-		const char *p1[] = { ver };
-		PGresult *r = kdx_db_query(db, "SELECT 1 FROM kdx.schema_version WHERE version = $1", 1, p1, err);
-		if (!r) {
-			st = KDX_EINTERNAL;
-			goto fail;
-		}
-		int done = PQntuples(r);
-		PQclear(r);
-		if (done) {
-			kdx_db_rollback(db);
-			continue;
-		}
-		char *sql = kdx_xmalloc(e->len + 1);
-		memcpy(sql, e->data, e->len);
-		sql[e->len] = '\0';
-		st = kdx_db_exec(db, sql, err);
-		free(sql);
-		if (st != KDX_OK) {
-			if (err && *err)
-				kdx_error_hint(*err, "Migration %s failed; the warehouse is unchanged by it.", name);
-			goto fail;
-		}
-		const char *p2[] = { ver, name };
-		r = kdx_db_query(db, "INSERT INTO kdx.schema_version (version, name) VALUES ($1, $2)", 2, p2, err);
-		if (!r) {
-			st = KDX_EINTERNAL;
-			goto fail;
-		}
-		PQclear(r);
-		if ((st = kdx_db_commit(db, err)) != KDX_OK)
-			return st;
-		(*applied)++;
+		*applied += ran;
 	}
-	return KDX_OK;
-fail:
-	kdx_db_rollback(db);
-	return st;
+	return apply_definitions(db, applied, err);
 }
 
 /* Each master file is merged by a server-side function defined in the

@@ -78,7 +78,7 @@ run_case() {  # file function
 		failed=$((failed + 1))
 		failures+=("$file:$fn")
 		echo "FAIL $file $fn (exit $rc)"
-		tail -n 25 "$log" | sed 's/^/     | /'
+		tail -n ${KDX_TEST_TAIL:-25} "$log" | sed 's/^/     | /'
 	fi
 	psql -X -q -h "$KDX_TEST_SOCKET" -U postgres -d postgres -c "DROP DATABASE IF EXISTS t$dbn" >/dev/null 2>&1
 }

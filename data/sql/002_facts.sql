@@ -126,21 +126,3 @@ CREATE TABLE kdx.setting_fact (
 	own_minritsu_club boolean NOT NULL,    -- 民立クラブを独自目標に含める
 	PRIMARY KEY (batch_id, muni_code)
 );
-
--- For each dataset, municipality and survey date, the most recently ingested
--- batch wins; older ones stay for audit.
-CREATE VIEW kdx.submission_effective AS
-SELECT DISTINCT ON (s.dataset, s.muni_code, s.survey_date)
-	s.dataset, s.muni_code, s.survey_date, s.batch_id, s.row_count, s.sheet, b.file_name, b.loaded_at
-FROM kdx.submission s JOIN kdx.load_batch b ON b.id = s.batch_id
-ORDER BY s.dataset, s.muni_code, s.survey_date, s.batch_id DESC;
-
--- As of a date: each municipality's latest effective submission with 調査基準日 <= the date.
-CREATE FUNCTION kdx.submission_asof(p_asof date)
-RETURNS TABLE (dataset text, muni_code char(6), survey_date date, batch_id bigint, file_name text, loaded_at timestamptz)
-LANGUAGE sql STABLE AS $$
-	SELECT DISTINCT ON (e.dataset, e.muni_code) e.dataset, e.muni_code, e.survey_date, e.batch_id, e.file_name, e.loaded_at
-	FROM kdx.submission_effective e
-	WHERE e.survey_date <= p_asof
-	ORDER BY e.dataset, e.muni_code, e.survey_date DESC
-$$;

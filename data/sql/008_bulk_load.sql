@@ -6,8 +6,8 @@
 -- row is sent, writes the batch and its kdx.submission rows (which keep their
 -- foreign keys) in the same transaction as the COPY, and compares the rows
 -- the server took with the rows it counted.  Deleting a batch still removes
--- its facts, now by one statement-level trigger instead of a cascade per row.
-
+-- its facts, by one statement-level trigger (functions/batches.sql) instead
+-- of a cascade per row.
 DO $$
 DECLARE
 	t text;
@@ -17,17 +17,3 @@ BEGIN
 		               t, t || '_batch_id_fkey', t || '_muni_code_fkey');
 	END LOOP;
 END $$;
-
-CREATE FUNCTION kdx.load_batch_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-	DELETE FROM kdx.nursery_fact f USING gone g WHERE f.batch_id = g.id;
-	DELETE FROM kdx.club_fact f USING gone g WHERE f.batch_id = g.id;
-	DELETE FROM kdx.procedure_fact f USING gone g WHERE f.batch_id = g.id;
-	DELETE FROM kdx.platform_fact f USING gone g WHERE f.batch_id = g.id;
-	DELETE FROM kdx.postpartum_fact f USING gone g WHERE f.batch_id = g.id;
-	DELETE FROM kdx.setting_fact f USING gone g WHERE f.batch_id = g.id;
-	RETURN NULL;
-END $$;
-
-CREATE TRIGGER load_batch_deleted AFTER DELETE ON kdx.load_batch
-	REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION kdx.load_batch_deleted();

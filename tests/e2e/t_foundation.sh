@@ -44,6 +44,67 @@ test_init_twice_is_a_noop() {
 	eq "$after" "$before" "schema_version after a second init"
 }
 
+# Every kdx function, view, trigger and policy as the catalogue prints it, one per line.
+schema_definitions() {
+	psql -X -q -At -h "$KDX_TEST_SOCKET" -U postgres -d "$1" -v ON_ERROR_STOP=1 -c "
+	SELECT 'function ' || p.oid::regprocedure || E'\n' || pg_get_functiondef(p.oid)
+	FROM pg_proc p WHERE p.pronamespace = 'kdx'::regnamespace
+	UNION ALL SELECT 'view ' || c.relname || E'\n' || pg_get_viewdef(c.oid)
+	FROM pg_class c WHERE c.relnamespace = 'kdx'::regnamespace AND c.relkind = 'v'
+	UNION ALL SELECT 'trigger ' || pg_get_triggerdef(t.oid)
+	FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relnamespace = 'kdx'::regnamespace AND NOT t.tgisinternal
+	UNION ALL SELECT 'policy ' || tablename || ' ' || policyname || ' ' || cmd || ' ' || coalesce(qual, '')
+	FROM pg_policies WHERE schemaname = 'kdx'
+	ORDER BY 1"
+}
+
+test_migrated_and_fresh_warehouses_define_the_same_functions() {
+	# a warehouse as kdx left it at migration 010, with data in it
+	local old=${T_DB}_v10 f v
+	psql -X -q -h "$KDX_TEST_SOCKET" -U postgres -d postgres -c "CREATE DATABASE $old" >/dev/null
+	psql -X -q -h "$KDX_TEST_SOCKET" -U postgres -d "$old" -v ON_ERROR_STOP=1 -c "CREATE SCHEMA kdx;
+		CREATE TABLE kdx.schema_version (version integer PRIMARY KEY, name text NOT NULL,
+		applied_at timestamptz NOT NULL DEFAULT now())" >/dev/null
+	for f in "$ROOT"/tests/fixtures/schema_v10/0*.sql; do
+		v=$(basename "$f"); v=$((10#${v%%_*}))
+		psql -X -q -h "$KDX_TEST_SOCKET" -U postgres -d "$old" -v ON_ERROR_STOP=1 -1 -f "$f" \
+			-c "INSERT INTO kdx.schema_version (version, name) VALUES ($v, '$(basename "$f")')" >/dev/null
+	done
+	eq "$(psql -X -q -At -h "$KDX_TEST_SOCKET" -U postgres -d "$old" -c "SELECT count(*) FROM pg_proc
+		WHERE pronamespace = 'kdx'::regnamespace AND proname = 'goal_table'")" 1 "the v10 warehouse has goal_table"
+	# the old definitions differ from today's (goal_table_councils looked the council up per row)
+	psql -X -q -At -h "$KDX_TEST_SOCKET" -U postgres -d "$old" -c "SELECT pg_get_functiondef('kdx.goal_table_councils(text,date)'::regprocedure)" \
+		| grep -q 'SELECT kdx.council_code() AS council' || die "the fixture is not the version-10 schema"
+	# migrate it, and make a fresh one
+	KDX_DATABASE_URL="host=$KDX_TEST_SOCKET dbname=$old user=postgres" kdx_rc 0 init --json
+	contains "$OUT" '"migrations_applied":7'
+	kdx_rc 0 init --quiet
+	local a b
+	a=$(schema_definitions "$old")
+	b=$(schema_definitions "$T_DB")
+	eq "$(grep -c '^function ' <<<"$b")" "$(cat "$ROOT"/data/sql/functions/*.sql | grep -c '^CREATE OR REPLACE FUNCTION')" \
+		"kdx functions in the warehouse against the definition files"
+	contains "$b" 'policy nursery_fact own_rows SELECT kdx.visible_muni(muni_code)'
+	contains "$b" 'trigger CREATE TRIGGER load_batch_deleted AFTER DELETE ON kdx.load_batch'
+	contains "$b" 'SET enable_nestloop TO '"'"'off'"'"
+	if [ "$a" != "$b" ]; then
+		diff <(echo "$a") <(echo "$b") | head -40
+		die "a warehouse migrated from version 10 and a fresh one define different functions"
+	fi
+	# the council is looked up once per query (an InitPlan), no longer per row
+	not_contains "$b" 'SELECT kdx.council_code() AS council'
+	# a second init applies nothing: every definition file is recorded with its hash
+	kdx_rc 0 init --json
+	contains "$OUT" '"migrations_applied":0'
+	eq "$(sql "SELECT count(*) FROM kdx.schema_definition")" "$(ls "$ROOT"/data/sql/functions/*.sql | wc -l)" "definition files recorded"
+	# a changed definition file is applied again: simulate with a stale hash
+	sql "UPDATE kdx.schema_definition SET sha256 = repeat('0', 64) WHERE file = 'functions/goals.sql'" >/dev/null
+	kdx_rc 0 init --json
+	contains "$OUT" '"migrations_applied":1'
+	eq "$(schema_definitions "$T_DB")" "$b" "definitions after re-applying goals.sql"
+	psql -X -q -h "$KDX_TEST_SOCKET" -U postgres -d postgres -c "DROP DATABASE $old" >/dev/null
+}
+
 test_master_data_matches_spec() {
 	kdx_rc 0 init --quiet
 	eq "$(sql "SELECT name FROM kdx.municipality WHERE code = '443417'")" "日出町"
