@@ -95,10 +95,12 @@ kdx_status kdx_csv_feed(kdx_csv *r, const char *text, size_t len, kdx_error **er
 		size_t n = nl ? (size_t)(nl - (text + off)) + 1 : len - off;
 		if (csv_parse(&r->p, text + off, n, on_field, on_record, c) != n) {
 			kdx_status st = kdx_fail(err, KDX_EDATA, "malformed CSV at line %ld", c->line);
-			(*err)->row = c->line;
-			kdx_error_detail(*err, "%ld 行目付近で CSV の形式が正しくありません（%s）。引用符（\"）の対応を確認してください。",
-			                 c->line, csv_strerror(csv_error(&r->p)));
-			kdx_error_hint(*err, "値の中の \" は \"\" と二重にし、改行やカンマを含む値は \" で囲んでください。");
+			kdx_problem *p = kdx_error_attach(err, KDX_P_CSV_MALFORMED,
+				"値の中の \" は \"\" と二重にし、改行やカンマを含む値は \" で囲んでください。",
+				"%ld 行目付近で CSV の形式が正しくありません（%s）。引用符（\"）の対応を確認してください。",
+				c->line, csv_strerror(csv_error(&r->p)));
+			if (p)
+				p->row = c->line;
 			return st;
 		}
 		off += n;
@@ -119,10 +121,11 @@ kdx_status kdx_csv_finish(kdx_csv *r, kdx_error **err)
 		c->line--;  /* the last line ended with a newline: no record on the line after it */
 	if (csv_fini(&r->p, on_field, on_record, c) != 0) {
 		kdx_status st = kdx_fail(err, KDX_EDATA, "malformed CSV: unterminated quoted field");
-		(*err)->row = c->rec_start ? c->rec_start : c->line;
-		kdx_error_detail(*err, "%ld 行目から始まる引用符（\"）が閉じられないままファイルが終わっています。",
-		                 (*err)->row);
-		kdx_error_hint(*err, "引用符で囲んだ値の最後に \" を補ってください。");
+		long row = c->rec_start ? c->rec_start : c->line;
+		kdx_problem *p = kdx_error_attach(err, KDX_P_CSV_UNTERMINATED, "引用符で囲んだ値の最後に \" を補ってください。",
+			"%ld 行目から始まる引用符（\"）が閉じられないままファイルが終わっています。", row);
+		if (p)
+			p->row = row;
 		return st;
 	}
 	return KDX_OK;
@@ -149,21 +152,4 @@ kdx_status kdx_csv_read(const char *text, size_t len, kdx_row_fn fn, void *user,
 		st = kdx_csv_finish(r, err);
 	kdx_csv_free(r);
 	return st;
-}
-
-void kdx_cell_ref(int col, long row, char *buf, size_t n)
-{
-	char letters[8];
-	int k = 0;
-	col += 1;
-	while (col > 0 && k < 7) {
-		int rem = (col - 1) % 26;
-		letters[k++] = (char)('A' + rem);
-		col = (col - 1) / 26;
-	}
-	char rev[8];
-	for (int i = 0; i < k; i++)
-		rev[i] = letters[k - 1 - i];
-	rev[k] = '\0';
-	snprintf(buf, n, "%s%ld", rev, row);
 }

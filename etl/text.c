@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "kdx/text.h"
+#include "kdx/problem.h"
 #include "kdx/buf.h"
 #include "kdx/digest.h"
 
@@ -591,11 +592,12 @@ static kdx_status fail_at(const kdx_input *in, unsigned long long off, const cha
 	char *around = bytes_around(in, off);
 	long line = line_of(in, off);
 	kdx_fail(err, KDX_EDATA, "invalid byte sequence for encoding \"%s\" at byte %llu (line %ld)", enc, off, line);
-	(*err)->offset = (long)off;
-	(*err)->row = line;
-	kdx_error_detail(*err, "%llu バイト目（%ld 行目）の文字を %sとして読めません。前後のバイト: %s", off, line,
-	                 detail_enc, around);
-	kdx_error_hint(*err, "%s", hint);
+	kdx_problem *p = kdx_error_attach(err, KDX_P_ENCODING, hint, "%llu バイト目（%ld 行目）の文字を %sとして読めません。前後のバイト: %s",
+	                                  off, line, detail_enc, around);
+	if (p) {
+		p->offset = (long)off;
+		p->row = line;
+	}
 	free(around);
 	return KDX_EDATA;
 }

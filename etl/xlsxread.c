@@ -89,8 +89,8 @@ static void refuse(struct parse *ps, const char *what)
 {
 	if (ps->st == KDX_OK) {
 		ps->st = kdx_fail(ps->err, KDX_EDATA, "workbook part \"%s\" contains a DTD or entity declaration, which kdx refuses", ps->part);
-		kdx_error_detail(*ps->err, "ブックの内部（%s）に%sが含まれています。安全のため取り込みません。", ps->part, what);
-		kdx_error_hint(*ps->err, "Excel で開いて「名前を付けて保存」（Excel ブック .xlsx）し直してください。");
+		kdx_error_attach(ps->err, KDX_P_XLSX_UNSAFE, "Excel で開いて「名前を付けて保存」（Excel ブック .xlsx）し直してください。",
+		                 "ブックの内部（%s）に%sが含まれています。安全のため取り込みません。", ps->part, what);
 	}
 	XML_StopParser(ps->p, XML_FALSE);
 }
@@ -113,8 +113,8 @@ static bool enter(struct parse *ps)
 	if (++ps->depth > ps->x->lim.max_depth) {
 		if (ps->st == KDX_OK) {
 			ps->st = kdx_fail(ps->err, KDX_EDATA, "workbook part \"%s\" is nested deeper than %d levels", ps->part, ps->x->lim.max_depth);
-			kdx_error_detail(*ps->err, "ブックの XML の入れ子が深すぎます（上限 %d）。", ps->x->lim.max_depth);
-			kdx_error_hint(*ps->err, "Excel で開いて保存し直してください。");
+			kdx_error_attach(ps->err, KDX_P_XLSX_TOO_LARGE, "Excel で開いて保存し直してください。",
+			                 "ブックの XML の入れ子が深すぎます（上限 %d）。", ps->x->lim.max_depth);
 		}
 		XML_StopParser(ps->p, XML_FALSE);
 		return false;
@@ -125,8 +125,8 @@ static bool enter(struct parse *ps)
 static kdx_status corrupt(kdx_xlsx *x, const char *part, const char *why, kdx_error **err)
 {
 	kdx_fail(err, KDX_EDATA, "could not read workbook \"%s\": %s in part \"%s\"", x->path, why, part);
-	kdx_error_detail(*err, "Excel ブックとして読めません（%s: %s）。", part, why);
-	kdx_error_hint(*err, "ファイルが壊れていないか確認し、Excel で開いて .xlsx 形式で保存し直してください。");
+	kdx_error_attach(err, KDX_P_XLSX_UNREADABLE, "ファイルが壊れていないか確認し、Excel で開いて .xlsx 形式で保存し直してください。",
+	                 "Excel ブックとして読めません（%s: %s）。", part, why);
 	return KDX_EDATA;
 }
 
@@ -157,9 +157,9 @@ static kdx_status stream_part(kdx_xlsx *x, const char *name, struct parse *ps, b
 		if (got > x->lim.max_entry_bytes || x->total_read > x->lim.max_total_bytes ||
 		    (got > (1u << 20) && ratio > x->lim.max_ratio)) {
 			st = kdx_fail(err, KDX_EDATA, "workbook \"%s\" exceeds the size limits (part \"%s\")", x->path, name);
-			kdx_error_detail(*err, "展開後のサイズが上限（1 パーツ %llu MiB、合計 %llu MiB、圧縮率 %.0f 倍）を超えました。zip 爆弾の可能性があるため取り込みません。",
+			kdx_error_attach(err, KDX_P_XLSX_TOO_LARGE, "データを複数のファイルに分けて提出してください。",
+			                 "展開後のサイズが上限（1 パーツ %llu MiB、合計 %llu MiB、圧縮率 %.0f 倍）を超えました。zip 爆弾の可能性があるため取り込みません。",
 			                 x->lim.max_entry_bytes >> 20, x->lim.max_total_bytes >> 20, x->lim.max_ratio);
-			kdx_error_hint(*err, "データを複数のファイルに分けて提出してください。");
 			break;
 		}
 		if (XML_Parse(ps->p, buf, n, 0) == XML_STATUS_ERROR) {
@@ -453,8 +453,8 @@ kdx_status kdx_xlsx_open(const char *path, const kdx_xlsx_limits *lim, kdx_xlsx 
 	x->zf = unzOpen64(path);
 	if (!x->zf) {
 		st = kdx_fail(err, KDX_EDATA, "could not open workbook \"%s\": not a zip (xlsx) file", path);
-		kdx_error_detail(*err, "Excel ブック（.xlsx）として開けません。");
-		kdx_error_hint(*err, "Excel で開いて「Excel ブック (*.xlsx)」として保存し直してください。古い .xls 形式は使えません。");
+		kdx_error_attach(err, KDX_P_XLSX_UNREADABLE, "Excel で開いて「Excel ブック (*.xlsx)」として保存し直してください。古い .xls 形式は使えません。",
+		                 "Excel ブック（.xlsx）として開けません。");
 		goto fail;
 	}
 	unz_global_info64 gi;
@@ -465,9 +465,9 @@ kdx_status kdx_xlsx_open(const char *path, const kdx_xlsx_limits *lim, kdx_xlsx 
 	if (gi.number_entry > x->lim.max_entries) {
 		st = kdx_fail(err, KDX_EDATA, "workbook \"%s\" has %llu parts, more than the limit of %lu",
 		              path, (unsigned long long)gi.number_entry, x->lim.max_entries);
-		kdx_error_detail(*err, "ブック内のファイル数（%llu）が上限（%lu）を超えています。",
+		kdx_error_attach(err, KDX_P_XLSX_TOO_LARGE, "Excel で開いて保存し直してください。",
+		                 "ブック内のファイル数（%llu）が上限（%lu）を超えています。",
 		                 (unsigned long long)gi.number_entry, x->lim.max_entries);
-		kdx_error_hint(*err, "Excel で開いて保存し直してください。");
 		goto fail;
 	}
 	setup_parser(&ps, x, "xl/workbook.xml", err, NULL, wb_start, any_end, NULL);
@@ -592,8 +592,8 @@ static void sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		kdx_buf_reset(&c->v);
 		if (++c->ncell_total > ps->x->lim.max_cells) {
 			ps->st = kdx_fail(ps->err, KDX_EDATA, "workbook sheet \"%s\" has more than %llu cells", ps->part, ps->x->lim.max_cells);
-			kdx_error_detail(*ps->err, "セルの数が上限（%llu）を超えています。", ps->x->lim.max_cells);
-			kdx_error_hint(*ps->err, "データを複数のファイルに分けて提出してください。");
+			kdx_error_attach(ps->err, KDX_P_XLSX_TOO_LARGE, "データを複数のファイルに分けて提出してください。",
+			                 "セルの数が上限（%llu）を超えています。", ps->x->lim.max_cells);
 			XML_StopParser(ps->p, XML_FALSE);
 		}
 	} else if (!strcmp(ln, "v")) {

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <stdarg.h>
 #include "kdx/error.h"
+#include "kdx/problem.h"
 
 int kdx_quiet = 0;
 
@@ -101,7 +102,6 @@ kdx_error *kdx_error_new(kdx_status st, const char *fmt, ...)
 	kdx_error *e = kdx_xcalloc(1, sizeof *e);
 	va_list ap;
 	e->status = st;
-	e->offset = -1;
 	va_start(ap, fmt);
 	e->primary = kdx_strdup_vprintf(fmt, ap);
 	va_end(ap);
@@ -126,38 +126,6 @@ void kdx_error_hint(kdx_error *e, const char *fmt, ...)
 	va_end(ap);
 }
 
-void kdx_error_where(kdx_error *e, const char *file, const char *sheet,
-                     long row, const char *column)
-{
-	free(e->file);
-	free(e->sheet);
-	free(e->column);
-	e->file = kdx_strdup(file);
-	e->sheet = kdx_strdup(sheet);
-	e->column = kdx_strdup(column);
-	e->row = row;
-}
-
-void kdx_error_value(kdx_error *e, const char *value)
-{
-	free(e->value);
-	e->value = NULL;
-	if (!value)
-		return;
-	size_t n = strlen(value);
-	if (n > 100) {
-		/* cut at a UTF-8 character boundary, as COPY's error context does */
-		n = 100;
-		while (n > 0 && ((unsigned char)value[n] & 0xC0) == 0x80)
-			n--;
-		e->value = kdx_xmalloc(n + 4);
-		memcpy(e->value, value, n);
-		memcpy(e->value + n, "...", 4);
-	} else {
-		e->value = kdx_strdup(value);
-	}
-}
-
 void kdx_error_free(kdx_error *e)
 {
 	if (!e)
@@ -165,10 +133,7 @@ void kdx_error_free(kdx_error *e)
 	free(e->primary);
 	free(e->detail);
 	free(e->hint);
-	free(e->file);
-	free(e->sheet);
-	free(e->column);
-	free(e->value);
+	kdx_problem_free(e->problem);
 	free(e);
 }
 
@@ -178,8 +143,7 @@ kdx_status kdx_fail(kdx_error **err, kdx_status st, const char *fmt, ...)
 		va_list ap;
 		kdx_error *e = kdx_xcalloc(1, sizeof *e);
 		e->status = st;
-		e->offset = -1;
-		va_start(ap, fmt);
+			va_start(ap, fmt);
 		e->primary = kdx_strdup_vprintf(fmt, ap);
 		va_end(ap);
 		kdx_error_free(*err);
@@ -193,25 +157,19 @@ void kdx_error_print(FILE *fp, const char *prog, const kdx_error *e)
 	if (!e)
 		return;
 	fprintf(fp, "%s: error: ", prog ? prog : "kdx");
-	if (e->file) {
-		fputs(e->file, fp);
-		if (e->sheet)
-			fprintf(fp, ", sheet \"%s\"", e->sheet);
-		if (e->row > 0)
-			fprintf(fp, ", %s %ld", e->sheet ? "row" : "line", e->row);
-		if (e->offset >= 0)
-			fprintf(fp, ", byte %ld", e->offset);
-		if (e->column)
-			fprintf(fp, ", column \"%s\"", e->column);
-		if (e->value)
-			fprintf(fp, ": \"%s\"", e->value);
-		fputs(": ", fp);
-	}
 	fprintf(fp, "%s\n", e->primary ? e->primary : kdx_status_str(e->status));
-	if (e->detail)
+	if (e->detail) {
 		fprintf(fp, "detail: %s\n", e->detail);
+	} else if (e->problem) {
+		/* a reader's data error on its own: the submitter's words as detail */
+		char *w = kdx_problem_where(e->problem);
+		fprintf(fp, "detail: %s: %s\n", w, e->problem->msg);
+		free(w);
+	}
 	if (e->hint)
 		fprintf(fp, "hint: %s\n", e->hint);
+	else if (e->problem && e->problem->fix)
+		fprintf(fp, "hint: %s\n", e->problem->fix);
 }
 
 void kdx_log_warning(const char *fmt, ...)

@@ -33,7 +33,8 @@ typedef enum kdx_col_kind {
 	KDX_COL_PROC_ID,
 	KDX_COL_PROC_NAME,
 	KDX_COL_PLATFORM,
-	KDX_COL_ITEM           /* postpartum checklist item */
+	KDX_COL_ITEM,          /* postpartum checklist item */
+	KDX_COL_KIND_COUNT
 } kdx_col_kind;
 
 enum {

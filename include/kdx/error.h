@@ -32,17 +32,16 @@ const char *kdx_status_str(kdx_status st);
 /* The process exit code for a status (sysexits.h values). */
 int kdx_status_exit(kdx_status st);
 
+struct kdx_problem;
+
 typedef struct kdx_error {
 	kdx_status status;
 	char *primary;  /* short, lower case, no final period */
 	char *detail;   /* full sentence(s) or NULL */
 	char *hint;     /* full sentence(s) or NULL */
-	char *file;     /* where, as the submitter sees it; each may be NULL */
-	char *sheet;
-	char *column;
-	char *value;    /* cut to about 100 bytes when set */
-	long row;       /* 1-based line or row; 0 when unknown */
-	long offset;    /* byte offset; -1 when unknown */
+	/* For a data error (KDX_EDATA) found by a reader or decoder: what the
+	 * submitter is told, in Japanese, with its place (problem.h); owned. */
+	struct kdx_problem *problem;
 } kdx_error;
 
 /* A new error with a formatted primary message; never returns NULL (aborts
@@ -53,9 +52,6 @@ void kdx_error_detail(kdx_error *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void kdx_error_hint(kdx_error *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void kdx_error_where(kdx_error *e, const char *file, const char *sheet,
-                     long row, const char *column);
-void kdx_error_value(kdx_error *e, const char *value);
 void kdx_error_free(kdx_error *e);
 
 /* Convenience: set *err (when err is non-NULL) and return st. */

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "kdx/error.h"
+#include "kdx/problem.h"
 #include "kdx/text.h"
 
 typedef struct kdx_row {
@@ -55,7 +56,5 @@ int kdx_xlsx_sheet_count(const kdx_xlsx *x);
 const char *kdx_xlsx_sheet_name(const kdx_xlsx *x, int i);
 kdx_status kdx_xlsx_read_sheet(kdx_xlsx *x, int i, kdx_row_fn fn, void *ctx, kdx_error **err);
 
-/* "D7" for zero-based column 3, row 7 into buf (>= 16 bytes). */
-void kdx_cell_ref(int col, long row, char *buf, size_t n);
 
 #endif

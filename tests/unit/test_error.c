@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "kdx/error.h"
+#include "kdx/problem.h"
 
 static void every_status_has_a_name_and_exit_code(void **state)
 {
@@ -42,11 +43,9 @@ static void prints_primary_detail_hint(void **state)
 	kdx_error *e = kdx_error_new(KDX_EDATA, "invalid value for column \"%s\"", "状況");
 	kdx_error_detail(e, "The value is not one of the allowed values.");
 	kdx_error_hint(e, "Use 電子化済, 準備中, 未着手 or 所掌外.");
-	kdx_error_where(e, "a.csv", NULL, 7, "状況");
-	kdx_error_value(e, "済み");
 	char *s = print_to_string(e);
 	assert_string_equal(s,
-		"kdx: error: a.csv, line 7, column \"状況\": \"済み\": invalid value for column \"状況\"\n"
+		"kdx: error: invalid value for column \"状況\"\n"
 		"detail: The value is not one of the allowed values.\n"
 		"hint: Use 電子化済, 準備中, 未着手 or 所掌外.\n");
 	free(s);
@@ -60,19 +59,22 @@ static void prints_primary_detail_hint(void **state)
 	kdx_error_free(NULL);
 }
 
-static void long_values_are_cut_on_a_character_boundary(void **state)
+/* A reader's data error alone prints the submitter's problem as detail and hint. */
+static void a_readers_problem_is_the_detail(void **state)
 {
 	(void)state;
-	char big[400] = "";
-	for (int i = 0; i < 60; i++)
-		strcat(big, "あ"); /* 180 bytes */
-	kdx_error *e = kdx_error_new(KDX_EDATA, "x");
-	kdx_error_value(e, big);
-	size_t n = strlen(e->value);
-	assert_true(n <= 103);
-	assert_string_equal(e->value + n - 3, "...");
-	assert_int_equal((n - 3) % 3, 0); /* whole characters */
+	kdx_error *e = kdx_error_new(KDX_EDATA, "malformed CSV at line %d", 3);
+	kdx_problem *p = kdx_error_attach(&e, KDX_P_CSV_MALFORMED, "引用符を確認してください。", "%d 行目の形式が正しくありません。", 3);
+	assert_non_null(p);
+	p->row = 3;
+	char *s = print_to_string(e);
+	assert_string_equal(s,
+		"kdx: error: malformed CSV at line 3\n"
+		"detail: 3行目: 3 行目の形式が正しくありません。\n"
+		"hint: 引用符を確認してください。\n");
+	free(s);
 	kdx_error_free(e);
+	assert_null(kdx_error_attach(NULL, KDX_P_CSV_MALFORMED, "x", "y"));
 }
 
 int main(void)
@@ -80,7 +82,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_status_has_a_name_and_exit_code),
 		cmocka_unit_test(prints_primary_detail_hint),
-		cmocka_unit_test(long_values_are_cut_on_a_character_boundary),
+		cmocka_unit_test(a_readers_problem_is_the_detail),
 	};
 	return cmocka_run_group_tests_name("error", tests, NULL, NULL);
 }

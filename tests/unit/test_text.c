@@ -112,9 +112,10 @@ static void decode_cp932_and_report_the_offset(void **state)
 	/* invalid in both: the offset of the bad byte and the bytes around it */
 	const char bad[] = "abc\n\x82\xff" "def";
 	assert_int_equal(kdx_decode(bad, 9, KDX_ENC_AUTO, &out, &len, &used, &err), KDX_EDATA);
-	assert_int_equal(err->offset, 4);
-	assert_int_equal(err->row, 2);
-	assert_non_null(strstr(err->detail, "[82]"));
+	assert_int_equal(err->problem->offset, 4);
+	assert_int_equal(err->problem->row, 2);
+	assert_non_null(strstr(err->problem->msg, "[82]"));
+	assert_int_equal(err->problem->code, KDX_P_ENCODING);
 	kdx_error_free(err);
 }
 
@@ -183,9 +184,9 @@ static void check_cp932(iconv_t cd, const unsigned char *s, size_t n, kdx_buf *w
 		if (st != KDX_OK || len != want->len || memcmp(out, want->data, len) != 0)
 			fail_msg("CP932 %02x %02x (%zu bytes): kdx differs from iconv", s[0], n > 1 ? s[1] : 0, n);
 	} else {
-		if (st != KDX_EDATA || err->offset != (long)bad)
+		if (st != KDX_EDATA || err->problem->offset != (long)bad)
 			fail_msg("CP932 %02x %02x (%zu bytes): iconv stops at %zu, kdx at %ld", s[0], n > 1 ? s[1] : 0, n,
-			         bad, st == KDX_EDATA ? err->offset : -1L);
+			         bad, st == KDX_EDATA ? err->problem->offset : -1L);
 	}
 	free(out);
 	kdx_error_free(err);
@@ -315,9 +316,9 @@ static void input_files_in_pieces(void **state)
 	kdx_buf_reset(&got);
 	assert_int_equal(kdx_decode_stream(&in, KDX_ENC_AUTO, &used, collect_text, &got, &err), KDX_EDATA);
 	assert_int_equal(used, KDX_ENC_CP932);
-	assert_int_equal(err->offset, 600001);
-	assert_int_equal(err->row, 1);
-	assert_non_null(strstr(err->detail, "[ff]"));
+	assert_int_equal(err->problem->offset, 600001);
+	assert_int_equal(err->problem->row, 1);
+	assert_non_null(strstr(err->problem->msg, "[ff]"));
 	/* what came before the bad byte was decoded whole */
 	/* "y", then units of 7 bytes (10 in UTF-8); the bad byte is the lead of a unit's
 	 * second character, so its first (保, 3 bytes in UTF-8) came before it */
@@ -415,8 +416,8 @@ static void csv_streamed_in_pieces(void **state)
 	assert_int_equal(kdx_decode_stream(&src, KDX_ENC_CP932, &used, feed, &q, &err), KDX_EDATA);
 	kdx_csv_free(q.csv);
 	assert_true(q.n >= 1);
-	assert_int_equal(err->offset, 80000);
-	assert_int_equal(err->row, 10001);
+	assert_int_equal(err->problem->offset, 80000);
+	assert_int_equal(err->problem->row, 10001);
 	kdx_error_free(err);
 	free(text);
 	kdx_buf_free(&in);
