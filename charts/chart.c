@@ -9,7 +9,7 @@
 #include "kdx/buf.h"
 #include <cairo-svg.h>
 #include "kdx/chart.h"
-#include "kdx/draw.h"
+#include "kdx/ink.h"
 
 static const kdx_rgb total_color = { 0.000, 0.620, 0.451 };  /* bluish green */
 
@@ -42,11 +42,11 @@ static void target_line(cairo_t *cr, double left, double y, double width, double
 	cairo_set_dash(cr, NULL, 0, 0);
 }
 
-void kdx_chart_goal(cairo_t *cr, PangoContext *pc, const kdx_goal_table *g, double x, double y, double w, double h)
+void kdx_chart_goal(cairo_t *cr, PangoContext *pc, const kdx_chart_goal_data *g, double x, double y, double w, double h)
 {
 	cairo_save(cr);
 	double left = x + 32, top = y + 24, cw = w - 40, chh = h - 24 - 30;
-	int n = g->nrows - 1;
+	int n = g->nbars;
 	axis(cr, pc, left, top, cw, chh);
 	double slot = cw / (n > 0 ? n : 1);
 	/* each bar's rate above it and its name below, when every one of them
@@ -54,25 +54,25 @@ void kdx_chart_goal(cairo_t *cr, PangoContext *pc, const kdx_goal_table *g, doub
 	 * table has the names and rates), never labels over one another */
 	bool values = true, names = true;
 	for (int i = 0; i < n && (values || names); i++) {
-		const kdx_goal_row *r = &g->rows[i + 1];
-		values = values && kdx_text_line_width(cr, pc, r->display, 6, 0) <= slot;
-		names = names && kdx_text_line_width(cr, pc, r->short_name, 6, 0) <= slot;
+		const kdx_chart_bar *r = &g->bars[i];
+		values = values && kdx_text_line_width(cr, pc, r->shown, 6, 0) <= slot;
+		names = names && kdx_text_line_width(cr, pc, r->label, 6, 0) <= slot;
 	}
 	for (int i = 0; i < n; i++) {
-		const kdx_goal_row *r = &g->rows[i + 1];
+		const kdx_chart_bar *r = &g->bars[i];
 		double bx = left + slot * i + slot * 0.18, bw = slot * 0.64;
-		if (r->den > 0) {
+		if (r->measured) {
 			double bh = chh * r->rate;
 			kdx_set_rgb(cr, kdx_status_color(r->status));
 			cairo_rectangle(cr, bx, top + chh - bh, bw, bh);
 			cairo_fill(cr);
 		}
 		cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-		double ty = top + chh - (r->den > 0 ? chh * r->rate : 0) - 9;
+		double ty = top + chh - (r->measured ? chh * r->rate : 0) - 9;
 		if (values)
-			kdx_text(cr, pc, left + slot * i, ty, slot, r->display, 6, KDX_ALIGN_CENTER);
+			kdx_text(cr, pc, left + slot * i, ty, slot, r->shown, 6, KDX_ALIGN_CENTER);
 		if (names)
-			kdx_text(cr, pc, left + slot * i, top + chh + 2, slot, r->short_name, 6, KDX_ALIGN_CENTER);
+			kdx_text(cr, pc, left + slot * i, top + chh + 2, slot, r->label, 6, KDX_ALIGN_CENTER);
 	}
 	if (n > 0 && (!values || !names)) {
 		char note[160];
@@ -82,9 +82,9 @@ void kdx_chart_goal(cairo_t *cr, PangoContext *pc, const kdx_goal_table *g, doub
 	}
 	/* target (dashed) and 全体 (solid) */
 	target_line(cr, left, top + chh - chh * g->target, cw, 4, 1);
-	const kdx_goal_row *t = &g->rows[0];
+	const kdx_chart_bar *t = &g->overall;
 	char lab[96];
-	if (t->den > 0) {
+	if (t->measured) {
 		double yy = top + chh - chh * t->rate;
 		kdx_set_rgb(cr, total_color);
 		cairo_set_line_width(cr, 1.2);
@@ -94,7 +94,7 @@ void kdx_chart_goal(cairo_t *cr, PangoContext *pc, const kdx_goal_table *g, doub
 	}
 	/* legend */
 	cairo_set_source_rgb(cr, 0, 0, 0);
-	snprintf(lab, sizeof lab, "- - - 目標 %s　　━ 全体 %s", g->target_label, t->display);
+	snprintf(lab, sizeof lab, "- - - 目標 %s　　━ 全体 %s", g->target_label, t->shown);
 	kdx_text(cr, pc, left, y, cw, lab, 7, KDX_ALIGN_RIGHT);
 	static const char *const st[] = { "達成", "未達", "期限超過" };
 	double lx = left;
@@ -109,7 +109,7 @@ void kdx_chart_goal(cairo_t *cr, PangoContext *pc, const kdx_goal_table *g, doub
 	cairo_restore(cr);
 }
 
-void kdx_chart_trend(cairo_t *cr, PangoContext *pc, const char *title, const kdx_history *hist, double target,
+void kdx_chart_trend(cairo_t *cr, PangoContext *pc, const char *title, const kdx_chart_series *hist, double target,
                      double x, double y, double w, double h)
 {
 	cairo_save(cr);
@@ -300,7 +300,7 @@ static kdx_status png_write(cairo_surface_t *s, const char *path, kdx_error **er
 	return st;
 }
 
-kdx_status kdx_chart_goal_files(const kdx_goal_table *g, const char *png_path, const char *svg_path, kdx_error **err)
+kdx_status kdx_chart_goal_files(const kdx_chart_goal_data *g, const char *png_path, const char *svg_path, kdx_error **err)
 {
 	const double W = 800, H = 400;
 	kdx_status st = KDX_OK;

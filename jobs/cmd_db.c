@@ -39,7 +39,7 @@ int kdx_cmd_db(int argc, char **argv, kdx_env *env)
 	kdx_status st = KDX_OK;
 	if (!strcmp(action, "roles")) {
 		kdx_db *db = NULL;
-		if ((st = kdx_db_open(env, true, &db, &err)) != KDX_OK)
+		if ((st = kdx_cli_db(env, &db, NULL, &err)) != KDX_OK)
 			return kdx_cli_fail(st, err);
 		/* counted in a statement of its own: a sub-select of the creating
 		 * statement sees the roles as they were when it began */
@@ -54,7 +54,6 @@ int kdx_cmd_db(int argc, char **argv, kdx_env *env)
 		}
 		PQclear(r);
 		PQclear(n);
-		kdx_db_close(db);
 		return kdx_cli_fail(st, err);
 	}
 
@@ -70,8 +69,9 @@ int kdx_cmd_db(int argc, char **argv, kdx_env *env)
 			printf("%s\n", env->db_url ? env->db_url : "(libpq environment)");
 			return 0;
 		}
+		/* connect only, to see that it answers: the schema is not touched */
 		kdx_db *db = NULL;
-		st = kdx_db_open(env, false, &db, &err);
+		st = kdx_db_open(env, KDX_SCHEMA_ANY, &db, NULL, &err);
 		if (st != KDX_OK)
 			return kdx_cli_fail(st, err);
 		printf("warehouse: external, %s\nstatus: answering (server %d)\n", db->where, PQserverVersion(db->conn));

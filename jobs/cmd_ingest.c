@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "kdx/layout.h"
 #include "kdx/cli.h"
 #include "kdx/inbox.h"
 #include "kdx/tabout.h"
@@ -88,7 +89,7 @@ int kdx_cmd_ingest(int argc, char **argv, kdx_env *env)
 	char *inbox_dir = NULL;
 	kdx_status st = KDX_OK;
 	if (inbox) {
-		inbox_dir = optind < argc ? kdx_strdup(argv[optind]) : kdx_strdup_printf("%s/inbox", env->home);
+		inbox_dir = optind < argc ? kdx_strdup(argv[optind]) : kdx_home_path(env->home, KDX_PLACE_INBOX, NULL);
 		if ((st = kdx_inbox_files(inbox_dir, &paths, &n, &err)) != KDX_OK) {
 			free(inbox_dir);
 			return kdx_cli_fail(st, err);
@@ -100,9 +101,9 @@ int kdx_cmd_ingest(int argc, char **argv, kdx_env *env)
 			paths[i] = kdx_strdup(argv[optind + i]);
 	}
 	kdx_db *db = NULL;
-	st = kdx_db_open(env, true, &db, &err);
+	st = kdx_cli_db(env, &db, NULL, &err);
 	if (st == KDX_OK) {
-		char *rejects = kdx_strdup_printf("%s/rejects", env->home);
+		char *rejects = kdx_home_path(env->home, KDX_PLACE_REJECTS, NULL);
 		o.rejects_dir = rejects;
 		struct out_ctx oc = { env, 0 };
 		kdx_ingest_counts counts;
@@ -114,7 +115,6 @@ int kdx_cmd_ingest(int argc, char **argv, kdx_env *env)
 		else if (!env->quiet && (inbox || n > 1))
 			printf("%d loaded, %d already loaded, %d rejected\n", counts.loaded, counts.already, counts.rejected);
 		free(rejects);
-		kdx_db_close(db);
 	}
 	for (int i = 0; i < n; i++)
 		free(paths[i]);

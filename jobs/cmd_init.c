@@ -41,12 +41,10 @@ int kdx_cmd_init(int argc, char **argv, kdx_env *env)
 
 	kdx_error *err = NULL;
 	kdx_db *db = NULL;
-	kdx_status st = kdx_db_open(env, false, &db, &err);
+	int applied = 0;
+	kdx_status st = kdx_cli_db(env, &db, &applied, &err);
 	if (st != KDX_OK)
 		return kdx_cli_fail(st, err);
-	int applied = 0;
-	if ((st = kdx_db_migrate(db, &applied, &err)) != KDX_OK)
-		goto out;
 	if ((st = kdx_db_load_master(db, master, &err)) != KDX_OK)
 		goto out;
 	const char *params[] = { pref };
@@ -86,6 +84,5 @@ int kdx_cmd_init(int argc, char **argv, kdx_env *env)
 		       PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2));
 	PQclear(r);
 out:
-	kdx_db_close(db);
 	return kdx_cli_fail(st, err);
 }

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "kdx/layout.h"
 #include "kdx/cli.h"
 #include "kdx/render.h"
 
@@ -75,18 +76,17 @@ int kdx_cmd_report(int argc, char **argv, kdx_env *env)
 	}
 	kdx_error *err = NULL;
 	kdx_db *db = NULL;
-	kdx_status st = kdx_db_open(env, true, &db, &err);
+	kdx_status st = kdx_cli_db(env, &db, NULL, &err);
 	if (st != KDX_OK) {
 		free(munis);
 		return kdx_cli_fail(st, err);
 	}
 	kdx_report_data *rd = NULL;
 	if ((st = kdx_report_data_load(db, asof, &rd, &err)) != KDX_OK) {
-		kdx_db_close(db);
 		free(munis);
 		return kdx_cli_fail(st, err);
 	}
-	char *outdir = out ? kdx_strdup(out) : kdx_strdup_printf("%s/out/%s", env->home, rd->asof_iso);
+	char *outdir = out ? kdx_strdup(out) : kdx_home_path(env->home, KDX_PLACE_OUT, rd->asof_iso);
 	int n = rd->goals[0].nrows;
 	bool *want = kdx_xcalloc((size_t)n, sizeof *want);
 	for (int i = 1; i < n; i++)
@@ -111,14 +111,13 @@ int kdx_cmd_report(int argc, char **argv, kdx_env *env)
 			printf("reports for %s written to %s: %s%d municipal feedback reports (PDF and Excel)\n", rd->asof_iso, outdir,
 			       council ? "council report (PDF and Excel), 6 charts (PNG and SVG), " : "", written);
 		if (!env->json && !env->quiet && council && rd->ncouncils > 0)
-			printf("and the council reports of %d prefectures in %s/councils\n", rd->ncouncils, outdir);
+			printf("and the council reports of %d prefectures in %s/" KDX_OUT_COUNCILS "\n", rd->ncouncils, outdir);
 	}
 out:
 	free(want);
 	free(outdir);
 	free(munis);
 	kdx_report_data_free(rd);
-	kdx_db_close(db);
 	return kdx_cli_fail(st, err);
 usage_out:
 	free(munis);

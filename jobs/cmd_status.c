@@ -51,7 +51,7 @@ int kdx_cmd_status(int argc, char **argv, kdx_env *env)
 		fmt = KDX_FMT_JSON;
 	kdx_error *err = NULL;
 	kdx_db *db = NULL;
-	kdx_status st = kdx_db_open(env, true, &db, &err);
+	kdx_status st = kdx_cli_db(env, &db, NULL, &err);
 	if (st != KDX_OK)
 		return kdx_cli_fail(st, err);
 	char iso[16];
@@ -73,6 +73,5 @@ int kdx_cmd_status(int argc, char **argv, kdx_env *env)
 	} else {
 		st = KDX_EINTERNAL;
 	}
-	kdx_db_close(db);
 	return kdx_cli_fail(st, err);
 }

@@ -66,7 +66,7 @@ int kdx_cmd_table(int argc, char **argv, kdx_env *env)
 
 	kdx_error *err = NULL;
 	kdx_db *db = NULL;
-	kdx_status st = kdx_db_open(env, true, &db, &err);
+	kdx_status st = kdx_cli_db(env, &db, NULL, &err);
 	if (st != KDX_OK)
 		return kdx_cli_fail(st, err);
 	char iso[16];
@@ -131,6 +131,5 @@ int kdx_cmd_table(int argc, char **argv, kdx_env *env)
 	if (!r)
 		st = KDX_EINTERNAL;
 	PQclear(r);
-	kdx_db_close(db);
 	return kdx_cli_fail(st, err);
 }

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "kdx/layout.h"
 #include "kdx/cli.h"
 #include "kdx/template.h"
 
@@ -61,21 +62,20 @@ int kdx_cmd_template(int argc, char **argv, kdx_env *env)
 		survey = asof;
 	kdx_error *err = NULL;
 	kdx_db *db = NULL;
-	kdx_status st = kdx_db_open(env, true, &db, &err);
+	kdx_status st = kdx_cli_db(env, &db, NULL, &err);
 	if (st != KDX_OK) {
 		free(codes);
 		return kdx_cli_fail(st, err);
 	}
 	char iso[16];
 	kdx_date_iso(asof, iso, sizeof iso);
-	char *dir = out ? kdx_strdup(out) : kdx_strdup_printf("%s/out/%s/templates", env->home, iso);
+	char *dir = out ? kdx_strdup(out) : kdx_home_path(env->home, KDX_PLACE_TEMPLATES, iso);
 	int written = 0;
 	st = kdx_templates_write(db, codes, ncodes, asof, survey, dir, 1, &written, &err);
 	if (st == KDX_OK && !env->quiet)
 		printf("%d input workbook%s written to %s\n", written, written == 1 ? "" : "s", dir);
 	free(dir);
 	free(codes);
-	kdx_db_close(db);
 	return kdx_cli_fail(st, err);
 done:
 	free(codes);

@@ -5,25 +5,51 @@
 #include <stdarg.h>
 #include <locale.h>
 #include <malloc.h>
+#include <errno.h>
+#include <unistd.h>
 #include "kdx/cli.h"
 #include "kdx/jdate.h"
 
+#define DB_READ  KDX_CMD_NEEDS_DB
+#define DB_WRITE (KDX_CMD_NEEDS_DB | KDX_CMD_MIGRATES | KDX_CMD_WRITES)
+
 const kdx_cmd kdx_commands[] = {
-	{ "init", kdx_cmd_init, "create or upgrade the warehouse schema and load master data", kdx_usage_init },
-	{ "ingest", kdx_cmd_ingest, "load survey exports and municipal workbooks (whole file or nothing)", kdx_usage_ingest },
-	{ "status", kdx_cmd_status, "submission ledger: who sent what, what is missing, late or changed", kdx_usage_status },
-	{ "table", kdx_cmd_table, "print a goal's adoption table (text, csv or json)", kdx_usage_table },
-	{ "report", kdx_cmd_report, "write the council and municipal reports (PDF, Excel, charts)", kdx_usage_report },
-	{ "template", kdx_cmd_template, "write pre-filled input workbooks for municipalities", kdx_usage_template },
-	{ "snapshot", kdx_cmd_snapshot, "archive the data and reports of an as-of date as a BagIt bag", kdx_usage_snapshot },
-	{ "snapshots", kdx_cmd_snapshots, "list archived snapshots and their chain", kdx_usage_snapshots },
-	{ "verify", kdx_cmd_verify, "check a snapshot or the whole chain", kdx_usage_verify },
-	{ "restore", kdx_cmd_restore, "extract a snapshot safely", kdx_usage_restore },
-	{ "run", kdx_cmd_run, "run the nightly or monthly job", kdx_usage_run },
-	{ "jobs", kdx_cmd_jobs, "list recorded job runs", kdx_usage_jobs },
-	{ "db", kdx_cmd_db, "start, stop or show the private warehouse", kdx_usage_db },
-	{ NULL, NULL, NULL, NULL }
+	{ "init", kdx_cmd_init, DB_WRITE, "create or upgrade the warehouse schema and load master data", kdx_usage_init },
+	{ "ingest", kdx_cmd_ingest, DB_WRITE, "load survey exports and municipal workbooks (whole file or nothing)", kdx_usage_ingest },
+	{ "status", kdx_cmd_status, DB_READ, "submission ledger: who sent what, what is missing, late or changed", kdx_usage_status },
+	{ "table", kdx_cmd_table, DB_READ, "print a goal's adoption table (text, csv or json)", kdx_usage_table },
+	{ "report", kdx_cmd_report, DB_WRITE, "write the council and municipal reports (PDF, Excel, charts)", kdx_usage_report },
+	{ "template", kdx_cmd_template, DB_WRITE, "write pre-filled input workbooks for municipalities", kdx_usage_template },
+	{ "snapshot", kdx_cmd_snapshot, DB_WRITE, "archive the data and reports of an as-of date as a BagIt bag", kdx_usage_snapshot },
+	{ "snapshots", kdx_cmd_snapshots, DB_READ, "list archived snapshots and their chain", kdx_usage_snapshots },
+	{ "verify", kdx_cmd_verify, DB_READ, "check a snapshot or the whole chain", kdx_usage_verify },
+	{ "restore", kdx_cmd_restore, 0, "extract a snapshot safely", kdx_usage_restore },
+	{ "run", kdx_cmd_run, DB_WRITE, "run the nightly or monthly job", kdx_usage_run },
+	{ "jobs", kdx_cmd_jobs, DB_READ, "list recorded job runs", kdx_usage_jobs },
+	{ "db", kdx_cmd_db, DB_WRITE, "start, stop or show the private warehouse", kdx_usage_db },
+	{ NULL, NULL, 0, NULL, NULL }
 };
+
+/* The running command and its warehouse connection (kdx_cli_db). */
+static const kdx_cmd *running;
+static kdx_db *running_db;
+
+kdx_status kdx_cli_db(kdx_env *env, kdx_db **db, int *applied, kdx_error **err)
+{
+	if (applied)
+		*applied = 0;
+	if (!running || !(running->needs & KDX_CMD_NEEDS_DB))
+		return kdx_fail(err, KDX_EINTERNAL, "command \"%s\" is not declared to use the warehouse",
+		                running ? running->name : "?");
+	if (!running_db) {
+		kdx_db_schema schema = (running->needs & KDX_CMD_MIGRATES) ? KDX_SCHEMA_MIGRATE : KDX_SCHEMA_CURRENT;
+		kdx_status st = kdx_db_open(env, schema, &running_db, applied, err);
+		if (st != KDX_OK)
+			return st;
+	}
+	*db = running_db;
+	return KDX_OK;
+}
 
 const kdx_cmd *kdx_cmd_find(const char *name)
 {
@@ -31,6 +57,22 @@ const kdx_cmd *kdx_cmd_find(const char *name)
 		if (strcmp(c->name, name) == 0)
 			return c;
 	return NULL;
+}
+
+int kdx_cli_list(kdx_env *env, const char *sql, int nparams, const char *const *params, const char *const *heads,
+                 int ncols, unsigned long numeric)
+{
+	kdx_error *err = NULL;
+	kdx_db *db = NULL;
+	kdx_status st = kdx_cli_db(env, &db, NULL, &err);
+	if (st != KDX_OK)
+		return kdx_cli_fail(st, err);
+	PGresult *r = kdx_db_query(db, sql, nparams, params, &err);
+	if (!r)
+		return kdx_cli_fail(KDX_EINTERNAL, err);
+	kdx_tabout(stdout, env->json ? KDX_FMT_JSON : KDX_FMT_TEXT, r, heads, ncols, numeric);
+	PQclear(r);
+	return 0;
 }
 
 static void main_usage(FILE *fp)
@@ -188,7 +230,17 @@ int main(int argc, char **argv)
 	char *abs_home = realpath(env.home, NULL);
 	if (abs_home)
 		env.home = abs_home;
+	/* a command that writes finds out now, not half-way, that it cannot */
+	if ((cmd->needs & KDX_CMD_WRITES) && access(env.home, W_OK | X_OK) != 0 && errno != ENOENT) {
+		kdx_error *e = kdx_error_new(KDX_EIO, "cannot write in KDX_HOME \"%s\": %s", env.home, strerror(errno));
+		kdx_error_hint(e, "Set KDX_HOME to a folder this user may write to.");
+		free(abs_home);
+		return kdx_cli_fail(KDX_EIO, e);
+	}
+	running = cmd;
 	int rc = cmd->fn(argc - i, argv + i, &env);
+	kdx_db_close(running_db);  /* ends the session, which releases any lock it held */
+	running_db = NULL;
 	free(abs_home);
 	/* As git does: a write error on stdout is an I/O failure, not success. */
 	if (fflush(stdout) != 0 || ferror(stdout)) {

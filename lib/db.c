@@ -7,6 +7,7 @@
 #include "kdx/cluster.h"
 #include "kdx/embedded.h"
 #include "kdx/digest.h"
+#include "kdx/version.h"
 #include "kdx/buf.h"
 
 bool kdx_db_is_private(const kdx_env *env)
@@ -63,20 +64,17 @@ static void session_setup(PGconn *conn)
 	PQclear(r);
 }
 
-kdx_status kdx_db_open(const kdx_env *env, bool migrate, kdx_db **out, kdx_error **err)
+/* Connect to the configured warehouse, starting the private cluster when needed. */
+static kdx_status connect_configured(const kdx_env *env, kdx_db *db, kdx_error **err)
 {
-	kdx_db *db = kdx_xcalloc(1, sizeof *db);
 	char *conninfo = NULL;
 	kdx_status st;
 	if (kdx_db_is_private(env)) {
 		kdx_cluster *c = NULL;
-		if ((st = kdx_cluster_new(env->home, &c, err)) != KDX_OK) {
-			free(db);
+		if ((st = kdx_cluster_new(env->home, &c, err)) != KDX_OK)
 			return st;
-		}
 		if ((st = kdx_cluster_ensure(c, err)) != KDX_OK) {
 			kdx_cluster_free(c);
-			free(db);
 			return st;
 		}
 		conninfo = kdx_cluster_conninfo(c, "kdx");
@@ -107,40 +105,62 @@ kdx_status kdx_db_open(const kdx_env *env, bool migrate, kdx_db **out, kdx_error
 		kdx_error_detail(*err, "%s", m);
 		free(m);
 		kdx_error_hint(*err, "Check KDX_DATABASE_URL, --db or the PG* variables; unset them all to use kdx's private warehouse.");
-		kdx_db_close(db);
 		return KDX_EUNAVAILABLE;
 	}
 	session_setup(db->conn);
-	if (migrate) {
-		int applied = 0;
-		if ((st = kdx_db_migrate(db, &applied, err)) != KDX_OK) {
-			kdx_db_close(db);
-			return st;
-		}
+	return KDX_OK;
+}
+
+kdx_status kdx_db_use_council(kdx_db *db, const char *code, kdx_error **err)
+{
+	const char *p[] = { code ? code : "" };
+	PGresult *r = kdx_db_query(db, "SELECT set_config('kdx.council', $1, false)", 1, p, err);
+	if (!r)
+		return KDX_EINTERNAL;
+	PQclear(r);
+	snprintf(db->council, sizeof db->council, "%s", p[0]);
+	return KDX_OK;
+}
+
+/* --council / KDX_COUNCIL, checked once against the master data. */
+static kdx_status choose_council(kdx_db *db, const char *code, kdx_error **err)
+{
+	const char *p[] = { code };
+	PGresult *r = kdx_db_query(db, "SELECT EXISTS (SELECT 1 FROM kdx.prefecture WHERE code = $1)", 1, p, err);
+	if (!r)
+		return KDX_EINTERNAL;
+	bool known = PQgetvalue(r, 0, 0)[0] == 't';
+	PQclear(r);
+	if (!known) {
+		kdx_fail(err, KDX_EUSAGE, "council \"%s\" is not a prefecture in the master data", code);
+		kdx_error_hint(*err, "Give a prefecture code such as 440001, or 000000 for the national view.");
+		return KDX_EUSAGE;
 	}
-	if (env->council && *env->council) {
-		/* this session reports on another council than the warehouse's default */
-		const char *p[] = { env->council };
-		PGresult *cr = kdx_db_query(db, "SELECT set_config('kdx.council', $1, false),"
-		                               " EXISTS (SELECT 1 FROM kdx.prefecture WHERE code = $1)", 1, p, err);
-		if (!cr) {
-			kdx_db_close(db);
-			return KDX_EINTERNAL;
-		}
-		bool known = PQgetvalue(cr, 0, 1)[0] == 't';
-		PQclear(cr);
-		if (!known) {
-			kdx_fail(err, KDX_EUSAGE, "council \"%s\" is not a prefecture in the master data", env->council);
-			kdx_error_hint(*err, "Give a prefecture code such as 440001, or 000000 for the national view.");
-			kdx_db_close(db);
-			return KDX_EUSAGE;
-		}
+	return kdx_db_use_council(db, code, err);
+}
+
+kdx_status kdx_db_open(const kdx_env *env, kdx_db_schema schema, kdx_db **out, int *applied, kdx_error **err)
+{
+	kdx_db *db = kdx_xcalloc(1, sizeof *db);
+	int n = 0;
+	kdx_status st = connect_configured(env, db, err);
+	if (st == KDX_OK && schema == KDX_SCHEMA_MIGRATE)
+		st = kdx_db_migrate(db, &n, err);
+	else if (st == KDX_OK && schema == KDX_SCHEMA_CURRENT)
+		st = kdx_db_check_schema(db, err);
+	if (st == KDX_OK && schema != KDX_SCHEMA_ANY && env->council && *env->council)
+		st = choose_council(db, env->council, err);
+	if (st != KDX_OK) {
+		kdx_db_close(db);
+		return st;
 	}
+	if (applied)
+		*applied = n;
 	*out = db;
 	return KDX_OK;
 }
 
-kdx_status kdx_db_twin(kdx_db *db, kdx_db **out, kdx_error **err)
+kdx_status kdx_db_sibling(kdx_db *db, const char *dbname, kdx_db **out, kdx_error **err)
 {
 	*out = NULL;
 	PQconninfoOption *opts = PQconninfo(db->conn);
@@ -149,43 +169,43 @@ kdx_status kdx_db_twin(kdx_db *db, kdx_db **out, kdx_error **err)
 	int n = 0;
 	for (PQconninfoOption *o = opts; o->keyword; o++)
 		n++;
-	const char **kw = kdx_xcalloc((size_t)n + 1, sizeof *kw);
-	const char **val = kdx_xcalloc((size_t)n + 1, sizeof *val);
+	const char **kw = kdx_xcalloc((size_t)n + 2, sizeof *kw);
+	const char **val = kdx_xcalloc((size_t)n + 2, sizeof *val);
 	int k = 0;
 	for (PQconninfoOption *o = opts; o->keyword; o++)
-		if (o->val && *o->val) {
+		if (o->val && *o->val && !(dbname && !strcmp(o->keyword, "dbname"))) {
 			kw[k] = o->keyword;
 			val[k++] = o->val;
 		}
+	if (dbname) {
+		kw[k] = "dbname";
+		val[k++] = dbname;
+	}
 	kdx_db *t = kdx_xcalloc(1, sizeof *t);
 	t->conn = PQconnectdbParams(kw, val, 0);
-	t->where = kdx_strdup(db->where);
+	t->where = dbname ? kdx_strdup_printf("database \"%s\" beside %s", dbname, db->where) : kdx_strdup(db->where);
 	t->private_cluster = db->private_cluster;
 	free(kw);
 	free(val);
 	PQconninfoFree(opts);
 	if (PQstatus(t->conn) != CONNECTION_OK) {
-		kdx_fail(err, KDX_EUNAVAILABLE, "could not open a second connection to the warehouse at %s", t->where);
+		kdx_fail(err, KDX_EUNAVAILABLE, "could not open another connection to the warehouse at %s", t->where);
 		kdx_db_close(t);
 		return KDX_EUNAVAILABLE;
 	}
 	session_setup(t->conn);
-	/* the same council as the first */
-	PGresult *r = kdx_db_query(db, "SELECT current_setting('kdx.council', true)", 0, NULL, err);
-	if (!r) {
-		kdx_db_close(t);
-		return KDX_EINTERNAL;
-	}
-	const char *p[] = { PQgetisnull(r, 0, 0) ? "" : PQgetvalue(r, 0, 0) };
-	PGresult *s = kdx_db_query(t, "SELECT set_config('kdx.council', $1, false)", 1, p, err);
-	PQclear(r);
-	if (!s) {
-		kdx_db_close(t);
-		return KDX_EINTERNAL;
-	}
-	PQclear(s);
 	*out = t;
 	return KDX_OK;
+}
+
+kdx_status kdx_db_twin(kdx_db *db, kdx_db **out, kdx_error **err)
+{
+	kdx_status st = kdx_db_sibling(db, NULL, out, err);
+	if (st == KDX_OK && db->council[0] && (st = kdx_db_use_council(*out, db->council, err)) != KDX_OK) {
+		kdx_db_close(*out);
+		*out = NULL;
+	}
+	return st;
 }
 
 void kdx_db_close(kdx_db *db)
@@ -446,6 +466,51 @@ kdx_status kdx_db_migrate(kdx_db *db, int *applied, kdx_error **err)
 		*applied += ran;
 	}
 	return apply_definitions(db, applied, err);
+}
+
+kdx_status kdx_db_check_schema(kdx_db *db, kdx_error **err)
+{
+	PGresult *r = kdx_db_query(db, "SELECT to_regclass('kdx.schema_version') IS NOT NULL"
+	                               " AND to_regclass('kdx.schema_definition') IS NOT NULL", 0, NULL, err);
+	if (!r)
+		return KDX_EINTERNAL;
+	bool present = PQgetvalue(r, 0, 0)[0] == 't';
+	PQclear(r);
+	if (!present) {
+		kdx_fail(err, KDX_EUNAVAILABLE, "the warehouse at %s has no kdx schema", db->where);
+		kdx_error_hint(*err, "Run \"kdx init\" to create it.");
+		return KDX_EUNAVAILABLE;
+	}
+	r = kdx_db_query(db, "SELECT 'v' || version FROM kdx.schema_version UNION ALL"
+	                     " SELECT file || ' ' || sha256 FROM kdx.schema_definition", 0, NULL, err);
+	if (!r)
+		return KDX_EINTERNAL;
+	int missing = 0;
+	for (const kdx_embedded *e = kdx_embedded_files; e->path; e++) {
+		char want[128];
+		if (is_migration(e)) {
+			snprintf(want, sizeof want, "v%d", atoi(e->path + 4));
+		} else if (is_definition(e)) {
+			char sha[65];
+			kdx_sha256_hex(e->data, e->len, sha);
+			snprintf(want, sizeof want, "%s %s", e->path + 4, sha);
+		} else {
+			continue;
+		}
+		bool found = false;
+		for (int i = 0; i < PQntuples(r) && !found; i++)
+			found = !strcmp(PQgetvalue(r, i, 0), want);
+		missing += !found;
+	}
+	PQclear(r);
+	if (missing) {
+		kdx_fail(err, KDX_EUNAVAILABLE, "the warehouse schema at %s is not this kdx's", db->where);
+		kdx_error_detail(*err, "%d schema file%s of kdx %s %s not applied.", missing, missing == 1 ? "" : "s", KDX_VERSION,
+		                 missing == 1 ? "is" : "are");
+		kdx_error_hint(*err, "Run \"kdx init\" to upgrade it; commands that only read never change the schema.");
+		return KDX_EUNAVAILABLE;
+	}
+	return KDX_OK;
 }
 
 /* Each master file is merged by a server-side function defined in the

@@ -104,19 +104,6 @@ void kdx_problem_free(kdx_problem *p)
 	free(p);
 }
 
-kdx_problem *kdx_problem_new(kdx_problem_code code, const char *fix, const char *fmt, ...)
-{
-	kdx_problem *p = kdx_xcalloc(1, sizeof *p);
-	va_list ap;
-	p->code = code;
-	p->offset = -1;
-	va_start(ap, fmt);
-	p->msg = kdx_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	p->fix = kdx_strdup(fix);
-	return p;
-}
-
 void kdx_cell_ref(int col, long row, char *buf, size_t n)
 {
 	char letters[8];

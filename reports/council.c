@@ -137,7 +137,10 @@ static void goal_section(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_t
 
 	/* the chart */
 	kdx_doc_need(d, 190);
-	kdx_chart_goal(d->cr, d->pc, g, d->ml, d->y, d->w - d->ml - d->mr, 180);
+	kdx_chart_goal_data chart;
+	kdx_goal_chart(g, &chart);
+	kdx_chart_goal(d->cr, d->pc, &chart, d->ml, d->y, d->w - d->ml - d->mr, 180);
+	kdx_goal_chart_free(&chart);
 	d->y += 190;
 
 	/* detail per municipality */

@@ -142,7 +142,8 @@ kdx_status kdx_report_muni_pdf(const kdx_report_data *rd, int mi, const char *pa
 	for (int gi = 0; gi < 6; gi++) {
 		kdx_history h;
 		kdx_history_get(rd, gi, me->code, &h);
-		kdx_chart_trend(d->cr, d->pc, rd->goals[gi].short_title, &h, rd->goals[gi].target,
+		kdx_chart_series series = { h.n, h.dates, h.rates, h.valid };
+		kdx_chart_trend(d->cr, d->pc, rd->goals[gi].short_title, &series, rd->goals[gi].target,
 		                d->ml + cw * (gi % 3), d->y + (chh + 6) * (gi / 3), cw - 8, chh);
 		kdx_history_free(&h);
 	}

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "kdx/layout.h"
 #include "kdx/render.h"
 #include "kdx/fsutil.h"
 #include "kdx/report.h"
@@ -47,7 +48,10 @@ static kdx_status w_chart_svg(void *c, const char *tmp, kdx_error **err)
 {
 	struct job *j = c;
 	char *png_tmp = kdx_strdup_printf("%s.tmp%ld", j->png, (long)getpid());
-	kdx_status st = kdx_chart_goal_files(&j->rd->goals[j->gi], png_tmp, tmp, err);
+	kdx_chart_goal_data chart;
+	kdx_goal_chart(&j->rd->goals[j->gi], &chart);
+	kdx_status st = kdx_chart_goal_files(&chart, png_tmp, tmp, err);
+	kdx_goal_chart_free(&chart);
 	if (st == KDX_OK && rename(png_tmp, j->png) != 0)
 		st = kdx_fail(err, KDX_EIO, "could not write \"%s\": %s", j->png, strerror(errno));
 	if (st != KDX_OK)
@@ -60,7 +64,7 @@ static kdx_status w_chart_svg(void *c, const char *tmp, kdx_error **err)
 static kdx_status render_council(const kdx_report_data *rd, const char *dir, kdx_error **err)
 {
 	kdx_status st = KDX_OK;
-	char *dirs[2] = { kdx_strdup_printf("%s/council", dir), kdx_strdup_printf("%s/charts", dir) };
+	char *dirs[2] = { kdx_strdup_printf("%s/" KDX_OUT_COUNCIL, dir), kdx_strdup_printf("%s/" KDX_OUT_CHARTS, dir) };
 	for (int i = 0; i < 2; i++)
 		if (kdx_mkdirs(dirs[i], 0750) != 0 && st == KDX_OK)
 			st = kdx_fail(err, KDX_EIO, "could not create folder \"%s\": %s", dirs[i], strerror(errno));
@@ -69,16 +73,16 @@ static kdx_status render_council(const kdx_report_data *rd, const char *dir, kdx
 	if (st != KDX_OK)
 		return st;
 	struct job j = { rd, 0, 0, NULL };
-	char *pdf = kdx_strdup_printf("%s/council/%s_こども政策DX進捗.pdf", dir, rd->asof_iso);
-	char *xlsx = kdx_strdup_printf("%s/council/%s_こども政策DX進捗.xlsx", dir, rd->asof_iso);
+	char *pdf = kdx_strdup_printf("%s/" KDX_OUT_COUNCIL "/%s_こども政策DX進捗.pdf", dir, rd->asof_iso);
+	char *xlsx = kdx_strdup_printf("%s/" KDX_OUT_COUNCIL "/%s_こども政策DX進捗.xlsx", dir, rd->asof_iso);
 	st = kdx_write_via_tmp(pdf, w_council_pdf, &j, err);
 	if (st == KDX_OK)
 		st = kdx_write_via_tmp(xlsx, w_council_xlsx, &j, err);
 	free(pdf);
 	free(xlsx);
 	for (int gi = 0; gi < 6 && st == KDX_OK; gi++) {
-		char *png = kdx_strdup_printf("%s/charts/%s.png", dir, rd->goals[gi].id);
-		char *svg = kdx_strdup_printf("%s/charts/%s.svg", dir, rd->goals[gi].id);
+		char *png = kdx_strdup_printf("%s/" KDX_OUT_CHARTS "/%s.png", dir, rd->goals[gi].id);
+		char *svg = kdx_strdup_printf("%s/" KDX_OUT_CHARTS "/%s.svg", dir, rd->goals[gi].id);
 		j.gi = gi;
 		j.png = png;
 		st = kdx_write_via_tmp(svg, w_chart_svg, &j, err);
@@ -117,7 +121,7 @@ static kdx_status run_task(const struct tasks *t, int k, kdx_error **err)
 		if (k <= t->ncouncils) {
 			const kdx_council_part *cp = &rd->councils[k - 1];
 			kdx_report_data *cd = kdx_report_data_council(rd, k - 1);
-			char *dir = kdx_strdup_printf("%s/councils/%s_%s", t->outdir, cp->code, cp->name);
+			char *dir = kdx_strdup_printf("%s/" KDX_OUT_COUNCILS "/%s_%s", t->outdir, cp->code, cp->name);
 			kdx_status st = render_council(cd, dir, err);
 			free(dir);
 			kdx_report_data_free(cd);
@@ -128,8 +132,8 @@ static kdx_status run_task(const struct tasks *t, int k, kdx_error **err)
 	int mi = t->munis[k];
 	const kdx_goal_row *r = &rd->goals[0].rows[mi];
 	struct job j = { rd, mi, 0, NULL };
-	char *pdf = kdx_strdup_printf("%s/municipalities/%s_%s.pdf", t->outdir, r->code, r->name);
-	char *xlsx = kdx_strdup_printf("%s/municipalities/%s_%s.xlsx", t->outdir, r->code, r->name);
+	char *pdf = kdx_strdup_printf("%s/" KDX_OUT_MUNIS "/%s_%s.pdf", t->outdir, r->code, r->name);
+	char *xlsx = kdx_strdup_printf("%s/" KDX_OUT_MUNIS "/%s_%s.xlsx", t->outdir, r->code, r->name);
 	kdx_status st = kdx_write_via_tmp(pdf, w_muni_pdf, &j, err);
 	if (st == KDX_OK)
 		st = kdx_write_via_tmp(xlsx, w_muni_xlsx, &j, err);
@@ -161,8 +165,8 @@ kdx_status kdx_render_reports(const kdx_report_data *rd, const char *outdir, con
 		if (want_in ? want_in[i] : true)
 			t.munis[t.nmunis++] = i;
 	*written = 0;
-	char *dirs[3] = { kdx_strdup_printf("%s/council", outdir), kdx_strdup_printf("%s/municipalities", outdir),
-	                  kdx_strdup_printf("%s/charts", outdir) };
+	char *dirs[3] = { kdx_strdup_printf("%s/" KDX_OUT_COUNCIL, outdir), kdx_strdup_printf("%s/" KDX_OUT_MUNIS, outdir),
+	                  kdx_strdup_printf("%s/" KDX_OUT_CHARTS, outdir) };
 	for (int i = 0; i < 3; i++)
 		if (kdx_mkdirs(dirs[i], 0750) != 0 && st == KDX_OK)
 			st = kdx_fail(err, KDX_EIO, "could not create folder \"%s\": %s", dirs[i], strerror(errno));

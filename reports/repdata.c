@@ -332,6 +332,135 @@ static void *side_run(void *arg)
 	return NULL;
 }
 
+/* The procedures matrix: a row per procedure, a cell per municipality. */
+static void take_procedures(kdx_report_data *d, struct side *side)
+{
+	PGresult *r;
+	r = side_take(side, Q_PROCS);
+	int nm = d->goals[0].nrows - 1;
+	d->nprocs = nm > 0 ? PQntuples(r) / nm : 0;
+	d->proc_ids = kdx_xcalloc((size_t)d->nprocs + 1, sizeof *d->proc_ids);
+	d->proc_names = kdx_xcalloc((size_t)d->nprocs + 1, sizeof *d->proc_names);
+	d->proc_cells = kdx_xcalloc((size_t)d->nprocs + 1, sizeof *d->proc_cells);
+	for (int i = 0; i < d->nprocs; i++) {
+		d->proc_ids[i] = dupv(r, i * nm, 0);
+		d->proc_names[i] = dupv(r, i * nm, 1);
+		d->proc_cells[i] = kdx_xcalloc((size_t)nm, sizeof **d->proc_cells);
+		for (int j = 0; j < nm; j++)
+			d->proc_cells[i][j] = dupv(r, i * nm + j, 3);
+	}
+	PQclear(r);
+}
+
+/* The rows behind every goal's figures, and each goal's block of them. */
+static void take_details(kdx_report_data *d, struct side *side)
+{
+	PGresult *r;
+	r = side_take(side, Q_DETAILS);
+	d->ndetails = PQntuples(r);
+	d->details = kdx_xcalloc((size_t)d->ndetails + 1, sizeof *d->details);
+	for (int i = 0; i < d->ndetails; i++) {
+		kdx_detail_row *x = &d->details[i];
+		x->goal = dupv(r, i, 0);
+		x->muni_code = dupv(r, i, 1);
+		x->key = dupv(r, i, 2);
+		x->name = dupv(r, i, 3);
+		x->kind = dupv(r, i, 4);
+		x->note = dupv(r, i, 5);
+		x->in_scope = boolv(r, i, 6);
+		x->in_own_scope = boolv(r, i, 7);
+		x->done = boolv(r, i, 8);
+	}
+	PQclear(r);
+	/* each goal's block (the rows come in goal order) */
+	for (int gi = 0, i = 0; gi < 6; gi++) {
+		d->detail_start[gi] = i;
+		while (i < d->ndetails && !strcmp(d->details[i].goal, d->goals[gi].id))
+			i++;
+		d->detail_end[gi] = i;
+	}
+}
+
+/* Data-quality findings. */
+static void take_quality(kdx_report_data *d, struct side *side)
+{
+	PGresult *r;
+	r = side_take(side, Q_QUALITY);
+	d->nquality = PQntuples(r);
+	d->quality = kdx_xcalloc((size_t)d->nquality + 1, sizeof *d->quality);
+	for (int i = 0; i < d->nquality; i++) {
+		d->quality[i].code = dupv(r, i, 0);
+		d->quality[i].name = dupv(r, i, 1);
+		d->quality[i].dataset = dupv(r, i, 2);
+		d->quality[i].kind = dupv(r, i, 3);
+		d->quality[i].message = dupv(r, i, 4);
+	}
+	PQclear(r);
+}
+
+/* The submission ledger. */
+static void take_ledger(kdx_report_data *d, struct side *side)
+{
+	PGresult *r;
+	r = side_take(side, Q_LEDGER);
+	d->nledger = PQntuples(r);
+	d->ledger = kdx_xcalloc((size_t)d->nledger + 1, sizeof *d->ledger);
+	for (int i = 0; i < d->nledger; i++) {
+		d->ledger[i].code = dupv(r, i, 0);
+		d->ledger[i].name = dupv(r, i, 1);
+		d->ledger[i].dataset = dupv(r, i, 2);
+		d->ledger[i].survey_date = dupv(r, i, 3);
+		d->ledger[i].file = dupv(r, i, 4);
+		d->ledger[i].state = dupv(r, i, 5);
+	}
+	PQclear(r);
+}
+
+/* The rows that changed against each municipality's previous submission. */
+static void take_changes(kdx_report_data *d, struct side *side)
+{
+	PGresult *r;
+	r = side_take(side, Q_CHANGES);
+	d->nchanges = PQntuples(r);
+	d->changes = kdx_xcalloc((size_t)d->nchanges + 1, sizeof *d->changes);
+	for (int i = 0; i < d->nchanges; i++) {
+		kdx_change_row *c = &d->changes[i];
+		c->code = dupv(r, i, 0);
+		c->name = dupv(r, i, 1);
+		c->dataset = dupv(r, i, 2);
+		c->prev_survey_date = dupv(r, i, 3);
+		c->survey_date = dupv(r, i, 4);
+		c->item = dupv(r, i, 5);
+		c->before = dupv(r, i, 6);
+		c->after = dupv(r, i, 7);
+	}
+	PQclear(r);
+}
+
+/* The data's fingerprint, per council; the hash of nothing where there is no submission. */
+static void take_hashes(kdx_report_data *d, struct side *side)
+{
+	PGresult *r;
+	r = side_take(side, Q_HASH);
+	bool national = !strcmp(d->pref_code, "000000");
+	for (int i = 0; i < PQntuples(r); i++) {
+		bool total = PQgetisnull(r, i, 0);
+		if ((national && total) || (!national && !total && !strcmp(PQgetvalue(r, i, 0), d->pref_code)))
+			d->data_hash = dupv(r, i, 1);
+		for (int c = 0; c < d->ncouncils && !total; c++)
+			if (!strcmp(PQgetvalue(r, i, 0), d->councils[c].code))
+				d->councils[c].data_hash = dupv(r, i, 1);
+	}
+	PQclear(r);
+	/* no submission at all: the hash of nothing */
+	static const char empty_sha[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+	if (!d->data_hash)
+		d->data_hash = kdx_strdup(empty_sha);
+	for (int c = 0; c < d->ncouncils; c++)
+		if (!d->councils[c].data_hash)
+			d->councils[c].data_hash = kdx_strdup(empty_sha);
+}
+
 kdx_status kdx_report_data_load(kdx_db *db, kdx_date asof, kdx_report_data **out, kdx_error **err)
 {
 	kdx_report_data *d = kdx_xcalloc(1, sizeof *d);
@@ -400,107 +529,12 @@ kdx_status kdx_report_data_load(kdx_db *db, kdx_date asof, kdx_report_data **out
 		goto fail;
 	}
 
-	/* procedures matrix */
-	r = side_take(&side, Q_PROCS);
-	int nm = d->goals[0].nrows - 1;
-	d->nprocs = nm > 0 ? PQntuples(r) / nm : 0;
-	d->proc_ids = kdx_xcalloc((size_t)d->nprocs + 1, sizeof *d->proc_ids);
-	d->proc_names = kdx_xcalloc((size_t)d->nprocs + 1, sizeof *d->proc_names);
-	d->proc_cells = kdx_xcalloc((size_t)d->nprocs + 1, sizeof *d->proc_cells);
-	for (int i = 0; i < d->nprocs; i++) {
-		d->proc_ids[i] = dupv(r, i * nm, 0);
-		d->proc_names[i] = dupv(r, i * nm, 1);
-		d->proc_cells[i] = kdx_xcalloc((size_t)nm, sizeof **d->proc_cells);
-		for (int j = 0; j < nm; j++)
-			d->proc_cells[i][j] = dupv(r, i * nm + j, 3);
-	}
-	PQclear(r);
-
-	/* details for every goal */
-	r = side_take(&side, Q_DETAILS);
-	d->ndetails = PQntuples(r);
-	d->details = kdx_xcalloc((size_t)d->ndetails + 1, sizeof *d->details);
-	for (int i = 0; i < d->ndetails; i++) {
-		kdx_detail_row *x = &d->details[i];
-		x->goal = dupv(r, i, 0);
-		x->muni_code = dupv(r, i, 1);
-		x->key = dupv(r, i, 2);
-		x->name = dupv(r, i, 3);
-		x->kind = dupv(r, i, 4);
-		x->note = dupv(r, i, 5);
-		x->in_scope = boolv(r, i, 6);
-		x->in_own_scope = boolv(r, i, 7);
-		x->done = boolv(r, i, 8);
-	}
-	PQclear(r);
-	/* each goal's block (the rows come in goal order) */
-	for (int gi = 0, i = 0; gi < 6; gi++) {
-		d->detail_start[gi] = i;
-		while (i < d->ndetails && !strcmp(d->details[i].goal, d->goals[gi].id))
-			i++;
-		d->detail_end[gi] = i;
-	}
-
-	r = side_take(&side, Q_QUALITY);
-	d->nquality = PQntuples(r);
-	d->quality = kdx_xcalloc((size_t)d->nquality + 1, sizeof *d->quality);
-	for (int i = 0; i < d->nquality; i++) {
-		d->quality[i].code = dupv(r, i, 0);
-		d->quality[i].name = dupv(r, i, 1);
-		d->quality[i].dataset = dupv(r, i, 2);
-		d->quality[i].kind = dupv(r, i, 3);
-		d->quality[i].message = dupv(r, i, 4);
-	}
-	PQclear(r);
-
-	r = side_take(&side, Q_LEDGER);
-	d->nledger = PQntuples(r);
-	d->ledger = kdx_xcalloc((size_t)d->nledger + 1, sizeof *d->ledger);
-	for (int i = 0; i < d->nledger; i++) {
-		d->ledger[i].code = dupv(r, i, 0);
-		d->ledger[i].name = dupv(r, i, 1);
-		d->ledger[i].dataset = dupv(r, i, 2);
-		d->ledger[i].survey_date = dupv(r, i, 3);
-		d->ledger[i].file = dupv(r, i, 4);
-		d->ledger[i].state = dupv(r, i, 5);
-	}
-	PQclear(r);
-
-	r = side_take(&side, Q_CHANGES);
-	d->nchanges = PQntuples(r);
-	d->changes = kdx_xcalloc((size_t)d->nchanges + 1, sizeof *d->changes);
-	for (int i = 0; i < d->nchanges; i++) {
-		kdx_change_row *c = &d->changes[i];
-		c->code = dupv(r, i, 0);
-		c->name = dupv(r, i, 1);
-		c->dataset = dupv(r, i, 2);
-		c->prev_survey_date = dupv(r, i, 3);
-		c->survey_date = dupv(r, i, 4);
-		c->item = dupv(r, i, 5);
-		c->before = dupv(r, i, 6);
-		c->after = dupv(r, i, 7);
-	}
-	PQclear(r);
-
-	/* the data's fingerprint, per council */
-	r = side_take(&side, Q_HASH);
-	bool national = !strcmp(d->pref_code, "000000");
-	for (int i = 0; i < PQntuples(r); i++) {
-		bool total = PQgetisnull(r, i, 0);
-		if ((national && total) || (!national && !total && !strcmp(PQgetvalue(r, i, 0), d->pref_code)))
-			d->data_hash = dupv(r, i, 1);
-		for (int c = 0; c < d->ncouncils && !total; c++)
-			if (!strcmp(PQgetvalue(r, i, 0), d->councils[c].code))
-				d->councils[c].data_hash = dupv(r, i, 1);
-	}
-	PQclear(r);
-	/* no submission at all: the hash of nothing */
-	static const char empty_sha[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-	if (!d->data_hash)
-		d->data_hash = kdx_strdup(empty_sha);
-	for (int c = 0; c < d->ncouncils; c++)
-		if (!d->councils[c].data_hash)
-			d->councils[c].data_hash = kdx_strdup(empty_sha);
+	take_procedures(d, &side);
+	take_details(d, &side);
+	take_quality(d, &side);
+	take_ledger(d, &side);
+	take_changes(d, &side);
+	take_hashes(d, &side);
 	*out = d;
 	kdx_db_close(twin);
 	return KDX_OK;
@@ -602,16 +636,9 @@ void kdx_report_data_free(kdx_report_data *d)
 	free(d);
 }
 
-kdx_report_data *kdx_report_data_council(const kdx_report_data *nat, int ci)
+/* The council's goal tables: its own rows, totals and members' history. */
+static void council_goals(kdx_report_data *d, const kdx_report_data *nat, const kdx_council_part *cp)
 {
-	const kdx_council_part *cp = &nat->councils[ci];
-	kdx_report_data *d = kdx_xcalloc(1, sizeof *d);
-	d->asof = nat->asof;
-	memcpy(d->asof_iso, nat->asof_iso, sizeof d->asof_iso);
-	memcpy(d->asof_wareki, nat->asof_wareki, sizeof d->asof_wareki);
-	d->pref_code = kdx_strdup(cp->code);
-	d->pref_name = kdx_strdup(cp->name);
-	d->data_hash = kdx_strdup(cp->data_hash);
 	for (int gi = 0; gi < 6; gi++) {
 		const kdx_goal_table *ng = &nat->goals[gi];
 		kdx_goal_table *g = &d->goals[gi];
@@ -642,11 +669,11 @@ kdx_report_data *kdx_report_data_council(const kdx_report_data *nat, int ci)
 			g->nhist += k;
 		}
 	}
-	/* the members: rows 1.. of any goal, in code order; their columns in the national data */
-	int nm = d->goals[0].nrows - 1;
-	int *col = kdx_xcalloc((size_t)nm + 1, sizeof *col);
-	for (int j = 0; j < nm; j++)
-		col[j] = kdx_report_muni_index(nat, d->goals[0].rows[j + 1].code) - 1;
+}
+
+/* The procedures matrix of the members: col[j] is member j's column in nat's. */
+static void council_procedures(kdx_report_data *d, const kdx_report_data *nat, const int *col, int nm)
+{
 	d->nprocs = nat->nprocs;
 	d->proc_ids = kdx_xcalloc((size_t)d->nprocs + 1, sizeof *d->proc_ids);
 	d->proc_names = kdx_xcalloc((size_t)d->nprocs + 1, sizeof *d->proc_names);
@@ -658,7 +685,11 @@ kdx_report_data *kdx_report_data_council(const kdx_report_data *nat, int ci)
 		for (int j = 0; j < nm; j++)
 			d->proc_cells[i][j] = kdx_strdup(col[j] >= 0 ? nat->proc_cells[i][col[j]] : "");
 	}
-	/* details: goal by goal, member by member (the national order) */
+}
+
+/* Details: goal by goal, member by member (the national order). */
+static void council_details(kdx_report_data *d, const kdx_report_data *nat, int nm)
+{
 	int cap = 0;
 	for (int gi = 0; gi < 6; gi++)
 		for (int j = 0; j < nm; j++) {
@@ -685,8 +716,11 @@ kdx_report_data *kdx_report_data_council(const kdx_report_data *nat, int ci)
 		}
 		d->detail_end[gi] = d->ndetails;
 	}
-	free(col);
-	/* findings, ledger and changes of the members, in their national order */
+}
+
+/* Findings, ledger and changes of the members, in their national order. */
+static void council_member_rows(kdx_report_data *d, const kdx_report_data *nat)
+{
 	d->quality = kdx_xcalloc((size_t)nat->nquality + 1, sizeof *d->quality);
 	for (int i = 0; i < nat->nquality; i++) {
 		const kdx_quality_row *q = &nat->quality[i];
@@ -727,6 +761,28 @@ kdx_report_data *kdx_report_data_council(const kdx_report_data *nat, int ci)
 		w->before = kdx_strdup(c->before);
 		w->after = kdx_strdup(c->after);
 	}
+}
+
+kdx_report_data *kdx_report_data_council(const kdx_report_data *nat, int ci)
+{
+	const kdx_council_part *cp = &nat->councils[ci];
+	kdx_report_data *d = kdx_xcalloc(1, sizeof *d);
+	d->asof = nat->asof;
+	memcpy(d->asof_iso, nat->asof_iso, sizeof d->asof_iso);
+	memcpy(d->asof_wareki, nat->asof_wareki, sizeof d->asof_wareki);
+	d->pref_code = kdx_strdup(cp->code);
+	d->pref_name = kdx_strdup(cp->name);
+	d->data_hash = kdx_strdup(cp->data_hash);
+	council_goals(d, nat, cp);
+	/* the members: rows 1.. of any goal, in code order; their columns in the national data */
+	int nm = d->goals[0].nrows - 1;
+	int *col = kdx_xcalloc((size_t)nm + 1, sizeof *col);
+	for (int j = 0; j < nm; j++)
+		col[j] = kdx_report_muni_index(nat, d->goals[0].rows[j + 1].code) - 1;
+	council_procedures(d, nat, col, nm);
+	council_details(d, nat, nm);
+	free(col);
+	council_member_rows(d, nat);
 	return d;
 }
 
@@ -806,4 +862,29 @@ void kdx_history_free(kdx_history *h)
 	free(h->rates);
 	free(h->valid);
 	memset(h, 0, sizeof *h);
+}
+
+void kdx_goal_chart(const kdx_goal_table *g, kdx_chart_goal_data *out)
+{
+	kdx_chart_bar *bars = kdx_xcalloc((size_t)(g->nrows > 1 ? g->nrows - 1 : 1), sizeof *bars);
+	for (int i = 0; i < g->nrows; i++) {
+		const kdx_goal_row *r = &g->rows[i];
+		kdx_chart_bar b = { r->short_name, r->display, r->rate, r->den > 0, r->status };
+		if (i == 0)
+			out->overall = b;
+		else
+			bars[i - 1] = b;
+	}
+	out->title = g->title;
+	out->target = g->target;
+	out->target_label = g->target_label;
+	out->bars = bars;
+	out->nbars = g->nrows > 0 ? g->nrows - 1 : 0;
+}
+
+void kdx_goal_chart_free(kdx_chart_goal_data *c)
+{
+	free((void *)c->bars);
+	c->bars = NULL;
+	c->nbars = 0;
 }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "kdx/layout.h"
 #include "kdx/snapshot.h"
 #include "kdx/tar.h"
 #include "kdx/buf.h"
@@ -16,7 +17,7 @@
 #include "kdx/repdata.h"
 #include "kdx/render.h"
 #include "kdx/fsutil.h"
-#include "kdx/cli.h"
+#include "kdx/version.h"
 
 /* Both digests of an entry, reading a file entry in chunks. */
 static void entry_digests(const kdx_tar_entry *e, char h256[65], char h512[129])
@@ -234,185 +235,229 @@ static char *make_tmpdir(const kdx_env *env)
 	return tmpl;
 }
 
-kdx_status kdx_snapshot_create(const kdx_env *env, kdx_db *db, kdx_date asof, const char *reports_dir,
-                               const kdx_report_data *given, kdx_snapshot_info *info, kdx_error **err)
+/* The warehouse rows the reports of iso used, as CSV, into the payload. */
+static kdx_status dump_warehouse(kdx_db *db, const char *iso, kdx_tar *payload, kdx_error **err)
 {
-	char iso[16];
-	kdx_date_iso(asof, iso, sizeof iso);
-	kdx_tar payload = { 0 }, bag = { 0 };
-	kdx_report_data *rd = NULL;
-	char *tmp = NULL, *dir = NULL, *path = NULL, *tmppath = NULL;
 	kdx_status st = KDX_OK;
-	memset(info, 0, sizeof *info);
-
-	/* one snapshot at a time: the chain must not fork */
-	if ((st = kdx_db_exec(db, "SELECT pg_advisory_lock(4454890002)", err)) != KDX_OK)
-		return st;
 	for (int i = 0; i < NDUMPS && st == KDX_OK; i++) {
 		char sql[1024];
 		snprintf(sql, sizeof sql, dumps[i].sql, iso);
 		kdx_buf b = { 0 };
 		st = copy_out(db, sql, &b, err);
 		char *p = kdx_strdup_printf("data/warehouse/%s", dumps[i].file);
-		kdx_tar_add(&payload, p, b.data ? b.data : "", b.len);
+		kdx_tar_add(payload, p, b.data ? b.data : "", b.len);
 		free(p);
 		kdx_buf_free(&b);
 	}
-	if (st != KDX_OK)
-		goto out;
-	/* the reports of the as-of, generated afresh (byte-identical to kdx report),
-	 * unless the caller has just written them from data it loaded */
-	const kdx_report_data *use = given;
-	if (!use) {
-		if ((st = kdx_report_data_load(db, asof, &rd, err)) != KDX_OK)
-			goto out;
-		use = rd;
-	}
-	const char *from = reports_dir;
-	if (!from) {
-		if (!(tmp = make_tmpdir(env))) {
-			st = kdx_fail(err, KDX_EIO, "could not create a temporary folder under %s/var/tmp", env->home);
-			goto out;
-		}
-		int written = 0;
-		if ((st = kdx_render_reports(use, tmp, NULL, true, 1, &written, err)) != KDX_OK)
-			goto out;
-		from = tmp;
-	}
-	/* councils/: the prefectures' council reports, in the national view only */
-	static const char *const parts[] = { "council", "municipalities", "charts", "councils" };
+	return st;
+}
+
+/* The reports in from (council/, municipalities/, charts/ and, in the
+ * national view only, councils/) into the payload's data/reports/. */
+static kdx_status add_reports(kdx_tar *payload, const char *from, bool councils, kdx_error **err)
+{
+	static const char *const parts[] = { KDX_OUT_COUNCIL, KDX_OUT_MUNIS, KDX_OUT_CHARTS, KDX_OUT_COUNCILS };
+	kdx_status st = KDX_OK;
 	for (int i = 0; i < 4 && st == KDX_OK; i++) {
 		char *src = kdx_strdup_printf("%s/%s", from, parts[i]);
 		char *dst = kdx_strdup_printf("data/reports/%s", parts[i]);
-		if (i < 3 || use->ncouncils > 0)
-			st = add_tree(&payload, src, dst, err);
+		if (i < 3 || councils)
+			st = add_tree(payload, src, dst, err);
 		free(src);
 		free(dst);
 	}
-	if (st != KDX_OK)
-		goto out;
+	return st;
+}
 
-	/* the chain */
+/* The chain's head (prev, "" for the first snapshot) and the next sequence number of iso. */
+static kdx_status chain_head(kdx_db *db, const char *iso, char prev[65], int *seq, kdx_error **err)
+{
 	PGresult *r = kdx_db_query(db,
 		"SELECT tagmanifest_sha256, (SELECT coalesce(max(seq), 0) + 1 FROM kdx.snapshot WHERE as_of = $1)"
 		" FROM (SELECT 1) one LEFT JOIN (SELECT tagmanifest_sha256 FROM kdx.snapshot ORDER BY id DESC LIMIT 1) s ON true",
 		1, (const char *const[]){ iso }, err);
-	if (!r) {
-		st = KDX_EINTERNAL;
-		goto out;
-	}
-	char prev[65] = "";
+	if (!r)
+		return KDX_EINTERNAL;
+	prev[0] = '\0';
 	if (!PQgetisnull(r, 0, 0))
-		snprintf(prev, sizeof prev, "%s", PQgetvalue(r, 0, 0));
-	int seq = atoi(PQgetvalue(r, 0, 1));
+		snprintf(prev, 65, "%s", PQgetvalue(r, 0, 0));
+	*seq = atoi(PQgetvalue(r, 0, 1));
 	PQclear(r);
+	return KDX_OK;
+}
+
+/* bag-info.txt's fields beyond the ones make_bag writes. */
+static char *bag_info(const kdx_report_data *use, const char *iso, const char *prev)
+{
 	time_t now = time(NULL);
 	struct tm tm;
 	localtime_r(&now, &tm);
 	char created[40], today[16];
 	strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%S%z", &tm);
 	strftime(today, sizeof today, "%Y-%m-%d", &tm);
-	char *extra = kdx_strdup_printf(
+	return kdx_strdup_printf(
 		"Source-Organization: %s\nBagging-Date: %s\nBag-Software-Agent: kdx %s\n"
 		"External-Description: こども政策DX 共同目標 %s時点の集計データと報告書\n"
 		"KDX-As-Of: %s\nKDX-Council: %s\nKDX-Created: %s\nKDX-Version: %s\nKDX-Data-SHA256: %s\n"
 		"Previous-Snapshot-SHA256: %s\n",
 		use->pref_name, today, KDX_VERSION, use->asof_wareki, iso, use->pref_code, created, KDX_VERSION, use->data_hash,
 		prev[0] ? prev : "none");
-	char bagname[64];
-	snprintf(bagname, sizeof bagname, "kdx-%s-%d", iso, seq);
-	char mansha[65];
-	make_bag(&payload, bagname, extra, &bag, info->tagmanifest_sha256, mansha, &info->files, &info->bytes);
-	free(extra);
-	/* the same payload for the same as-of is already archived: a rerun changes nothing */
-	r = kdx_db_query(db, "SELECT id, path, tagmanifest_sha256 FROM kdx.snapshot WHERE as_of = $1 AND manifest_sha256 = $2"
-	                     " ORDER BY id DESC LIMIT 1", 2, (const char *const[]){ iso, mansha }, err);
-	if (!r) {
-		st = KDX_EINTERNAL;
-		goto out;
-	}
-	if (PQntuples(r) == 1) {
+}
+
+/* The same payload for the same as-of already archived: *found, and info filled. */
+static kdx_status find_same(kdx_db *db, const char *iso, const char *mansha, kdx_snapshot_info *info, bool *found,
+                            kdx_error **err)
+{
+	PGresult *r = kdx_db_query(db, "SELECT id, path, tagmanifest_sha256 FROM kdx.snapshot WHERE as_of = $1 AND manifest_sha256 = $2"
+	                               " ORDER BY id DESC LIMIT 1", 2, (const char *const[]){ iso, mansha }, err);
+	if (!r)
+		return KDX_EINTERNAL;
+	*found = PQntuples(r) == 1;
+	if (*found) {
 		info->id = atol(PQgetvalue(r, 0, 0));
 		snprintf(info->path, sizeof info->path, "%s", PQgetvalue(r, 0, 1));
 		snprintf(info->tagmanifest_sha256, sizeof info->tagmanifest_sha256, "%s", PQgetvalue(r, 0, 2));
 		info->reused = true;
-		PQclear(r);
-		goto out;
 	}
 	PQclear(r);
+	return KDX_OK;
+}
 
-	dir = kdx_strdup_printf("%s/archive/%s", env->home, iso);
-	if (kdx_mkdirs(dir, 0750) != 0) {
-		st = kdx_fail(err, KDX_EIO, "could not create folder \"%s\": %s", dir, strerror(errno));
-		goto out;
-	}
-	path = kdx_strdup_printf("%s/%d_%.12s.tar.gz", dir, seq, info->tagmanifest_sha256);
-	tmppath = kdx_strdup_printf("%s.tmp%ld", path, (long)getpid());
+/* SHA-256 of a file, read in pieces (an archive can be hundreds of megabytes). */
+static kdx_status file_sha256(const char *path, char out[65], kdx_error **err)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return kdx_fail(err, KDX_EIO, "could not read \"%s\": %s", path, strerror(errno));
+	kdx_sums sums;
+	kdx_sums_init(&sums, false);
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		kdx_sums_update(&sums, chunk, n);
+	fclose(fp);
+	kdx_sums_final(&sums, out, NULL);
+	return KDX_OK;
+}
+
+/* The bag as dir/<seq>_<hash>.tar.gz, on disk before the warehouse records it
+ * (the chain must not point at a file that a power loss emptied); its own
+ * SHA-256 into asha. */
+static kdx_status write_archive(const kdx_tar *bag, kdx_date asof, const char *dir, const char *path, char asha[65],
+                                kdx_error **err)
+{
+	if (kdx_mkdirs(dir, 0750) != 0)
+		return kdx_fail(err, KDX_EIO, "could not create folder \"%s\": %s", dir, strerror(errno));
+	char *tmppath = kdx_strdup_printf("%s.tmp%ld", path, (long)getpid());
 	struct tm am = { 0 };
 	am.tm_year = asof.y - 1900;
 	am.tm_mon = asof.m - 1;
 	am.tm_mday = asof.d;
-	if ((st = kdx_tar_write(&bag, tmppath, timegm(&am) - 9 * 3600, err)) != KDX_OK)
-		goto out;
-	/* the archive's own hash, for the record (read in pieces: it can be hundreds of megabytes) */
-	char asha[65] = "";
-	FILE *fp = fopen(tmppath, "rb");
-	if (!fp) {
-		st = kdx_fail(err, KDX_EIO, "could not read \"%s\": %s", tmppath, strerror(errno));
-		goto out;
-	}
-	{
-		kdx_sums sums;
-		kdx_sums_init(&sums, false);
-		char chunk[65536];
-		size_t n;
-		while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-			kdx_sums_update(&sums, chunk, n);
-		fclose(fp);
-		kdx_sums_final(&sums, asha, NULL);
-	}
-	/* on disk before the warehouse records it: the chain must not point at a
-	 * file that a power loss emptied */
-	if ((st = kdx_sync_path(tmppath, err)) != KDX_OK)
-		goto out;
-	if (rename(tmppath, path) != 0) {
+	kdx_status st = kdx_tar_write(bag, tmppath, timegm(&am) - 9 * 3600, err);
+	if (st == KDX_OK)
+		st = file_sha256(tmppath, asha, err);
+	if (st == KDX_OK)
+		st = kdx_sync_path(tmppath, err);
+	if (st == KDX_OK && rename(tmppath, path) != 0)
 		st = kdx_fail(err, KDX_EIO, "could not write \"%s\": %s", path, strerror(errno));
-		goto out;
-	}
-	if ((st = kdx_sync_path(dir, err)) != KDX_OK)
-		goto out;
+	if (st == KDX_OK)
+		st = kdx_sync_path(dir, err);
+	unlink(tmppath);
+	free(tmppath);
+	return st;
+}
+
+static kdx_status record_snapshot(kdx_db *db, const char *iso, int seq, const char *path, const char *prev,
+                                  const char *asha, const char *data_hash, const char *mansha, kdx_snapshot_info *info,
+                                  kdx_error **err)
+{
 	char sseq[16], sfiles[16], sbytes[32];
 	snprintf(sseq, sizeof sseq, "%d", seq);
 	snprintf(sfiles, sizeof sfiles, "%d", info->files);
 	snprintf(sbytes, sizeof sbytes, "%lld", info->bytes);
-	const char *p[] = { iso, sseq, path, info->tagmanifest_sha256, prev[0] ? prev : NULL, asha, use->data_hash, sfiles, sbytes, mansha };
-	r = kdx_db_query(db, "INSERT INTO kdx.snapshot (as_of, seq, path, tagmanifest_sha256, previous_sha256, archive_sha256,"
-	                     " data_sha256, payload_files, payload_bytes, manifest_sha256)"
-	                     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
-	                 10, p, err);
-	if (!r) {
-		st = KDX_EINTERNAL;
-		goto out;
-	}
+	const char *p[] = { iso, sseq, path, info->tagmanifest_sha256, prev[0] ? prev : NULL, asha, data_hash, sfiles, sbytes, mansha };
+	PGresult *r = kdx_db_query(db, "INSERT INTO kdx.snapshot (as_of, seq, path, tagmanifest_sha256, previous_sha256, archive_sha256,"
+	                               " data_sha256, payload_files, payload_bytes, manifest_sha256)"
+	                               " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id", 10, p, err);
+	if (!r)
+		return KDX_EINTERNAL;
 	info->id = atol(PQgetvalue(r, 0, 0));
 	PQclear(r);
 	snprintf(info->path, sizeof info->path, "%s", path);
-out:
-	if (tmppath)
-		unlink(tmppath);
-	{
-		PGresult *u = PQexec(db->conn, "SELECT pg_advisory_unlock(4454890002)");
-		PQclear(u);
+	return KDX_OK;
+}
+
+/* The payload, its bag and, unless the same is archived already, the archive
+ * and its record; under the snapshot lock. */
+static kdx_status snapshot_locked(const kdx_env *env, kdx_db *db, kdx_date asof, const char *iso, const char *reports_dir,
+                                  const kdx_report_data *use, kdx_snapshot_info *info, kdx_error **err)
+{
+	kdx_tar payload = { 0 }, bag = { 0 };
+	char *tmp = NULL, *dir = NULL, *path = NULL, *extra = NULL;
+	kdx_status st = dump_warehouse(db, iso, &payload, err);
+	/* the reports of the as-of, generated afresh (byte-identical to kdx report),
+	 * unless the caller has just written them from data it loaded */
+	const char *from = reports_dir;
+	if (st == KDX_OK && !from) {
+		int written = 0;
+		if (!(tmp = make_tmpdir(env)))
+			st = kdx_fail(err, KDX_EIO, "could not create a temporary folder under %s/var/tmp", env->home);
+		else
+			st = kdx_render_reports(use, tmp, NULL, true, 1, &written, err);
+		from = tmp;
+	}
+	if (st == KDX_OK)
+		st = add_reports(&payload, from, use->ncouncils > 0, err);
+	char prev[65] = "", mansha[65] = "", asha[65] = "";
+	int seq = 0;
+	if (st == KDX_OK)
+		st = chain_head(db, iso, prev, &seq, err);
+	bool same = false;
+	if (st == KDX_OK) {
+		char bagname[64];
+		snprintf(bagname, sizeof bagname, "kdx-%s-%d", iso, seq);
+		extra = bag_info(use, iso, prev);
+		make_bag(&payload, bagname, extra, &bag, info->tagmanifest_sha256, mansha, &info->files, &info->bytes);
+		/* the same payload for the same as-of is already archived: a rerun changes nothing */
+		st = find_same(db, iso, mansha, info, &same, err);
+	}
+	if (st == KDX_OK && !same) {
+		dir = kdx_home_path(env->home, KDX_PLACE_ARCHIVE, iso);
+		path = kdx_strdup_printf("%s/%d_%.12s.tar.gz", dir, seq, info->tagmanifest_sha256);
+		st = write_archive(&bag, asof, dir, path, asha, err);
+		if (st == KDX_OK)
+			st = record_snapshot(db, iso, seq, path, prev, asha, use->data_hash, mansha, info, err);
 	}
 	if (tmp)
 		rm_tree(tmp);
 	free(tmp);
 	free(dir);
 	free(path);
-	free(tmppath);
-	kdx_report_data_free(rd);
+	free(extra);
 	kdx_tar_free(&payload);
 	kdx_tar_free(&bag);
+	return st;
+}
+
+kdx_status kdx_snapshot_create(const kdx_env *env, kdx_db *db, kdx_date asof, const char *reports_dir,
+                               const kdx_report_data *given, kdx_snapshot_info *info, kdx_error **err)
+{
+	char iso[16];
+	kdx_date_iso(asof, iso, sizeof iso);
+	kdx_report_data *rd = NULL;
+	memset(info, 0, sizeof *info);
+	/* one snapshot at a time: the chain must not fork */
+	kdx_status st = kdx_db_exec(db, "SELECT pg_advisory_lock(4454890002)", err);
+	if (st != KDX_OK)
+		return st;
+	const kdx_report_data *use = given;
+	if (!use && (st = kdx_report_data_load(db, asof, &rd, err)) == KDX_OK)
+		use = rd;
+	if (st == KDX_OK)
+		st = snapshot_locked(env, db, asof, iso, reports_dir, use, info, err);
+	PGresult *u = PQexec(db->conn, "SELECT pg_advisory_unlock(4454890002)");
+	PQclear(u);
+	kdx_report_data_free(rd);
 	return st;
 }
 
@@ -719,89 +764,13 @@ static bool same_content(const kdx_tar_entry *e, const unsigned char *want)
 	return same && off == e->size;
 }
 
-kdx_status kdx_snapshot_reproduce(const kdx_env *env, kdx_db *db, const char *archive, kdx_verify_result *r, kdx_error **err)
+/* The archived warehouse into rdb: its schema, master data and every dump. */
+static kdx_status load_archived(kdx_db *rdb, const kdx_tar *t, const char *root, const char *bagdir, kdx_error **err)
 {
-	char *tmp = make_tmpdir(env);
-	if (!tmp)
-		return kdx_fail(err, KDX_EIO, "could not create a temporary folder under %s/var/tmp", env->home);
-	char *bagdir = kdx_strdup_printf("%s/bag", tmp);
-	char *outdir = kdx_strdup_printf("%s/reproduced", tmp);
-	char dbname[64];
-	snprintf(dbname, sizeof dbname, "kdx_reproduce_%ld", (long)getpid());
-	kdx_db *rdb = NULL;
-	kdx_report_data *rd = NULL;
-	kdx_tar t = { 0 };
-	bool created = false;
-	int files = 0;
-	kdx_status st = kdx_snapshot_restore(archive, bagdir, &files, err);
-	if (st != KDX_OK)
-		goto out;
-	if ((st = kdx_tar_read(archive, &t, err)) != KDX_OK)
-		goto out;
-	char *root = bag_root(&t);
-	if (!root) {
-		st = kdx_fail(err, KDX_EDATA, "\"%s\" is not a bag", archive);
-		goto out;
-	}
-	char buf[64];
-	char *ip = kdx_strdup_printf("%s/bag-info.txt", root);
-	const kdx_tar_entry *info = kdx_tar_find(&t, ip);
-	free(ip);
-	kdx_date asof;
-	if (!info || !info_field((const char *)info->data, "KDX-As-Of", buf, sizeof buf) || kdx_date_parse(buf, &asof) != KDX_DATE_OK) {
-		free(root);
-		st = kdx_fail(err, KDX_EDATA, "\"%s\" has no KDX-As-Of in bag-info.txt", archive);
-		goto out;
-	}
-	/* a temporary database on the same server */
-	PQconninfoOption *opts = PQconninfo(db->conn);
-	const char *kw[64], *vals[64];
-	int n = 0;
-	for (PQconninfoOption *o = opts; o && o->keyword && n < 62; o++) {
-		if (!o->val || !strcmp(o->keyword, "dbname"))
-			continue;
-		kw[n] = o->keyword;
-		vals[n] = o->val;
-		n++;
-	}
-	kw[n] = "dbname";
-	vals[n] = dbname;
-	kw[n + 1] = NULL;
-	vals[n + 1] = NULL;
-	char create[128];
-	snprintf(create, sizeof create, "CREATE DATABASE %s", dbname);  /* a name kdx made, not input */
-	if ((st = kdx_db_exec(db, create, err)) != KDX_OK) {
-		PQconninfoFree(opts);
-		free(root);
-		goto out;
-	}
-	created = true;
-	rdb = kdx_xcalloc(1, sizeof *rdb);
-	rdb->conn = PQconnectdbParams(kw, vals, 0);
-	rdb->where = kdx_strdup(dbname);
-	PQconninfoFree(opts);
-	if (PQstatus(rdb->conn) != CONNECTION_OK) {
-		st = kdx_fail(err, KDX_EUNAVAILABLE, "could not connect to the temporary database \"%s\"", dbname);
-		free(root);
-		goto out;
-	}
-	kdx_db_exec(rdb, "SET client_min_messages = warning; SET TIME ZONE 'Asia/Tokyo'; SET datestyle = 'ISO, YMD'", NULL);
-	/* the council the snapshot was taken for */
-	char council[16] = "";
-	if (info_field((const char *)info->data, "KDX-Council", council, sizeof council)) {
-		PGresult *cr = kdx_db_query(rdb, "SELECT set_config('kdx.council', $1, false)", 1, (const char *const[]){ council }, err);
-		if (!cr) {
-			free(root);
-			st = KDX_EINTERNAL;
-			goto out;
-		}
-		PQclear(cr);
-	}
 	int applied;
-	if ((st = kdx_db_migrate(rdb, &applied, err)) != KDX_OK) {
-		free(root);
-		goto out;
-	}
+	kdx_status st = kdx_db_migrate(rdb, &applied, err);
+	if (st != KDX_OK)
+		return st;
 	char *master = kdx_strdup_printf("%s/%s/data/warehouse/master", bagdir, root);
 	st = kdx_db_load_master(rdb, master, err);
 	free(master);
@@ -809,36 +778,29 @@ kdx_status kdx_snapshot_reproduce(const kdx_env *env, kdx_db *db, const char *ar
 		if (!dumps[i].table)
 			continue;
 		char *p = kdx_strdup_printf("%s/data/warehouse/%s", root, dumps[i].file);
-		const kdx_tar_entry *e = kdx_tar_find(&t, p);
+		const kdx_tar_entry *e = kdx_tar_find(t, p);
 		free(p);
 		if (!e)
 			st = kdx_fail(err, KDX_EDATA, "the snapshot has no %s", dumps[i].file);
 		else
 			st = copy_in(rdb, dumps[i].table, e, err);
 	}
-	if (st != KDX_OK) {
-		free(root);
-		goto out;
-	}
-	if ((st = kdx_report_data_load(rdb, asof, &rd, err)) != KDX_OK) {
-		free(root);
-		goto out;
-	}
-	int written = 0;
-	st = kdx_render_reports(rd, outdir, NULL, true, 1, &written, err);
-	if (st != KDX_OK) {
-		free(root);
-		goto out;
-	}
-	/* compare, both ways */
+	return st;
+}
+
+/* The regenerated reports in outdir against the archived ones, both ways. */
+static kdx_status compare_reports(const kdx_tar *t, const char *root, const char *outdir, kdx_verify_result *r,
+                                  kdx_error **err)
+{
 	kdx_tar mine = { 0 };
-	if ((st = add_tree(&mine, outdir, "data/reports", err)) != KDX_OK) {
-		free(root);
-		goto out;
+	kdx_status st = add_tree(&mine, outdir, "data/reports", err);
+	if (st != KDX_OK) {
+		kdx_tar_free(&mine);
+		return st;
 	}
 	int archived = 0;
-	for (int i = 0; i < t.n; i++) {
-		const char *rel = t.e[i].path + strlen(root) + 1;
+	for (int i = 0; i < t->n; i++) {
+		const char *rel = t->e[i].path + strlen(root) + 1;
 		if (strncmp(rel, "data/reports/", 13))
 			continue;
 		archived++;
@@ -846,28 +808,77 @@ kdx_status kdx_snapshot_reproduce(const kdx_env *env, kdx_db *db, const char *ar
 		r->checked++;
 		if (!m)
 			problem(r, "not regenerated: %s", rel);
-		else if (m->size != t.e[i].size || !same_content(m, t.e[i].data))
+		else if (m->size != t->e[i].size || !same_content(m, t->e[i].data))
 			problem(r, "differs from the archived copy: %s", rel);
 	}
 	for (int i = 0; i < mine.n; i++) {
 		char *full = kdx_strdup_printf("%s/%s", root, mine.e[i].path);
-		if (!kdx_tar_find(&t, full))
+		if (!kdx_tar_find(t, full))
 			problem(r, "regenerated but not in the archive: %s", mine.e[i].path);
 		free(full);
 	}
 	if (archived == 0)
 		problem(r, "the snapshot holds no reports");
 	kdx_tar_free(&mine);
-	free(root);
-	st = r->nproblems ? KDX_EDATA : KDX_OK;
-out:
+	return r->nproblems ? KDX_EDATA : KDX_OK;
+}
+
+/* In a temporary database beside db: the archived data, the reports from it,
+ * and their comparison with the archived reports. */
+static kdx_status reproduce_in(kdx_db *db, const char *dbname, const char *archive, const kdx_tar *t, const char *root,
+                               const char *bagdir, const char *outdir, kdx_verify_result *r, kdx_error **err)
+{
+	char *ip = kdx_strdup_printf("%s/bag-info.txt", root);
+	const kdx_tar_entry *info = kdx_tar_find(t, ip);
+	free(ip);
+	char buf[64], council[16] = "";
+	kdx_date asof;
+	if (!info || !info_field((const char *)info->data, "KDX-As-Of", buf, sizeof buf) || kdx_date_parse(buf, &asof) != KDX_DATE_OK)
+		return kdx_fail(err, KDX_EDATA, "\"%s\" has no KDX-As-Of in bag-info.txt", archive);
+	kdx_db *rdb = NULL;
+	kdx_report_data *rd = NULL;
+	int written = 0;
+	kdx_status st = kdx_db_sibling(db, dbname, &rdb, err);
+	/* the council the snapshot was taken for */
+	if (st == KDX_OK && info_field((const char *)info->data, "KDX-Council", council, sizeof council))
+		st = kdx_db_use_council(rdb, council, err);
+	if (st == KDX_OK)
+		st = load_archived(rdb, t, root, bagdir, err);
+	if (st == KDX_OK)
+		st = kdx_report_data_load(rdb, asof, &rd, err);
+	if (st == KDX_OK)
+		st = kdx_render_reports(rd, outdir, NULL, true, 1, &written, err);
+	if (st == KDX_OK)
+		st = compare_reports(t, root, outdir, r, err);
 	kdx_report_data_free(rd);
 	kdx_db_close(rdb);
-	if (created) {
-		char drop[128];
-		snprintf(drop, sizeof drop, "DROP DATABASE IF EXISTS %s", dbname);
-		kdx_db_exec(db, drop, NULL);
+	return st;
+}
+
+kdx_status kdx_snapshot_reproduce(const kdx_env *env, kdx_db *db, const char *archive, kdx_verify_result *r, kdx_error **err)
+{
+	char *tmp = make_tmpdir(env);
+	if (!tmp)
+		return kdx_fail(err, KDX_EIO, "could not create a temporary folder under %s/var/tmp", env->home);
+	char *bagdir = kdx_strdup_printf("%s/bag", tmp);
+	char *outdir = kdx_strdup_printf("%s/reproduced", tmp);
+	char *root = NULL;
+	char dbname[64], sql[128];
+	snprintf(dbname, sizeof dbname, "kdx_reproduce_%ld", (long)getpid());  /* a name kdx made, not input */
+	kdx_tar t = { 0 };
+	int files = 0;
+	kdx_status st = kdx_snapshot_restore(archive, bagdir, &files, err);
+	if (st == KDX_OK)
+		st = kdx_tar_read(archive, &t, err);
+	if (st == KDX_OK && !(root = bag_root(&t)))
+		st = kdx_fail(err, KDX_EDATA, "\"%s\" is not a bag", archive);
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s", dbname);
+	if (st == KDX_OK && (st = kdx_db_exec(db, sql, err)) == KDX_OK) {
+		st = reproduce_in(db, dbname, archive, &t, root, bagdir, outdir, r, err);
+		snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", dbname);
+		kdx_db_exec(db, sql, NULL);
 	}
+	free(root);
 	kdx_tar_free(&t);
 	rm_tree(tmp);
 	free(tmp);

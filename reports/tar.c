@@ -252,6 +252,100 @@ static const char *unsafe_path(const char *p)
 	return NULL;
 }
 
+/* A ustar header: false when its checksum does not match. */
+static bool parse_header(const unsigned char h[512], char name[257], unsigned long long *size, char *type)
+{
+	unsigned sum = 0;
+	for (int i = 0; i < 512; i++)
+		sum += (i >= 148 && i < 156) ? ' ' : h[i];
+	if (sum != parse_octal(h + 148, 8))
+		return false;
+	char prefix[156];
+	memcpy(prefix, h + 345, 155);
+	prefix[155] = '\0';
+	char nm[101];
+	memcpy(nm, h, 100);
+	nm[100] = '\0';
+	if (prefix[0] && !memcmp(h + 257, "ustar", 5))
+		snprintf(name, 257, "%s/%s", prefix, nm);
+	else
+		snprintf(name, 257, "%s", nm);
+	*size = parse_octal(h + 124, 12);
+	*type = (char)h[156];
+	return true;
+}
+
+/* An entry's body and padding: kept whole (*data, NUL-terminated) or only
+ * digested (d256, d512).  False when the archive ends inside it. */
+static bool read_body(gzFile gz, unsigned long long size, bool keep, unsigned char **data, char d256[65], char d512[129])
+{
+	*data = keep ? kdx_xmalloc((size_t)size + 1) : NULL;
+	kdx_sums sums;
+	if (!keep)
+		kdx_sums_init(&sums, true);
+	size_t padded = (size_t)((size + 511) / 512 * 512);
+	size_t got = 0;
+	while (got < padded) {
+		unsigned char block[65536];
+		size_t want = padded - got < sizeof block ? padded - got : sizeof block;
+		if (gzread(gz, block, (unsigned)want) != (int)want)
+			break;
+		size_t take = got + want <= size ? want : (got < size ? (size_t)(size - got) : 0);
+		if (keep)
+			memcpy(*data + got, block, take);
+		else if (take)
+			kdx_sums_update(&sums, block, take);
+		got += want;
+	}
+	if (!keep)
+		kdx_sums_final(&sums, d256, d512);
+	if (got < padded) {
+		free(*data);
+		*data = NULL;
+		return false;
+	}
+	if (*data)
+		(*data)[size] = 0;
+	return true;
+}
+
+/* Why an entry may not be extracted, or NULL. */
+static const char *refusal(const char *fname, char type)
+{
+	const char *why = unsafe_path(fname);
+	if (!why && type != '0' && type != '\0' && type != '5')
+		why = type == '1' ? "a hard link" : type == '2' ? "a symbolic link"
+		    : (type == '3' || type == '4') ? "a device" : type == '6' ? "a FIFO" : "an entry of an unknown type";
+	return why;
+}
+
+/* A pax extended header's path ("LEN path=VALUE\n"), or NULL. */
+static char *pax_path_of(unsigned char *data)
+{
+	char *p = strstr((char *)data, " path=");
+	if (!p)
+		return NULL;
+	char *end = strchr(p, '\n');
+	if (end)
+		*end = '\0';
+	return kdx_strdup(p + 6);
+}
+
+static void add_entry(kdx_tar *t, const char *fname, unsigned char *data, size_t size, const char *d256, const char *d512)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->e = kdx_xrealloc(t->e, (size_t)t->cap * sizeof *t->e);
+	}
+	memset(&t->e[t->n], 0, sizeof t->e[t->n]);
+	t->e[t->n].path = kdx_strdup(fname);
+	t->e[t->n].data = data;
+	t->e[t->n].size = size;
+	memcpy(t->e[t->n].sha256, d256, 65);
+	memcpy(t->e[t->n].sha512, d512, 129);
+	t->n++;
+}
+
 static kdx_status tar_read(const char *path, kdx_tar *t, bool digests, kdx_error **err)
 {
 	gzFile gz = gzopen(path, "rb");
@@ -274,26 +368,12 @@ static kdx_status tar_read(const char *path, kdx_tar *t, bool digests, kdx_error
 			zero &= h[i] == 0;
 		if (zero)
 			break;
-		unsigned sum = 0;
-		for (int i = 0; i < 512; i++)
-			sum += (i >= 148 && i < 156) ? ' ' : h[i];
-		if (sum != parse_octal(h + 148, 8)) {
+		char name[256 + 1], type;
+		unsigned long long size;
+		if (!parse_header(h, name, &size, &type)) {
 			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" has a damaged tar header", path);
 			break;
 		}
-		char name[256 + 1];
-		char prefix[156];
-		memcpy(prefix, h + 345, 155);
-		prefix[155] = '\0';
-		char nm[101];
-		memcpy(nm, h, 100);
-		nm[100] = '\0';
-		if (prefix[0] && !memcmp(h + 257, "ustar", 5))
-			snprintf(name, sizeof name, "%s/%s", prefix, nm);
-		else
-			snprintf(name, sizeof name, "%s", nm);
-		unsigned long long size = parse_octal(h + 124, 12);
-		char type = (char)h[156];
 		total += size;
 		if (total > MAX_TOTAL) {
 			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" is larger than kdx accepts", path);
@@ -302,54 +382,20 @@ static kdx_status tar_read(const char *path, kdx_tar *t, bool digests, kdx_error
 		/* in digest mode, only top-level files (and pax headers) are kept */
 		const char *slash = strchr(pax_path ? pax_path : name, '/');
 		bool keep = !digests || type == 'x' || !slash || !strchr(slash + 1, '/');
-		unsigned char *data = keep ? kdx_xmalloc((size_t)size + 1) : NULL;
-		kdx_sums sums;
-		if (!keep)
-			kdx_sums_init(&sums, true);
-		size_t padded = (size_t)((size + 511) / 512 * 512);
-		size_t got = 0;
-		while (got < padded) {
-			unsigned char block[65536];
-			size_t want = padded - got < sizeof block ? padded - got : sizeof block;
-			if (gzread(gz, block, (unsigned)want) != (int)want)
-				break;
-			size_t take = got + want <= size ? want : (got < size ? (size_t)(size - got) : 0);
-			if (keep) {
-				memcpy(data + got, block, take);
-			} else if (take) {
-				kdx_sums_update(&sums, block, take);
-			}
-			got += want;
-		}
+		unsigned char *data;
 		char d256[65] = "", d512[129] = "";
-		if (!keep)
-			kdx_sums_final(&sums, d256, d512);
-		if (got < padded) {
-			free(data);
+		if (!read_body(gz, size, keep, &data, d256, d512)) {
 			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" is truncated", path);
 			break;
 		}
-		if (data)
-			data[size] = 0;
 		if (type == 'x') {
-			/* records "LEN path=VALUE\n" */
-			char *p = strstr((char *)data, " path=");
 			free(pax_path);
-			pax_path = NULL;
-			if (p) {
-				char *end = strchr(p, '\n');
-				if (end)
-					*end = '\0';
-				pax_path = kdx_strdup(p + 6);
-			}
+			pax_path = pax_path_of(data);
 			free(data);
 			continue;
 		}
 		const char *fname = pax_path ? pax_path : name;
-		const char *why = unsafe_path(fname);
-		if (!why && type != '0' && type != '\0' && type != '5')
-			why = type == '1' ? "a hard link" : type == '2' ? "a symbolic link"
-			    : (type == '3' || type == '4') ? "a device" : type == '6' ? "a FIFO" : "an entry of an unknown type";
+		const char *why = refusal(fname, type);
 		if (why) {
 			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" contains %s: \"%s\"", path, why, fname);
 			kdx_error_detail(*err, "kdx extracts only regular files and folders under the destination.");
@@ -357,21 +403,10 @@ static kdx_status tar_read(const char *path, kdx_tar *t, bool digests, kdx_error
 			free(data);
 			break;
 		}
-		if (type == '5') {
+		if (type == '5')
 			free(data);
-		} else {
-			if (t->n == t->cap) {
-				t->cap = t->cap ? t->cap * 2 : 64;
-				t->e = kdx_xrealloc(t->e, (size_t)t->cap * sizeof *t->e);
-			}
-			memset(&t->e[t->n], 0, sizeof t->e[t->n]);
-			t->e[t->n].path = kdx_strdup(fname);
-			t->e[t->n].data = data;
-			t->e[t->n].size = (size_t)size;
-			memcpy(t->e[t->n].sha256, d256, sizeof d256);
-			memcpy(t->e[t->n].sha512, d512, sizeof d512);
-			t->n++;
-		}
+		else
+			add_entry(t, fname, data, (size_t)size, d256, d512);
 		free(pax_path);
 		pax_path = NULL;
 	}

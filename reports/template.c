@@ -194,6 +194,140 @@ static int rows_of(const PGresult *r, const char *code, int *lo)
 	return n;
 }
 
+/* What every sheet of a template is written from. */
+struct sheet_ctx {
+	lxw_workbook *wb;
+	const struct answers *a;  /* the last answers of every municipality */
+	const char *code, *mname; /* the municipality */
+	kdx_date survey;          /* the next round's 調査基準日 */
+	struct tfmt f;
+};
+
+/* 手続電子化: every procedure, with its last known answer */
+static void sheet_procedures(const struct sheet_ctx *t)
+{
+	lxw_worksheet *ws = workbook_add_worksheet(t->wb, "手続電子化");
+	static const char *const head[] = { "調査基準日", "市町村コード", "手続番号", "手続名", "状況", "電子化年月", "予定年度", "処分通知" };
+	head_row(ws, head, 8, &t->f);
+	const PGresult *r = t->a->r[A_PROCS];
+	int lo, n = rows_of(r, t->code, &lo);
+	for (int i = 0; i < n; i++) {
+		int row = i + 1;
+		locked_prefix(ws, row, t->survey, t->code, PQgetvalue(r, lo + i, 1), &t->f);
+		worksheet_write_string(ws, (lxw_row_t)row, 3, PQgetvalue(r, lo + i, 2), t->f.locked);
+		/* the 15 procedures digitised everywhere are listed for confirmation */
+		const char *status = val(r, lo + i, 3);
+		if (!status && PQgetvalue(r, lo + i, 7)[0] == 'K')
+			status = "電子化済";
+		input(ws, row, 4, status, &t->f);
+		input(ws, row, 5, val(r, lo + i, 4), &t->f);
+		input(ws, row, 6, val(r, lo + i, 5), &t->f);
+		input(ws, row, 7, val(r, lo + i, 6), &t->f);
+	}
+	static const char *st_values[] = { "電子化済", "準備中", "未着手", "所掌外", NULL };
+	static const char *notice_values[] = { "済", "未", "該当なし", NULL };
+	dropdown(ws, 1, n, 4, st_values, "状況");
+	dropdown(ws, 1, n, 6, fy_values, "予定年度");
+	dropdown(ws, 1, n, 7, notice_values, "処分通知");
+	widths(ws, head, 8);
+	worksheet_set_column(ws, 3, 3, 44, NULL);
+	worksheet_freeze_panes(ws, 1, 4);
+	protect(ws);
+}
+
+/* 基盤導入: the four target rows, and 母子保健 when it was answered before */
+static void sheet_platforms(const struct sheet_ctx *t)
+{
+	lxw_worksheet *ws = workbook_add_worksheet(t->wb, "基盤導入");
+	static const char *const head[] = { "調査基準日", "市町村コード", "基盤", "状況", "予定年度", "備考" };
+	head_row(ws, head, 6, &t->f);
+	const PGresult *r = t->a->r[A_PLATFORMS];
+	int lo, n = rows_of(r, t->code, &lo);
+	for (int i = 0; i < n; i++) {
+		locked_prefix(ws, i + 1, t->survey, t->code, PQgetvalue(r, lo + i, 1), &t->f);
+		input(ws, i + 1, 3, val(r, lo + i, 2), &t->f);
+		input(ws, i + 1, 4, val(r, lo + i, 3), &t->f);
+		input(ws, i + 1, 5, val(r, lo + i, 4), &t->f);
+	}
+	static const char *pf_values[] = { "導入済", "類似システム導入済", "導入予定", "未定", "特例対象外", NULL };
+	dropdown(ws, 1, n, 3, pf_values, "状況");
+	dropdown(ws, 1, n, 4, fy_values, "予定年度");
+	widths(ws, head, 6);
+	worksheet_set_column(ws, 2, 2, 22, NULL);
+	worksheet_set_column(ws, 5, 5, 30, t->f.input);
+	worksheet_freeze_panes(ws, 1, 3);
+	protect(ws);
+}
+
+/* 産後ケア: the six checklist items */
+static void sheet_postpartum(const struct sheet_ctx *t)
+{
+	lxw_worksheet *ws = workbook_add_worksheet(t->wb, "産後ケア");
+	static const char *const head[] = { "調査基準日", "市町村コード", "項目", "状況", "予定年度" };
+	head_row(ws, head, 5, &t->f);
+	const PGresult *r = t->a->r[A_POSTPARTUM];
+	int lo, n = rows_of(r, t->code, &lo);
+	for (int i = 0; i < n; i++) {
+		locked_prefix(ws, i + 1, t->survey, t->code, PQgetvalue(r, lo + i, 1), &t->f);
+		input(ws, i + 1, 3, val(r, lo + i, 2), &t->f);
+		input(ws, i + 1, 4, val(r, lo + i, 3), &t->f);
+	}
+	static const char *pp_values[] = { "実施済", "準備中", "未実施", NULL };
+	dropdown(ws, 1, n, 3, pp_values, "状況");
+	dropdown(ws, 1, n, 4, fy_values, "予定年度");
+	widths(ws, head, 5);
+	worksheet_set_column(ws, 2, 2, 26, NULL);
+	worksheet_freeze_panes(ws, 1, 3);
+	protect(ws);
+}
+
+/* 設定: the municipality's settings */
+static void sheet_settings(const struct sheet_ctx *t)
+{
+	lxw_worksheet *ws = workbook_add_worksheet(t->wb, "設定");
+	static const char *const head[] = { "調査基準日", "市町村コード", "保育所特別な事情", "民間保育所を独自目標に含める",
+	                                    "民立クラブを独自目標に含める" };
+	head_row(ws, head, 5, &t->f);
+	const PGresult *r = t->a->r[A_SETTINGS];
+	int lo, n = rows_of(r, t->code, &lo);
+	locked_prefix(ws, 1, t->survey, t->code, NULL, &t->f);
+	for (int c = 0; c < 3; c++)
+		input(ws, 1, 2 + c, n ? PQgetvalue(r, lo, c + 1) : "無", &t->f);
+	static const char *yn[] = { "有", "無", NULL };
+	for (int c = 2; c < 5; c++)
+		dropdown(ws, 1, 1, c, yn, head[c]);
+	widths(ws, head, 5);
+	protect(ws);
+}
+
+/* 記入方法: how to fill the workbook in */
+static void sheet_howto(const struct sheet_ctx *t)
+{
+	lxw_worksheet *ws = workbook_add_worksheet(t->wb, "記入方法");
+	char date[40];
+	kdx_date_wareki(t->survey, date, sizeof date);
+	char line0[256];
+	snprintf(line0, sizeof line0, "%s　こども政策DX 共同目標　提出用ブック（調査基準日 %s）", t->mname, date);
+	const char *lines[] = {
+		line0,
+		"",
+		"1. 黄色のセルに入力してください。灰色のセル（調査基準日・市町村コード・番号・名称）と見出し行は変更できません。",
+		"2. 前回までの回答を入力済みです。変わったところだけ直してください。",
+		"3. 状況・予定年度・処分通知などは、セルを選ぶと表示される一覧から選んでください。",
+		"4. 手続電子化: N01〜N18 のすべての行に状況を入力してください。所掌していない手続は「所掌外」を選びます。K01〜K15 は確認用です。",
+		"5. 基盤導入: 類似システムを導入済みの場合は「類似システム導入済」（導入済みとして扱います）。特例対象外は PMH の行だけに使えます。",
+		"   PMH母子保健は目標の対象外です。回答する場合は行を追加してください。",
+		"6. 産後ケア: 6 項目すべての状況を入力してください。",
+		"7. 設定: 保育所の目標年度を令和9年度とする特別な事情がある場合や、民間保育所・民立クラブを独自目標に含める場合は「有」。",
+		"8. 行や列の追加・削除、シート名の変更はしないでください。保存した .xlsx をそのまま提出してください。",
+		"9. 内容に誤りがあると、ファイル全体が取り込まれず、どのセルをどう直すかを記した報告が返されます。",
+	};
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+		worksheet_write_string(ws, (lxw_row_t)i, 0, lines[i], i == 0 ? t->f.head : NULL);
+	worksheet_set_column(ws, 0, 0, 120, NULL);
+	protect(ws);
+}
+
 static kdx_status template_write(const struct answers *a, const char *code, const char *mname, kdx_date asof, kdx_date survey,
                                  const char *path, kdx_error **err)
 {
@@ -212,129 +346,17 @@ static kdx_status template_write(const struct answers *a, const char *code, cons
 	tm.tm_mday = asof.d;
 	props.created = timegm(&tm) - 9 * 3600;
 	workbook_set_properties(wb, &props);
-	struct tfmt f;
-	formats(wb, &f);
-	kdx_status st = KDX_OK;
-
-	/* 手続電子化: every procedure, with its last known answer */
-	{
-		lxw_worksheet *ws = workbook_add_worksheet(wb, "手続電子化");
-		static const char *const head[] = { "調査基準日", "市町村コード", "手続番号", "手続名", "状況", "電子化年月", "予定年度", "処分通知" };
-		head_row(ws, head, 8, &f);
-		const PGresult *r = a->r[A_PROCS];
-		int lo, n = rows_of(r, code, &lo);
-		for (int i = 0; i < n; i++) {
-			int row = i + 1;
-			locked_prefix(ws, row, survey, code, PQgetvalue(r, lo + i, 1), &f);
-			worksheet_write_string(ws, (lxw_row_t)row, 3, PQgetvalue(r, lo + i, 2), f.locked);
-			/* the 15 procedures digitised everywhere are listed for confirmation */
-			const char *status = val(r, lo + i, 3);
-			if (!status && PQgetvalue(r, lo + i, 7)[0] == 'K')
-				status = "電子化済";
-			input(ws, row, 4, status, &f);
-			input(ws, row, 5, val(r, lo + i, 4), &f);
-			input(ws, row, 6, val(r, lo + i, 5), &f);
-			input(ws, row, 7, val(r, lo + i, 6), &f);
-		}
-		static const char *st_values[] = { "電子化済", "準備中", "未着手", "所掌外", NULL };
-		static const char *notice_values[] = { "済", "未", "該当なし", NULL };
-		dropdown(ws, 1, n, 4, st_values, "状況");
-		dropdown(ws, 1, n, 6, fy_values, "予定年度");
-		dropdown(ws, 1, n, 7, notice_values, "処分通知");
-		widths(ws, head, 8);
-		worksheet_set_column(ws, 3, 3, 44, NULL);
-		worksheet_freeze_panes(ws, 1, 4);
-		protect(ws);
-	}
-	/* 基盤導入: the four target rows, and 母子保健 when it was answered before */
-	{
-		lxw_worksheet *ws = workbook_add_worksheet(wb, "基盤導入");
-		static const char *const head[] = { "調査基準日", "市町村コード", "基盤", "状況", "予定年度", "備考" };
-		head_row(ws, head, 6, &f);
-		const PGresult *r = a->r[A_PLATFORMS];
-		int lo, n = rows_of(r, code, &lo);
-		for (int i = 0; i < n; i++) {
-			locked_prefix(ws, i + 1, survey, code, PQgetvalue(r, lo + i, 1), &f);
-			input(ws, i + 1, 3, val(r, lo + i, 2), &f);
-			input(ws, i + 1, 4, val(r, lo + i, 3), &f);
-			input(ws, i + 1, 5, val(r, lo + i, 4), &f);
-		}
-		static const char *pf_values[] = { "導入済", "類似システム導入済", "導入予定", "未定", "特例対象外", NULL };
-		dropdown(ws, 1, n, 3, pf_values, "状況");
-		dropdown(ws, 1, n, 4, fy_values, "予定年度");
-		widths(ws, head, 6);
-		worksheet_set_column(ws, 2, 2, 22, NULL);
-		worksheet_set_column(ws, 5, 5, 30, f.input);
-		worksheet_freeze_panes(ws, 1, 3);
-		protect(ws);
-	}
-	/* 産後ケア: the six checklist items */
-	{
-		lxw_worksheet *ws = workbook_add_worksheet(wb, "産後ケア");
-		static const char *const head[] = { "調査基準日", "市町村コード", "項目", "状況", "予定年度" };
-		head_row(ws, head, 5, &f);
-		const PGresult *r = a->r[A_POSTPARTUM];
-		int lo, n = rows_of(r, code, &lo);
-		for (int i = 0; i < n; i++) {
-			locked_prefix(ws, i + 1, survey, code, PQgetvalue(r, lo + i, 1), &f);
-			input(ws, i + 1, 3, val(r, lo + i, 2), &f);
-			input(ws, i + 1, 4, val(r, lo + i, 3), &f);
-		}
-		static const char *pp_values[] = { "実施済", "準備中", "未実施", NULL };
-		dropdown(ws, 1, n, 3, pp_values, "状況");
-		dropdown(ws, 1, n, 4, fy_values, "予定年度");
-		widths(ws, head, 5);
-		worksheet_set_column(ws, 2, 2, 26, NULL);
-		worksheet_freeze_panes(ws, 1, 3);
-		protect(ws);
-	}
-	/* 設定 */
-	{
-		lxw_worksheet *ws = workbook_add_worksheet(wb, "設定");
-		static const char *const head[] = { "調査基準日", "市町村コード", "保育所特別な事情", "民間保育所を独自目標に含める",
-		                                    "民立クラブを独自目標に含める" };
-		head_row(ws, head, 5, &f);
-		const PGresult *r = a->r[A_SETTINGS];
-		int lo, n = rows_of(r, code, &lo);
-		locked_prefix(ws, 1, survey, code, NULL, &f);
-		for (int c = 0; c < 3; c++)
-			input(ws, 1, 2 + c, n ? PQgetvalue(r, lo, c + 1) : "無", &f);
-		static const char *yn[] = { "有", "無", NULL };
-		for (int c = 2; c < 5; c++)
-			dropdown(ws, 1, 1, c, yn, head[c]);
-		widths(ws, head, 5);
-		protect(ws);
-	}
-	/* 記入方法 */
-	{
-		lxw_worksheet *ws = workbook_add_worksheet(wb, "記入方法");
-		char date[40];
-		kdx_date_wareki(survey, date, sizeof date);
-		char line0[256];
-		snprintf(line0, sizeof line0, "%s　こども政策DX 共同目標　提出用ブック（調査基準日 %s）", mname, date);
-		const char *lines[] = {
-			line0,
-			"",
-			"1. 黄色のセルに入力してください。灰色のセル（調査基準日・市町村コード・番号・名称）と見出し行は変更できません。",
-			"2. 前回までの回答を入力済みです。変わったところだけ直してください。",
-			"3. 状況・予定年度・処分通知などは、セルを選ぶと表示される一覧から選んでください。",
-			"4. 手続電子化: N01〜N18 のすべての行に状況を入力してください。所掌していない手続は「所掌外」を選びます。K01〜K15 は確認用です。",
-			"5. 基盤導入: 類似システムを導入済みの場合は「類似システム導入済」（導入済みとして扱います）。特例対象外は PMH の行だけに使えます。",
-			"   PMH母子保健は目標の対象外です。回答する場合は行を追加してください。",
-			"6. 産後ケア: 6 項目すべての状況を入力してください。",
-			"7. 設定: 保育所の目標年度を令和9年度とする特別な事情がある場合や、民間保育所・民立クラブを独自目標に含める場合は「有」。",
-			"8. 行や列の追加・削除、シート名の変更はしないでください。保存した .xlsx をそのまま提出してください。",
-			"9. 内容に誤りがあると、ファイル全体が取り込まれず、どのセルをどう直すかを記した報告が返されます。",
-		};
-		for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
-			worksheet_write_string(ws, (lxw_row_t)i, 0, lines[i], i == 0 ? f.head : NULL);
-		worksheet_set_column(ws, 0, 0, 120, NULL);
-		protect(ws);
-	}
+	struct sheet_ctx t = { .wb = wb, .a = a, .code = code, .mname = mname, .survey = survey };
+	formats(wb, &t.f);
+	sheet_procedures(&t);
+	sheet_platforms(&t);
+	sheet_postpartum(&t);
+	sheet_settings(&t);
+	sheet_howto(&t);
 	lxw_error e = workbook_close(wb);
-	if (st == KDX_OK && e != LXW_NO_ERROR)
-		st = kdx_fail(err, KDX_EIO, "could not write workbook \"%s\": %s", path, lxw_strerror(e));
-	return st;
+	if (e != LXW_NO_ERROR)
+		return kdx_fail(err, KDX_EIO, "could not write workbook \"%s\": %s", path, lxw_strerror(e));
+	return KDX_OK;
 }
 
 /* The templates to write; workers need no connection of their own. */

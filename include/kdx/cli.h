@@ -11,10 +11,21 @@
 #include <getopt.h>
 #include "kdx/db.h"
 #include "kdx/tabout.h"
+#include "kdx/version.h"
+
+/* What a command needs; main() does the setup once, the same for every command. */
+enum {
+	KDX_CMD_NEEDS_DB = 1,  /* may connect to the warehouse (kdx_cli_db) */
+	KDX_CMD_MIGRATES = 2,  /* brings the schema up to date when it connects; without it
+	                        * the command only reads, and a warehouse whose schema is not
+	                        * this kdx's is refused with a hint to run kdx init */
+	KDX_CMD_WRITES = 4     /* writes under KDX_HOME, which must then be a folder it may write to */
+};
 
 typedef struct kdx_cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv, kdx_env *env);
+	unsigned needs;      /* KDX_CMD_* */
 	const char *summary; /* one line for kdx --help */
 	const char *usage;   /* full text for kdx CMD --help */
 } kdx_cmd;
@@ -39,6 +50,18 @@ const kdx_cmd *kdx_cmd_find(const char *name);
  * (0 after --help, 64 for an unknown option).
  */
 int kdx_cli_common(int opt, const char *cmd, kdx_env *env);
+/* The warehouse connection of this command, opened on first use as the command
+ * table says (migrating or not) and closed by main() after the command; the
+ * command must not close it.  *applied (may be NULL) receives the number of
+ * migration files the opening applied. */
+kdx_status kdx_cli_db(kdx_env *env, kdx_db **db, int *applied, kdx_error **err);
+
+/* Run a listing query on the command's connection and print it as text, or
+ * JSON with --json (heads: the column names; numeric: bit c for a number
+ * column); returns the exit code. */
+int kdx_cli_list(kdx_env *env, const char *sql, int nparams, const char *const *params, const char *const *heads,
+                 int ncols, unsigned long numeric);
+
 /* Print "kdx: error: MSG" and the usage hint; returns 64. */
 int kdx_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print e (PostgreSQL style), free it and return the exit code of st. */
@@ -68,7 +91,5 @@ extern const char kdx_usage_init[], kdx_usage_db[], kdx_usage_ingest[], kdx_usag
 	kdx_usage_table[], kdx_usage_report[], kdx_usage_template[], kdx_usage_snapshot[],
 	kdx_usage_snapshots[], kdx_usage_verify[], kdx_usage_restore[], kdx_usage_run[],
 	kdx_usage_jobs[];
-
-#define KDX_VERSION "0.1.0"
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * draw.h - A4 documents, text and tables with cairo and pango.
+ * draw.h - A4 documents and tables with cairo and pango (text and colours: ink.h).
  *
  * One kdx_doc per file: the PDF surface, the cairo context and one pango
  * context live as long as the document.  All text is set by pango in
@@ -13,27 +13,10 @@
 #include <cairo.h>
 #include <pango/pangocairo.h>
 #include "kdx/error.h"
+#include "kdx/ink.h"
 
-#define KDX_FONT "IPAexGothic"
 #define KDX_A4_W 595.276
 #define KDX_A4_H 841.890
-
-typedef struct kdx_rgb { double r, g, b; } kdx_rgb;
-
-/* Okabe-Ito colours, safe for colour-blind readers; tints for backgrounds. */
-kdx_rgb kdx_status_color(const char *status);
-kdx_rgb kdx_status_tint(const char *status);
-void kdx_set_rgb(cairo_t *cr, kdx_rgb c);
-
-enum { KDX_ALIGN_LEFT = 0, KDX_ALIGN_CENTER = 1, KDX_ALIGN_RIGHT = 2, KDX_BOLD = 4, KDX_NOWRAP = 8 };
-
-/* Draw text in a box of width w at (x, y) (top-left); returns the height used.
- * Long text wraps at characters; flags combine an alignment with KDX_BOLD. */
-double kdx_text(cairo_t *cr, PangoContext *pc, double x, double y, double w, const char *text, double size, int flags);
-/* Height the text would take, without drawing. */
-double kdx_text_height(cairo_t *cr, PangoContext *pc, double w, const char *text, double size, int flags);
-/* Width of the text on one line, without drawing. */
-double kdx_text_line_width(cairo_t *cr, PangoContext *pc, const char *text, double size, int flags);
 
 typedef struct kdx_doc {
 	cairo_surface_t *surface;

@@ -120,9 +120,6 @@ void kdx_problems_take(kdx_problems *ps, kdx_problem *p);
 void kdx_problems_note(kdx_problems *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void kdx_problems_free(kdx_problems *ps);
 
-/* A new heap problem with no place yet (readers fill row/offset); free with kdx_problem_free. */
-kdx_problem *kdx_problem_new(kdx_problem_code code, const char *fix, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 /* Attach a new problem to *err (a reader's data error), unless err or *err is
  * NULL; returns it (or NULL) for the caller to place (row, offset). */
 kdx_problem *kdx_error_attach(kdx_error **err, kdx_problem_code code, const char *fix, const char *fmt, ...)

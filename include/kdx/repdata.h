@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include "kdx/db.h"
+#include "kdx/chart.h"
 #include "kdx/jdate.h"
 
 typedef struct kdx_goal_row {
@@ -124,6 +125,11 @@ const kdx_detail_row *kdx_report_details(const kdx_report_data *d, int gi, const
 
 /* One municipality's ledger rows: the first, and their number in *n. */
 const kdx_ledger_row *kdx_report_ledger(const kdx_report_data *d, const char *code, int *n);
+
+/* A goal table as the chart draws it: out->bars is allocated (free with
+ * kdx_goal_chart_free); the strings stay the table's. */
+void kdx_goal_chart(const kdx_goal_table *g, kdx_chart_goal_data *out);
+void kdx_goal_chart_free(kdx_chart_goal_data *c);
 
 /* A municipality's history of one goal: survey dates and rates (for the trend chart). */
 typedef struct kdx_history {

@@ -181,3 +181,64 @@ test_roles_and_row_level_security() {
 	! psql -X -q -At -h "$KDX_TEST_SOCKET" -U postgres -d "$T_DB" -c "SET ROLE kdx_auditor; DELETE FROM kdx.snapshot" 2>/dev/null || die "the auditor could write"
 	[ "$(sql "SELECT count(*) FROM kdx.club_fact")" -gt 0 ] || die "rows were deleted"
 }
+
+# The layers are lib -> etl -> charts -> reports -> jobs: a file includes the
+# headers of its own layer and those below, never above.  A header belongs to
+# the layer of the file that implements it.
+test_layers_include_only_downward() {
+	local -A layer=([lib]=0 [etl]=1 [charts]=2 [reports]=3 [jobs]=4)
+	local -A owner=([cli]=jobs [reader]=etl [report]=reports [version]=lib [embedded]=lib)
+	local h m f dir bad=0 src inc
+	for h in "$ROOT"/include/kdx/*.h; do
+		m=$(basename "$h" .h)
+		[ -n "${owner[$m]:-}" ] && continue
+		f=$(cd "$ROOT" && ls lib/"$m".c etl/"$m".c charts/"$m".c reports/"$m".c jobs/"$m".c 2>/dev/null | head -1)
+		[ -n "$f" ] || die "no file implements include/kdx/$m.h, and it has no owner in this test"
+		owner[$m]=${f%%/*}
+	done
+	for src in "$ROOT"/{lib,etl,charts,reports,jobs}/*.c; do
+		dir=$(basename "$(dirname "$src")")
+		while read -r inc; do
+			if [ "${layer[${owner[$inc]}]}" -gt "${layer[$dir]}" ]; then
+				echo "${src#$ROOT/} includes kdx/$inc.h (${owner[$inc]})"
+				bad=1
+			fi
+		done < <(sed -n 's/^#include "kdx\/\([a-z_]*\)\.h".*/\1/p' "$src")
+	done
+	# headers include downward too
+	for h in "$ROOT"/include/kdx/*.h; do
+		m=$(basename "$h" .h)
+		while read -r inc; do
+			if [ "${layer[${owner[$inc]}]}" -gt "${layer[${owner[$m]}]}" ]; then
+				echo "include/kdx/$m.h includes kdx/$inc.h (${owner[$inc]})"
+				bad=1
+			fi
+		done < <(sed -n 's/^#include "kdx\/\([a-z_]*\)\.h".*/\1/p' "$h")
+	done
+	eq "$bad" 0 "includes that run upward"
+}
+
+# Commands that only read (table, status, jobs, snapshots, verify) never change
+# the schema: a warehouse behind this kdx is refused with the way to upgrade it,
+# and stays as it was; the commands that write bring it up to date.
+test_read_only_commands_never_migrate() {
+	kdx_rc 69 table nursery
+	contains "$ERR" "has no kdx schema"
+	contains "$ERR" 'Run "kdx init"'
+	eq "$(sql "SELECT count(*) FROM pg_namespace WHERE nspname = 'kdx'")" 0 "schema made by a read-only command"
+	kdx_rc 0 init --quiet
+	sql "UPDATE kdx.schema_definition SET sha256 = repeat('0', 64) WHERE file = 'functions/goals.sql'" >/dev/null
+	local c
+	for c in "table nursery" "status" "jobs" "snapshots" "verify --all"; do
+		# shellcheck disable=SC2086
+		kdx_rc 69 $c
+		contains "$ERR" "is not this kdx's" "kdx $c"
+		contains "$ERR" "1 schema file of kdx" "kdx $c"
+		contains "$ERR" 'Run "kdx init" to upgrade it' "kdx $c"
+	done
+	eq "$(sql "SELECT sha256 FROM kdx.schema_definition WHERE file = 'functions/goals.sql'")" "$(printf '0%.0s' $(seq 64))" \
+		"definitions after the read-only commands"
+	kdx_rc 0 ingest --quiet "$SAMPLE/2025-10-01_市町村設定.csv"
+	kdx_rc 0 table nursery --as-of 2026-11-30
+	not_contains "$(sql "SELECT sha256 FROM kdx.schema_definition WHERE file = 'functions/goals.sql'")" "0000000000"
+}

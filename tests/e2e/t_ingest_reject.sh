@@ -41,8 +41,15 @@ test_every_problem_is_reported() {
 	contains "$rep" "5行目「施設種別」列"
 	contains "$rep" "6行目「保護者連絡」列"
 	contains "$rep" "値「maybe」"
-	# the CSV report has one line per problem plus the header
+	# the CSV report has one line per problem plus the header, each with its stable code
 	eq "$(tail -n +2 "$KDX_HOME/rejects/multi.csv.reject.csv" | grep -c .)" 4 "CSV report lines"
+	local code
+	for code in E_DATE_NONEXISTENT E_MUNI_CHECK_DIGIT E_FACILITY_TYPE_UNKNOWN E_FLAG_INVALID; do
+		csv_field_contains "$KDX_HOME/rejects/multi.csv.reject.csv" コード "$code"
+		# and the text report ends with the count by code
+		contains "$(sed -n '/^問題の種類別の件数（コード）:$/,$p' <<<"$rep")" "- $code: 1 件"
+	done
+	eq "$(tail -n 1 <<<"$rep" | cut -c1-2)" "- " "the text report's last line is a count"
 	nothing_loaded
 }
 

@@ -1,0 +1,33 @@
+/*
+ * layout.h - where things are under KDX_HOME, stated once.
+ *
+ *   inbox/                  files to load (done/ and rejected/ inside)
+ *   rejects/                copies of every reject report
+ *   out/<as-of>/            the reports of an as-of date: council/, municipalities/,
+ *                           charts/ (and councils/ in the national view)
+ *   out/<as-of>/templates/  the input workbooks for the next round
+ *   archive/<as-of>/        the snapshots of an as-of date
+ *   var/                    the private warehouse
+ */
+#ifndef KDX_LAYOUT_H
+#define KDX_LAYOUT_H
+
+typedef enum kdx_place {
+	KDX_PLACE_INBOX,
+	KDX_PLACE_REJECTS,
+	KDX_PLACE_OUT,        /* needs the as-of */
+	KDX_PLACE_TEMPLATES,  /* needs the as-of */
+	KDX_PLACE_ARCHIVE     /* needs the as-of */
+} kdx_place;
+
+/* The folders of out/<as-of>/ (kdx_render_reports writes them, snapshots archive them). */
+#define KDX_OUT_COUNCIL  "council"         /* the council report, PDF and xlsx */
+#define KDX_OUT_MUNIS    "municipalities"  /* a feedback report per municipality */
+#define KDX_OUT_CHARTS   "charts"          /* the goal charts, PNG and SVG */
+#define KDX_OUT_COUNCILS "councils"        /* national view: every prefecture's council report */
+
+/* The folder of place under home, for the as-of date asof_iso (YYYY-MM-DD;
+ * ignored by the places that need none).  Caller frees. */
+char *kdx_home_path(const char *home, kdx_place place, const char *asof_iso);
+
+#endif

@@ -1,0 +1,31 @@
+/* cmd_restore.c - kdx restore: extract a snapshot safely. */
+#include <stdio.h>
+#include "kdx/cli.h"
+#include "kdx/snapshot.h"
+
+const char kdx_usage_restore[] =
+	"usage: kdx restore ARCHIVE --out DIR\n"
+	"\n"
+	"Extract a snapshot into DIR (new or empty).  Absolute paths, \"..\", links\n"
+	"and devices are refused.\n";
+
+int kdx_cmd_restore(int argc, char **argv, kdx_env *env)
+{
+	static const struct option longopts[] = { { "out", required_argument, NULL, 'o' }, KDX_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	const char *out = NULL;
+	int c, rc;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c == 'o')
+			out = optarg;
+		else if ((rc = kdx_cli_common(c, "restore", env)) >= 0)
+			return rc;
+	}
+	if (optind + 1 != argc || !out)
+		return kdx_cli_usage_error("restore", "give one ARCHIVE and --out DIR");
+	kdx_error *err = NULL;
+	int files = 0;
+	kdx_status st = kdx_snapshot_restore(argv[optind], out, &files, &err);
+	if (st == KDX_OK && !env->quiet)
+		printf("restored %d files into %s\n", files, out);
+	return kdx_cli_fail(st, err);
+}
