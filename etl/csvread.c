@@ -79,6 +79,21 @@ kdx_csv *kdx_csv_new(kdx_row_fn fn, void *user)
 	return r;
 }
 
+void kdx_csv_set_delim(kdx_csv *r, char delim)
+{
+	csv_set_delim(&r->p, (unsigned char)delim);
+}
+
+char kdx_csv_guess_delim(const char *text, size_t len)
+{
+	size_t tabs = 0, commas = 0;
+	for (size_t i = 0; i < len && text[i] != '\n'; i++) {
+		tabs += text[i] == '\t';
+		commas += text[i] == ',';
+	}
+	return tabs > commas ? '\t' : ',';
+}
+
 bool kdx_csv_stopped(const kdx_csv *r)
 {
 	return r->c.stop != 0;

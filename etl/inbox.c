@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include "kdx/inbox.h"
 #include "kdx/fsutil.h"
@@ -91,6 +92,12 @@ kdx_status kdx_ingest_files(kdx_db *db, const kdx_ingest_opts *o, const char *in
 		kdx_status st = kdx_ingest_file(db, paths[i], &opts, &res, &fe);
 		const char *sl = strrchr(paths[i], '/');
 		const char *name = sl ? sl + 1 : paths[i];
+		if (inbox_dir && st == KDX_EIO && access(paths[i], F_OK) != 0 && errno == ENOENT) {
+			/* another kdx working on the same inbox took it between the listing and now */
+			kdx_error_free(fe);
+			kdx_ingest_result_clear(&res);
+			continue;
+		}
 		if (st == KDX_OK && res.outcome == KDX_INGEST_LOADED) {
 			counts->loaded++;
 			counts->rows += res.rows;
@@ -98,15 +105,24 @@ kdx_status kdx_ingest_files(kdx_db *db, const kdx_ingest_opts *o, const char *in
 			counts->already++;
 		} else if (st == KDX_EDATA) {
 			counts->rejected++;
+		} else if (st == KDX_EIO) {
+			counts->failed++;
 		}
 		if (cb)
 			cb(ctx, name, st, &res, fe);
 		if (inbox_dir && (st == KDX_OK || st == KDX_EDATA) &&
-		    move_to(paths[i], st == KDX_OK ? done : rejected) != 0)
+		    move_to(paths[i], st == KDX_OK ? done : rejected) != 0 && errno != ENOENT)  /* ENOENT: moved by another kdx */
 			kdx_log_warning("could not move \"%s\": %s", paths[i], strerror(errno));
 		kdx_ingest_result_clear(&res);
+		if (st == KDX_EIO) {
+			/* a file that cannot be read (gone, unreadable) is reported, and the
+			 * others are still loaded */
+			kdx_error_free(fe);
+			worst = KDX_EIO;
+			continue;
+		}
 		if (st != KDX_OK && st != KDX_EDATA) {
-			/* a lost warehouse or an I/O failure ends the run */
+			/* a lost warehouse or a failure of kdx itself ends the run */
 			if (err) {
 				kdx_error_free(*err);
 				*err = fe;
@@ -117,7 +133,7 @@ kdx_status kdx_ingest_files(kdx_db *db, const kdx_ingest_opts *o, const char *in
 			break;
 		}
 		kdx_error_free(fe);
-		if (st == KDX_EDATA)
+		if (st == KDX_EDATA && worst == KDX_OK)
 			worst = KDX_EDATA;
 	}
 	free(done);

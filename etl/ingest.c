@@ -64,6 +64,8 @@ struct ingest {
 	const char *sheet;       /* NULL for CSV */
 	int forced_ds;           /* -1, or the dataset the sheet name implies */
 	kdx_header h;
+	int width;               /* CSV: fields up to the header's last named column */
+	int hfields;             /* CSV: the header's fields, with any empty ones after them */
 	int rows_seen;
 	long scanned;            /* rows looked at for a header */
 	bool copying;
@@ -72,6 +74,7 @@ struct ingest {
 	bool have_date;          /* the table's first 調査基準日, which every row must share */
 	kdx_date first_date;
 	long first_date_row;
+	kdx_date today;          /* in the council's time zone: no survey date may be after it */
 	kdx_strset keys;         /* "<dataset>|<code>|<key>" of every row so far */
 	kdx_buf rowmem;          /* the row's normalised cells, reset for every row */
 };
@@ -84,6 +87,7 @@ struct row {
 	kdx_cell_value val[KDX_HEADER_MAX_DEFS];
 	bool good[KDX_HEADER_MAX_DEFS];         /* its validator accepted it */
 	kdx_cell_problem name_why;              /* 手続名's verdict, which the row decides on */
+	kdx_cell_problem code_why;              /* a 市町村コード that reads two ways, for 市町村名 to decide */
 	const kdx_master_muni *muni;
 	kdx_date date;                          /* .y == 0 when not known */
 	const char *key;                        /* what must be unique per municipality */
@@ -317,11 +321,20 @@ static void check_cells(struct ingest *g, struct row *r)
 			                 "セルがエラー値（%s）になっています。", r->orig[i] + 5);
 			continue;
 		}
+		if (r->orig[i][0] == '#' && !strncmp(r->orig[i], "#NOVALUE:", 9)) {
+			kdx_problems_atf(&g->probs, KDX_P_FORMULA_NO_VALUE, rowno, c, r->orig[i] + 9,
+			                 "ブックを Excel または LibreOffice で開き、計算させてから保存し直して提出してください。",
+			                 "数式（%s）の計算結果がブックに保存されていません。", r->orig[i] + 9);
+			continue;
+		}
 		kdx_cell_problem why = { 0 };
 		if (kdx_validate_cell(&g->vc, cd, r->norm[i], r->orig[i], &r->val[i], &why) == KDX_P_NONE) {
 			r->good[i] = true;
 		} else if (cd->kind == KDX_COL_PROC_NAME) {
 			r->name_why = why;
+			continue;
+		} else if (why.code == KDX_P_MUNI_CODE_AMBIGUOUS) {
+			r->code_why = why;
 			continue;
 		} else {
 			kdx_problems_at(&g->probs, why.code, rowno, c, r->orig[i], why.msg, why.fix);
@@ -338,6 +351,26 @@ static void resolve_muni(struct ingest *g, struct row *r)
 	const kdx_dataset *ds = &kdx_datasets[g->h.ds];
 	int code = col_of_kind(ds, KDX_COL_MUNI_CODE), name = col_of_kind(ds, KDX_COL_MUNI_NAME);
 	long rowno = r->in->rowno;
+	if (r->code_why.code) {
+		/* 12203: 122033 without its check digit or 012203 without its leading
+		 * zero; the row's 市町村名 says which */
+		const kdx_master_muni *byname = name >= 0 && r->good[name] ? r->val[name].muni : NULL;
+		if (byname && (byname == r->val[code].muni || byname == r->val[code].alt)) {
+			r->val[code].muni = byname;
+			r->good[code] = true;
+		} else if (name >= 0 && r->norm[name] && byname) {
+			kdx_problems_atf(&g->probs, KDX_P_MUNI_CODE_AMBIGUOUS, rowno, g->h.defcol[code], r->orig[code], r->code_why.fix,
+			                 "%s市町村名「%s」はそのどちらでもありません。", r->code_why.msg, r->norm[name]);
+		} else if (!(name >= 0 && r->norm[name])) {
+			/* with a 市町村名 column, its name would settle it */
+			bool has_name_col = name >= 0 && g->h.defcol[name] >= 0;
+			kdx_problems_at(&g->probs, KDX_P_MUNI_CODE_AMBIGUOUS, rowno, g->h.defcol[code], r->orig[code], r->code_why.msg,
+			                has_name_col ? "市町村コードを 6 桁（検査数字を含む）で入力するか、市町村名の列に市町村名を入力してください。"
+			                             : r->code_why.fix);
+		}
+		/* else: the name itself is wrong, and its validator said so */
+		kdx_cell_problem_clear(&r->code_why);
+	}
 	if (code >= 0 && r->good[code])
 		r->muni = r->val[code].muni;
 	if (name >= 0 && r->norm[name]) {
@@ -430,6 +463,14 @@ static void check_survey_date(struct ingest *g, const struct row *r)
 {
 	if (!r->date.y)
 		return;
+	if (kdx_date_cmp(r->date, g->today) > 0) {
+		char t[32];
+		kdx_date_wareki(g->today, t, sizeof t);
+		kdx_problems_atf(&g->probs, KDX_P_DATE_FUTURE, r->in->rowno, g->h.defcol[0], r->orig[0],
+		                 "調査基準日には調査の基準となった日（今日以前の日付）を入力してください。",
+		                 "調査基準日が今日（%s）より後の日付です。", t);
+		return;
+	}
 	if (!g->have_date) {
 		g->have_date = true;
 		g->first_date = r->date;
@@ -552,6 +593,32 @@ static void record_row(struct ingest *g, const struct row *r, bool clean_row)
 	g->copy_rows++;
 }
 
+/* A CSV row has as many fields as its header: a field too many or too few
+ * means the values have slid into other columns.  Excel writes every line of
+ * a sheet as wide as its widest, the header too: a row as wide as the header
+ * line is fine, though its last fields are empty.  True when the row is out. */
+static bool check_width(struct ingest *g, const kdx_row *in)
+{
+	if (g->sheet)
+		return false;  /* a workbook's cells are placed by their names */
+	if (in->ncells < g->width) {
+		kdx_problems_atf(&g->probs, KDX_P_ROW_TOO_FEW_FIELDS, in->rowno, -1, NULL,
+		                 "値の抜けた列がないか確認し、空欄の列もカンマで区切って、見出し行と同じ数の列にしてください。",
+		                 "この行の値は %d 個で、見出し行の %d 列より少なくなっています。", in->ncells, g->width);
+		return true;
+	}
+	if (in->ncells > g->hfields) {
+		int c = g->hfields;
+		while (c < in->ncells - 1 && !(in->cells[c] && *in->cells[c]))
+			c++;
+		kdx_problems_atf(&g->probs, KDX_P_ROW_TOO_MANY_FIELDS, in->rowno, -1, in->cells[c],
+		                 "カンマを含む値は \" で囲み、余分な値やカンマを削除して、見出し行と同じ数の列にしてください。",
+		                 "この行の値は %d 個あり、見出し行の %d 列より多くなっています。", in->ncells, g->hfields);
+		return true;
+	}
+	return false;
+}
+
 /* Validate one data row; when the file is still clean, append it to the COPY stream. */
 static void data_row(struct ingest *g, const kdx_row *in)
 {
@@ -561,10 +628,12 @@ static void data_row(struct ingest *g, const kdx_row *in)
 		return;
 	g->rows_seen++;
 	int before = g->probs.n;
+	bool ragged = check_width(g, in);
 	r.muni = NULL;
 	r.key = NULL;
 	r.bit = 0;
 	memset(&r.name_why, 0, sizeof r.name_why);
+	memset(&r.code_why, 0, sizeof r.code_why);
 	check_cells(g, &r);
 	resolve_muni(g, &r);
 	resolve_procedure(g, &r);
@@ -572,6 +641,8 @@ static void data_row(struct ingest *g, const kdx_row *in)
 	row_facts(g, &r);
 	check_survey_date(g, &r);
 	check_duplicate_key(g, &r);
+	if (ragged)  /* the values are in the wrong columns: what they say is no news */
+		kdx_problems_truncate(&g->probs, before + 1);
 	record_row(g, &r, g->probs.n == before);
 	kdx_cell_problem_clear(&r.name_why);
 }
@@ -595,8 +666,12 @@ static int on_row(void *ud, const kdx_row *row)
 				blank = false;
 		if (blank)
 			return 0;
-		if (kdx_header_try(&g->h, row, g->forced_ds, &g->probs))
+		if (kdx_header_try(&g->h, row, g->forced_ds, &g->probs)) {
+			g->width = g->hfields = row->ncells;
+			while (g->width > 0 && !(row->cells[g->width - 1] && *row->cells[g->width - 1]))
+				g->width--;
 			return 0;
+		}
 		/* the header is looked for in the first rows only */
 		return ++g->scanned >= HEADER_SCAN_ROWS;
 	}
@@ -704,11 +779,17 @@ struct csv_feed {
 	kdx_csv *csv;
 	kdx_status st;
 	kdx_error *fe;
+	bool started;
 };
 
 static int feed_csv(void *ud, const char *text, size_t len)
 {
 	struct csv_feed *cf = ud;
+	if (!cf->started) {
+		/* comma or tab, as the header line says */
+		kdx_csv_set_delim(cf->csv, kdx_csv_guess_delim(text, len));
+		cf->started = true;
+	}
 	cf->st = kdx_csv_feed(cf->csv, text, len, &cf->fe);
 	return cf->st != KDX_OK || kdx_csv_stopped(cf->csv);
 }
@@ -718,7 +799,7 @@ static kdx_status read_csv(struct ingest *g, kdx_input *in, const kdx_ingest_opt
 {
 	struct row_ctx rc = { g, KDX_OK, err };
 	kdx_encoding used = KDX_ENC_AUTO;
-	struct csv_feed cf = { kdx_csv_new(on_row, &rc), KDX_OK, NULL };
+	struct csv_feed cf = { kdx_csv_new(on_row, &rc), KDX_OK, NULL, false };
 	if (!cf.csv)
 		return kdx_fail(err, KDX_ENOMEM, "could not initialise the CSV parser");
 	reset_table(g, NULL);
@@ -882,6 +963,17 @@ static kdx_status load_file(struct ingest *g, kdx_input *in, const kdx_ingest_op
 {
 	char *encoding = NULL;
 	kdx_status st = begin_batch(g, in, res->sha256, err);
+	if (st == KDX_EINTERNAL && *err && !strcmp((*err)->sqlstate, "23505")) {
+		/* the same file, loaded by another kdx at the same time: its INSERT
+		 * waited for that load to commit, and then met its batch */
+		kdx_db_rollback(g->db);
+		kdx_error_free(*err);
+		*err = NULL;
+		bool already = false;
+		if ((st = find_loaded(g, res, &already, err)) == KDX_OK && !already)
+			st = kdx_fail(err, KDX_EINTERNAL, "file \"%s\" was loaded and removed again by another kdx meanwhile", g->fname);
+		return st;
+	}
 	if (st == KDX_OK)
 		st = g->is_xlsx ? read_workbook(g, in, &encoding, err) : read_csv(g, in, o, &encoding, err);
 	if (st == KDX_OK) {
@@ -918,6 +1010,19 @@ static kdx_status load_file(struct ingest *g, kdx_input *in, const kdx_ingest_op
 	return KDX_OK;
 }
 
+/* A file that is neither text nor an .xlsx zip, but what Excel writes in its place. */
+static void container_problem(struct ingest *g, const kdx_input *in)
+{
+	if (kdx_cfb_is_encrypted(in))
+		kdx_problems_at(&g->probs, KDX_P_XLSX_ENCRYPTED, 0, -1, NULL,
+		                "パスワードで保護された（暗号化された）ブックです。kdx はパスワード付きのブックを読みません。",
+		                "Excel でブックを開き、「ファイル」→「情報」→「ブックの保護」→「パスワードを使用して暗号化」でパスワードを消して保存し、提出し直してください。");
+	else
+		kdx_problems_at(&g->probs, KDX_P_XLS_FORMAT, 0, -1, NULL,
+		                "古い Excel 97-2003 形式（.xls）のブックです。kdx は Excel ブック（.xlsx）と CSV を読みます。",
+		                "Excel で開き、「名前を付けて保存」で「Excel ブック (*.xlsx)」を選んで保存し、提出し直してください。");
+}
+
 kdx_status kdx_ingest_file(kdx_db *db, const char *path, const kdx_ingest_opts *o,
                            kdx_ingest_result *res, kdx_error **err)
 {
@@ -927,6 +1032,7 @@ kdx_status kdx_ingest_file(kdx_db *db, const char *path, const kdx_ingest_opts *
 	g.db = db;
 	g.path = path;
 	g.h.ds = -1;
+	g.today = kdx_date_today();
 	const char *slash = strrchr(path, '/');
 	g.fname = slash ? slash + 1 : path;
 	/* read in pieces, never whole: a first pass finds the digest and the encoding */
@@ -942,8 +1048,11 @@ kdx_status kdx_ingest_file(kdx_db *db, const char *path, const kdx_ingest_opts *
 		goto out;
 	if ((st = load_master(&g, err)) != KDX_OK)
 		goto out;
-	if (in.size == 0) {
-		kdx_problems_at(&g.probs, KDX_P_FILE_EMPTY, 0, -1, NULL, "ファイルが空です。", "データを入力したファイルを提出してください。");
+	if (in.size == 0 || kdx_is_cfb(&in)) {
+		if (in.size == 0)
+			kdx_problems_at(&g.probs, KDX_P_FILE_EMPTY, 0, -1, NULL, "ファイルが空です。", "データを入力したファイルを提出してください。");
+		else
+			container_problem(&g, &in);
 		st = reject_file(&g, o, res, err);
 		goto out;
 	}

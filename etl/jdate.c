@@ -1,6 +1,7 @@
 /* jdate.c - dates, Japanese eras and fiscal years. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <time.h>
 #include <math.h>
@@ -299,6 +300,20 @@ bool kdx_fy_parse(const char *s, int *fy)
 		*fy = v;
 	}
 	return true;
+}
+
+const char *kdx_council_tz_init(void)
+{
+	const char *tz = getenv("KDX_TZ");
+	if (!tz || !*tz) {
+		/* Japan has kept UTC+9 without summer time since 1951: the POSIX form
+		 * needs no tzdata, which a minimal server may lack */
+		tz = access("/usr/share/zoneinfo/Asia/Tokyo", R_OK) == 0 ? "Asia/Tokyo" : "JST-9";
+	}
+	/* the warehouse's sessions take the zone from TZ too (lib/db.c) */
+	setenv("TZ", tz, 1);
+	tzset();
+	return tz;
 }
 
 kdx_date kdx_date_today(void)

@@ -196,6 +196,8 @@ const char *kdx_encoding_name(kdx_encoding e)
 	case KDX_ENC_UTF8: return "UTF-8";
 	case KDX_ENC_UTF8_BOM: return "UTF-8 (BOM)";
 	case KDX_ENC_CP932: return "CP932";
+	case KDX_ENC_UTF16LE: return "UTF-16LE (BOM)";
+	case KDX_ENC_UTF16BE: return "UTF-16BE (BOM)";
 	default: return "auto";
 	}
 }
@@ -368,6 +370,8 @@ static kdx_status scan(kdx_input *in, const char *path, kdx_error **err)
 			in->bom = true;
 			skip = 3;
 		}
+		if (off == 0 && r >= 2 && (!memcmp(buf, "\xFF\xFE", 2) || !memcmp(buf, "\xFE\xFF", 2)))
+			in->utf16 = buf[0] == '\xFF' ? 1 : 2;
 		if (checking) {
 			size_t have = carry + (size_t)r - skip;
 			bool tail;
@@ -554,6 +558,56 @@ static size_t cp932_piece(const unsigned char *p, size_t n, char *out, size_t *o
 	return i;
 }
 
+/* ---- UTF-16 -----------------------------------------------------------------
+ * Decode whole code units from p (n bytes) into UTF-8 at out; returns the
+ * bytes used.  *cut when p ends inside a character, *bad at a lone surrogate
+ * or a NUL (which no text file of a spreadsheet holds). */
+static size_t utf16_piece(const unsigned char *p, size_t n, bool be, char *out, size_t *outlen, bool *cut, bool *bad)
+{
+	size_t i = 0, o = 0;
+	*cut = *bad = false;
+	while (i + 1 < n) {
+		unsigned u = be ? (unsigned)p[i] << 8 | p[i + 1] : (unsigned)p[i + 1] << 8 | p[i];
+		size_t k = 2;
+		if (u >= 0xD800 && u <= 0xDBFF) {
+			if (i + 3 >= n) {
+				*cut = true;
+				break;
+			}
+			unsigned lo = be ? (unsigned)p[i + 2] << 8 | p[i + 3] : (unsigned)p[i + 3] << 8 | p[i + 2];
+			if (lo < 0xDC00 || lo > 0xDFFF) {
+				*bad = true;
+				break;
+			}
+			u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+			k = 4;
+		} else if ((u >= 0xDC00 && u <= 0xDFFF) || u == 0) {
+			*bad = true;
+			break;
+		}
+		if (u < 0x80) {
+			out[o++] = (char)u;
+		} else if (u < 0x800) {
+			out[o++] = (char)(0xC0 | u >> 6);
+			out[o++] = (char)(0x80 | (u & 0x3F));
+		} else if (u < 0x10000) {
+			out[o++] = (char)(0xE0 | u >> 12);
+			out[o++] = (char)(0x80 | ((u >> 6) & 0x3F));
+			out[o++] = (char)(0x80 | (u & 0x3F));
+		} else {
+			out[o++] = (char)(0xF0 | u >> 18);
+			out[o++] = (char)(0x80 | ((u >> 12) & 0x3F));
+			out[o++] = (char)(0x80 | ((u >> 6) & 0x3F));
+			out[o++] = (char)(0x80 | (u & 0x3F));
+		}
+		i += k;
+	}
+	if (i + 1 == n && !*bad)
+		*cut = true;
+	*outlen = o;
+	return i;
+}
+
 /* ---- decoding ------------------------------------------------------------- */
 
 /* "…e3 81 82 [ff] 41 42…" around offset */
@@ -610,15 +664,17 @@ static kdx_status changed(kdx_error **err)
 }
 
 enum { DEC_DONE, DEC_STOPPED, DEC_BAD, DEC_FAILED };
+enum dec_mode { MODE_UTF8, MODE_CP932, MODE_UTF16LE, MODE_UTF16BE };
 
 /*
  * Read the input from start to end in pieces, hashing what is read, and turn
  * each piece into text: UTF-8 is checked and cut between characters, CP932
  * decoded.  *bad receives the offset of an undecodable byte.
  */
-static int decode_pass(const kdx_input *in, bool cp, kdx_text_fn fn, void *ctx, unsigned long long *bad,
+static int decode_pass(const kdx_input *in, enum dec_mode mode, kdx_text_fn fn, void *ctx, unsigned long long *bad,
                        kdx_error **err)
 {
+	bool cp = mode != MODE_UTF8;  /* converted into a buffer of its own */
 	/* pieces of READ_CHUNK bytes, or the whole input when it is smaller */
 	size_t chunk = in->size < READ_CHUNK ? (size_t)in->size + 1 : READ_CHUNK;
 	char *raw = kdx_xmalloc(chunk + 4);
@@ -638,15 +694,20 @@ static int decode_pass(const kdx_input *in, bool cp, kdx_text_fn fn, void *ctx, 
 		if (r == 0)
 			break;
 		kdx_sums_update(&sums, raw + carry, (size_t)r);
-		size_t skip = !cp && off == 0 && in->bom ? 3 : 0;
+		size_t skip = off == 0 && ((mode == MODE_UTF8 && in->bom) || (mode >= MODE_UTF16LE && in->utf16)) ?
+			(mode == MODE_UTF8 ? 3 : 2) : 0;
 		size_t have = carry + (size_t)r;
 		unsigned long long base = off - carry;
 		off += (unsigned long long)r;
 		size_t used, outlen = 0;
 		bool cut, invalid;
 		const char *piece;
-		if (cp) {
+		if (mode == MODE_CP932) {
 			used = cp932_piece((const unsigned char *)raw, have, text, &outlen, &cut, &invalid);
+			piece = text;
+		} else if (cp) {
+			used = skip + utf16_piece((const unsigned char *)raw + skip, have - skip, mode == MODE_UTF16BE, text, &outlen,
+			                          &cut, &invalid);
 			piece = text;
 		} else {
 			used = skip + utf8_prefix((const unsigned char *)raw + skip, have - skip, &cut);
@@ -673,7 +734,7 @@ static int decode_pass(const kdx_input *in, bool cp, kdx_text_fn fn, void *ctx, 
 	char sha[65];
 	kdx_sums_final(&sums, sha, NULL);
 	/* the text handed on must be the file that was hashed and checked */
-	if ((rc == DEC_DONE && strcmp(sha, in->sha256) != 0) || (rc == DEC_BAD && !cp)) {
+	if ((rc == DEC_DONE && strcmp(sha, in->sha256) != 0) || (rc == DEC_BAD && mode == MODE_UTF8)) {
 		changed(err);
 		rc = DEC_FAILED;
 	}
@@ -687,10 +748,23 @@ kdx_status kdx_decode_stream(kdx_input *in, kdx_encoding want, kdx_encoding *use
 {
 	static const char utf8_hint[] = "ファイルを UTF-8 で保存し直すか、Shift_JIS の場合は --encoding cp932 を指定してください。";
 	unsigned long long bad = 0;
+	if (want == KDX_ENC_AUTO && in->utf16) {
+		/* 2 bytes of UTF-16 become at most 3 of UTF-8, the buffer for CP932's 3 per byte holds them */
+		*used = in->utf16 == 1 ? KDX_ENC_UTF16LE : KDX_ENC_UTF16BE;
+		switch (decode_pass(in, in->utf16 == 1 ? MODE_UTF16LE : MODE_UTF16BE, fn, ctx, &bad, err)) {
+		case DEC_FAILED:
+			return (*err)->status;
+		case DEC_BAD:
+			return fail_at(in, bad, "UTF16", "UTF-16 ",
+			               "Excel の「Unicode テキスト」か「CSV UTF-8 (コンマ区切り)」で保存し直してください。", err);
+		default:
+			return KDX_OK;
+		}
+	}
 	if (want == KDX_ENC_UTF8 || want == KDX_ENC_UTF8_BOM || want == KDX_ENC_AUTO) {
 		if (in->utf8) {
 			*used = in->bom ? KDX_ENC_UTF8_BOM : KDX_ENC_UTF8;
-			return decode_pass(in, false, fn, ctx, &bad, err) == DEC_FAILED ? (*err)->status : KDX_OK;
+			return decode_pass(in, MODE_UTF8, fn, ctx, &bad, err) == DEC_FAILED ? (*err)->status : KDX_OK;
 		}
 		if (want != KDX_ENC_AUTO || in->bom)
 			return fail_at(in, in->bad, "UTF8", "UTF-8 ", utf8_hint, err);
@@ -699,7 +773,7 @@ kdx_status kdx_decode_stream(kdx_input *in, kdx_encoding want, kdx_encoding *use
 	pthread_once(&cp932_once, cp932_build);
 	if (!cp932.ok)
 		return kdx_fail(err, KDX_EINTERNAL, "could not open a converter from CP932 to UTF-8");
-	switch (decode_pass(in, true, fn, ctx, &bad, err)) {
+	switch (decode_pass(in, MODE_CP932, fn, ctx, &bad, err)) {
 	case DEC_FAILED:
 		return (*err)->status;
 	case DEC_BAD:

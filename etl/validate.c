@@ -197,10 +197,13 @@ static kdx_problem_code muni_code(kdx_validator_ctx *vc, const char *k, kdx_cell
 		if (kdx_muni_code_normalise(zk, zcode) == KDX_MUNI_OK)
 			padded = kdx_master_muni_by_code(ms, zcode);
 	}
-	if (direct && padded)
+	if (direct && padded) {
+		out->muni = direct;
+		out->alt = padded;
 		return bad(why, KDX_P_MUNI_CODE_AMBIGUOUS, "市町村コードを 6 桁（検査数字を含む）で入力してください。",
 		           "市町村コード「%s」は %s（%s）とも %s（%s）とも読めます。", k, direct->code, direct->name,
 		           padded->code, padded->name);
+	}
 	if (!direct && padded) {
 		r = KDX_MUNI_OK;
 		memcpy(code, zcode, sizeof code);

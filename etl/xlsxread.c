@@ -16,9 +16,12 @@
 #include "kdx/reader.h"
 #include "kdx/jdate.h"
 #include "kdx/buf.h"
+#include "kdx/strset.h"
 
 #define NS_SEP '|'
+/* relationships, as Transitional and as Strict Open XML (ISO/IEC 29500-1 strict) name them */
 #define REL_NS "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+#define REL_NS_STRICT "http://purl.oclc.org/ooxml/officeDocument/relationships"
 
 struct sheet_ref {
 	char *name;
@@ -59,7 +62,8 @@ static const char *local_name(const char *name)
 static const char *attr(const char **atts, const char *want)
 {
 	for (int i = 0; atts[i]; i += 2)
-		if (strcmp(local_name(atts[i]), want) == 0 && (strchr(atts[i], NS_SEP) == NULL || strstr(atts[i], REL_NS) == NULL))
+		if (strcmp(local_name(atts[i]), want) == 0 &&
+		    (strchr(atts[i], NS_SEP) == NULL || (strstr(atts[i], REL_NS) == NULL && strstr(atts[i], REL_NS_STRICT) == NULL)))
 			return atts[i + 1];
 	return NULL;
 }
@@ -122,11 +126,17 @@ static bool enter(struct parse *ps)
 	return true;
 }
 
+/* why is for the operator (English, perhaps expat's words); the submitter is
+ * told, in Japanese, which part is at fault and how */
 static kdx_status corrupt(kdx_xlsx *x, const char *part, const char *why, kdx_error **err)
 {
 	kdx_fail(err, KDX_EDATA, "could not read workbook \"%s\": %s in part \"%s\"", x->path, why, part);
+	const char *ja = !strcmp(why, "the part is missing") ? "がありません"
+	               : !strcmp(why, "the sheet has no relationship target") ? "の場所がブックに記録されていません"
+	               : strstr(why, "zip") || strstr(why, "unreadable") ? "を zip から取り出せません"
+	               : "の XML が壊れています";
 	kdx_error_attach(err, KDX_P_XLSX_UNREADABLE, "ファイルが壊れていないか確認し、Excel で開いて .xlsx 形式で保存し直してください。",
-	                 "Excel ブックとして読めません（%s: %s）。", part, why);
+	                 "Excel ブックとして読めません（ブックの部品「%s」%s）。", part, ja);
 	return KDX_EDATA;
 }
 
@@ -212,6 +222,8 @@ static void wb_start(void *ud, const XML_Char *name, const XML_Char **atts)
 	if (!strcmp(ln, "sheet")) {
 		const char *sn = attr(atts, "name");
 		const char *rid = attr_ns(atts, REL_NS, "id");
+		if (!rid)
+			rid = attr_ns(atts, REL_NS_STRICT, "id");
 		if (!sn || !rid)
 			return;
 		kdx_xlsx *x = ps->x;
@@ -438,7 +450,67 @@ static void sst_text(void *ud, const XML_Char *s, int len)
 		kdx_buf_add(&c->cur, s, (size_t)len);
 }
 
+/* ---- containers that are not a zip --------------------------------------- */
+
+bool kdx_is_cfb(const kdx_input *in)
+{
+	unsigned char m[8];
+	return kdx_input_read(in, 0, m, sizeof m) == (long)sizeof m && !memcmp(m, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8);
+}
+
+/* Excel encrypts a workbook into a CFB file whose directory names a stream
+ * "EncryptedPackage" (UTF-16LE, MS-OFFCRYPTO); a .xls has "Workbook" or "Book". */
+bool kdx_cfb_is_encrypted(const kdx_input *in)
+{
+	static const char want[] = "E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0";
+	const size_t wl = sizeof want - 1, chunk = 1 << 16;
+	char *buf = kdx_xmalloc(chunk + wl);
+	unsigned long long off = 0;
+	size_t keep = 0;
+	bool found = false;
+	long r;
+	while (!found && (r = kdx_input_read(in, off, buf + keep, chunk)) > 0) {
+		off += (unsigned long long)r;
+		size_t have = keep + (size_t)r;
+		found = memmem(buf, have, want, wl) != NULL;
+		keep = have < wl ? have : wl - 1;
+		memmove(buf, buf + have - keep, keep);
+	}
+	free(buf);
+	return found;
+}
+
 /* ---- open --------------------------------------------------------------- */
+
+/* Two entries of one name (part names compare without case) make a container
+ * that readers read differently: one takes the first, another the last. */
+static kdx_status check_unique_entries(kdx_xlsx *x, kdx_error **err)
+{
+	kdx_strset seen = { 0 };
+	kdx_status st = KDX_OK;
+	char name[1024];
+	long i = 0;
+	for (int rc = unzGoToFirstFile(x->zf); rc == UNZ_OK; rc = unzGoToNextFile(x->zf)) {
+		unz_file_info64 fi;
+		if (unzGetCurrentFileInfo64(x->zf, &fi, name, sizeof name, NULL, 0, NULL, 0) != UNZ_OK) {
+			st = corrupt(x, "(zip directory)", "unreadable entry", err);
+			break;
+		}
+		for (char *p = name; *p; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				*p = (char)(*p - 'A' + 'a');
+		if (kdx_strset_put(&seen, name, ++i) != 0) {
+			unzGetCurrentFileInfo64(x->zf, &fi, name, sizeof name, NULL, 0, NULL, 0);
+			st = kdx_fail(err, KDX_EDATA, "workbook \"%s\" holds two entries named \"%s\"", x->path, name);
+			kdx_error_attach(err, KDX_P_ZIP_DUPLICATE_ENTRY,
+			                 "ブックを Excel で開いて「名前を付けて保存」（Excel ブック .xlsx）し直してください。",
+			                 "ブックの中に同じ名前の部品（%s）が 2 つあり、どちらが正しいか決められません。", name);
+			break;
+		}
+	}
+	kdx_strset_free(&seen);
+	return st;
+}
 
 kdx_status kdx_xlsx_open(const char *path, const kdx_xlsx_limits *lim, kdx_xlsx **out, kdx_error **err)
 {
@@ -470,6 +542,8 @@ kdx_status kdx_xlsx_open(const char *path, const kdx_xlsx_limits *lim, kdx_xlsx 
 		                 (unsigned long long)gi.number_entry, x->lim.max_entries);
 		goto fail;
 	}
+	if ((st = check_unique_entries(x, err)) != KDX_OK)
+		goto fail;
 	setup_parser(&ps, x, "xl/workbook.xml", err, NULL, wb_start, any_end, NULL);
 	st = stream_part(x, "xl/workbook.xml", &ps, true, err);
 	XML_ParserFree(ps.p);
@@ -542,8 +616,9 @@ struct sheet_ctx {
 	int col;           /* current column, zero-based */
 	char type[16];
 	int style;
-	int in_v, in_is, in_t, in_rph;
-	kdx_buf v;
+	int in_v, in_is, in_t, in_rph, in_f;
+	bool has_f, has_v;  /* the cell has a formula; it has a cached value */
+	kdx_buf v, f;
 	unsigned long long ncell_total;
 	int stop;
 };
@@ -590,6 +665,8 @@ static void sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		snprintf(c->type, sizeof c->type, "%s", t ? t : "n");
 		c->style = s ? atoi(s) : 0;
 		kdx_buf_reset(&c->v);
+		kdx_buf_reset(&c->f);
+		c->has_f = c->has_v = false;
 		if (++c->ncell_total > ps->x->lim.max_cells) {
 			ps->st = kdx_fail(ps->err, KDX_EDATA, "workbook sheet \"%s\" has more than %llu cells", ps->part, ps->x->lim.max_cells);
 			kdx_error_attach(ps->err, KDX_P_XLSX_TOO_LARGE, "データを複数のファイルに分けて提出してください。",
@@ -598,6 +675,10 @@ static void sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		}
 	} else if (!strcmp(ln, "v")) {
 		c->in_v = 1;
+		c->has_v = true;
+	} else if (!strcmp(ln, "f")) {
+		c->in_f = 1;
+		c->has_f = true;
 	} else if (!strcmp(ln, "is")) {
 		c->in_is = 1;
 	} else if (!strcmp(ln, "rPh")) {
@@ -612,6 +693,12 @@ static char *cell_value(struct parse *ps, struct sheet_ctx *c)
 	kdx_xlsx *x = ps->x;
 	kdx_buf_reserve(&c->v, 0);
 	const char *v = c->v.data;
+	if (c->has_f && (!c->has_v || (!c->v.len && strcmp(c->type, "str") != 0)) && strcmp(c->type, "inlineStr") != 0) {
+		/* saved by a tool that does not calculate: no value, or an empty one
+		 * where only a text result ("") may be empty */
+		kdx_buf_reserve(&c->f, 0);
+		return kdx_strdup_printf("#NOVALUE:=%s", c->f.data);
+	}
 	if (!strcmp(c->type, "s")) {
 		char *end;
 		long idx = strtol(v, &end, 10);
@@ -627,6 +714,12 @@ static char *cell_value(struct parse *ps, struct sheet_ctx *c)
 		return kdx_strdup(strcmp(v, "1") == 0 || !strcasecmp(v, "true") ? "1" : "0");
 	if (!strcmp(c->type, "e"))
 		return kdx_strdup_printf("#ERR:%s", v);
+	if (!strcmp(c->type, "d")) {
+		/* an ISO 8601 date (Strict Open XML): the day, without any time */
+		if (c->v.len > 10 && v[10] == 'T')
+			c->v.data[10] = '\0';
+		return c->v.len ? kdx_strdup(v) : NULL;
+	}
 	if (!c->v.len)
 		return NULL;
 	/* a number */
@@ -682,6 +775,8 @@ static void sheet_end(void *ud, const XML_Char *name)
 			XML_StopParser(ps->p, XML_FALSE);
 	} else if (!strcmp(ln, "v")) {
 		c->in_v = 0;
+	} else if (!strcmp(ln, "f")) {
+		c->in_f = 0;
 	} else if (!strcmp(ln, "is")) {
 		c->in_is = 0;
 	} else if (!strcmp(ln, "rPh")) {
@@ -697,6 +792,8 @@ static void sheet_text(void *ud, const XML_Char *s, int len)
 	struct sheet_ctx *c = ps->user;
 	if (c->in_v || (c->in_is && c->in_t && !c->in_rph))
 		kdx_buf_add(&c->v, s, (size_t)len);
+	else if (c->in_f && c->f.len < 200)
+		kdx_buf_add(&c->f, s, (size_t)len);
 }
 
 kdx_status kdx_xlsx_read_sheet(kdx_xlsx *x, int i, kdx_row_fn fn, void *user, kdx_error **err)
@@ -722,5 +819,6 @@ kdx_status kdx_xlsx_read_sheet(kdx_xlsx *x, int i, kdx_row_fn fn, void *user, kd
 		free(c.cells[k]);
 	free(c.cells);
 	kdx_buf_free(&c.v);
+	kdx_buf_free(&c.f);
 	return st;
 }

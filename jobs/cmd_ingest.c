@@ -21,7 +21,8 @@ const char kdx_usage_ingest[] =
 	"                  and rejected ones, with their report, to DIR/rejected/\n"
 	"  --encoding ENC  CSV encoding: auto (default), utf-8 or cp932\n"
 	"\n"
-	"Exit status 65 when any file was rejected.\n";
+	"A file that cannot be read is reported and the others are still loaded.\n"
+	"Exit status 65 when any file was rejected, 74 when any could not be read.\n";
 
 struct out_ctx {
 	const kdx_env *env;
@@ -111,16 +112,21 @@ int kdx_cmd_ingest(int argc, char **argv, kdx_env *env)
 			printf("{\"files\":[");
 		st = kdx_ingest_files(db, &o, inbox_dir, paths, n, report, &oc, &counts, &err);
 		if (env->json)
-			printf("],\"loaded\":%d,\"already_loaded\":%d,\"rejected\":%d}\n", counts.loaded, counts.already, counts.rejected);
-		else if (!env->quiet && (inbox || n > 1))
-			printf("%d loaded, %d already loaded, %d rejected\n", counts.loaded, counts.already, counts.rejected);
+			printf("],\"loaded\":%d,\"already_loaded\":%d,\"rejected\":%d,\"unreadable\":%d}\n", counts.loaded,
+			       counts.already, counts.rejected, counts.failed);
+		else if (!env->quiet && (inbox || n > 1)) {
+			printf("%d loaded, %d already loaded, %d rejected", counts.loaded, counts.already, counts.rejected);
+			if (counts.failed)
+				printf(", %d could not be read", counts.failed);
+			printf("\n");
+		}
 		free(rejects);
 	}
 	for (int i = 0; i < n; i++)
 		free(paths[i]);
 	free(paths);
 	free(inbox_dir);
-	if (st == KDX_EDATA) /* each rejection was already reported */
+	if ((st == KDX_EDATA || st == KDX_EIO) && !err) /* each file's outcome was already reported */
 		return kdx_status_exit(st);
 	return kdx_cli_fail(st, err);
 }

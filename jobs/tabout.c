@@ -46,7 +46,7 @@ void kdx_tabout(FILE *fp, kdx_format fmt, PGresult *r, const char *const *header
 				if (c)
 					kdx_buf_addc(&b, ',');
 				if (!PQgetisnull(r, i, c))
-					kdx_buf_csv_field(&b, PQgetvalue(r, i, c));
+					kdx_buf_csv_cell(&b, PQgetvalue(r, i, c));
 			}
 			kdx_buf_adds(&b, "\n");
 		}

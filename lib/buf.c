@@ -1,4 +1,5 @@
 /* buf.c - growable NUL-terminated byte buffer. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
@@ -95,6 +96,31 @@ void kdx_buf_add_long(kdx_buf *b, long v)
 	if (v < 0)
 		tmp[--i] = '-';
 	kdx_buf_add(b, tmp + i, sizeof tmp - (size_t)i);
+}
+
+static bool formula_like(const char *s)
+{
+	if (!s[0] || !strchr("=+-@\t\r", s[0]))
+		return false;
+	if (s[0] == '-' || s[0] == '+') {
+		/* a signed number, perhaps with a % or pt after it, or kdx's "-" */
+		const char *p = s + 1;
+		size_t digits = strspn(p, "0123456789.,");
+		if (!*p || (digits && (!p[digits] || !strcmp(p + digits, "%") || !strcmp(p + digits, "pt"))))
+			return false;
+	}
+	return true;
+}
+
+void kdx_buf_csv_cell(kdx_buf *b, const char *s)
+{
+	if (s && formula_like(s)) {
+		char *t = kdx_strdup_printf("'%s", s);
+		kdx_buf_csv_field(b, t);
+		free(t);
+		return;
+	}
+	kdx_buf_csv_field(b, s);
 }
 
 void kdx_buf_csv_field(kdx_buf *b, const char *s)

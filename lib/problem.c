@@ -55,6 +55,13 @@ static const char *const code_names[KDX_P_CODE_COUNT] = {
 	[KDX_P_PROC_ROW_MISSING] = "E_PROC_ROW_MISSING",
 	[KDX_P_PLATFORM_ROW_MISSING] = "E_PLATFORM_ROW_MISSING",
 	[KDX_P_ITEM_ROW_MISSING] = "E_ITEM_ROW_MISSING",
+	[KDX_P_ROW_TOO_MANY_FIELDS] = "E_ROW_TOO_MANY_FIELDS",
+	[KDX_P_ROW_TOO_FEW_FIELDS] = "E_ROW_TOO_FEW_FIELDS",
+	[KDX_P_FORMULA_NO_VALUE] = "E_FORMULA_NO_VALUE",
+	[KDX_P_ZIP_DUPLICATE_ENTRY] = "E_ZIP_DUPLICATE_ENTRY",
+	[KDX_P_XLSX_ENCRYPTED] = "E_XLSX_ENCRYPTED",
+	[KDX_P_XLS_FORMAT] = "E_XLS_FORMAT",
+	[KDX_P_DATE_FUTURE] = "E_DATE_FUTURE",
 };
 
 const char *kdx_problem_code_name(kdx_problem_code code)
@@ -200,6 +207,12 @@ void kdx_problems_note(kdx_problems *ps, const char *fmt, ...)
 	ps->notes = kdx_xrealloc(ps->notes, (size_t)(ps->nnotes + 1) * sizeof *ps->notes);
 	ps->notes[ps->nnotes++] = kdx_strdup_vprintf(fmt, ap);
 	va_end(ap);
+}
+
+void kdx_problems_truncate(kdx_problems *ps, int n)
+{
+	while (ps->n > n && ps->n > 0)
+		kdx_problem_clear(&ps->v[--ps->n]);
 }
 
 void kdx_problems_free(kdx_problems *ps)

@@ -52,5 +52,10 @@ char *kdx_buf_steal(kdx_buf *b);
 void kdx_buf_copy_field(kdx_buf *b, const char *s);
 /* Append s as one RFC 4180 CSV field, quoting only when needed. */
 void kdx_buf_csv_field(kdx_buf *b, const char *s);
+/* The same for a CSV that people open in Excel: a value that Excel would
+ * take for a formula (one starting with = + - @, a tab or a CR) gets a
+ * leading ' (OWASP's CSV-injection rule); a plain number such as -5, +3.5 or
+ * -12%, and kdx's "-", stay as they are. */
+void kdx_buf_csv_cell(kdx_buf *b, const char *s);
 
 #endif

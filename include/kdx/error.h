@@ -39,6 +39,7 @@ typedef struct kdx_error {
 	char *primary;  /* short, lower case, no final period */
 	char *detail;   /* full sentence(s) or NULL */
 	char *hint;     /* full sentence(s) or NULL */
+	char sqlstate[6]; /* the server's SQLSTATE for a warehouse error, else "" */
 	/* For a data error (KDX_EDATA) found by a reader or decoder: what the
 	 * submitter is told, in Japanese, with its place (problem.h); owned. */
 	struct kdx_problem *problem;

@@ -9,6 +9,7 @@
 
 typedef struct kdx_ingest_counts {
 	int loaded, already, rejected;
+	int failed;  /* could not be read (KDX_EIO): reported, the others still loaded */
 	long rows;
 } kdx_ingest_counts;
 

@@ -54,7 +54,12 @@ void kdx_date_wareki(kdx_date d, char *buf, size_t n);
 void kdx_fy_wareki(int fy, char *buf, size_t n);
 /* Parse a fiscal year as written in 予定年度: 2026, 2026年度, R8, 令和8年度, R8年度. */
 bool kdx_fy_parse(const char *s, int *fy);
-/* Today, in local time. */
+/* Make the council's time zone the process's local time: KDX_TZ, or
+ * Asia/Tokyo, whatever TZ the host or the service has (SPEC §7); the
+ * warehouse's sessions follow it.  Called first thing by main; returns the
+ * zone. */
+const char *kdx_council_tz_init(void);
+/* Today, in local time (the council's, once kdx_council_tz_init ran). */
 kdx_date kdx_date_today(void);
 
 #endif

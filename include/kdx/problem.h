@@ -72,6 +72,14 @@ typedef enum kdx_problem_code {
 	KDX_P_PROC_ROW_MISSING,
 	KDX_P_PLATFORM_ROW_MISSING,
 	KDX_P_ITEM_ROW_MISSING,
+	/* added later; kept after the first ones so that no code moves */
+	KDX_P_ROW_TOO_MANY_FIELDS, /* a CSV row wider than its header */
+	KDX_P_ROW_TOO_FEW_FIELDS,
+	KDX_P_FORMULA_NO_VALUE,    /* a formula saved without its calculated value */
+	KDX_P_ZIP_DUPLICATE_ENTRY, /* two parts of one name: readers disagree on which counts */
+	KDX_P_XLSX_ENCRYPTED,      /* a password-protected workbook (an OLE2 container) */
+	KDX_P_XLS_FORMAT,          /* an Excel 97-2003 .xls workbook */
+	KDX_P_DATE_FUTURE,         /* a survey date after today */
 	KDX_P_CODE_COUNT
 } kdx_problem_code;
 
@@ -119,6 +127,8 @@ void kdx_problems_take(kdx_problems *ps, kdx_problem *p);
 /* A note that does not stop the file loading (an ignored column, ...). */
 void kdx_problems_note(kdx_problems *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void kdx_problems_free(kdx_problems *ps);
+/* Drop the problems after the first n (those that follow from one already reported). */
+void kdx_problems_truncate(kdx_problems *ps, int n);
 
 /* Attach a new problem to *err (a reader's data error), unless err or *err is
  * NULL; returns it (or NULL) for the caller to place (row, offset). */

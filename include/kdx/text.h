@@ -26,7 +26,9 @@ typedef enum kdx_encoding {
 	KDX_ENC_AUTO = 0,
 	KDX_ENC_UTF8,
 	KDX_ENC_UTF8_BOM,
-	KDX_ENC_CP932
+	KDX_ENC_CP932,
+	KDX_ENC_UTF16LE,  /* with its BOM: Excel's 「Unicode テキスト」 */
+	KDX_ENC_UTF16BE
 } kdx_encoding;
 
 const char *kdx_encoding_name(kdx_encoding e);
@@ -45,6 +47,7 @@ typedef struct kdx_input {
 	unsigned long long size;
 	char sha256[65];
 	bool bom;                 /* starts with a UTF-8 byte order mark */
+	int utf16;                /* starts with a UTF-16 byte order mark: 1 little-endian, 2 big-endian */
 	bool utf8;                /* after any BOM: valid UTF-8 without a NUL byte */
 	unsigned long long bad;   /* when not: the offset of the first byte that is not */
 	long long mtime_ns;       /* the file's modification time when opened */
@@ -67,8 +70,9 @@ typedef int (*kdx_text_fn)(void *ctx, const char *text, size_t len);
 
 /*
  * Decode an input to UTF-8, handing the text to fn in pieces.  With
- * KDX_ENC_AUTO: a UTF-8 BOM or valid UTF-8 is UTF-8, otherwise CP932 (what
- * Excel on Japanese Windows writes).  CP932 is decoded as it goes, so an
+ * KDX_ENC_AUTO: a UTF-16 BOM is UTF-16 (Excel's 「Unicode テキスト」), a UTF-8
+ * BOM or valid UTF-8 is UTF-8, otherwise CP932 (what Excel on Japanese
+ * Windows writes).  CP932 is decoded as it goes, so an
  * undecodable byte fails with KDX_EDATA (e->offset and e->row set, the bytes
  * around it in the detail) after the pieces before it were handed on.  A file
  * that is not what kdx_input_open read fails with KDX_EIO.

@@ -72,6 +72,8 @@ typedef struct kdx_cell_value {
 	const char *text;            /* the value to load, as text ("t"/"f" for flags), or NULL */
 	kdx_date date;               /* KDX_COL_DATE */
 	const kdx_master_muni *muni; /* KDX_COL_MUNI_CODE, KDX_COL_MUNI_NAME */
+	const kdx_master_muni *alt;  /* a code that reads two ways (KDX_P_MUNI_CODE_AMBIGUOUS):
+	                              * muni and alt are the two readings, for the row's name to decide */
 	const char *group;           /* KDX_COL_FACILITY_TYPE: 保育所, 認定こども園, ... */
 	int index;                   /* PROC_ID, PROC_NAME, PLATFORM, ITEM: its place in the master
 	                              * (or platform) list, for completeness; else -1 */

@@ -143,6 +143,137 @@ def procs_by_name(extra=''):
 put('39_ambiguous_procedure_name.csv', procs_by_name('2025-10-01,442011,現況届,電子化済,2025-04,,済\n'),
     '20行目「手続名」列', '手続名「現況届」は複数の手続に当てはまります')
 
+
+# ---- rows that would load wrong, and containers that are not what they say ----
+
+# a CSV row's fields must match its header's: an unquoted comma in a name
+# pushes every later value one column to the right; a short row would leave
+# its ICT columns as "no"
+put('40_row_too_many_fields.csv', NH + nrow() + nrow(no='44201-002', name='大分第二保育所,分園'),
+    '3行目', 'この行の値は 15 個あり、見出し行の 14 列より多くなっています')
+put('41_row_too_few_fields.csv', NH + '2025-04-01,442011,大分市,44201-001,大分中央保育所,保育所,公立\n',
+    '2行目', 'この行の値は 7 個で、見出し行の 14 列より少なくなっています')
+
+# openpyxl writes a formula without its calculated value, as any tool that
+# does not calculate does
+def wb_formula(wb):
+    ws = wb.active
+    ws.title = '保育所等ICT調査'
+    ws.append(NH.strip().split(','))
+    ws.append(['2025-04-01', '442011', '大分市', '44201-001', '大分中央保育所', '保育所', '公立', None, '=IF(1,"○","")'])
+xlsx('42_formula_without_value.xlsx', wb_formula, '保育所等ICT調査!I2', '計算結果がブックに保存されていません')
+
+def wb_error(wb):
+    wb_formula(wb)
+    wb.active['I2'] = '#N/A'
+    wb.active['I2'].data_type = 'e'
+xlsx('43_error_cell.xlsx', wb_error, '保育所等ICT調査!I2', 'セルがエラー値（#N/A）になっています')
+
+# two entries of one name: kdx would read the first, openpyxl the last
+def duplicate_entry():
+    wb = Workbook()
+    wb_formula(wb)
+    wb.active['I2'] = '○'
+    wb.properties.created = wb.properties.modified = datetime.datetime(2026, 1, 1)
+    buf = io.BytesIO()
+    wb.save(buf)
+    out = io.BytesIO()
+    import warnings
+    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as zout, warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info.filename))
+        zout.writestr('xl/worksheets/sheet1.xml', zin.read('xl/worksheets/sheet1.xml').replace('○'.encode(), b''))
+    return out.getvalue()
+put('44_duplicate_zip_entry.xlsx', duplicate_entry(), 'ファイル全体', '同じ名前の部品（xl/worksheets/sheet1.xml）が 2 つあり')
+
+# a survey date no survey can have had yet
+put('45_future_survey_date.csv', NH + nrow(date='2031-01-01'), '2行目「調査基準日」列', '調査基準日が今日')
+
+# OLE2 compound files (MS-CFB), written here from the format: what Excel
+# saves for a workbook with a password (EncryptionInfo + EncryptedPackage,
+# MS-OFFCRYPTO) and for the Excel 97-2003 format (a Workbook stream)
+def cfb(streams):
+    import struct
+    SECT, END, FREE, FATS, NOS = 512, 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+    ndir = -(-(len(streams) + 1) * 128 // SECT)
+    # sector 0: the FAT; 1..ndir: the directory; then each stream (4096 bytes
+    # or more, so that no mini stream is needed)
+    fat = [FATS] + [s + 1 if s < ndir else END for s in range(1, ndir + 1)]
+    body, where = b'', []
+    for _, data in streams:
+        data = data.ljust(max(4096, -(-len(data) // SECT) * SECT), b'\0')
+        first, n = len(fat), len(data) // SECT
+        fat += [first + k + 1 for k in range(n - 1)] + [END]
+        where.append((first, len(data)))
+        body += data
+    assert len(fat) <= 128
+    def entry(name, typ, right, child, first, size):
+        u = name.encode('utf-16-le') + b'\0\0'
+        return (u.ljust(64, b'\0') + struct.pack('<HBBIII', len(u), typ, 1, NOS, right, child) + b'\0' * 36
+                + struct.pack('<IQ', first, size))
+    # the streams are siblings ordered by name length, then name: one chain to the right
+    dirs = entry('Root Entry', 5, NOS, 1, END, 0) + b''.join(
+        entry(name, 2, i + 2 if i + 1 < len(streams) else NOS, NOS, *where[i]) for i, (name, _) in enumerate(streams))
+    dirs = dirs.ljust(ndir * SECT, b'\0')
+    header = (b'\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1' + b'\0' * 16 + struct.pack('<HHHHH', 0x3E, 3, 0xFFFE, 9, 6) + b'\0' * 6
+              + struct.pack('<IIIIIIIII', 0, 1, 1, 0, 4096, END, 0, END, 0) + struct.pack('<I', 0) + b'\xff' * 4 * 108)
+    return header + struct.pack('<128I', *(fat + [FREE] * (128 - len(fat)))) + dirs + body
+put('46_password_protected.xlsx', cfb([('EncryptionInfo', b'\x04\x00\x04\x00\x40\x00\x00\x00'), ('EncryptedPackage', b'\x17' * 5000)]),
+    'ファイル全体', 'パスワードで保護された（暗号化された）ブックです')
+put('47_old_xls_renamed.xlsx', cfb([('Workbook', b'\x09\x08\x10\x00\x00\x06\x05\x00' + b'\0' * 4000)]),
+    'ファイル全体', '古い Excel 97-2003 形式（.xls）のブックです')
+
+
+# ---- more of what municipalities send ------------------------------------------
+
+put('48_blank_municipality_code.csv', NH + nrow(code='', mname=''), '2行目「市町村コード」列', '「市町村コード」が空欄です')
+put('49_municipality_code_syntax.csv', NH + nrow(code='44-2011', mname=''), '2行目「市町村コード」列', '市町村コードの形式が正しくありません')
+put('50_duplicate_procedure_row.csv', procs() + '2025-10-01,442011,N01,未着手,,,\n', '20行目「手続番号」列', '「N01」が 2 行目と重複しています')
+put('51_procedure_number_and_name_disagree.csv',
+    '調査基準日,市町村コード,手続番号,手続名,状況\n' + ''.join(f'2025-10-01,442011,N{i:02d},{"妊娠 妊娠の届出" if i == 3 else ""},電子化済\n' for i in range(1, 19)),
+    '4行目「手続名」列', 'と一致しません')
+put('52_bad_postpartum_status.csv', postpartum().replace('実施済', '完了', 1), '2行目「状況」列', '「状況」の値が正しくありません')
+put('53_bad_platform_status.csv', platforms([('保育業務施設管理PF', '検討中'), ('保活情報連携基盤', '導入予定'), ('PMH医療費助成', '未定'), ('PMH予防接種', '未定')]),
+    '2行目「状況」列', '「状況」の値が正しくありません')
+CH = '調査基準日,市町村コード,クラブ番号,クラブ名,運営形態,保護者連絡\n'
+put('54_bad_club_operation.csv', CH + '2025-06-01,442011,C001,大分中央児童クラブ,私営,○\n', '2行目「運営形態」列', '「運営形態」の値が正しくありません')
+put('55_bad_settings_flag.csv', '調査基準日,市町村コード,保育所特別な事情,民間保育所を独自目標に含める,民立クラブを独自目標に含める\n'
+    '2025-10-01,442011,たぶん,無,無\n', '2行目「保育所特別な事情」列', '「保育所特別な事情」の値が正しくありません')
+put('56_values_only_in_unknown_columns.csv', NH.rstrip('\n') + ',備考\n' + nrow().rstrip('\n') + ',\n' + ',' * 14 + '引き継ぎ中\n',
+    '3行目', 'この行には必須の列の値がありません')
+put('57_blank_survey_date.csv', NH + nrow(date=''), '2行目「調査基準日」列', '「調査基準日」が空欄です')
+put('58_month_13.csv', procs(override={'N02': lambda r: r[:4] + ['2025-13'] + r[5:]}), '3行目「電子化年月」列', '「電子化年月」を年月として読めません')
+put('59_fiscal_year_out_of_range.csv', procs(override={'N04': lambda r: r[:3] + ['準備中', '', '1800', '']}), '5行目「予定年度」列', '「予定年度」を年度として読めません')
+put('60_bad_closing_flag.csv', NH + nrow().replace(',公立,,', ',公立,そのうち,'), '2行目「統廃合予定」列', '「統廃合予定」の値が正しくありません')
+
+# Excel's 「Unicode テキスト」 with a character no UTF-16 text can hold
+put('61_utf16_lone_surrogate.txt', b'\xff\xfe' + NH.replace(',', '\t').encode('utf-16-le')
+    + '2025-04-01\t442011\t'.encode('utf-16-le') + b'\x00\xdc' + '\t1\n'.encode('utf-16-le'),
+    '2行目', 'UTF-16 として読めません')
+# the same, tab-separated, with a row that lost its last fields
+put('62_tab_separated_short_row.txt', b'\xff\xfe' + (NH + '2025-04-01,442011,大分市,44201-001\n').replace(',', '\t').encode('utf-16-le'),
+    '2行目', 'この行の値は 4 個で、見出し行の 14 列より少なくなっています')
+
+def wb_two_sheets(wb):
+    for i, title in enumerate(['手続電子化', '手続電子化 (2)']):
+        ws = wb.active if i == 0 else wb.create_sheet()
+        ws.title = title
+        for line in procs(code=['442011', '442020'][i]).splitlines():
+            ws.append(line.split(','))
+xlsx('63_workbook_dataset_twice.xlsx', wb_two_sheets, 'シート「手続電子化 (2)」 1行目', '手続電子化状況 のシートが 2 つあります')
+
+def missing_part():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, 'w', zipfile.ZIP_DEFLATED) as z:
+        z.writestr('[Content_Types].xml', '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        z.writestr('xl/worksheets/sheet1.xml', '<worksheet/>')
+    return buf.getvalue()
+put('64_workbook_without_workbook_part.xlsx', missing_part(), 'ファイル全体', 'Excel ブックとして読めません（ブックの部品「xl/workbook.xml」がありません）')
+deep = ('<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        + '<x>' * 200 + '</x>' * 200 + '</sheetData></worksheet>')
+put('65_workbook_nested_too_deep.xlsx', raw_xlsx(deep), 'シート「Sheet1」', 'ブックの XML の入れ子が深すぎます')
+
 with open(os.path.join(HERE, 'cases.tsv'), 'w', encoding='utf-8') as fp:
     fp.write('# file\twhere (as the submitter sees it)\twhat the report says\n')
     for c in cases:

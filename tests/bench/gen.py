@@ -19,5 +19,5 @@ with open(out, 'w', encoding='cp932', newline='') as fp:
         f = ['○' if ict and rng.random() < 0.6 else '' for _ in range(5)]
         if ict and not any(f):
             f[0] = '○'
-        fp.write(f'2027-04-01,{m},F{i:07d},ひまわり第{i}保育園,{types[i % 5]},{"公立" if i % 3 == 0 else "私立"},,'
+        fp.write(f'2026-04-01,{m},F{i:07d},ひまわり第{i}保育園,{types[i % 5]},{"公立" if i % 3 == 0 else "私立"},,'
                  + ','.join(f) + (',"写真販売, シフト管理"' if f[4] else ',') + '\r\n')

@@ -20,7 +20,7 @@ test_bad_input_catalogue() {
 		csv_field_contains "$csv" 問題 "$msg"
 		nothing_loaded
 	done <"$BAD/cases.tsv"
-	[ "$n" -ge 30 ] || die "only $n bad inputs in the catalogue"
+	[ "$n" -ge 60 ] || die "only $n bad inputs in the catalogue"
 	eq "$(sql "SELECT count(*) FROM kdx.rejection")" "$n" "rejections recorded"
 }
 

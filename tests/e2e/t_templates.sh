@@ -3,7 +3,7 @@
 test_template_round_trip() {
 	kdx_rc 0 init --quiet
 	for f in "$SAMPLE"/*; do kdx_rc 0 ingest --quiet "$f"; done
-	kdx_rc 0 template --muni 442143 --as-of 2026-11-30 --survey-date 2027-04-01 --out t
+	kdx_rc 0 template --muni 442143 --as-of 2026-11-30 --survey-date 2026-11-01 --out t
 	local x=t/442143_国東市_提出用.xlsx
 	[ -s "$x" ] || die "no template"
 	/usr/bin/python3 - "$x" <<'PY' || die "template contents"
@@ -13,7 +13,7 @@ assert wb.sheetnames == ['手続電子化', '基盤導入', '産後ケア', '設
 ws = wb['手続電子化']
 assert [c.value for c in ws[1]] == ['調査基準日', '市町村コード', '手続番号', '手続名', '状況', '電子化年月', '予定年度', '処分通知']
 assert ws.max_row == 34, ws.max_row            # K01-K15 and N01-N18
-assert ws['A2'].value == datetime.datetime(2027, 4, 1)
+assert ws['A2'].value == datetime.datetime(2026, 11, 1)
 assert ws['B2'].value == '442143'
 # the procedure's name as the source lists it: its category, then the procedure
 # (妊娠: ①妊娠の届出; 児童扶養手当: ⑫現況届), the two apart so neither runs into the other
@@ -41,26 +41,26 @@ for r in range(2, 35):
         ws.cell(r, 5).value = '電子化済'
 wb.save(sys.argv[1])
 PY
-	kdx_rc 0 table procedures --as-of 2027-04-01 --format csv
+	kdx_rc 0 table procedures --as-of 2026-11-30 --format csv
 	local before; before=$(grep '^442143,' <<<"$OUT")
 	[ "$before" != "442143,国東市,18,18,1.0000,100%,1.00,2028-03-31,達成" ] || die "the sample should leave 国東 procedures to do"
 	kdx_rc 0 ingest "$x"
-	kdx_rc 0 table procedures --as-of 2027-04-01 --format csv
+	kdx_rc 0 table procedures --as-of 2026-11-30 --format csv
 	eq "$(grep '^442143,' <<<"$OUT")" "442143,国東市,18,18,1.0000,100%,1.00,2028-03-31,達成"
 	# as of the previous round nothing changed
-	kdx_rc 0 table procedures --as-of 2026-11-30 --format csv
+	kdx_rc 0 table procedures --as-of 2026-10-31 --format csv
 	eq "$(grep '^442143,' <<<"$OUT")" "$before"
 }
 
 test_templates_for_every_municipality_ingest_unchanged() {
 	kdx_rc 0 init --quiet
 	for f in "$SAMPLE"/*; do kdx_rc 0 ingest --quiet "$f"; done
-	kdx_rc 0 template --as-of 2026-11-30 --survey-date 2027-01-01 --out t
+	kdx_rc 0 template --as-of 2026-11-30 --survey-date 2026-11-01 --out t
 	eq "$(ls t | wc -l)" 18 "templates"
 	for x in t/*.xlsx; do kdx_rc 0 ingest "$x"; done
 	# unchanged answers give unchanged figures
 	local a b
-	kdx_rc 0 table summary --as-of 2026-11-30 --format csv; a=$(grep -v '^code' <<<"$OUT" | cut -d, -f1-4,7-8,11-14)
-	kdx_rc 0 table summary --as-of 2027-01-01 --format csv; b=$(grep -v '^code' <<<"$OUT" | cut -d, -f1-4,7-8,11-14)
+	kdx_rc 0 table summary --as-of 2026-10-31 --format csv; a=$(grep -v '^code' <<<"$OUT" | cut -d, -f1-4,7-8,11-14)
+	kdx_rc 0 table summary --as-of 2026-11-30 --format csv; b=$(grep -v '^code' <<<"$OUT" | cut -d, -f1-4,7-8,11-14)
 	eq "$b" "$a" "procedures, platforms, postpartum and pmh after a round trip"
 }

@@ -120,6 +120,85 @@ static void decode_cp932_and_report_the_offset(void **state)
 }
 
 
+
+/* UTF-16 with its BOM (Excel's 「Unicode テキスト」): random text of every plane
+ * round-trips through iconv's encoder and kdx's decoder, both byte orders. */
+static void utf16_with_bom(void **state)
+{
+	(void)state;
+	unsigned seed = 4242;
+	for (int be = 0; be < 2; be++) {
+		iconv_t cd = iconv_open(be ? "UTF-16BE" : "UTF-16LE", "UTF-8");
+		assert_true(cd != (iconv_t)-1);
+		for (int t = 0; t < 2000; t++) {
+			kdx_buf u8 = { 0 };
+			int n = 1 + t % 50;
+			for (int i = 0; i < n; i++) {
+				seed = seed * 1103515245u + 12345u;
+				unsigned cp = (seed >> 8) % 4 == 0 ? 0x10000 + (seed >> 4) % 0xFFFF : 1 + (seed >> 4) % 0xD7FF;
+				uint8_t enc[6];
+				int k = u8_uctomb(enc, cp, sizeof enc);
+				assert_true(k > 0);
+				kdx_buf_add(&u8, enc, (size_t)k);
+			}
+			char out16[1024];
+			out16[0] = be ? '\xFE' : '\xFF';
+			out16[1] = be ? '\xFF' : '\xFE';
+			char *ip = u8.data, *op = out16 + 2;
+			size_t il = u8.len, ol = sizeof out16 - 2;
+			assert_true(iconv(cd, &ip, &il, &op, &ol) != (size_t)-1);
+			char *got = NULL;
+			size_t len = 0;
+			kdx_encoding used;
+			kdx_error *err = NULL;
+			assert_int_equal(kdx_decode(out16, (size_t)(op - out16), KDX_ENC_AUTO, &got, &len, &used, &err), KDX_OK);
+			assert_int_equal(used, be ? KDX_ENC_UTF16BE : KDX_ENC_UTF16LE);
+			assert_int_equal(len, u8.len);
+			assert_memory_equal(got, u8.data, len);
+			free(got);
+			kdx_buf_free(&u8);
+		}
+		iconv_close(cd);
+	}
+	/* a lone low surrogate, and a file cut inside a character */
+	char *got = NULL;
+	size_t len = 0;
+	kdx_encoding used;
+	kdx_error *err = NULL;
+	assert_int_equal(kdx_decode("\xFF\xFE" "a\0\x00\xDC" "b\0", 8, KDX_ENC_AUTO, &got, &len, &used, &err), KDX_EDATA);
+	assert_int_equal(err->problem->code, KDX_P_ENCODING);
+	assert_int_equal(err->problem->offset, 4);
+	assert_non_null(strstr(err->problem->msg, "UTF-16 として読めません"));
+	kdx_error_free(err);
+	err = NULL;
+	assert_int_equal(kdx_decode("\xFF\xFE" "a\0b", 5, KDX_ENC_AUTO, &got, &len, &used, &err), KDX_EDATA);
+	assert_int_equal(err->problem->offset, 4);
+	kdx_error_free(err);
+}
+
+static void separators_and_cells_for_people(void **state)
+{
+	(void)state;
+	assert_int_equal(kdx_csv_guess_delim("a\tb\tc\n1,2,3,4", 13), '\t');
+	assert_int_equal(kdx_csv_guess_delim("a,b\tc\n", 6), ',');
+	assert_int_equal(kdx_csv_guess_delim("名前", strlen("名前")), ',');
+	/* OWASP's rule for a cell that Excel would take for a formula */
+	static const char *const cases[][2] = {
+		{ "=1+2", "'=1+2" }, { "+81 3", "'+81 3" }, { "-1+1", "'-1+1" }, { "@SUM(A1)", "'@SUM(A1)" },
+		{ "\tx", "'\tx" }, { "\rx", "\"'\rx\"" }, { "=A1,B1", "\"'=A1,B1\"" },
+		/* kdx's own values stay */
+		{ "-", "-" }, { "-5", "-5" }, { "+3.5", "+3.5" }, { "-12%", "-12%" }, { "+5pt", "+5pt" }, { "大分市", "大分市" },
+		{ "a=b", "a=b" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		kdx_buf b = { 0 };
+		kdx_buf_csv_cell(&b, cases[i][0]);
+		kdx_buf_reserve(&b, 0);
+		assert_string_equal(b.data, cases[i][1]);
+		kdx_buf_free(&b);
+	}
+}
+
 /* What kdx's CP932 decoding must give: iconv's conversion of the text before
  * the first NUL byte (a NUL is never text), and the offset where either stops. */
 static int iconv_reference(iconv_t cd, const unsigned char *s, size_t n, kdx_buf *out, size_t *bad)
@@ -435,6 +514,8 @@ int main(void)
 		cmocka_unit_test(cp932_table_matches_iconv),
 		cmocka_unit_test(utf8_check_matches_libunistring),
 		cmocka_unit_test(input_files_in_pieces),
+		cmocka_unit_test(utf16_with_bom),
+		cmocka_unit_test(separators_and_cells_for_people),
 	};
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }
