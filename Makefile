@@ -17,7 +17,7 @@ OBJ      := $(SRC:%.c=build/rel/%.o) build/rel/embedded.o
 TOBJ     := $(SRC:%.c=build/san/%.o) build/san/embedded.o
 TLIBOBJ  := $(LIBSRC:%.c=build/san/%.o) build/san/embedded.o
 UNIT     := $(patsubst tests/unit/%.c,build/san/tests/%,$(sort $(wildcard tests/unit/test_*.c)))
-FUZZ     := csv xlsx date bagit
+FUZZ     := csv xlsx date bagit tar
 REPLAY   := $(FUZZ:%=build/san/tests/replay_%)
 FUZZOBJ  := $(LIBSRC:%.c=build/fuzz/%.o) build/fuzz/embedded.o
 FUZZ_SECONDS ?= 600

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "kdx/layout.h"
 #include "kdx/cli.h"
+#include "kdx/lock.h"
 #include "kdx/inbox.h"
 #include "kdx/render.h"
 #include "kdx/fsutil.h"
@@ -25,7 +26,6 @@ const char kdx_usage_run[] =
 	"the lock exits at once with status 75.  Reruns are idempotent.\n"
 	"Progress goes to stderr on a terminal; --quiet silences it, --json summarises.\n";
 
-#define RUN_LOCK "4454890003"
 
 static bool progress;
 static struct timespec started;
@@ -71,28 +71,41 @@ struct run {
 	int reports, templates;
 	kdx_snapshot_info snap;
 	char *outdir;
+	kdx_lock *lock;
 };
 
-/* One run at a time, across machines sharing the warehouse; the lock is the
- * session's, released when main() closes the connection. */
+/* One run at a time, across machines sharing the warehouse (lock.h).  With
+ * the lock in hand, a run still recorded as running is one whose process
+ * died (killed, or its machine lost): it is marked interrupted. */
 static kdx_status take_lock(struct run *j, kdx_error **err)
 {
-	PGresult *r = kdx_db_query(j->db, "SELECT pg_try_advisory_lock(" RUN_LOCK ")", 0, NULL, err);
+	kdx_status st = kdx_lock_take(j->db, "run", 0, &j->lock, err);
+	if (st == KDX_ELOCKED) {
+		kdx_error *e = kdx_error_new(KDX_ELOCKED, "another kdx run holds the lock");
+		PGresult *r = kdx_db_query(j->db, "SELECT job, as_of, to_char(started_at, 'YYYY-MM-DD HH24:MI:SS') FROM kdx.job_run"
+		                                  " WHERE status = 'running' ORDER BY id DESC LIMIT 1", 0, NULL, NULL);
+		if (r && PQntuples(r) == 1)
+			kdx_error_detail(e, "The %s job for %s started at %s is still running. %s", PQgetvalue(r, 0, 0),
+			                 PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2), (*err)->detail ? (*err)->detail : "");
+		else if ((*err)->detail)
+			kdx_error_detail(e, "%s", (*err)->detail);
+		PQclear(r);
+		kdx_error_hint(e, "Wait for it to finish; this run did nothing.");
+		kdx_error_free(*err);
+		*err = e;
+		return KDX_ELOCKED;
+	}
+	if (st != KDX_OK)
+		return st;
+	PGresult *r = kdx_db_query(j->db, "UPDATE kdx.job_run SET status = 'interrupted', finished_at = clock_timestamp(),"
+	                                  " message = '中断（実行中のプロセスが終了し、記録が途中のまま残っていました）'"
+	                                  " WHERE status = 'running' RETURNING id", 0, NULL, err);
 	if (!r)
 		return KDX_EINTERNAL;
-	bool locked = PQgetvalue(r, 0, 0)[0] == 't';
+	for (int i = 0; i < PQntuples(r); i++)
+		kdx_log_warning("job run %s had been interrupted: its process ended before it finished", PQgetvalue(r, i, 0));
 	PQclear(r);
-	if (locked)
-		return KDX_OK;
-	*err = kdx_error_new(KDX_ELOCKED, "another kdx run holds the lock");
-	r = kdx_db_query(j->db, "SELECT job, as_of, to_char(started_at, 'YYYY-MM-DD HH24:MI:SS') FROM kdx.job_run"
-	                        " WHERE status = 'running' ORDER BY id DESC LIMIT 1", 0, NULL, NULL);
-	if (r && PQntuples(r) == 1)
-		kdx_error_detail(*err, "The %s job for %s started at %s is still running.", PQgetvalue(r, 0, 0),
-		                 PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2));
-	PQclear(r);
-	kdx_error_hint(*err, "Wait for it to finish; this run did nothing.");
-	return KDX_ELOCKED;
+	return KDX_OK;
 }
 
 static kdx_status record_start(struct run *j, kdx_error **err)
@@ -121,6 +134,10 @@ static kdx_status ingest_inbox(struct run *j, kdx_error **err)
 		st = kdx_ingest_files(j->db, &o, inbox, paths, n, on_file, NULL, &j->counts, err);
 		free(rejects);
 		say("inbox: %d loaded, %d already loaded, %d rejected", j->counts.loaded, j->counts.already, j->counts.rejected);
+		if (st == KDX_EIO && !*err) {
+			kdx_fail(err, KDX_EIO, "%d inbox file%s could not be read", j->counts.failed, j->counts.failed == 1 ? "" : "s");
+			kdx_error_hint(*err, "The other files were loaded; the messages above say what went wrong with each.");
+		}
 	}
 	for (int i = 0; i < n; i++)
 		free(paths[i]);
@@ -282,14 +299,17 @@ int kdx_cmd_run(int argc, char **argv, kdx_env *env)
 		st = take_lock(&j, &err);
 	if (st == KDX_OK)
 		st = record_start(&j, &err);
-	if (st != KDX_OK)
+	if (st != KDX_OK) {
+		kdx_lock_release(j.lock);
 		return kdx_cli_fail(st, err);
+	}
 	st = ingest_inbox(&j, &err);
 	if (st == KDX_OK)
 		st = check_tables(&j, &err);
 	if (st == KDX_OK && j.monthly)
 		st = monthly_outputs(&j, &err);
 	record_end(&j, st, err);
+	kdx_lock_release(j.lock);
 	print_outcome(&j, st);
 	free(j.outdir);
 	if (st == KDX_OK)

@@ -2,6 +2,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "kdx/cli.h"
+#include "kdx/layout.h"
 #include "kdx/snapshot.h"
 
 const char kdx_usage_verify[] =
@@ -57,7 +58,10 @@ int kdx_cmd_verify(int argc, char **argv, kdx_env *env)
 		kdx_db *db = NULL;
 		st = kdx_cli_db(env, &db, NULL, &err);
 		if (st == KDX_OK && all) {
-			st = kdx_snapshot_verify_all(db, &res, &err);
+			char *root = kdx_home_path(env->home, KDX_PLACE_ARCHIVE, "");
+			root[strlen(root) - 1] = '\0';  /* "…/archive/" without its slash */
+			st = kdx_snapshot_verify_all(db, root, &res, &err);
+			free(root);
 			if (st == KDX_OK && !env->quiet)
 				printf("%d snapshot%s valid, chain intact\n", res.checked, res.checked == 1 ? "" : "s");
 		} else if (st == KDX_OK) {

@@ -137,6 +137,10 @@ int kdx_cli_common(int opt, const char *cmd, kdx_env *env)
 
 int kdx_cli_fail(kdx_status st, kdx_error *e)
 {
+	/* a warehouse that went away is 69 whichever step met it (many return a
+	 * failed query as KDX_EINTERNAL) */
+	if (e && e->status == KDX_EUNAVAILABLE && st != KDX_OK)
+		st = KDX_EUNAVAILABLE;
 	if (e) {
 		kdx_error_print(stderr, "kdx", e);
 		kdx_error_free(e);
@@ -169,6 +173,7 @@ int main(int argc, char **argv)
 {
 	kdx_env env = { 0 };
 	setlocale(LC_CTYPE, "C.UTF-8");
+	kdx_council_tz_init();
 	/* Keep freed memory for the next document instead of returning it to the
 	 * kernel at once: writing thousands of PDFs and workbooks one after the
 	 * other, glibc's defaults shrank and regrew the heap (brk) and mapped and

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include "kdx/db.h"
 #include "kdx/cluster.h"
+#include "kdx/lock.h"
 #include "kdx/embedded.h"
 #include "kdx/digest.h"
 #include "kdx/version.h"
@@ -28,7 +29,10 @@ static void set_server_error(kdx_error **err, kdx_status st, const char *what, P
 	if (!err)
 		return;
 	const char *prim = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	kdx_fail(err, st, "%s", prim ? prim : what);
+	if (state)
+		snprintf((*err)->sqlstate, sizeof (*err)->sqlstate, "%s", state);
 	const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
 	const char *hint = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_HINT) : NULL;
 	if (detail)
@@ -48,19 +52,55 @@ static void set_server_error(kdx_error **err, kdx_status st, const char *what, P
 
 kdx_status kdx_db_result_error(kdx_db *db, PGresult *res, kdx_error **err)
 {
-	/* A lost connection is the warehouse being unavailable, not a bug. */
-	kdx_status st = PQstatus(db->conn) == CONNECTION_OK ? KDX_EINTERNAL : KDX_EUNAVAILABLE;
-	set_server_error(err, st, "query failed", db->conn, res);
-	return st;
+	/* A lost connection, or a server shutting down under the query (SQLSTATE
+	 * class 08, 57P01-57P03), is the warehouse being unavailable, not a bug. */
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	bool gone = PQstatus(db->conn) != CONNECTION_OK || !res ||
+	            (state && (!strncmp(state, "08", 2) || !strcmp(state, "57P01") || !strcmp(state, "57P02") ||
+	                       !strcmp(state, "57P03")));
+	if (!gone) {
+		set_server_error(err, KDX_EINTERNAL, "query failed", db->conn, res);
+		return KDX_EINTERNAL;
+	}
+	if (err) {
+		const char *said = res && PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ?
+		                   PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : PQerrorMessage(db->conn);
+		/* the first line, without libpq's "FATAL:  " (the rest is the query's context) */
+		if (!strncmp(said, "FATAL:  ", 8) || !strncmp(said, "ERROR:  ", 8))
+			said += 8;
+		char *m = kdx_strdup(said);
+		m[strcspn(m, "\n")] = '\0';
+		size_t n = strlen(m);
+		while (n && m[n - 1] == ' ')
+			m[--n] = '\0';
+		kdx_fail(err, KDX_EUNAVAILABLE, "the warehouse at %s stopped answering", db->where);
+		if (state)
+			snprintf((*err)->sqlstate, sizeof (*err)->sqlstate, "%s", state);
+		if (*m)
+			kdx_error_detail(*err, "The server said: %s", m);
+		kdx_error_hint(*err, "Start the warehouse again (\"kdx db start\" for the private one) and run the command again;"
+		                     " files are written whole or not at all.");
+		free(m);
+	}
+	return KDX_EUNAVAILABLE;
 }
 
 /* Every kdx session's settings. */
 static void session_setup(PGconn *conn)
 {
 	PQsetClientEncoding(conn, "UTF8");
-	PGresult *r = PQexec(conn, "SET client_min_messages = warning; SET TIME ZONE 'Asia/Tokyo'; SET datestyle = 'ISO, YMD';"
+	PGresult *r = PQexec(conn, "SET client_min_messages = warning; SET datestyle = 'ISO, YMD';"
 	                           /* kdx's queries run in milliseconds; JIT compiling them took seconds */
 	                           " SET jit = off");
+	PQclear(r);
+	/* times in the council's zone, which main made the process's (TZ) */
+	const char *tz = getenv("TZ");
+	const char *p[] = { tz && *tz ? tz : "Asia/Tokyo" };
+	r = PQexecParams(conn, "SELECT set_config('TimeZone', $1, false)", 1, NULL, p, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		PQclear(r);
+		r = PQexec(conn, "SET TIME ZONE 'Asia/Tokyo'");
+	}
 	PQclear(r);
 }
 
@@ -325,8 +365,58 @@ kdx_status kdx_db_copy_buffer(kdx_db *db, const char *sql, const char *data, siz
  *                           REPLACE); re-applied whenever its SHA-256 differs
  *                           from the one recorded in kdx.schema_definition.
  *
- * Both run under one advisory lock, so concurrent migrators take turns. */
-#define MIGRATE_LOCK "SELECT pg_advisory_xact_lock(4454890001)"
+ * Both run under kdx's "migrate" lock (lock.h), so concurrent migrators take
+ * turns, and no reader of the warehouse can hold them up. */
+#define MIGRATE_WAIT 300  /* seconds */
+
+/* What every migration needs first: the schema, the records of what was
+ * applied, and kdx's locks.  Two first inits at once may both try to create
+ * them: the loser finds them made and goes on. */
+static kdx_status bootstrap(kdx_db *db, kdx_error **err)
+{
+	static const char sql[] =
+		"CREATE SCHEMA IF NOT EXISTS kdx;"
+		"CREATE TABLE IF NOT EXISTS kdx.schema_version ("
+		" version integer PRIMARY KEY, name text NOT NULL,"
+		" applied_at timestamptz NOT NULL DEFAULT now());"
+		"CREATE TABLE IF NOT EXISTS kdx.schema_definition ("
+		" file text PRIMARY KEY, sha256 char(64) NOT NULL,"
+		" applied_at timestamptz NOT NULL DEFAULT now());"
+		/* FOR UPDATE on a row needs UPDATE on the table, which only kdx's owner
+		 * (and the secretariat, which runs kdx) has */
+		"CREATE TABLE IF NOT EXISTS kdx.lock (name text PRIMARY KEY, purpose text NOT NULL);"
+		"REVOKE ALL ON kdx.lock FROM PUBLIC;"
+		"INSERT INTO kdx.lock VALUES ('migrate', 'schema changes and master data'),"
+		" ('run', 'one nightly or monthly job at a time'), ('snapshot', 'one link of the snapshot chain at a time')"
+		" ON CONFLICT DO NOTHING";
+	for (int attempt = 0;; attempt++) {
+		PGresult *r = kdx_db_query(db, "SELECT to_regclass('kdx.schema_version') IS NOT NULL AND"
+		                               " to_regclass('kdx.schema_definition') IS NOT NULL AND to_regclass('kdx.lock') IS NOT NULL",
+		                           0, NULL, err);
+		if (!r)
+			return KDX_EINTERNAL;
+		bool present = PQgetvalue(r, 0, 0)[0] == 't';
+		PQclear(r);
+		if (present)
+			return KDX_OK;
+		kdx_error *e = NULL;
+		kdx_status st = kdx_db_begin(db, err);
+		if (st == KDX_OK && (st = kdx_db_exec(db, sql, &e)) == KDX_OK && (st = kdx_db_commit(db, &e)) == KDX_OK)
+			return KDX_OK;
+		kdx_db_rollback(db);
+		/* another migrator made them first: unique_violation, duplicate_schema, duplicate_table */
+		if (e && attempt == 0 && (!strcmp(e->sqlstate, "23505") || !strcmp(e->sqlstate, "42P06") ||
+		                          !strcmp(e->sqlstate, "42P07"))) {
+			kdx_error_free(e);
+			continue;
+		}
+		if (err)
+			*err = e;
+		else
+			kdx_error_free(e);
+		return st;
+	}
+}
 
 static bool is_migration(const kdx_embedded *e)
 {
@@ -356,7 +446,7 @@ static kdx_status apply_migration(kdx_db *db, const kdx_embedded *e, bool *ran, 
 	kdx_status st = kdx_db_begin(db, err);
 	if (st != KDX_OK)
 		return st;
-	if ((st = kdx_db_exec(db, MIGRATE_LOCK, err)) != KDX_OK)
+	if ((st = kdx_lock_in_transaction(db, "migrate", MIGRATE_WAIT, err)) != KDX_OK)
 		goto fail;
 	const char *p1[] = { ver };
 	PGresult *r = kdx_db_query(db, "SELECT 1 FROM kdx.schema_version WHERE version = $1", 1, p1, err);
@@ -401,7 +491,7 @@ static kdx_status apply_definitions(kdx_db *db, int *applied, kdx_error **err)
 	kdx_status st = kdx_db_begin(db, err);
 	if (st != KDX_OK)
 		return st;
-	if ((st = kdx_db_exec(db, MIGRATE_LOCK, err)) != KDX_OK ||
+	if ((st = kdx_lock_in_transaction(db, "migrate", MIGRATE_WAIT, err)) != KDX_OK ||
 	    (st = kdx_db_exec(db, "SET LOCAL check_function_bodies = off", err)) != KDX_OK)
 		goto fail;
 	for (const kdx_embedded *e = kdx_embedded_files; e->path; e++) {
@@ -447,15 +537,7 @@ kdx_status kdx_db_migrate(kdx_db *db, int *applied, kdx_error **err)
 {
 	kdx_status st;
 	*applied = 0;
-	st = kdx_db_exec(db,
-		"CREATE SCHEMA IF NOT EXISTS kdx;"
-		"CREATE TABLE IF NOT EXISTS kdx.schema_version ("
-		" version integer PRIMARY KEY, name text NOT NULL,"
-		" applied_at timestamptz NOT NULL DEFAULT now());"
-		"CREATE TABLE IF NOT EXISTS kdx.schema_definition ("
-		" file text PRIMARY KEY, sha256 char(64) NOT NULL,"
-		" applied_at timestamptz NOT NULL DEFAULT now())", err);
-	if (st != KDX_OK)
+	if ((st = bootstrap(db, err)) != KDX_OK)
 		return st;
 	for (const kdx_embedded *e = kdx_embedded_files; e->path; e++) {
 		bool ran;
@@ -547,6 +629,9 @@ kdx_status kdx_db_load_master(kdx_db *db, const char *dir, kdx_error **err)
 	kdx_status st;
 	if ((st = kdx_db_begin(db, err)) != KDX_OK)
 		return st;
+	/* the staging tables are shared: one loader at a time */
+	if ((st = kdx_lock_in_transaction(db, "migrate", MIGRATE_WAIT, err)) != KDX_OK)
+		goto fail;
 	for (size_t i = 0; i < sizeof master_files / sizeof master_files[0]; i++) {
 		const char *data;
 		size_t len;

@@ -1,5 +1,7 @@
 /* fsutil.c - folders and atomic files (see fsutil.h). */
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -30,16 +32,91 @@ int kdx_mkdirs(const char *path, mode_t mode)
 	return (rc == 0 || errno == EEXIST) ? 0 : -1;
 }
 
+/* True when the file system that holds path has no room left: the reason a
+ * write failed, though the library that wrote (cairo, libxlsxwriter) said
+ * only "error while writing". */
+static bool no_room(const char *path)
+{
+	char *dir = kdx_strdup(path);
+	char *sl = strrchr(dir, '/');
+	if (sl)
+		*sl = '\0';
+	struct statvfs v;
+	bool full = statvfs(sl ? (*dir ? dir : "/") : ".", &v) == 0 &&
+	            ((unsigned long long)v.f_bavail * v.f_frsize < (256ULL << 10) || (v.f_files && v.f_favail == 0));
+	free(dir);
+	return full;
+}
+
 kdx_status kdx_write_via_tmp(const char *path, kdx_writer_fn fn, void *ctx, kdx_error **err)
 {
 	char *tmp = kdx_strdup_printf("%s.tmp%ld", path, (long)getpid());
 	kdx_status st = fn(ctx, tmp, err);
 	if (st == KDX_OK && rename(tmp, path) != 0)
 		st = kdx_fail(err, KDX_EIO, "could not rename \"%s\" to \"%s\": %s", tmp, path, strerror(errno));
+	/* looked at before the unfinished file goes, which frees its space */
+	bool full = (st == KDX_EIO || st == KDX_EINTERNAL) && err && no_room(path);
 	if (st != KDX_OK)
 		unlink(tmp);
+	if (full) {
+		kdx_error *e = kdx_error_new(KDX_EIO, "could not write \"%s\": %s", path, strerror(ENOSPC));
+		if (*err) {
+			/* what the writer said, without the names of unfinished files */
+			char *said = kdx_strdup((*err)->primary);
+			for (char *t; (t = strstr(said, ".tmp")) && t[4] >= '0' && t[4] <= '9';) {
+				char *end = t + 4;
+				while (*end >= '0' && *end <= '9')
+					end++;
+				memmove(t, end, strlen(end) + 1);
+			}
+			kdx_error_detail(e, "%s.", said);
+			free(said);
+		}
+		kdx_error_hint(e, "Free some space on the disk that holds it and run the command again; the unfinished file was removed.");
+		kdx_error_free(*err);
+		*err = e;
+	}
 	free(tmp);
 	return st;
+}
+
+/* "name.tmp1234": a file kdx_write_via_tmp was writing for process 1234. */
+static long tmp_owner(const char *name)
+{
+	const char *t = strstr(name, ".tmp");
+	if (!t)
+		return 0;
+	for (const char *n; (n = strstr(t + 1, ".tmp")) != NULL;)
+		t = n;
+	char *end;
+	long pid = strtol(t + 4, &end, 10);
+	return (t[4] >= '0' && t[4] <= '9' && *end == '\0') ? pid : 0;
+}
+
+int kdx_remove_stale_tmp(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	int removed = 0;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
+			continue;
+		char *p = kdx_strdup_printf("%s/%s", dir, de->d_name);
+		struct stat sb;
+		if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			removed += kdx_remove_stale_tmp(p);
+		} else if (S_ISREG(sb.st_mode)) {
+			long pid = tmp_owner(de->d_name);
+			/* a writer that no longer runs (kill -9, a lost machine): its file is litter */
+			if (pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH && unlink(p) == 0)
+				removed++;
+		}
+		free(p);
+	}
+	closedir(d);
+	return removed;
 }
 
 struct bytes {

@@ -174,6 +174,9 @@ kdx_status kdx_render_reports(const kdx_report_data *rd, const char *outdir, con
 		free(dirs[i]);
 	if (st != KDX_OK)
 		goto out;
+	int stale = kdx_remove_stale_tmp(outdir);
+	if (stale)
+		kdx_log_info("removed %d unfinished file%s left by an earlier run that was stopped", stale, stale == 1 ? "" : "s");
 	if (jobs > ntasks(&t))
 		jobs = ntasks(&t) > 0 ? ntasks(&t) : 1;
 	/* workers share the loaded data (copy-on-write); they need no connection */

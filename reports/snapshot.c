@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include "kdx/layout.h"
 #include "kdx/snapshot.h"
+#include "kdx/lock.h"
+#include "kdx/strset.h"
 #include "kdx/tar.h"
 #include "kdx/buf.h"
 #include "kdx/digest.h"
@@ -348,6 +350,7 @@ static kdx_status write_archive(const kdx_tar *bag, kdx_date asof, const char *d
 {
 	if (kdx_mkdirs(dir, 0750) != 0)
 		return kdx_fail(err, KDX_EIO, "could not create folder \"%s\": %s", dir, strerror(errno));
+	kdx_remove_stale_tmp(dir);  /* an archive whose writer was killed */
 	char *tmppath = kdx_strdup_printf("%s.tmp%ld", path, (long)getpid());
 	struct tm am = { 0 };
 	am.tm_year = asof.y - 1900;
@@ -439,6 +442,8 @@ static kdx_status snapshot_locked(const kdx_env *env, kdx_db *db, kdx_date asof,
 	return st;
 }
 
+#define SNAPSHOT_WAIT 600  /* seconds another snapshot may take before this one gives up */
+
 kdx_status kdx_snapshot_create(const kdx_env *env, kdx_db *db, kdx_date asof, const char *reports_dir,
                                const kdx_report_data *given, kdx_snapshot_info *info, kdx_error **err)
 {
@@ -447,7 +452,8 @@ kdx_status kdx_snapshot_create(const kdx_env *env, kdx_db *db, kdx_date asof, co
 	kdx_report_data *rd = NULL;
 	memset(info, 0, sizeof *info);
 	/* one snapshot at a time: the chain must not fork */
-	kdx_status st = kdx_db_exec(db, "SELECT pg_advisory_lock(4454890002)", err);
+	kdx_lock *lock = NULL;
+	kdx_status st = kdx_lock_take(db, "snapshot", SNAPSHOT_WAIT, &lock, err);
 	if (st != KDX_OK)
 		return st;
 	const kdx_report_data *use = given;
@@ -455,8 +461,7 @@ kdx_status kdx_snapshot_create(const kdx_env *env, kdx_db *db, kdx_date asof, co
 		use = rd;
 	if (st == KDX_OK)
 		st = snapshot_locked(env, db, asof, iso, reports_dir, use, info, err);
-	PGresult *u = PQexec(db->conn, "SELECT pg_advisory_unlock(4454890002)");
-	PQclear(u);
+	kdx_lock_release(lock);
 	kdx_report_data_free(rd);
 	return st;
 }
@@ -646,7 +651,47 @@ kdx_status kdx_snapshot_verify(const char *archive, kdx_verify_result *r, char t
 	return r->nproblems > before ? KDX_EDATA : KDX_OK;
 }
 
-kdx_status kdx_snapshot_verify_all(kdx_db *db, kdx_verify_result *r, kdx_error **err)
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every archive under dir that the warehouse has no record of. */
+static void unrecorded(const char *dir, kdx_strset *recorded, kdx_verify_result *r)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	char **names = NULL;
+	int n = 0;
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+			names = kdx_xrealloc(names, (size_t)(n + 1) * sizeof *names);
+			names[n++] = kdx_strdup(de->d_name);
+		}
+	closedir(d);
+	if (n > 1)
+		qsort(names, (size_t)n, sizeof *names, cmp_str);  /* the same order every time */
+	for (int i = 0; i < n; i++) {
+		char *p = kdx_strdup_printf("%s/%s", dir, names[i]);
+		struct stat sb;
+		size_t l = strlen(names[i]);
+		if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			unrecorded(p, recorded, r);
+		} else if (l > 7 && !strcmp(names[i] + l - 7, ".tar.gz")) {
+			char *real = realpath(p, NULL);
+			if (real && strlen(real) < KDX_STRSET_KEY_MAX && kdx_strset_put(recorded, real, 1) == 0)
+				problem(r, "%s: an archive the warehouse has no record of (it is not a link of the chain)", p);
+			free(real);
+		}
+		free(p);
+		free(names[i]);
+	}
+	free(names);
+}
+
+kdx_status kdx_snapshot_verify_all(kdx_db *db, const char *archive_root, kdx_verify_result *r, kdx_error **err)
 {
 	PGresult *q = kdx_db_query(db, "SELECT id, as_of, path, tagmanifest_sha256, coalesce(previous_sha256, '') FROM kdx.snapshot ORDER BY id",
 	                           0, NULL, err);
@@ -689,11 +734,54 @@ kdx_status kdx_snapshot_verify_all(kdx_db *db, kdx_verify_result *r, kdx_error *
 		snprintf(last, sizeof last, "%s", tagsha[0] ? tagsha : recorded);
 		have_last = true;
 	}
+	if (archive_root) {
+		kdx_strset seen = { 0 };
+		for (int i = 0; i < PQntuples(q); i++) {
+			char *real = realpath(PQgetvalue(q, i, 2), NULL);
+			if (real && strlen(real) < KDX_STRSET_KEY_MAX)
+				kdx_strset_put(&seen, real, 1);
+			free(real);
+		}
+		unrecorded(archive_root, &seen, r);
+		kdx_strset_free(&seen);
+	}
 	PQclear(q);
 	return r->nproblems ? KDX_EDATA : KDX_OK;
 }
 
 /* ---- restore and reproduce -------------------------------------------------- */
+
+/* Two entries of one path, or a file where another entry needs a folder, would
+ * leave a half-restored bag: refused before anything is written. */
+static kdx_status check_entries(const kdx_tar *t, const char *archive, kdx_error **err)
+{
+	kdx_strset files = { 0 }, dirs = { 0 };
+	kdx_status st = KDX_OK;
+	for (int i = 0; i < t->n && st == KDX_OK; i++) {
+		const char *path = t->e[i].path;
+		if (strlen(path) >= KDX_STRSET_KEY_MAX) {
+			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" has an entry name too long to restore", archive);
+			break;
+		}
+		if (kdx_strset_put(&files, path, i + 1) != 0 || kdx_strset_put(&dirs, path, -1) > 0) {
+			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" holds \"%s\" twice (or as a file and a folder)", archive, path);
+			break;
+		}
+		char *p = kdx_strdup(path);
+		for (char *sl = strchr(p, '/'); sl && st == KDX_OK; sl = strchr(sl + 1, '/')) {
+			*sl = '\0';
+			if (kdx_strset_put(&dirs, p, 1) < 0 || kdx_strset_put(&files, p, -1) > 0)
+				st = kdx_fail(err, KDX_EDATA, "archive \"%s\" holds \"%s\" as a file and as a folder", archive, p);
+			*sl = '/';
+		}
+		free(p);
+	}
+	kdx_strset_free(&files);
+	kdx_strset_free(&dirs);
+	if (st != KDX_OK)
+		kdx_error_hint(*err, "Nothing was written.  A bag kdx wrote never has this: keep the archive and report it.");
+	return st;
+}
 
 kdx_status kdx_snapshot_restore(const char *archive, const char *dir, int *files, kdx_error **err)
 {
@@ -701,6 +789,10 @@ kdx_status kdx_snapshot_restore(const char *archive, const char *dir, int *files
 	kdx_status st = kdx_tar_read(archive, &t, err);
 	if (st != KDX_OK)
 		return st;
+	if ((st = check_entries(&t, archive, err)) != KDX_OK) {
+		kdx_tar_free(&t);
+		return st;
+	}
 	DIR *d = opendir(dir);
 	if (d) {
 		struct dirent *de;

@@ -410,6 +410,7 @@ static kdx_status prepare(kdx_db *db, const char *const *codes, int ncodes, kdx_
 	*out = NULL;
 	if (kdx_mkdirs(dir, 0750) != 0)
 		return kdx_fail(err, KDX_EIO, "could not create folder \"%s\": %s", dir, strerror(errno));
+	kdx_remove_stale_tmp(dir);
 	PGresult *r = kdx_db_query(db, "SELECT code, name FROM kdx.council_municipalities() ORDER BY code", 0, NULL, err);
 	if (!r)
 		return KDX_EINTERNAL;

@@ -17,6 +17,9 @@ typedef kdx_status (*kdx_writer_fn)(void *ctx, const char *tmp, kdx_error **err)
 /* Run fn on a temporary name beside path, then rename it to path; on failure
  * the temporary file is removed and path is untouched. */
 kdx_status kdx_write_via_tmp(const char *path, kdx_writer_fn fn, void *ctx, kdx_error **err);
+/* Remove, under dir and its folders, the "*.tmpPID" files of writers that no
+ * longer run (a kdx killed while writing); returns how many. */
+int kdx_remove_stale_tmp(const char *dir);
 /* Write data to path atomically (through kdx_write_via_tmp). */
 kdx_status kdx_write_file_atomic(const char *path, const void *data, size_t n, kdx_error **err);
 

@@ -40,7 +40,9 @@ typedef struct kdx_verify_result {
 void kdx_verify_result_free(kdx_verify_result *r);
 kdx_status kdx_snapshot_verify(const char *archive, kdx_verify_result *r, char tagsha[65], char prev[65], kdx_error **err);
 /* Every snapshot the warehouse recorded, in order, and the links between them. */
-kdx_status kdx_snapshot_verify_all(kdx_db *db, kdx_verify_result *r, kdx_error **err);
+/* Every recorded snapshot and the chain; with archive_root, also every
+ * archive (*.tar.gz) under it that the warehouse never recorded. */
+kdx_status kdx_snapshot_verify_all(kdx_db *db, const char *archive_root, kdx_verify_result *r, kdx_error **err);
 /* Regenerate the reports from the archived data in a temporary database and compare byte for byte. */
 kdx_status kdx_snapshot_reproduce(const kdx_env *env, kdx_db *db, const char *archive, kdx_verify_result *r, kdx_error **err);
 /* Extract safely into dir (which must not exist or be empty). */

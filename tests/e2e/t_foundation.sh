@@ -77,7 +77,10 @@ test_migrated_and_fresh_warehouses_define_the_same_functions() {
 		| grep -q 'SELECT kdx.council_code() AS council' || die "the fixture is not the version-10 schema"
 	# migrate it, and make a fresh one
 	KDX_DATABASE_URL="host=$KDX_TEST_SOCKET dbname=$old user=postgres" kdx_rc 0 init --json
-	contains "$OUT" '"migrations_applied":7'
+	# every definition file, and the numbered migrations after version 10
+	local later=0 m
+	for m in "$ROOT"/data/sql/[0-9]*.sql; do m=$(basename "$m"); [ "$((10#${m%%_*}))" -le 10 ] || later=$((later + 1)); done
+	contains "$OUT" "\"migrations_applied\":$(( $(ls "$ROOT"/data/sql/functions/*.sql | wc -l) + later ))"
 	kdx_rc 0 init --quiet
 	local a b
 	a=$(schema_definitions "$old")

@@ -200,16 +200,18 @@ test_jobs_recorded_idempotent_and_locked() {
 	eq "$(sql "SELECT count(*) FROM kdx.load_batch")" 6
 	kdx_rc 0 jobs --json
 	eq "$(/usr/bin/python3 -c 'import json,sys; j=json.loads(sys.argv[1]); print(len(j), j[1]["status"], j[1]["loaded"], j[0]["already"])' "$OUT")" "2 ok 6 1"
-	# a second run while one holds the lock exits at once with 75
-	psql -X -q -h "$KDX_TEST_SOCKET" -U postgres -d "$T_DB" -c "SELECT pg_advisory_lock(4454890003), pg_sleep(20)" >/dev/null 2>&1 &
+	# a second run while one holds the lock exits at once with 75, naming the holder
+	psql -X -q -h "$KDX_TEST_SOCKET" -U postgres -d "$T_DB" -c "SET application_name = 'kdx lock run: pid 4242 on other-host'" \
+		-c "BEGIN" -c "SELECT 1 FROM kdx.lock WHERE name = 'run' FOR UPDATE" -c "SELECT pg_sleep(20)" >/dev/null 2>&1 &
 	local holder=$!
 	local n=0
-	until [ "$(sql "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4454890003 % 4294967296")" -gt 0 ]; do
+	until [ "$(sql "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'kdx lock run:%' AND state = 'active'")" -gt 0 ]; do
 		sleep 0.1; n=$((n + 1)); [ $n -lt 100 ] || die "the lock holder never started"
 	done
 	local t0; t0=$(date +%s)
 	kdx_rc 75 run monthly --as-of 2025-12-31
 	contains "$ERR" "another kdx run holds the lock"
+	contains "$ERR" "It is held by pid 4242 on other-host, since"
 	[ $(( $(date +%s) - t0 )) -lt 10 ] || die "the locked run did not exit at once"
 	kill $holder 2>/dev/null || true
 	wait $holder 2>/dev/null || true
