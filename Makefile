@@ -23,7 +23,7 @@ FUZZOBJ  := $(LIBSRC:%.c=build/fuzz/%.o) build/fuzz/embedded.o
 FUZZ_SECONDS ?= 600
 FUZZFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
 
-.PHONY: all deps deps-test deps-fuzz run test unit e2e bench fuzz clean
+.PHONY: all deps deps-test deps-fuzz run test unit e2e bench fuzz clean install uninstall
 all: bin/kdx
 
 deps:
@@ -114,6 +114,45 @@ fuzz: deps-fuzz $(FUZZ:%=build/fuzz/fuzz_%)
 
 bench: deps-test bin/kdx
 	@tests/bench/run.sh
+
+# Installed like a Debian program: make install [PREFIX=/usr/local] [DESTDIR=...]
+PREFIX      ?= /usr/local
+BINDIR      := $(PREFIX)/bin
+LIBEXECDIR  := $(PREFIX)/lib/kdx
+MANDIR      := $(PREFIX)/share/man
+BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
+# units and sysusers of a local install go under /etc, a packaged one's under /usr/lib
+ETC_OR_LIB   = $(if $(filter /usr,$(PREFIX)),/usr/lib,/etc)
+UNITDIR     ?= $(ETC_OR_LIB)/systemd/system
+SYSUSERSDIR ?= $(ETC_OR_LIB)/sysusers.d
+LOGROTATEDIR ?= /etc/logrotate.d
+UNITS       := kdx-nightly.service kdx-nightly.timer kdx-monthly.service kdx-monthly.timer \
+               kdx-warehouse.service kdx-notify@.service
+
+KDX_BIN     ?= bin/kdx
+
+install: $(KDX_BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(LOGROTATEDIR)
+	install -m 0755 $(KDX_BIN) $(DESTDIR)$(BINDIR)/kdx
+	install -m 0755 jobs/systemd/kdx-notify $(DESTDIR)$(LIBEXECDIR)/kdx-notify
+	install -m 0644 docs/kdx.1 $(DESTDIR)$(MANDIR)/man1/kdx.1
+	install -m 0644 jobs/kdx.bash-completion $(DESTDIR)$(BASHCOMPDIR)/kdx
+	install -m 0644 jobs/kdx.sysusers $(DESTDIR)$(SYSUSERSDIR)/kdx.conf
+	install -m 0644 jobs/kdx.logrotate $(DESTDIR)$(LOGROTATEDIR)/kdx
+	@for u in $(UNITS); do \
+		awk -v bindir='$(BINDIR)' -v libexec='$(LIBEXECDIR)' -v hard=jobs/systemd/hardening.conf \
+			'/^@HARDENING@$$/ { while ((getline l < hard) > 0) print l; next } \
+			 { gsub(/@BINDIR@/, bindir); gsub(/@LIBEXECDIR@/, libexec); print }' \
+			jobs/systemd/$$u >$(DESTDIR)$(UNITDIR)/$$u && chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+		echo "  INSTALL $(UNITDIR)/$$u"; \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/kdx $(DESTDIR)$(LIBEXECDIR)/kdx-notify $(DESTDIR)$(MANDIR)/man1/kdx.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/kdx $(DESTDIR)$(SYSUSERSDIR)/kdx.conf $(DESTDIR)$(LOGROTATEDIR)/kdx \
+		$(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS))
+	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
 
 clean:
 	rm -rf build bin

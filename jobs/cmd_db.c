@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kdx/cli.h"
+#include "kdx/json.h"
 #include "kdx/cluster.h"
 
 const char kdx_usage_db[] =
@@ -45,7 +46,13 @@ int kdx_cmd_db(int argc, char **argv, kdx_env *env)
 		 * statement sees the roles as they were when it began */
 		PGresult *r = kdx_db_query(db, "SELECT kdx.create_roles()", 0, NULL, &err);
 		PGresult *n = r ? kdx_db_query(db, "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'kdx\\_%'", 0, NULL, &err) : NULL;
-		if (n) {
+		if (n && env->json) {
+			kdx_json j;
+			kdx_json_begin(&j, stdout);
+			kdx_json_num(&j, "created", PQgetvalue(r, 0, 0));
+			kdx_json_num(&j, "roles", PQgetvalue(n, 0, 0));
+			kdx_json_end(&j);
+		} else if (n) {
 			if (!env->quiet)
 				printf("%s roles created; %s kdx roles in all (kdx_secretariat, kdx_auditor, kdx_muni_<code>)\n",
 				       PQgetvalue(r, 0, 0), PQgetvalue(n, 0, 0));
@@ -66,7 +73,14 @@ int kdx_cmd_db(int argc, char **argv, kdx_env *env)
 			return kdx_cli_fail(st, err);
 		}
 		if (!strcmp(action, "url")) {
-			printf("%s\n", env->db_url ? env->db_url : "(libpq environment)");
+			if (env->json) {
+				kdx_json j;
+				kdx_json_begin(&j, stdout);
+				kdx_json_str(&j, "conninfo", env->db_url);
+				kdx_json_end(&j);
+			} else {
+				printf("%s\n", env->db_url ? env->db_url : "(libpq environment)");
+			}
 			return 0;
 		}
 		/* connect only, to see that it answers: the schema is not touched */
@@ -74,7 +88,17 @@ int kdx_cmd_db(int argc, char **argv, kdx_env *env)
 		st = kdx_db_open(env, KDX_SCHEMA_ANY, &db, NULL, &err);
 		if (st != KDX_OK)
 			return kdx_cli_fail(st, err);
-		printf("warehouse: external, %s\nstatus: answering (server %d)\n", db->where, PQserverVersion(db->conn));
+		if (env->json) {
+			kdx_json j;
+			kdx_json_begin(&j, stdout);
+			kdx_json_str(&j, "warehouse", "external");
+			kdx_json_str(&j, "where", db->where);
+			kdx_json_bool(&j, "running", true);
+			kdx_json_int(&j, "server_version", PQserverVersion(db->conn));
+			kdx_json_end(&j);
+		} else {
+			printf("warehouse: external, %s\nstatus: answering (server %d)\n", db->where, PQserverVersion(db->conn));
+		}
 		kdx_db_close(db);
 		return 0;
 	}
@@ -83,23 +107,52 @@ int kdx_cmd_db(int argc, char **argv, kdx_env *env)
 	if ((st = kdx_cluster_new(env->home, &cl, &err)) != KDX_OK)
 		return kdx_cli_fail(st, err);
 	if (!strcmp(action, "start")) {
-		st = kdx_cluster_ensure(cl, &err);
-		if (st == KDX_OK && !env->quiet)
+		st = kdx_cluster_exists(cl) ? kdx_cluster_ensure(cl, &err) : kdx_cluster_missing(cl, &err);
+		if (st == KDX_OK && env->json) {
+			kdx_json j;
+			kdx_json_begin(&j, stdout);
+			kdx_json_bool(&j, "running", true);
+			kdx_json_int(&j, "pid", kdx_cluster_pid(cl));
+			kdx_json_str(&j, "socket_dir", cl->sockdir);
+			kdx_json_end(&j);
+		} else if (st == KDX_OK && !env->quiet) {
 			printf("private warehouse running (pid %ld), socket in %s\n", kdx_cluster_pid(cl), cl->sockdir);
+		}
 	} else if (!strcmp(action, "stop")) {
 		st = kdx_cluster_stop(cl, &err);
-		if (st == KDX_OK && !env->quiet)
+		if (st == KDX_OK && env->json) {
+			kdx_json j;
+			kdx_json_begin(&j, stdout);
+			kdx_json_bool(&j, "running", false);
+			kdx_json_end(&j);
+		} else if (st == KDX_OK && !env->quiet)
 			printf("private warehouse stopped\n");
 	} else if (!strcmp(action, "url")) {
 		char *ci = kdx_cluster_conninfo(cl, "kdx");
-		printf("%s\n", ci);
+		if (env->json) {
+			kdx_json j;
+			kdx_json_begin(&j, stdout);
+			kdx_json_str(&j, "conninfo", ci);
+			kdx_json_end(&j);
+		} else {
+			printf("%s\n", ci);
+		}
 		free(ci);
 	} else {
 		bool up = kdx_cluster_running(cl);
-		if (env->json)
-			printf("{\"warehouse\":\"private\",\"datadir\":\"%s\",\"socket_dir\":\"%s\",\"running\":%s,\"pid\":%ld}\n",
-			       cl->datadir, cl->sockdir, up ? "true" : "false", up ? kdx_cluster_pid(cl) : 0L);
-		else
+		if (env->json) {
+			kdx_json j;
+			kdx_json_begin(&j, stdout);
+			kdx_json_str(&j, "warehouse", "private");
+			kdx_json_str(&j, "datadir", cl->datadir);
+			kdx_json_str(&j, "socket_dir", cl->sockdir);
+			kdx_json_bool(&j, "running", up);
+			if (up)
+				kdx_json_int(&j, "pid", kdx_cluster_pid(cl));
+			else
+				kdx_json_str(&j, "pid", NULL);
+			kdx_json_end(&j);
+		} else
 			printf("warehouse: private\ndata directory: %s\nsocket directory: %s (Unix socket only, no TCP)\nstatus: %s\n",
 			       cl->datadir, cl->sockdir, up ? "running" : "stopped");
 		if (up && !env->json)

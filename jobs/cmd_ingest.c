@@ -4,6 +4,7 @@
 #include <string.h>
 #include "kdx/layout.h"
 #include "kdx/cli.h"
+#include "kdx/json.h"
 #include "kdx/inbox.h"
 #include "kdx/tabout.h"
 
@@ -26,26 +27,27 @@ const char kdx_usage_ingest[] =
 
 struct out_ctx {
 	const kdx_env *env;
-	int n;
+	kdx_json j;
 };
 
 static void report(void *ud, const char *name, kdx_status st, const kdx_ingest_result *res, const kdx_error *err)
 {
 	struct out_ctx *o = ud;
 	if (o->env->json) {
-		const char *outcome = st == KDX_EDATA ? "rejected" : st != KDX_OK ? "error"
+		const char *outcome = st == KDX_EDATA ? "rejected" : st == KDX_EIO ? "unreadable" : st != KDX_OK ? "error"
 		                    : res->outcome == KDX_INGEST_LOADED ? "loaded" : "already-loaded";
-		printf("%s{\"file\":", o->n++ ? "," : "");
-		kdx_json_string(stdout, name);
-		printf(",\"outcome\":\"%s\",\"batch\":%ld,\"rows\":%ld,\"problems\":%d,\"sha256\":", outcome, res->batch_id,
-		       res->rows, res->problems);
-		kdx_json_string(stdout, res->sha256 ? res->sha256 : "");
-		printf(",\"report\":");
-		if (res->report_txt)
-			kdx_json_string(stdout, res->report_txt);
+		kdx_json_object(&o->j, NULL);
+		kdx_json_str(&o->j, "file", name);
+		kdx_json_str(&o->j, "outcome", outcome);
+		if (res->batch_id)
+			kdx_json_int(&o->j, "batch", res->batch_id);
 		else
-			printf("null");
-		printf("}");
+			kdx_json_str(&o->j, "batch", NULL);
+		kdx_json_int(&o->j, "rows", res->rows);
+		kdx_json_int(&o->j, "problems", res->problems);
+		kdx_json_str(&o->j, "sha256", res->sha256);
+		kdx_json_str(&o->j, "report", res->report_txt);
+		kdx_json_close(&o->j, '}');
 	} else if (st == KDX_OK && !o->env->quiet) {
 		if (res->outcome == KDX_INGEST_LOADED)
 			printf("loaded %s: batch %ld, %ld rows (%s)\n", name, res->batch_id, res->rows, res->summary);
@@ -106,14 +108,21 @@ int kdx_cmd_ingest(int argc, char **argv, kdx_env *env)
 	if (st == KDX_OK) {
 		char *rejects = kdx_home_path(env->home, KDX_PLACE_REJECTS, NULL);
 		o.rejects_dir = rejects;
-		struct out_ctx oc = { env, 0 };
+		struct out_ctx oc = { .env = env };
 		kdx_ingest_counts counts;
-		if (env->json)
-			printf("{\"files\":[");
+		if (env->json) {
+			kdx_json_begin(&oc.j, stdout);
+			kdx_json_array(&oc.j, "files");
+		}
 		st = kdx_ingest_files(db, &o, inbox_dir, paths, n, report, &oc, &counts, &err);
-		if (env->json)
-			printf("],\"loaded\":%d,\"already_loaded\":%d,\"rejected\":%d,\"unreadable\":%d}\n", counts.loaded,
-			       counts.already, counts.rejected, counts.failed);
+		if (env->json) {
+			kdx_json_close(&oc.j, ']');
+			kdx_json_int(&oc.j, "loaded", counts.loaded);
+			kdx_json_int(&oc.j, "already_loaded", counts.already);
+			kdx_json_int(&oc.j, "rejected", counts.rejected);
+			kdx_json_int(&oc.j, "unreadable", counts.failed);
+			kdx_json_end(&oc.j);
+		}
 		else if (!env->quiet && (inbox || n > 1)) {
 			printf("%d loaded, %d already loaded, %d rejected", counts.loaded, counts.already, counts.rejected);
 			if (counts.failed)

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "kdx/cli.h"
+#include "kdx/json.h"
 
 const char kdx_usage_init[] =
 	"usage: kdx init [--master DIR] [--pref CODE]\n"
@@ -74,11 +75,17 @@ int kdx_cmd_init(int argc, char **argv, kdx_env *env)
 		st = KDX_EINTERNAL;
 		goto out;
 	}
-	if (env->json)
-		printf("{\"migrations_applied\":%d,\"schema_version\":%s,\"council\":\"%s\",\"municipalities\":%s,\"procedures\":%s,\"goals\":%s}\n",
-		       applied, PQgetvalue(r, 0, 3), PQgetvalue(r, 0, 4), PQgetvalue(r, 0, 0),
-		       PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2));
-	else if (!env->quiet)
+	if (env->json) {
+		kdx_json j;
+		kdx_json_begin(&j, stdout);
+		kdx_json_int(&j, "migrations_applied", applied);
+		kdx_json_num(&j, "schema_version", PQgetvalue(r, 0, 3));
+		kdx_json_str(&j, "council", PQgetvalue(r, 0, 4));
+		kdx_json_num(&j, "municipalities", PQgetvalue(r, 0, 0));
+		kdx_json_num(&j, "procedures", PQgetvalue(r, 0, 1));
+		kdx_json_num(&j, "goals", PQgetvalue(r, 0, 2));
+		kdx_json_end(&j);
+	} else if (!env->quiet)
 		printf("warehouse ready at %s: schema version %s (%d migration%s applied); council %s with %s municipalities, %s procedures, %s goals\n",
 		       db->where, PQgetvalue(r, 0, 3), applied, applied == 1 ? "" : "s", PQgetvalue(r, 0, 4),
 		       PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), PQgetvalue(r, 0, 2));

@@ -19,8 +19,9 @@ int kdx_cmd_jobs(int argc, char **argv, kdx_env *env)
 		else if ((rc = kdx_cli_common(c, "jobs", env)) >= 0)
 			return rc;
 	}
-	if (atoi(limit) < 1)
-		return kdx_cli_usage_error("jobs", "--limit takes a positive number");
+	long n;
+	if ((rc = kdx_cli_number("jobs", "--limit", limit, 1, 1000000, &n)) != 0)
+		return rc;
 	static const char *const h[] = { "id", "job", "as_of", "started", "finished", "status", "loaded", "already",
 	                                 "rejected", "rows", "reports", "templates", "message" };
 	return kdx_cli_list(env,

@@ -4,10 +4,12 @@
 #include <string.h>
 #include "kdx/layout.h"
 #include "kdx/cli.h"
+#include "kdx/json.h"
 #include "kdx/render.h"
 
 const char kdx_usage_report[] =
 	"usage: kdx report [--as-of DATE] [--muni CODE]... [--out DIR] [-j N]\n"
+	"                  [--shard I/N] [--council-only]\n"
 	"\n"
 	"Write the reports for an as-of date (default: today) under DIR (default\n"
 	"$KDX_HOME/out/<as-of>/):\n"
@@ -20,7 +22,7 @@ const char kdx_usage_report[] =
 	"                municipalities whose position in code order is I modulo N\n"
 	"                (1-based); shard 1 also writes the council report and charts\n"
 	"  --council-only  the council report and charts, no feedback reports\n"
-	"  -j N          render in N worker processes\n"
+	"  -j, --jobs N  render in N worker processes\n"
 	"The same data and as-of give byte-identical files.\n";
 
 int kdx_cmd_report(int argc, char **argv, kdx_env *env)
@@ -59,12 +61,13 @@ int kdx_cmd_report(int argc, char **argv, kdx_env *env)
 			}
 			break;
 		case 'j':
-			jobs = atoi(optarg);
-			if (jobs < 1 || jobs > 64) {
-				rc = kdx_cli_usage_error("report", "-j takes a number from 1 to 64");
+		{
+			long v;
+			if ((rc = kdx_cli_number("report", "-j", optarg, 1, 64, &v)) != 0)
 				goto usage_out;
-			}
+			jobs = (int)v;
 			break;
+		}
 		default:
 			if ((rc = kdx_cli_common(c, "report", env)) >= 0)
 				goto usage_out;
@@ -104,10 +107,16 @@ int kdx_cmd_report(int argc, char **argv, kdx_env *env)
 	bool council = nmunis == 0 && shard == 1;
 	st = kdx_render_reports(rd, outdir, want, council, jobs, &written, &err);
 	if (st == KDX_OK) {
-		if (env->json)
-			printf("{\"as_of\":\"%s\",\"out\":\"%s\",\"council\":%s,\"municipalities\":%d,\"data_sha256\":\"%s\"}\n",
-			       rd->asof_iso, outdir, council ? "true" : "false", written, rd->data_hash);
-		else if (!env->quiet)
+		if (env->json) {
+			kdx_json j;
+			kdx_json_begin(&j, stdout);
+			kdx_json_str(&j, "as_of", rd->asof_iso);
+			kdx_json_str(&j, "out", outdir);
+			kdx_json_bool(&j, "council", council);
+			kdx_json_int(&j, "municipalities", written);
+			kdx_json_str(&j, "data_sha256", rd->data_hash);
+			kdx_json_end(&j);
+		} else if (!env->quiet)
 			printf("reports for %s written to %s: %s%d municipal feedback reports (PDF and Excel)\n", rd->asof_iso, outdir,
 			       council ? "council report (PDF and Excel), 6 charts (PNG and SVG), " : "", written);
 		if (!env->json && !env->quiet && council && rd->ncouncils > 0)

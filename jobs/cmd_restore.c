@@ -1,6 +1,7 @@
 /* cmd_restore.c - kdx restore: extract a snapshot safely. */
 #include <stdio.h>
 #include "kdx/cli.h"
+#include "kdx/json.h"
 #include "kdx/snapshot.h"
 
 const char kdx_usage_restore[] =
@@ -25,7 +26,15 @@ int kdx_cmd_restore(int argc, char **argv, kdx_env *env)
 	kdx_error *err = NULL;
 	int files = 0;
 	kdx_status st = kdx_snapshot_restore(argv[optind], out, &files, &err);
-	if (st == KDX_OK && !env->quiet)
+	if (st == KDX_OK && env->json) {
+		kdx_json j;
+		kdx_json_begin(&j, stdout);
+		kdx_json_str(&j, "archive", argv[optind]);
+		kdx_json_str(&j, "out", out);
+		kdx_json_int(&j, "files", files);
+		kdx_json_end(&j);
+	} else if (st == KDX_OK && !env->quiet) {
 		printf("restored %d files into %s\n", files, out);
+	}
 	return kdx_cli_fail(st, err);
 }

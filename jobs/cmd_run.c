@@ -6,7 +6,11 @@
 #include <time.h>
 #include <unistd.h>
 #include "kdx/layout.h"
+#include <errno.h>
+#include <sys/wait.h>
+#include "kdx/buf.h"
 #include "kdx/cli.h"
+#include "kdx/json.h"
 #include "kdx/lock.h"
 #include "kdx/inbox.h"
 #include "kdx/render.h"
@@ -21,9 +25,15 @@ const char kdx_usage_run[] =
 	"\n"
 	"nightly: ingest every file of the inbox (default $KDX_HOME/inbox) and check the\n"
 	"tables.  monthly: the nightly work, then the reports for the as-of (default:\n"
-	"today) under $KDX_HOME/out/<as-of>/, the input templates for the next round and\n"
-	"a snapshot.  Every run is recorded (kdx jobs).  A second run while one holds\n"
-	"the lock exits at once with status 75.  Reruns are idempotent.\n"
+	"the 1st of this month) under $KDX_HOME/out/<as-of>/, the input templates for\n"
+	"the next round and a snapshot.  \"Today\" is the council's (KDX_TZ, default\n"
+	"Asia/Tokyo), whatever the host's time zone.  Every run is recorded (kdx jobs).\n"
+	"A second run while one holds the lock exits at once with status 75.  Reruns are\n"
+	"idempotent.\n"
+	"\n"
+	"  --as-of DATE    the as-of (see above)\n"
+	"  --inbox DIR     the inbox to take files from\n"
+	"  -j, --jobs N    render the monthly reports in N worker processes\n"
 	"Progress goes to stderr on a terminal; --quiet silences it, --json summarises.\n";
 
 
@@ -40,15 +50,19 @@ static void say(const char *fmt, ...)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(stderr, "kdx run: [%6.1fs] ", (double)(now.tv_sec - started.tv_sec) + (now.tv_nsec - started.tv_nsec) / 1e9);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char *msg = kdx_strdup_vprintf(fmt, ap);
 	va_end(ap);
+	kdx_emitf(stderr, KDX_LOG_INFO, "kdx run: [%6.1fs] %s\n",
+	          (double)(now.tv_sec - started.tv_sec) + (now.tv_nsec - started.tv_nsec) / 1e9, msg);
+	free(msg);
 }
 
 static void on_file(void *ctx, const char *name, kdx_status st, const kdx_ingest_result *res, const kdx_error *err)
 {
-	(void)ctx;
+	kdx_buf *rejected = ctx;
+	if (st == KDX_EDATA)
+		kdx_buf_printf(rejected, "- %s: %d 件の問題（報告: %s）\n", name, res->problems,
+		               res->report_txt ? res->report_txt : "-");
 	if (st == KDX_OK)
 		say("%s %s", res->outcome == KDX_INGEST_LOADED ? "loaded" : "already loaded", name);
 	else
@@ -72,6 +86,7 @@ struct run {
 	kdx_snapshot_info snap;
 	char *outdir;
 	kdx_lock *lock;
+	kdx_buf rejected;        /* a line per rejected file, for KDX_NOTIFY_COMMAND */
 };
 
 /* One run at a time, across machines sharing the warehouse (lock.h).  With
@@ -131,7 +146,7 @@ static kdx_status ingest_inbox(struct run *j, kdx_error **err)
 	if (st == KDX_OK) {
 		char *rejects = kdx_home_path(j->env->home, KDX_PLACE_REJECTS, NULL);
 		kdx_ingest_opts o = { .encoding = KDX_ENC_AUTO, .rejects_dir = rejects };
-		st = kdx_ingest_files(j->db, &o, inbox, paths, n, on_file, NULL, &j->counts, err);
+		st = kdx_ingest_files(j->db, &o, inbox, paths, n, on_file, &j->rejected, &j->counts, err);
 		free(rejects);
 		say("inbox: %d loaded, %d already loaded, %d rejected", j->counts.loaded, j->counts.already, j->counts.rejected);
 		if (st == KDX_EIO && !*err) {
@@ -232,12 +247,23 @@ static void record_end(struct run *j, kdx_status st, const kdx_error *err)
 static void print_outcome(const struct run *j, kdx_status st)
 {
 	const char *status = st != KDX_OK ? "failed" : j->data_st == KDX_EDATA ? "rejected-files" : "ok";
-	if (j->env->json)
-		printf("{\"run\":%s,\"job\":\"%s\",\"as_of\":\"%s\",\"status\":\"%s\",\"loaded\":%d,\"already_loaded\":%d,"
-		       "\"rejected\":%d,\"rows\":%ld,\"reports\":%d,\"templates\":%d,\"snapshot\":\"%s\"}\n",
-		       j->run_id, j->job, j->iso, status, j->counts.loaded, j->counts.already, j->counts.rejected, j->counts.rows,
-		       j->reports, j->templates, j->snap.path);
-	else if (!j->env->quiet && st == KDX_OK) {
+	if (j->env->json) {
+		kdx_json w;
+		kdx_json_begin(&w, stdout);
+		kdx_json_num(&w, "run", j->run_id);
+		kdx_json_str(&w, "job", j->job);
+		kdx_json_str(&w, "as_of", j->iso);
+		kdx_json_str(&w, "status", status);
+		kdx_json_int(&w, "loaded", j->counts.loaded);
+		kdx_json_int(&w, "already_loaded", j->counts.already);
+		kdx_json_int(&w, "rejected", j->counts.rejected);
+		kdx_json_int(&w, "rows", j->counts.rows);
+		kdx_json_int(&w, "reports", j->reports);
+		kdx_json_int(&w, "templates", j->templates);
+		kdx_json_str(&w, "out", j->monthly ? j->outdir : NULL);
+		kdx_json_str(&w, "snapshot", j->snap.path[0] ? j->snap.path : NULL);
+		kdx_json_end(&w);
+	} else if (!j->env->quiet && st == KDX_OK) {
 		printf("%s job for %s: %d files loaded, %d already loaded, %d rejected\n", j->job, j->iso, j->counts.loaded,
 		       j->counts.already, j->counts.rejected);
 		if (j->monthly)
@@ -257,18 +283,22 @@ static int parse_run(int argc, char **argv, struct run *j)
 		{ NULL, 0, NULL, 0 }
 	};
 	int c, rc;
+	bool given = false;
 	while ((c = getopt_long(argc, argv, "j:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			if ((rc = kdx_cli_as_of("run", optarg, &j->asof)) != 0)
 				return rc;
+			given = true;
 			break;
 		case 'i': j->inbox_arg = optarg; break;
-		case 'j':
-			j->jobs = atoi(optarg);
-			if (j->jobs < 1 || j->jobs > 64)
-				return kdx_cli_usage_error("run", "-j takes a number from 1 to 64");
+		case 'j': {
+			long v;
+			if ((rc = kdx_cli_number("run", "-j", optarg, 1, 64, &v)) != 0)
+				return rc;
+			j->jobs = (int)v;
 			break;
+		}
 		default:
 			if ((rc = kdx_cli_common(c, "run", j->env)) >= 0)
 				return rc;
@@ -278,8 +308,37 @@ static int parse_run(int argc, char **argv, struct run *j)
 		return kdx_cli_usage_error("run", "give the job: nightly or monthly");
 	j->job = argv[optind];
 	j->monthly = !strcmp(j->job, "monthly");
+	/* the monthly job reports as of the 1st of the month in the council's zone,
+	 * however late a missed timer catches it up */
+	if (j->monthly && !given)
+		j->asof.d = 1;
 	kdx_date_iso(j->asof, j->iso, sizeof j->iso);
 	return -1;
+}
+
+/* Rejected files are not a failure of the job, but the operator hears of them
+ * through the same command as of a failure (KDX_NOTIFY_COMMAND), the summary
+ * on its standard input. */
+static void notify_rejections(struct run *j)
+{
+	const char *cmd = getenv("KDX_NOTIFY_COMMAND");
+	if (!cmd || !*cmd || j->counts.rejected == 0)
+		return;
+	char subject[160];
+	snprintf(subject, sizeof subject, "kdx: %s job for %s rejected %d file%s", j->job, j->iso, j->counts.rejected,
+	         j->counts.rejected == 1 ? "" : "s");
+	setenv("KDX_NOTIFY_SUBJECT", subject, 1);
+	fflush(NULL);
+	FILE *p = popen(cmd, "w");
+	if (!p) {
+		kdx_log_warning("could not run KDX_NOTIFY_COMMAND: %s", strerror(errno));
+		return;
+	}
+	fprintf(p, "%s\n\n取り込めなかったファイル（提出者への報告を添えて inbox/rejected/ にあります）:\n%s", subject,
+	        j->rejected.len ? j->rejected.data : "");
+	int rc = pclose(p);
+	if (rc != 0)
+		kdx_log_warning("KDX_NOTIFY_COMMAND exited with status %d", WIFEXITED(rc) ? WEXITSTATUS(rc) : -1);
 }
 
 int kdx_cmd_run(int argc, char **argv, kdx_env *env)
@@ -311,6 +370,8 @@ int kdx_cmd_run(int argc, char **argv, kdx_env *env)
 	record_end(&j, st, err);
 	kdx_lock_release(j.lock);
 	print_outcome(&j, st);
+	notify_rejections(&j);
+	kdx_buf_free(&j.rejected);
 	free(j.outdir);
 	if (st == KDX_OK)
 		st = j.data_st;

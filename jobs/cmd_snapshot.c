@@ -1,6 +1,7 @@
 /* cmd_snapshot.c - kdx snapshot: archive the data and reports of an as-of date as a BagIt bag. */
 #include <stdio.h>
 #include "kdx/cli.h"
+#include "kdx/json.h"
 #include "kdx/snapshot.h"
 
 const char kdx_usage_snapshot[] =
@@ -35,10 +36,15 @@ int kdx_cmd_snapshot(int argc, char **argv, kdx_env *env)
 	kdx_snapshot_info info;
 	st = kdx_snapshot_create(env, db, asof, NULL, NULL, &info, &err);
 	if (st == KDX_OK) {
-		if (env->json)
-			printf("{\"id\":%ld,\"path\":\"%s\",\"tagmanifest_sha256\":\"%s\",\"reused\":%s}\n", info.id, info.path,
-			       info.tagmanifest_sha256, info.reused ? "true" : "false");
-		else if (!env->quiet)
+		if (env->json) {
+			kdx_json j;
+			kdx_json_begin(&j, stdout);
+			kdx_json_int(&j, "id", info.id);
+			kdx_json_str(&j, "path", info.path);
+			kdx_json_str(&j, "tagmanifest_sha256", info.tagmanifest_sha256);
+			kdx_json_bool(&j, "reused", info.reused);
+			kdx_json_end(&j);
+		} else if (!env->quiet)
 			printf("%s %s (tagmanifest SHA-256 %s)\n", info.reused ? "unchanged, snapshot is" : "snapshot written to",
 			       info.path, info.tagmanifest_sha256);
 	}

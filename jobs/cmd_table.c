@@ -61,8 +61,12 @@ int kdx_cmd_table(int argc, char **argv, kdx_env *env)
 	bool known = summary;
 	for (int i = 0; goals[i]; i++)
 		known |= !strcmp(goal, goals[i]);
-	if (!known)
-		return kdx_cli_usage_error("table", "unknown goal \"%s\"", goal);
+	if (!known) {
+		static const char *const all[] = { "procedures", "nursery", "platforms", "clubs", "postpartum", "pmh", "summary", NULL };
+		const char *near = kdx_cli_closest(goal, all);
+		return kdx_cli_usage_error("table", "unknown goal \"%s\"%s%s%s: give procedures, nursery, platforms, clubs, postpartum,"
+		                           " pmh or summary", goal, near ? " (did you mean " : "", near ? near : "", near ? "?)" : "");
+	}
 
 	kdx_error *err = NULL;
 	kdx_db *db = NULL;

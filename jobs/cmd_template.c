@@ -4,6 +4,7 @@
 #include <string.h>
 #include "kdx/layout.h"
 #include "kdx/cli.h"
+#include "kdx/json.h"
 #include "kdx/template.h"
 
 const char kdx_usage_template[] =
@@ -72,8 +73,16 @@ int kdx_cmd_template(int argc, char **argv, kdx_env *env)
 	char *dir = out ? kdx_strdup(out) : kdx_home_path(env->home, KDX_PLACE_TEMPLATES, iso);
 	int written = 0;
 	st = kdx_templates_write(db, codes, ncodes, asof, survey, dir, 1, &written, &err);
-	if (st == KDX_OK && !env->quiet)
+	if (st == KDX_OK && env->json) {
+		kdx_json j;
+		kdx_json_begin(&j, stdout);
+		kdx_json_str(&j, "as_of", iso);
+		kdx_json_int(&j, "workbooks", written);
+		kdx_json_str(&j, "out", dir);
+		kdx_json_end(&j);
+	} else if (st == KDX_OK && !env->quiet) {
 		printf("%d input workbook%s written to %s\n", written, written == 1 ? "" : "s", dir);
+	}
 	free(dir);
 	free(codes);
 	return kdx_cli_fail(st, err);

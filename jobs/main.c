@@ -14,7 +14,7 @@
 #define DB_WRITE (KDX_CMD_NEEDS_DB | KDX_CMD_MIGRATES | KDX_CMD_WRITES)
 
 const kdx_cmd kdx_commands[] = {
-	{ "init", kdx_cmd_init, DB_WRITE, "create or upgrade the warehouse schema and load master data", kdx_usage_init },
+	{ "init", kdx_cmd_init, DB_WRITE | KDX_CMD_CREATES, "create or upgrade the warehouse schema and load master data", kdx_usage_init },
 	{ "ingest", kdx_cmd_ingest, DB_WRITE, "load survey exports and municipal workbooks (whole file or nothing)", kdx_usage_ingest },
 	{ "status", kdx_cmd_status, DB_READ, "submission ledger: who sent what, what is missing, late or changed", kdx_usage_status },
 	{ "table", kdx_cmd_table, DB_READ, "print a goal's adoption table (text, csv or json)", kdx_usage_table },
@@ -24,7 +24,7 @@ const kdx_cmd kdx_commands[] = {
 	{ "snapshots", kdx_cmd_snapshots, DB_READ, "list archived snapshots and their chain", kdx_usage_snapshots },
 	{ "verify", kdx_cmd_verify, DB_READ, "check a snapshot or the whole chain", kdx_usage_verify },
 	{ "restore", kdx_cmd_restore, 0, "extract a snapshot safely", kdx_usage_restore },
-	{ "run", kdx_cmd_run, DB_WRITE, "run the nightly or monthly job", kdx_usage_run },
+	{ "run", kdx_cmd_run, DB_WRITE | KDX_CMD_CREATES, "run the nightly or monthly job", kdx_usage_run },
 	{ "jobs", kdx_cmd_jobs, DB_READ, "list recorded job runs", kdx_usage_jobs },
 	{ "db", kdx_cmd_db, DB_WRITE, "start, stop or show the private warehouse", kdx_usage_db },
 	{ NULL, NULL, 0, NULL, NULL }
@@ -80,7 +80,8 @@ static void main_usage(FILE *fp)
 	fprintf(fp,
 		"kdx - progress tracking for the こども政策DX 共同目標\n"
 		"\n"
-		"usage: kdx [--db CONNINFO] [--council CODE] [--quiet] [--json] COMMAND [ARGS]\n"
+		"usage: kdx [--db CONNINFO] [--council CODE] [-q|--quiet] [--json] COMMAND [ARGS]\n"
+		"       (these options, --help and --version also after the command)\n"
 		"\n"
 		"commands:\n");
 	for (const kdx_cmd *c = kdx_commands; c->name; c++)
@@ -90,7 +91,8 @@ static void main_usage(FILE *fp)
 		"Run \"kdx COMMAND --help\" for a command's options.\n"
 		"Environment: KDX_HOME (working folder, default .), KDX_DATABASE_URL or the\n"
 		"PG* variables (an existing server; otherwise kdx runs a private one),\n"
-		"KDX_COUNCIL or --council CODE (the prefecture to report on; 000000 = national).\n"
+		"KDX_COUNCIL or --council CODE (the prefecture to report on; 000000 = national),\n"
+		"KDX_TZ (the council's time zone, default Asia/Tokyo).  See kdx(1).\n"
 		"Exit codes: 0 ok, 64 usage, 65 data rejected, 69 warehouse unavailable,\n"
 		"74 I/O error, 75 locked by another run.\n");
 }
@@ -98,22 +100,104 @@ static void main_usage(FILE *fp)
 int kdx_cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
-	fputs("kdx: error: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	char *msg = kdx_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	if (cmd)
-		fprintf(stderr, "hint: Try \"kdx %s --help\" for more information.\n", cmd);
-	else
-		fputs("hint: Try \"kdx --help\" for more information.\n", stderr);
+	kdx_emitf(stderr, KDX_LOG_ERR, "kdx: error: %s\nhint: Try \"kdx%s%s --help\" for more information.\n", msg,
+	          cmd ? " " : "", cmd ? cmd : "");
+	free(msg);
 	return 64;
+}
+
+/* The command's words, for the messages of options getopt did not accept. */
+static char **cmd_argv;
+
+static int distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 40 || lb > 40)
+		return 99;
+	int d[41][41];
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = (int)i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (int)j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			int best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			d[i][j] = best;
+		}
+	return d[la][lb];
+}
+
+const char *kdx_cli_closest(const char *bad, const char *const *words)
+{
+	const char *best = NULL;
+	int bestd = 3;
+	for (int i = 0; words[i]; i++) {
+		int d = distance(bad, words[i]);
+		if (d < bestd) {
+			bestd = d;
+			best = words[i];
+		}
+	}
+	return best;
+}
+
+/* The options a command's usage names ("--as-of", ...), comma-separated into
+ * buf, and the one closest to bad (or NULL when none is close). */
+static const char *closest_option(const char *usage, const char *bad, char *buf, size_t n)
+{
+	static char best[48];
+	int bestd = 3;
+	const char *found = NULL;
+	size_t used = 0;
+	buf[0] = '\0';
+	for (const char *p = usage; (p = strstr(p, "--")) != NULL;) {
+		size_t k = 2 + strspn(p + 2, "abcdefghijklmnopqrstuvwxyz-");
+		if (k > 2 && k < sizeof best) {
+			char opt[48];
+			memcpy(opt, p, k);
+			opt[k] = '\0';
+			if (!strstr(buf, opt) && used + k + 3 < n)
+				used += (size_t)snprintf(buf + used, n - used, "%s%s", used ? ", " : "", opt);
+			int d = distance(bad, opt);
+			if (d < bestd) {
+				bestd = d;
+				memcpy(best, opt, k + 1);
+				found = best;
+			}
+		}
+		p += k;
+	}
+	return found;
+}
+
+int kdx_cli_number(const char *cmd, const char *opt, const char *arg, long lo, long hi, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(arg, &end, 10);
+	if (end == arg || *end || errno || v < lo || v > hi)
+		return kdx_cli_usage_error(cmd, "%s takes a whole number from %ld to %ld, not \"%s\"", opt, lo, hi, arg);
+	*out = v;
+	return 0;
 }
 
 int kdx_cli_common(int opt, const char *cmd, kdx_env *env)
 {
 	const kdx_cmd *c;
 	switch (opt) {
+	case KDX_OPT_COUNCIL:
+		env->council = optarg;
+		return -1;
+	case KDX_OPT_VERSION:
+		printf("kdx %s\n", KDX_VERSION);
+		return 0;
 	case KDX_OPT_DB:
 		env->db_url = optarg;
 		return -1;
@@ -128,10 +212,26 @@ int kdx_cli_common(int opt, const char *cmd, kdx_env *env)
 		c = kdx_cmd_find(cmd);
 		fputs(c ? c->usage : "", stdout);
 		return 0;
-	default:
-		/* getopt already printed what was wrong */
-		fprintf(stderr, "hint: Try \"kdx %s --help\" for more information.\n", cmd);
+	default: {
+		/* what getopt did not accept (it prints nothing: opterr is 0) */
+		c = kdx_cmd_find(cmd);
+		const char *word = cmd_argv && optind > 0 ? cmd_argv[optind - 1] : "?";
+		char bad[64], list[512];
+		snprintf(bad, sizeof bad, "%.*s", (int)strcspn(word, "="), word);
+		const char *near = c ? closest_option(c->usage, bad, list, sizeof list) : NULL;
+		if (optopt && strncmp(word, "--", 2) == 0 && (!near || !strcmp(near, bad)))
+			kdx_emitf(stderr, KDX_LOG_ERR, "kdx: error: option \"%s\" needs a value\n", bad);
+		else if (optopt && optopt < 256 && word[0] == '-' && word[1] != '-')
+			kdx_emitf(stderr, KDX_LOG_ERR, "kdx: error: option \"-%c\" is unknown or needs a value\n", optopt);
+		else
+			kdx_emitf(stderr, KDX_LOG_ERR, "kdx: error: unknown option \"%s\"%s%s%s\n", bad, near ? " (did you mean " : "",
+			          near ? near : "", near ? "?)" : "");
+		if (c && list[0])
+			kdx_emitf(stderr, KDX_LOG_ERR, "detail: kdx %s takes %s, and --council, --db, --quiet, --json, --help, --version.\n",
+			          cmd, list);
+		kdx_emitf(stderr, KDX_LOG_ERR, "hint: Try \"kdx %s --help\" for more information.\n", cmd);
 		return 64;
+	}
 	}
 }
 
@@ -145,7 +245,7 @@ int kdx_cli_fail(kdx_status st, kdx_error *e)
 		kdx_error_print(stderr, "kdx", e);
 		kdx_error_free(e);
 	} else if (st != KDX_OK) {
-		fprintf(stderr, "kdx: error: %s\n", kdx_status_str(st));
+		kdx_emitf(stderr, KDX_LOG_ERR, "kdx: error: %s\n", kdx_status_str(st));
 	}
 	fflush(stdout);
 	return kdx_status_exit(st);
@@ -165,7 +265,8 @@ int kdx_cli_format(const char *cmd, const char *arg, kdx_format *fmt)
 int kdx_cli_as_of(const char *cmd, const char *arg, kdx_date *out)
 {
 	if (kdx_date_parse(arg, out) != KDX_DATE_OK)
-		return kdx_cli_usage_error(cmd, "invalid --as-of date \"%s\"", arg);
+		return kdx_cli_usage_error(cmd, "invalid --as-of date \"%s\" (write it as 2026-12-01, 2026/12/1, 令和8年12月1日 or R8.12.1)",
+		                           arg);
 	return 0;
 }
 
@@ -230,7 +331,26 @@ int main(int argc, char **argv)
 	if (!cmd)
 		return kdx_cli_usage_error(NULL, "unknown command \"%s\"", argv[i]);
 	optind = 1;
-	opterr = 1;
+	opterr = 0;  /* kdx_cli_common says what was wrong, in kdx's words */
+	/* -q, --quiet and --version anywhere on the line, as before the command */
+	int nargs = argc - i, k = 1;
+	for (int a = 1; a < nargs; a++) {
+		const char *w = argv[i + a];
+		if (!strcmp(w, "--")) {
+			while (a < nargs)
+				argv[i + k++] = argv[i + a++];
+			break;
+		}
+		if (!strcmp(w, "-q")) {
+			env.quiet = true;
+			kdx_quiet = 1;
+			continue;
+		}
+		argv[i + k++] = argv[i + a];
+	}
+	argv[i + k] = NULL;
+	nargs = k;
+	cmd_argv = argv + i;
 	/* absolute, so that recorded paths (snapshots, batches) mean the same later */
 	char *abs_home = realpath(env.home, NULL);
 	if (abs_home)
@@ -242,14 +362,15 @@ int main(int argc, char **argv)
 		free(abs_home);
 		return kdx_cli_fail(KDX_EIO, e);
 	}
+	env.may_create = (cmd->needs & KDX_CMD_CREATES) != 0;
 	running = cmd;
-	int rc = cmd->fn(argc - i, argv + i, &env);
+	int rc = cmd->fn(nargs, argv + i, &env);
 	kdx_db_close(running_db);  /* ends the session, which releases any lock it held */
 	running_db = NULL;
 	free(abs_home);
 	/* As git does: a write error on stdout is an I/O failure, not success. */
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "kdx: error: could not write to standard output\n");
+		kdx_emitf(stderr, KDX_LOG_ERR, "kdx: error: could not write to standard output\n");
 		if (rc == 0)
 			rc = 74;
 	}

@@ -1,4 +1,5 @@
 /* tabout.c - text, CSV and JSON renderings of a result. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include "kdx/tabout.h"
@@ -65,8 +66,14 @@ void kdx_tabout(FILE *fp, kdx_format fmt, PGresult *r, const char *const *header
 				fputc(':', fp);
 				if (PQgetisnull(r, i, c))
 					fputs("null", fp);
-				else if (numeric_cols & (1UL << c))
-					fputs(PQgetvalue(r, i, c), fp);
+				else if (numeric_cols & (1UL << c)) {
+					const char *v = PQgetvalue(r, i, c);
+					char *end;
+					strtod(v, &end);
+					/* "-" (no figure) and "" are no number: null */
+					bool num = end != v && !*end && strpbrk(v, "0123456789");
+					fputs(num ? v : "null", fp);
+				}
 				else if (PQftype(r, c) == 16 /* bool */)
 					fputs(PQgetvalue(r, i, c)[0] == 't' ? "true" : "false", fp);
 				else

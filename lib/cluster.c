@@ -128,6 +128,21 @@ long kdx_cluster_pid(const kdx_cluster *c)
 	return pid;
 }
 
+/* In the child, as root: become the server's user, as runuser would, without
+ * needing runuser on PATH (cron's PATH has no /usr/sbin). */
+static int drop_to_server_user(const kdx_cluster *c)
+{
+	struct passwd *pw = getpwuid(c->uid);
+	if (!pw || initgroups(pw->pw_name, c->gid) != 0 || setgid(c->gid) != 0 || setuid(c->uid) != 0)
+		return -1;
+	if (setuid(0) == 0)  /* the drop must stick */
+		return -1;
+	setenv("HOME", pw->pw_dir, 1);
+	setenv("USER", pw->pw_name, 1);
+	setenv("LOGNAME", pw->pw_name, 1);
+	return 0;
+}
+
 /*
  * Run a PostgreSQL program as the server user, with stdout/stderr appended to
  * logpath (or inherited when NULL).  Returns the exit status, -1 on failure.
@@ -151,22 +166,9 @@ static int run_pg(const kdx_cluster *c, const char *logpath, char *const argv[])
 				close(fd);
 			}
 		}
-		if (c->as_root) {
-			/* runuser -u postgres -- PROGRAM ARGS... */
-			size_t n = 0;
-			while (argv[n])
-				n++;
-			char **av = kdx_xcalloc(n + 5, sizeof *av);
-			av[0] = "runuser";
-			av[1] = "-u";
-			av[2] = "postgres";
-			av[3] = "--";
-			for (size_t i = 0; i < n; i++)
-				av[4 + i] = argv[i];
-			execvp("runuser", av);
-		} else {
-			execv(argv[0], argv);
-		}
+		if (c->as_root && drop_to_server_user(c) != 0)
+			_exit(126);
+		execv(argv[0], argv);
 		_exit(127);
 	}
 	int status;
@@ -475,6 +477,23 @@ static kdx_status ensure_db(const kdx_cluster *c, kdx_error **err)
 	PQclear(r);
 	PQfinish(conn);
 	return st;
+}
+
+bool kdx_cluster_exists(const kdx_cluster *c)
+{
+	char *pgver = kdx_strdup_printf("%s/PG_VERSION", c->datadir);
+	bool yes = file_exists(pgver);
+	free(pgver);
+	return yes;
+}
+
+kdx_status kdx_cluster_missing(const kdx_cluster *c, kdx_error **err)
+{
+	kdx_fail(err, KDX_EUNAVAILABLE, "there is no kdx warehouse in KDX_HOME \"%s\"", c->home);
+	kdx_error_detail(*err, "No private warehouse was found at %s, and no connection is configured. Only \"kdx init\" and \"kdx run\" create one.",
+	                 c->datadir);
+	kdx_error_hint(*err, "Run the command in the folder that holds var/ (or set KDX_HOME to it), set KDX_DATABASE_URL for a shared warehouse, or run \"kdx init\" here to start a new one.");
+	return KDX_EUNAVAILABLE;
 }
 
 kdx_status kdx_cluster_ensure(kdx_cluster *c, kdx_error **err)

@@ -113,6 +113,11 @@ static kdx_status connect_configured(const kdx_env *env, kdx_db *db, kdx_error *
 		kdx_cluster *c = NULL;
 		if ((st = kdx_cluster_new(env->home, &c, err)) != KDX_OK)
 			return st;
+		if (!env->may_create && !kdx_cluster_exists(c)) {
+			st = kdx_cluster_missing(c, err);
+			kdx_cluster_free(c);
+			return st;
+		}
 		if ((st = kdx_cluster_ensure(c, err)) != KDX_OK) {
 			kdx_cluster_free(c);
 			return st;
@@ -124,7 +129,13 @@ static kdx_status connect_configured(const kdx_env *env, kdx_db *db, kdx_error *
 	} else {
 		conninfo = kdx_strdup(env->db_url ? env->db_url : "");
 	}
-	db->conn = PQconnectdb(conninfo);
+	/* kdx's name in pg_stat_activity unless the connection names itself, and a
+	 * bounded wait for a server that does not answer, unless configured: the
+	 * given connection string comes after the defaults and overrides them */
+	const char *pgct = getenv("PGCONNECT_TIMEOUT");
+	const char *kw[] = { "fallback_application_name", "connect_timeout", "dbname", NULL };
+	const char *val[] = { "kdx", pgct && *pgct ? pgct : "10", conninfo, NULL };
+	db->conn = PQconnectdbParams(kw, val, 1);
 	free(conninfo);
 	if (!db->where) {
 		const char *host = PQhost(db->conn);

@@ -2,6 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include "kdx/error.h"
 #include "kdx/problem.h"
 
@@ -152,34 +155,93 @@ kdx_status kdx_fail(kdx_error **err, kdx_status st, const char *fmt, ...)
 	return st;
 }
 
+/* True when stderr is the journal's stream (systemd sets JOURNAL_STREAM to
+ * its "device:inode"): each line then starts with its syslog priority, so
+ * that `journalctl -p err` finds kdx's errors. */
+static bool to_journal(FILE *fp)
+{
+	static int known = -1;
+	if (fp != stderr)
+		return false;
+	if (known < 0) {
+		const char *js = getenv("JOURNAL_STREAM");
+		unsigned long long dev, ino;
+		struct stat sb;
+		known = js && sscanf(js, "%llu:%llu", &dev, &ino) == 2 && fstat(fileno(stderr), &sb) == 0 &&
+		        (unsigned long long)sb.st_dev == dev && (unsigned long long)sb.st_ino == ino;
+	}
+	return known == 1;
+}
+
+/* Write text (lines ending in \n) to fp, each line with <level> first when
+ * it goes to the journal. */
+void kdx_emit(FILE *fp, int level, const char *text)
+{
+	if (!to_journal(fp)) {
+		fputs(text, fp);
+		return;
+	}
+	for (const char *p = text; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+		fprintf(fp, "<%d>%.*s", level, (int)n, p);
+		p += n;
+	}
+}
+
+void kdx_emitf(FILE *fp, int level, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *text = kdx_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	kdx_emit(fp, level, text);
+	free(text);
+}
+
+static void vemit(FILE *fp, int level, const char *prefix, const char *fmt, va_list ap)
+{
+	char *msg = kdx_strdup_vprintf(fmt, ap);
+	char *line = kdx_strdup_printf("%s%s\n", prefix, msg);
+	kdx_emit(fp, level, line);
+	free(line);
+	free(msg);
+}
+
 void kdx_error_print(FILE *fp, const char *prog, const kdx_error *e)
 {
 	if (!e)
 		return;
-	fprintf(fp, "%s: error: ", prog ? prog : "kdx");
-	fprintf(fp, "%s\n", e->primary ? e->primary : kdx_status_str(e->status));
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	if (!m)
+		return;
+	fprintf(m, "%s: error: ", prog ? prog : "kdx");
+	fprintf(m, "%s\n", e->primary ? e->primary : kdx_status_str(e->status));
 	if (e->detail) {
-		fprintf(fp, "detail: %s\n", e->detail);
+		fprintf(m, "detail: %s\n", e->detail);
 	} else if (e->problem) {
 		/* a reader's data error on its own: the submitter's words as detail */
 		char *w = kdx_problem_where(e->problem);
-		fprintf(fp, "detail: %s: %s\n", w, e->problem->msg);
+		fprintf(m, "detail: %s: %s\n", w, e->problem->msg);
 		free(w);
 	}
 	if (e->hint)
-		fprintf(fp, "hint: %s\n", e->hint);
+		fprintf(m, "hint: %s\n", e->hint);
 	else if (e->problem && e->problem->fix)
-		fprintf(fp, "hint: %s\n", e->problem->fix);
+		fprintf(m, "hint: %s\n", e->problem->fix);
+	fclose(m);
+	kdx_emit(fp, 3, text);
+	free(text);
 }
 
 void kdx_log_warning(const char *fmt, ...)
 {
 	va_list ap;
-	fputs("kdx: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vemit(stderr, 4, "kdx: warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void kdx_log_info(const char *fmt, ...)
@@ -187,9 +249,7 @@ void kdx_log_info(const char *fmt, ...)
 	if (kdx_quiet)
 		return;
 	va_list ap;
-	fputs("kdx: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vemit(stderr, 6, "kdx: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }

@@ -36,7 +36,7 @@ for bin in "$@"; do
 done
 
 # --- end-to-end tests -----------------------------------------------------
-# One cluster for the run, in a mktemp -d folder (mode 0700, as a real
+# One cluster for the run (made by kdx init), in a mktemp -d folder (mode 0700, as a real
 # user's home may be); each test gets its own database and KDX_HOME.
 TMPROOT=$(mktemp -d /tmp/kdx-test.XXXXXX)
 export KDX_TEST_ROOT=$TMPROOT
@@ -48,7 +48,7 @@ cleanup() {
 }
 trap cleanup EXIT
 (unset KDX_DATABASE_URL PGHOST PGDATABASE PGUSER PGPORT PGSERVICE;
- KDX_HOME="$cluster_home" "$KDX" --quiet db start) >"$TMPROOT/cluster.log" 2>&1 || {
+ KDX_HOME="$cluster_home" "$KDX" --quiet init) >"$TMPROOT/cluster.log" 2>&1 || {
 	cat "$TMPROOT/cluster.log"; echo "0 passed, 1 failed"; exit 1; }
 export KDX_TEST_SOCKET="$cluster_home/var/run"
 

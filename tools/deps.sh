@@ -1,9 +1,15 @@
 #!/bin/sh
 # Install the Debian packages kdx needs that are missing (as root), or print
-# the one apt-get line to run.  Usage: tools/deps.sh [--with-tests]
+# the one apt-get line to run.
+# Usage: tools/deps.sh [--with-tests | --with-fuzz | --runtime | --list-runtime]
+#   (none)          what building and running kdx needs (make, make run)
+#   --runtime       what an installed kdx needs on a server, without the compiler
+#   --list-runtime  print that list and install nothing
 set -eu
 here=$(dirname "$0")
 case "${1:-}" in
+--list-runtime) sed -e '1,/^# run$/d' -e '/^# build$/,$d' -e 's/#.*//' "$here/packages.txt" | awk 'NF'; exit 0 ;;
+--runtime) want=$(sed -e '1,/^# run$/d' -e '/^# build$/,$d' -e 's/#.*//' "$here/packages.txt" | awk 'NF') ;;
 --with-tests) want=$(sed -e '/# fuzzing only/,$d' -e 's/#.*//' "$here/packages.txt" | awk 'NF') ;;
 --with-fuzz) want=$(sed -e 's/#.*//' "$here/packages.txt" | awk 'NF') ;;
 *) want=$(sed -e '/# tests only/,$d' -e 's/#.*//' "$here/packages.txt" | awk 'NF') ;;

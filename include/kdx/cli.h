@@ -19,7 +19,8 @@ enum {
 	KDX_CMD_MIGRATES = 2,  /* brings the schema up to date when it connects; without it
 	                        * the command only reads, and a warehouse whose schema is not
 	                        * this kdx's is refused with a hint to run kdx init */
-	KDX_CMD_WRITES = 4     /* writes under KDX_HOME, which must then be a folder it may write to */
+	KDX_CMD_WRITES = 4,    /* writes under KDX_HOME, which must then be a folder it may write to */
+	KDX_CMD_CREATES = 8    /* may create the private warehouse where there is none (init, run) */
 };
 
 typedef struct kdx_cmd {
@@ -31,6 +32,12 @@ typedef struct kdx_cmd {
 } kdx_cmd;
 
 extern const kdx_cmd kdx_commands[];
+/* Of words (NULL-terminated), the one a typo bad most likely meant, or NULL. */
+const char *kdx_cli_closest(const char *bad, const char *const *words);
+
+/* Parse a whole number of option opt from lo to hi (strtol: "2x" is an
+ * error); 0 when *out is set, else the usage error's exit code. */
+int kdx_cli_number(const char *cmd, const char *opt, const char *arg, long lo, long hi, long *out);
 const kdx_cmd *kdx_cmd_find(const char *name);
 
 /* The long options every command accepts; splice with KDX_COMMON_LONGOPTS. */
@@ -38,11 +45,15 @@ const kdx_cmd *kdx_cmd_find(const char *name);
 #define KDX_OPT_QUIET 1002
 #define KDX_OPT_JSON  1003
 #define KDX_OPT_HELP  1004
+#define KDX_OPT_COUNCIL 1005
+#define KDX_OPT_VERSION 1006
 #define KDX_COMMON_LONGOPTS \
 	{ "db", required_argument, NULL, KDX_OPT_DB }, \
 	{ "quiet", no_argument, NULL, KDX_OPT_QUIET }, \
 	{ "json", no_argument, NULL, KDX_OPT_JSON }, \
-	{ "help", no_argument, NULL, KDX_OPT_HELP }
+	{ "help", no_argument, NULL, KDX_OPT_HELP }, \
+	{ "council", required_argument, NULL, KDX_OPT_COUNCIL }, \
+	{ "version", no_argument, NULL, KDX_OPT_VERSION }
 
 /*
  * Handle a common option or an unknown one.  Returns -1 when the option was

@@ -21,7 +21,7 @@ typedef struct kdx_cluster {
 	char *sockdir;  /* a short folder holding the socket, mode 0700 */
 	char *bindir;   /* PostgreSQL binaries */
 	char *lockfile; /* serialises start/stop between kdx processes */
-	bool as_root;   /* run the server through runuser -u postgres */
+	bool as_root;   /* run the server as the postgres user (kdx runs as root) */
 	uid_t uid;      /* the server's user */
 	gid_t gid;
 } kdx_cluster;
@@ -34,6 +34,10 @@ char *kdx_cluster_conninfo(const kdx_cluster *c, const char *dbname);
 bool kdx_cluster_running(const kdx_cluster *c);
 /* initdb when needed, then start when not running; safe against concurrent kdx processes. */
 kdx_status kdx_cluster_ensure(kdx_cluster *c, kdx_error **err);
+/* True when $KDX_HOME/var/pg holds a cluster (initdb has run). */
+bool kdx_cluster_exists(const kdx_cluster *c);
+/* The error of a command that may not create a warehouse, run where there is none (SPEC §7). */
+kdx_status kdx_cluster_missing(const kdx_cluster *c, kdx_error **err);
 kdx_status kdx_cluster_stop(kdx_cluster *c, kdx_error **err);
 /* PID of the postmaster from postmaster.pid, or 0. */
 long kdx_cluster_pid(const kdx_cluster *c);

@@ -19,6 +19,7 @@ typedef struct kdx_env {
 	const char *council; /* --council or KDX_COUNCIL: the prefecture (000000: national); NULL for the default */
 	bool quiet;
 	bool json;
+	bool may_create;     /* the command may create a private warehouse (init, run: SPEC §7) */
 } kdx_env;
 
 typedef struct kdx_db {

@@ -62,6 +62,15 @@ kdx_status kdx_fail(kdx_error **err, kdx_status st, const char *fmt, ...)
 /* Print in PostgreSQL's frontend style: "prog: error: ...". */
 void kdx_error_print(FILE *fp, const char *prog, const kdx_error *e);
 
+/* Text (lines ending in a newline) for stderr; when stderr is the journal's
+ * stream (JOURNAL_STREAM), each line starts with its syslog priority: 3
+ * error, 4 warning, 6 information. */
+void kdx_emit(FILE *fp, int level, const char *text);
+void kdx_emitf(FILE *fp, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#define KDX_LOG_ERR 3
+#define KDX_LOG_WARNING 4
+#define KDX_LOG_INFO 6
+
 /* Shared diagnostics for the command line. */
 void kdx_log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kdx_log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -129,6 +129,7 @@ test_csv_for_people_carries_no_formulas() {
 	local h='調査基準日,市町村コード,市町村名,施設番号,施設名,施設種別,設置主体'
 	printf '%s\n2025-04-01,442011,大分市,1,A保育所,"=HYPERLINK(""http://x.example/"",""click"")",公立\n2025-04-01,442011,大分市,2,B保育所,保育所,@SUM(A1)\n2025-04-01,442011,大分市,3,C保育所,保育所,-1+1\n' "$h" >inj.csv
 	kdx_rc 65 ingest inj.csv
+	nothing_loaded
 	/usr/bin/python3 - "$KDX_HOME/rejects/inj.csv.reject.csv" <<'PY' || die "reject CSV"
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1], encoding='utf-8-sig', newline='')))
