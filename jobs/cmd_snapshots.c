@@ -1,23 +1,44 @@
-/* cmd_snapshots.c - kdx snapshots: the archived snapshots and their chain. */
+/* cmd_snapshots.c - kdx snapshots [--find PREFIX]: the archived snapshots and their chain. */
 #include <stdio.h>
+#include <string.h>
 #include "kdx/cli.h"
 
 const char kdx_usage_snapshots[] =
-	"usage: kdx snapshots\n"
+	"usage: kdx snapshots [--find PREFIX]\n"
 	"\n"
-	"List the archived snapshots: as-of, created, tagmanifest SHA-256, file and\n"
-	"whether each links to the one before it.\n";
+	"List the archived snapshots: as-of, created, the data SHA-256 that the\n"
+	"reports print on their cover, the tagmanifest SHA-256, whether each links to\n"
+	"the one before it, and the file.\n"
+	"\n"
+	"  --find PREFIX  only the snapshots whose data or tagmanifest SHA-256 starts\n"
+	"                 with PREFIX (as printed on a report or in the minutes)\n";
 
 int kdx_cmd_snapshots(int argc, char **argv, kdx_env *env)
 {
-	static const struct option longopts[] = { KDX_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	static const struct option longopts[] = {
+		{ "find", required_argument, NULL, 'f' },
+		KDX_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *find = "";
 	int c, rc;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
-		if ((rc = kdx_cli_common(c, "snapshots", env)) >= 0)
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c == 'f')
+			find = optarg;
+		else if ((rc = kdx_cli_common(c, "snapshots", env)) >= 0)
 			return rc;
-	static const char *const h[] = { "id", "as_of", "created", "tagmanifest_sha256", "chain", "files", "path" };
+	}
+	if (optind < argc)
+		return kdx_cli_usage_error("snapshots", "unexpected argument \"%s\"", argv[optind]);
+	if (strspn(find, "0123456789abcdefABCDEF") != strlen(find))
+		return kdx_cli_usage_error("snapshots", "--find takes the first hex digits of a SHA-256, not \"%s\"", find);
+	static const char *const h[] = { "id", "as_of", "created", "data_sha256", "tagmanifest_sha256", "chain", "files", "path" };
+	const char *p[] = { find };
+	/* the chain is judged over every snapshot, then filtered */
 	return kdx_cli_list(env,
-		"SELECT id, as_of, to_char(created_at, 'YYYY-MM-DD HH24:MI:SS'), tagmanifest_sha256,"
+		"SELECT * FROM (SELECT id, as_of, to_char(created_at, 'YYYY-MM-DD HH24:MI:SS'), data_sha256, tagmanifest_sha256,"
 		" CASE WHEN previous_sha256 IS NOT DISTINCT FROM lag(tagmanifest_sha256) OVER (ORDER BY id) THEN 'linked'"
-		" ELSE 'BROKEN' END, payload_files, path FROM kdx.snapshot ORDER BY id", 0, NULL, h, 7, 1UL | (1UL << 5));
+		" ELSE 'BROKEN' END, payload_files, path FROM kdx.snapshot) s"
+		" WHERE $1 = '' OR data_sha256 LIKE lower($1) || '%' OR tagmanifest_sha256 LIKE lower($1) || '%' ORDER BY id",
+		1, p, h, 8, 1UL | (1UL << 6));
 }

@@ -24,7 +24,8 @@ static int print_problems(const kdx_verify_result *r, const char *what)
 	kdx_emitf(stderr, KDX_LOG_ERR, "kdx: error: %s failed: %d problem%s\n", what, r->nproblems, r->nproblems == 1 ? "" : "s");
 	for (int i = 0; i < r->nproblems; i++)
 		kdx_emitf(stderr, KDX_LOG_ERR, "detail: %s\n", r->problems[i]);
-	kdx_emitf(stderr, KDX_LOG_ERR, "hint: Restore the named files from a good copy of the archive, or take a new snapshot.\n");
+	kdx_emitf(stderr, KDX_LOG_ERR, "hint: Keep the archive as it is, as evidence, and report it to the council secretariat;"
+	          " a backup copy of it can be checked the same way.  A new snapshot would not replace what this one recorded.\n");
 	return 65;
 }
 

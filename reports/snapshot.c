@@ -577,7 +577,9 @@ kdx_status kdx_snapshot_verify(const char *archive, kdx_verify_result *r, char t
 {
 	kdx_tar t = { 0 };
 	/* the payload is hashed as it streams by; only the tag files are kept */
-	kdx_status st = kdx_tar_read_digests(archive, &t, err);
+	struct stat asb;
+	kdx_status st = stat(archive, &asb) == 0 && S_ISDIR(asb.st_mode) ? kdx_tar_read_dir_digests(archive, &t, err)
+	                                                                 : kdx_tar_read_digests(archive, &t, err);
 	if (tagsha)
 		tagsha[0] = '\0';
 	if (prev)
@@ -793,6 +795,30 @@ kdx_status kdx_snapshot_restore(const char *archive, const char *dir, int *files
 		kdx_tar_free(&t);
 		return st;
 	}
+	/* a bag that fails verification is evidence, not something to extract */
+	kdx_verify_result vr = { 0 };
+	kdx_error *ve = NULL;
+	kdx_status vst = kdx_snapshot_verify(archive, &vr, NULL, NULL, &ve);
+	if (vst != KDX_OK) {
+		kdx_tar_free(&t);
+		if (ve) {
+			*err = ve;
+			kdx_verify_result_free(&vr);
+			return vst;
+		}
+		kdx_fail(err, KDX_EDATA, "archive \"%s\" fails verification (%d problem%s); nothing was restored", archive,
+		         vr.nproblems, vr.nproblems == 1 ? "" : "s");
+		kdx_buf b = { 0 };
+		for (int i = 0; i < vr.nproblems && i < 20; i++)
+			kdx_buf_printf(&b, "%s%s", i ? "\n" : "", vr.problems[i]);
+		kdx_error_detail(*err, "%s", b.data ? b.data : "");
+		kdx_buf_free(&b);
+		kdx_error_hint(*err, "Keep the archive as it is, as evidence, and report it to the council secretariat;"
+		                     " restore from a backup copy that kdx verify accepts.");
+		kdx_verify_result_free(&vr);
+		return KDX_EDATA;
+	}
+	kdx_verify_result_free(&vr);
 	DIR *d = opendir(dir);
 	if (d) {
 		struct dirent *de;

@@ -1,5 +1,7 @@
 /* tar.c - ustar in gzip with zlib (see tar.h). */
+#include <dirent.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -319,16 +321,41 @@ static const char *refusal(const char *fname, char type)
 	return why;
 }
 
-/* A pax extended header's path ("LEN path=VALUE\n"), or NULL. */
-static char *pax_path_of(unsigned char *data)
+/* A pax extended header's path: its records are "LEN key=value\n". */
+static char *pax_path_of(const unsigned char *data, size_t size)
 {
-	char *p = strstr((char *)data, " path=");
-	if (!p)
-		return NULL;
-	char *end = strchr(p, '\n');
-	if (end)
-		*end = '\0';
-	return kdx_strdup(p + 6);
+	size_t at = 0;
+	while (at < size) {
+		char *end;
+		unsigned long len = strtoul((const char *)data + at, &end, 10);
+		if (len == 0 || at + len > size || *end != ' ')
+			return NULL;
+		const char *kv = end + 1, *stop = (const char *)data + at + len;
+		if (stop - kv > 5 && !strncmp(kv, "path=", 5) && stop[-1] == '\n')
+			return kdx_strdup_printf("%.*s", (int)(stop - kv - 6), kv + 5);
+		at += len;
+	}
+	return NULL;
+}
+
+/* The name as a bag's entry: "./" and "/."-less, as GNU tar writes it from the
+ * folder it was run in ("./kdx-…/data/a.csv" is "kdx-…/data/a.csv"); "" for
+ * the folder itself. */
+static void strip_dot_slash(char *name)
+{
+	size_t skip = 0;
+	while (name[skip] == '.' && name[skip + 1] == '/') {
+		skip += 2;
+		while (name[skip] == '/')
+			skip++;
+	}
+	if (skip)
+		memmove(name, name + skip, strlen(name + skip) + 1);
+	if (!strcmp(name, "."))
+		name[0] = '\0';
+	size_t n = strlen(name);
+	while (n > 0 && name[n - 1] == '/')  /* a folder's trailing slash */
+		name[--n] = '\0';
 }
 
 static void add_entry(kdx_tar *t, const char *fname, unsigned char *data, size_t size, const char *d256, const char *d512)
@@ -379,34 +406,52 @@ static kdx_status tar_read(const char *path, kdx_tar *t, bool digests, kdx_error
 			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" is larger than kdx accepts", path);
 			break;
 		}
-		/* in digest mode, only top-level files (and pax headers) are kept */
-		const char *slash = strchr(pax_path ? pax_path : name, '/');
-		bool keep = !digests || type == 'x' || !slash || !strchr(slash + 1, '/');
+		/* in digest mode, only top-level files (and pax headers, long names) are kept */
+		char *norm = kdx_strdup(pax_path ? pax_path : name);
+		strip_dot_slash(norm);
+		const char *slash = strchr(norm, '/');
+		bool keep = !digests || type == 'x' || type == 'L' || type == 'g' || !slash || !strchr(slash + 1, '/');
+		free(norm);
 		unsigned char *data;
 		char d256[65] = "", d512[129] = "";
 		if (!read_body(gz, size, keep, &data, d256, d512)) {
 			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" is truncated", path);
 			break;
 		}
-		if (type == 'x') {
+		if (type == 'x' || type == 'L') {
+			/* the next entry's name: a pax record, or GNU tar's long name */
 			free(pax_path);
-			pax_path = pax_path_of(data);
+			pax_path = type == 'x' ? pax_path_of(data, (size_t)size) : kdx_strdup_printf("%.*s", (int)size, (char *)data);
 			free(data);
 			continue;
 		}
-		const char *fname = pax_path ? pax_path : name;
+		if (type == 'g' || type == 'K') {  /* global pax settings, a long link name: nothing kdx uses */
+			free(data);
+			continue;
+		}
+		char *fname = kdx_strdup(pax_path ? pax_path : name);
+		strip_dot_slash(fname);
+		if (!*fname && type == '5') {  /* "./", the folder tar was run in */
+			free(fname);
+			free(data);
+			free(pax_path);
+			pax_path = NULL;
+			continue;
+		}
 		const char *why = refusal(fname, type);
 		if (why) {
 			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" contains %s: \"%s\"", path, why, fname);
 			kdx_error_detail(*err, "kdx extracts only regular files and folders under the destination.");
 			kdx_error_hint(*err, "Do not trust this archive; take the snapshot from the archive folder again.");
 			free(data);
+			free(fname);
 			break;
 		}
 		if (type == '5')
 			free(data);
 		else
 			add_entry(t, fname, data, (size_t)size, d256, d512);
+		free(fname);
 		free(pax_path);
 		pax_path = NULL;
 	}
@@ -425,4 +470,102 @@ kdx_status kdx_tar_read(const char *path, kdx_tar *t, kdx_error **err)
 kdx_status kdx_tar_read_digests(const char *path, kdx_tar *t, kdx_error **err)
 {
 	return tar_read(path, t, true, err);
+}
+
+/* ---- a bag extracted to a folder -------------------------------------------- */
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every regular file under dir, as the entry "prefix/rel": top-level files
+ * whole, deeper ones digested as they are read. */
+static kdx_status read_dir(const char *dir, const char *prefix, int depth, kdx_tar *t, kdx_error **err)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return kdx_fail(err, KDX_EIO, "could not open folder \"%s\": %s", dir, strerror(errno));
+	char **names = NULL;
+	int n = 0;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+			names = kdx_xrealloc(names, (size_t)(n + 1) * sizeof *names);
+			names[n++] = kdx_strdup(de->d_name);
+		}
+	closedir(d);
+	if (n > 1)
+		qsort(names, (size_t)n, sizeof *names, cmp_name);
+	kdx_status st = KDX_OK;
+	for (int i = 0; i < n; i++) {
+		char *path = kdx_strdup_printf("%s/%s", dir, names[i]);
+		char *entry = kdx_strdup_printf("%s/%s", prefix, names[i]);
+		struct stat sb;
+		if (st != KDX_OK) {
+			/* only freeing from here */
+		} else if (lstat(path, &sb) != 0) {
+			st = kdx_fail(err, KDX_EIO, "could not examine \"%s\": %s", path, strerror(errno));
+		} else if (S_ISDIR(sb.st_mode)) {
+			st = depth > 64 ? kdx_fail(err, KDX_EDATA, "bag folder \"%s\" is nested too deep", dir)
+			                : read_dir(path, entry, depth + 1, t, err);
+		} else if (!S_ISREG(sb.st_mode)) {
+			st = kdx_fail(err, KDX_EDATA, "bag folder contains %s: \"%s\"", S_ISLNK(sb.st_mode) ? "a symbolic link" : "a special file",
+			              path);
+			kdx_error_detail(*err, "A bag holds regular files and folders only.");
+		} else {
+			FILE *fp = fopen(path, "rb");
+			if (!fp) {
+				st = kdx_fail(err, KDX_EIO, "could not open \"%s\": %s", path, strerror(errno));
+			} else {
+				bool keep = depth == 0;  /* the tag files */
+				kdx_buf b = { 0 };
+				kdx_sums sums;
+				kdx_sums_init(&sums, true);
+				unsigned char chunk[65536];
+				size_t got, total = 0;
+				while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0) {
+					total += got;
+					if (keep)
+						kdx_buf_add(&b, chunk, got);
+					else
+						kdx_sums_update(&sums, chunk, got);
+				}
+				bool bad = ferror(fp);
+				fclose(fp);
+				char d256[65] = "", d512[129] = "";
+				kdx_sums_final(&sums, d256, d512);
+				if (keep)
+					d256[0] = d512[0] = '\0';  /* kept whole, as the tar reader keeps the tag files */
+				if (bad) {
+					kdx_buf_free(&b);
+					st = kdx_fail(err, KDX_EIO, "could not read \"%s\"", path);
+				} else {
+					if (keep)
+						kdx_buf_reserve(&b, 0);
+					add_entry(t, entry, keep ? (unsigned char *)kdx_buf_steal(&b) : NULL, total, d256, d512);
+				}
+			}
+		}
+		free(path);
+		free(entry);
+		free(names[i]);
+	}
+	free(names);
+	return st;
+}
+
+kdx_status kdx_tar_read_dir_digests(const char *dir, kdx_tar *t, kdx_error **err)
+{
+	char *copy = kdx_strdup(dir);
+	size_t n = strlen(copy);
+	while (n > 1 && copy[n - 1] == '/')
+		copy[--n] = '\0';
+	const char *base = strrchr(copy, '/');
+	base = base ? base + 1 : copy;
+	kdx_status st = read_dir(copy, base, 0, t, err);
+	free(copy);
+	if (st != KDX_OK)
+		kdx_tar_free(t);
+	return st;
 }

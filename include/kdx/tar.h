@@ -34,11 +34,15 @@ void kdx_tar_free(kdx_tar *t);
 const kdx_tar_entry *kdx_tar_find(const kdx_tar *t, const char *path);
 /* Write t as a .tar.gz at path; every entry gets mtime and mode 0644. */
 kdx_status kdx_tar_write(const kdx_tar *t, const char *path, time_t mtime, kdx_error **err);
-/* Read a .tar.gz, refusing unsafe entries (KDX_EDATA naming them). */
+/* Read a .tar.gz or a plain .tar (GNU, pax or ustar; names with or without
+ * "./", in any order), refusing unsafe entries (KDX_EDATA naming them). */
 kdx_status kdx_tar_read(const char *path, kdx_tar *t, kdx_error **err);
 /* As kdx_tar_read, keeping the content of top-level files only (a bag's tag
  * files); deeper entries get data NULL and their SHA-256 and SHA-512 computed
  * as they stream by, so memory does not grow with the archive. */
 kdx_status kdx_tar_read_digests(const char *path, kdx_tar *t, kdx_error **err);
+/* The same for a bag extracted to the folder dir: its entries are named
+ * "<dir's last component>/…", as in the archive. */
+kdx_status kdx_tar_read_dir_digests(const char *dir, kdx_tar *t, kdx_error **err);
 
 #endif

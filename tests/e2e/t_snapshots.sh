@@ -135,6 +135,17 @@ test_chain_and_a_deleted_snapshot() {
 	eq "$(sql "SELECT count(*) FROM (SELECT previous_sha256, lag(tagmanifest_sha256) OVER (ORDER BY id) AS p FROM kdx.snapshot) x WHERE previous_sha256 IS DISTINCT FROM p")" 0
 	kdx_rc 0 snapshots
 	contains "$OUT" "linked"
+	# found by a prefix of the data hash the reports print, or of the tagmanifest hash
+	local data tag
+	data=$(sql "SELECT data_sha256 FROM kdx.snapshot WHERE as_of = '2025-12-31'")
+	tag=$(sql "SELECT tagmanifest_sha256 FROM kdx.snapshot WHERE as_of = '2025-12-31'")
+	kdx_rc 0 snapshots --find "${data:0:10}"
+	eq "$(tail -n +2 <<<"$OUT" | wc -l)" 1 "snapshots found by the data hash"
+	contains "$OUT" "$data"
+	contains "$OUT" "$tag"
+	kdx_rc 0 --json snapshots --find "${tag:0:8}"
+	eq "$(/usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])[0]["as_of"])' "$OUT")" "2025-12-31"
+	kdx_rc 64 snapshots --find zz
 	local mid; mid=$(ls "$KDX_HOME"/archive/2025-12-31/*.tar.gz)
 	rm "$mid"
 	kdx_rc 65 verify --all
@@ -249,4 +260,65 @@ for b in books:
     assert zipfile.ZipFile(b).testzip() is None, b
 PY
 	gzip -t archive/2026-11-30/*.tar.gz || die "archive not whole"
+}
+
+# The forms an auditor will have: the bag re-packed by GNU tar from the folder
+# it was extracted into ("./" names), uncompressed, pax, any entry order with
+# GNU long names (Python's tarfile), and the extracted folder itself.
+test_repacked_and_extracted_bags_verify() {
+	kdx_rc 0 init --quiet
+	kdx_rc 0 ingest --quiet "$SAMPLE/2025-10-01_市町村設定.csv"
+	kdx_rc 0 snapshot --as-of 2025-10-31
+	local a; a=$(ls "$KDX_HOME"/archive/2025-10-31/*.tar.gz)
+	mkdir x
+	tar -xzf "$a" -C x
+	(cd x && tar -czf ../dot.tar.gz . && tar -cf ../plain.tar . && tar --format=pax -czf ../pax.tar.gz .)
+	tar -tzf dot.tar.gz | head -3 | grep -q '^\./' || die "GNU tar did not write ./ names"
+	/usr/bin/python3 - x <<'PY'
+import os, random, sys, tarfile
+root = sys.argv[1]
+files = []
+for d, _, names in os.walk(root):
+    for n in names:
+        files.append(os.path.join(d, n))
+random.Random(7).shuffle(files)
+with tarfile.open('shuffled.tar.gz', 'w:gz', format=tarfile.GNU_FORMAT) as t:
+    for f in files:
+        t.add(f, arcname=os.path.relpath(f, root))
+# a name longer than ustar's 100 bytes (GNU's ././@LongLink record): read whole, it is an extra file
+import io
+with tarfile.open('long.tar.gz', 'w:gz', format=tarfile.GNU_FORMAT) as t:
+    for f in files:
+        t.add(f, arcname=os.path.relpath(f, root))
+    ti = tarfile.TarInfo('kdx-2025-10-31-1/data/' + 'x' * 150 + '.csv'); ti.size = 2
+    t.addfile(ti, io.BytesIO(b'1\n'))
+PY
+	local f
+	for f in dot.tar.gz plain.tar pax.tar.gz shuffled.tar.gz x/kdx-2025-10-31-1; do
+		kdx_rc 0 verify "$f"
+		contains "$OUT" "$f: valid bag"
+	done
+	# kdx's bag passes a validator written from RFC 8493 alone
+	/usr/bin/python3 "$ROOT/tests/tools/bagit_check.py" "$a" || die "the bag fails the independent BagIt check"
+	kdx_rc 65 verify long.tar.gz
+	contains "$ERR" "extra file: data/$(printf 'x%.0s' $(seq 150)).csv"
+	# a file changed in the extracted folder is named
+	local changed; changed=$(cd x/kdx-2025-10-31-1 && find data -type f | sort | head -1)
+	echo "x" >>"x/kdx-2025-10-31-1/$changed"
+	kdx_rc 65 verify x/kdx-2025-10-31-1
+	contains "$ERR" "changed file: $changed"
+	# and in a re-packed archive too
+	(cd x && tar -czf ../changed.tar.gz .)
+	kdx_rc 65 verify changed.tar.gz
+	contains "$ERR" "changed file: $changed"
+	! /usr/bin/python3 "$ROOT/tests/tools/bagit_check.py" changed.tar.gz >/dev/null || die "the independent check missed the change"
+	contains "$ERR" "Keep the archive as it is, as evidence"
+	not_contains "$ERR" "take a new snapshot"
+	# restore verifies first and writes nothing from a bag that fails
+	kdx_rc 65 restore changed.tar.gz --out r
+	contains "$ERR" 'archive "changed.tar.gz" fails verification'
+	contains "$ERR" "nothing was restored"
+	[ ! -e r ] || [ -z "$(find r -type f)" ] || die "restore extracted a bag that fails verification"
+	kdx_rc 0 restore dot.tar.gz --out r2
+	[ -f r2/kdx-2025-10-31-1/bagit.txt ] || die "the re-packed bag did not restore"
 }
