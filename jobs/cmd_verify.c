@@ -1,6 +1,8 @@
 /* cmd_verify.c - kdx verify: check a snapshot, the whole chain, or reproduce its reports. */
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include "kdx/cli.h"
 #include "kdx/json.h"
 #include "kdx/layout.h"
@@ -8,14 +10,28 @@
 
 const char kdx_usage_verify[] =
 	"usage: kdx verify ARCHIVE\n"
+	"       kdx verify --chain-head HASH ARCHIVE...\n"
 	"       kdx verify --all\n"
 	"       kdx verify --reproduce ARCHIVE\n"
 	"\n"
 	"Check a snapshot against RFC 8493 (every manifest entry present and matching,\n"
 	"no extra payload file, tag manifest, Payload-Oxum), or every recorded\n"
-	"snapshot and the chain between them.  --reproduce also regenerates the\n"
-	"reports from the archived data in a temporary database and compares them\n"
-	"byte for byte.  Every problem is named; exit status 65 when there is any.\n";
+	"snapshot and the chain between them.  ARCHIVE is the .tar.gz, a re-packed\n"
+	"or plain .tar, or the extracted bag folder.  Where there is a warehouse, the\n"
+	"bag is also compared with what it recorded for the snapshot the bag claims to\n"
+	"be: the same tagmanifest, the same link to the one before.  Without one (an\n"
+	"auditor's own machine), --chain-head checks the archives against the chain\n"
+	"head published in the minutes: the head is one of them and every other is\n"
+	"reached from it through the Previous-Snapshot links.  --reproduce also\n"
+	"regenerates the reports from the archived data in a temporary database and\n"
+	"compares them byte for byte.  Every problem is named; exit status 65 when\n"
+	"there is any.\n";
+
+static void problem_add(kdx_verify_result *r, const char *archive, const char *what)
+{
+	r->problems = kdx_xrealloc(r->problems, (size_t)(r->nproblems + 1) * sizeof *r->problems);
+	r->problems[r->nproblems++] = kdx_strdup_printf("%s: %s", archive, what);
+}
 
 static int print_problems(const kdx_verify_result *r, const char *what)
 {
@@ -29,18 +45,89 @@ static int print_problems(const kdx_verify_result *r, const char *what)
 	return 65;
 }
 
+/* Where there is a warehouse: the bag against what it recorded.  Where there
+ * is none, say that the bag was checked on its own. */
+static kdx_status against_the_record(kdx_env *env, kdx_verify_result *res, kdx_status st, bool quiet, kdx_error **err)
+{
+	kdx_db *db = NULL;
+	kdx_error *e = NULL;
+	if (kdx_cli_db(env, &db, NULL, &e) != KDX_OK) {
+		if (!env->quiet)
+			kdx_log_info("no warehouse to compare with (%s): the bag was checked on its own; --chain-head checks it"
+			             " against a published chain head", e ? e->primary : "none configured");
+		kdx_error_free(e);
+		return st;
+	}
+	char *claim = NULL;
+	kdx_status rst = kdx_snapshot_check_recorded(db, res, &claim, err);
+	if (claim && !quiet)
+		printf("%s claims to be %s\n", res->bag, claim);
+	free(claim);
+	if (rst == KDX_OK || rst == KDX_EDATA)
+		return st == KDX_OK && rst == KDX_OK ? KDX_OK : KDX_EDATA;
+	return rst;
+}
+
+static int verify_chain_head(kdx_env *env, const char *head, int n, char **archives)
+{
+	if (n < 1)
+		return kdx_cli_usage_error("verify", "--chain-head takes the archives to check against it");
+	if (strlen(head) < 8 || strspn(head, "0123456789abcdefABCDEF") != strlen(head) || strlen(head) > 64)
+		return kdx_cli_usage_error("verify", "--chain-head takes a SHA-256 (at least its first 8 hex digits), not \"%s\"", head);
+	kdx_verify_result all = { 0 };
+	kdx_verify_result *each = kdx_xcalloc((size_t)n, sizeof *each);
+	kdx_error *err = NULL;
+	kdx_status st = KDX_OK;
+	for (int i = 0; i < n && st != KDX_EIO && st != KDX_EINTERNAL; i++) {
+		kdx_status one = kdx_snapshot_verify(archives[i], &each[i], NULL, NULL, &err);
+		if (one != KDX_OK && one != KDX_EDATA) {
+			st = one;
+			break;
+		}
+		for (int k = 0; k < each[i].nproblems; k++)
+			problem_add(&all, archives[i], each[i].problems[k]);
+	}
+	if (st == KDX_OK)
+		kdx_snapshot_check_chain(head, archives, each, n, &all);
+	if (st == KDX_OK && all.nproblems == 0 && !env->quiet && !env->json)
+		printf("%d archive%s valid and linked to the chain head %s\n", n, n == 1 ? "" : "s", head);
+	if (env->json && st == KDX_OK) {
+		kdx_json j;
+		kdx_json_begin(&j, stdout);
+		kdx_json_str(&j, "checked_what", "chain-head");
+		kdx_json_str(&j, "archive", NULL);
+		kdx_json_bool(&j, "valid", all.nproblems == 0);
+		kdx_json_int(&j, "checked", n);
+		kdx_json_array(&j, "problems");
+		for (int i = 0; i < all.nproblems; i++)
+			kdx_json_str(&j, NULL, all.problems[i]);
+		kdx_json_close(&j, ']');
+		kdx_json_end(&j);
+	}
+	int rc = st != KDX_OK ? kdx_cli_fail(st, err) : print_problems(&all, "verification against the chain head");
+	for (int i = 0; i < n; i++)
+		kdx_verify_result_free(&each[i]);
+	free(each);
+	kdx_verify_result_free(&all);
+	return rc;
+}
+
 int kdx_cmd_verify(int argc, char **argv, kdx_env *env)
 {
 	static const struct option longopts[] = {
 		{ "all", no_argument, NULL, 'a' },
 		{ "reproduce", no_argument, NULL, 'r' },
+		{ "chain-head", required_argument, NULL, 'c' },
 		KDX_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	bool all = false, reproduce = false;
+	const char *head = NULL;
 	int c, rc;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (c == 'a')
+		if (c == 'c')
+			head = optarg;
+		else if (c == 'a')
 			all = true;
 		else if (c == 'r')
 			reproduce = true;
@@ -49,12 +136,18 @@ int kdx_cmd_verify(int argc, char **argv, kdx_env *env)
 	}
 	if (all == (optind < argc))
 		return kdx_cli_usage_error("verify", "give an ARCHIVE or --all");
+	if (head)
+		return verify_chain_head(env, head, argc - optind, argv + optind);
+	if (!all && optind + 1 < argc)
+		return kdx_cli_usage_error("verify", "give one ARCHIVE, or several with --chain-head");
 	kdx_verify_result res = { 0 };
 	kdx_error *err = NULL;
 	kdx_status st;
 	bool quiet = env->quiet || env->json;  /* --json: one object at the end instead */
 	if (!all && !reproduce) {
 		st = kdx_snapshot_verify(argv[optind], &res, NULL, NULL, &err);
+		if (st == KDX_OK || st == KDX_EDATA)
+			st = against_the_record(env, &res, st, quiet, &err);
 		if (st == KDX_OK && !quiet)
 			printf("%s: valid bag\n", argv[optind]);
 	} else {

@@ -587,7 +587,10 @@ kdx_status kdx_snapshot_verify(const char *archive, kdx_verify_result *r, char t
 	if (st != KDX_OK)
 		return st;
 	r->checked++;
+	r->bag[0] = r->tagsha[0] = r->prev[0] = '\0';
 	char *root = bag_root(&t);
+	if (root)
+		snprintf(r->bag, sizeof r->bag, "%s", root);
 	if (!root) {
 		problem(r, "%s: not a bag (no top-level folder)", archive);
 		kdx_tar_free(&t);
@@ -625,8 +628,10 @@ kdx_status kdx_snapshot_verify(const char *archive, kdx_verify_result *r, char t
 	p = kdx_strdup_printf("%s/tagmanifest-sha256.txt", root);
 	const kdx_tar_entry *tm = kdx_tar_find(&t, p);
 	free(p);
+	if (tm)
+		kdx_sha256_hex(tm->data, tm->size, r->tagsha);
 	if (tm && tagsha)
-		kdx_sha256_hex(tm->data, tm->size, tagsha);
+		memcpy(tagsha, r->tagsha, 65);
 	p = kdx_strdup_printf("%s/bag-info.txt", root);
 	const kdx_tar_entry *info = kdx_tar_find(&t, p);
 	free(p);
@@ -642,8 +647,10 @@ kdx_status kdx_snapshot_verify(const char *archive, kdx_verify_result *r, char t
 			if (strcmp(buf, want))
 				problem(r, "Payload-Oxum is %s but the payload is %s (octets.files)", buf, want);
 		}
-		if (prev && info_field((const char *)info->data, "Previous-Snapshot-SHA256", buf, sizeof buf))
-			snprintf(prev, 65, "%.64s", strcmp(buf, "none") ? buf : "");
+		if (info_field((const char *)info->data, "Previous-Snapshot-SHA256", buf, sizeof buf))
+			snprintf(r->prev, sizeof r->prev, "%.64s", strcmp(buf, "none") ? buf : "");
+		if (prev)
+			memcpy(prev, r->prev, 65);
 	}
 	free(seen);
 	free(seen512);
@@ -749,6 +756,69 @@ kdx_status kdx_snapshot_verify_all(kdx_db *db, const char *archive_root, kdx_ver
 	}
 	PQclear(q);
 	return r->nproblems ? KDX_EDATA : KDX_OK;
+}
+
+kdx_status kdx_snapshot_check_recorded(kdx_db *db, kdx_verify_result *r, char **claim, kdx_error **err)
+{
+	*claim = NULL;
+	char iso[16];
+	int seq = 0;
+	if (sscanf(r->bag, "kdx-%10[0-9-]-%d", iso, &seq) != 2) {
+		problem(r, "%s: not the folder name of a kdx snapshot (kdx-<as-of>-<seq>)", r->bag[0] ? r->bag : "(no folder)");
+		return KDX_EDATA;
+	}
+	char sq[16];
+	snprintf(sq, sizeof sq, "%d", seq);
+	PGresult *q = kdx_db_query(db,
+		"SELECT id, to_char(created_at, 'YYYY-MM-DD HH24:MI'), tagmanifest_sha256, coalesce(previous_sha256, ''),"
+		" coalesce((SELECT p.tagmanifest_sha256 FROM kdx.snapshot p WHERE p.id < s.id ORDER BY p.id DESC LIMIT 1), '')"
+		" FROM kdx.snapshot s WHERE as_of = $1::date AND seq = $2::integer", 2, (const char *const[]){ iso, sq }, err);
+	if (!q)
+		return KDX_EINTERNAL;
+	int before = r->nproblems;
+	if (PQntuples(q) == 0) {
+		problem(r, "%s: the warehouse has no record of this snapshot (as of %s, number %d)", r->bag, iso, seq);
+	} else {
+		*claim = kdx_strdup_printf("snapshot %s (as of %s, number %d), recorded %s", PQgetvalue(q, 0, 0), iso, seq,
+		                           PQgetvalue(q, 0, 1));
+		const char *rec = PQgetvalue(q, 0, 2), *rprev = PQgetvalue(q, 0, 3), *before_it = PQgetvalue(q, 0, 4);
+		if (strcmp(r->tagsha, rec))
+			problem(r, "%s: its tagmanifest SHA-256 %s is not the %s the warehouse recorded for snapshot %s", r->bag,
+			        r->tagsha[0] ? r->tagsha : "(none)", rec, PQgetvalue(q, 0, 0));
+		if (strcmp(r->prev, rprev) || strcmp(r->prev, before_it))
+			problem(r, "%s: its link to the previous snapshot (%s) is not the chain the warehouse recorded (%s)", r->bag,
+			        r->prev[0] ? r->prev : "none", before_it[0] ? before_it : "none");
+	}
+	PQclear(q);
+	return r->nproblems > before ? KDX_EDATA : KDX_OK;
+}
+
+void kdx_snapshot_check_chain(const char *head, char **archives, kdx_verify_result *results, int n, kdx_verify_result *r)
+{
+	bool *on = kdx_xcalloc((size_t)n + 1, sizeof *on);
+	size_t hl = strlen(head);
+	int at = -1;
+	for (int i = 0; i < n && at < 0; i++)
+		if (hl >= 8 && !strncasecmp(results[i].tagsha, head, hl))
+			at = i;
+	if (at < 0) {
+		problem(r, "no archive given has the chain head %s as its tagmanifest SHA-256", head);
+	} else {
+		/* from the head, back through the links, as far as the archives given go */
+		for (int steps = 0; at >= 0 && steps <= n; steps++) {
+			on[at] = true;
+			const char *prev = results[at].prev;
+			int next = -1;
+			for (int i = 0; prev[0] && i < n && next < 0; i++)
+				if (!on[i] && !strcmp(results[i].tagsha, prev))
+					next = i;
+			at = next;
+		}
+		for (int i = 0; i < n; i++)
+			if (!on[i])
+				problem(r, "%s is not linked to the chain head %s through the archives given", archives[i], head);
+	}
+	free(on);
 }
 
 /* ---- restore and reproduce -------------------------------------------------- */

@@ -36,10 +36,22 @@ typedef struct kdx_verify_result {
 	char **problems;
 	int nproblems;
 	int checked;
+	/* what the last bag verified says of itself */
+	char bag[128];          /* its folder, "kdx-2026-11-30-1" */
+	char tagsha[65];        /* its tagmanifest's SHA-256 */
+	char prev[65];          /* Previous-Snapshot-SHA256, "" for none */
 } kdx_verify_result;
 void kdx_verify_result_free(kdx_verify_result *r);
 kdx_status kdx_snapshot_verify(const char *archive, kdx_verify_result *r, char tagsha[65], char prev[65], kdx_error **err);
-/* Every snapshot the warehouse recorded, in order, and the links between them. */
+/* The bag r last verified against what the warehouse recorded for the
+ * snapshot it claims to be (its folder's as-of and sequence): the same
+ * tagmanifest, the same link to the one before.  *claim (caller frees) says
+ * which recorded snapshot that is, or NULL when none. */
+kdx_status kdx_snapshot_check_recorded(kdx_db *db, kdx_verify_result *r, char **claim, kdx_error **err);
+/* Archives (each verified with kdx_snapshot_verify into results[i]) against a
+ * chain head published elsewhere: the head is one of them, and each of the
+ * others is reached from it through the Previous-Snapshot links. */
+void kdx_snapshot_check_chain(const char *head, char **archives, kdx_verify_result *results, int n, kdx_verify_result *r);
 /* Every recorded snapshot and the chain; with archive_root, also every
  * archive (*.tar.gz) under it that the warehouse never recorded. */
 kdx_status kdx_snapshot_verify_all(kdx_db *db, const char *archive_root, kdx_verify_result *r, kdx_error **err);

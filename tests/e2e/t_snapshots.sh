@@ -322,3 +322,53 @@ PY
 	kdx_rc 0 restore dot.tar.gz --out r2
 	[ -f r2/kdx-2025-10-31-1/bagit.txt ] || die "the re-packed bag did not restore"
 }
+
+# A doctored archive whose manifests were recomputed is a valid bag, but not
+# the one the warehouse recorded, nor on the published chain.
+test_doctored_archive_with_recomputed_manifests() {
+	load_sample
+	kdx_rc 0 snapshot --as-of 2025-12-31
+	kdx_rc 0 snapshot --as-of 2026-11-30
+	local a1 a2; a1=$(ls "$KDX_HOME"/archive/2025-12-31/*.tar.gz); a2=$(ls "$KDX_HOME"/archive/2026-11-30/*.tar.gz)
+	local head; head=$(sql "SELECT tagmanifest_sha256 FROM kdx.snapshot ORDER BY id DESC LIMIT 1")
+	kdx_rc 0 verify "$a2"
+	contains "$OUT" "kdx-2026-11-30-1 claims to be snapshot 2 (as of 2026-11-30, number 1), recorded"
+	cp "$a2" original.tar.gz
+	# edit one PDF, recompute every manifest, the tag manifest and Payload-Oxum, put it back
+	/usr/bin/python3 - "$a2" <<'PY'
+import hashlib, io, os, re, sys, tarfile
+path = sys.argv[1]
+with tarfile.open(path) as t:
+    files = {m.name: t.extractfile(m).read() for m in t.getmembers() if m.isfile()}
+root = next(iter(files)).split('/')[0]
+pdf = sorted(n for n in files if n.endswith('.pdf'))[0]
+files[pdf] = files[pdf].replace(b'/Producer', b'/Producex', 1) + b'%doctored\n'
+payload = {n[len(root) + 1:]: d for n, d in files.items() if n.startswith(root + '/data/')}
+for alg in ('sha256', 'sha512'):
+    files[f'{root}/manifest-{alg}.txt'] = ''.join(f'{hashlib.new(alg, d).hexdigest()}  {n}\n' for n, d in sorted(payload.items())).encode()
+info = files[f'{root}/bag-info.txt'].decode()
+info = re.sub(r'Payload-Oxum: .*', f'Payload-Oxum: {sum(map(len, payload.values()))}.{len(payload)}', info)
+files[f'{root}/bag-info.txt'] = info.encode()
+tags = sorted(n for n in files if n.count('/') == 1 and not n.split('/')[1].startswith('tagmanifest-'))
+files[f'{root}/tagmanifest-sha256.txt'] = ''.join(f'{hashlib.sha256(files[n]).hexdigest()}  {n.split("/", 1)[1]}\n' for n in tags).encode()
+with tarfile.open(path, 'w:gz') as t:
+    for n, d in sorted(files.items()):
+        ti = tarfile.TarInfo(n); ti.size = len(d); t.addfile(ti, io.BytesIO(d))
+PY
+	# a valid bag on its own (the independent check agrees) ...
+	/usr/bin/python3 "$ROOT/tests/tools/bagit_check.py" "$a2" || die "the doctored bag should be a valid bag"
+	# ... but not the snapshot the warehouse recorded
+	kdx_rc 65 verify "$a2"
+	contains "$ERR" "kdx-2026-11-30-1: its tagmanifest SHA-256"
+	contains "$ERR" "is not the $head the warehouse recorded for snapshot 2"
+	kdx_rc 65 verify --all
+	# an auditor's machine: no warehouse, the chain head from the minutes
+	mkdir auditor
+	KDX_HOME=$PWD/auditor KDX_DATABASE_URL= kdx_rc 0 verify --chain-head "${head:0:16}" "$a1" original.tar.gz
+	contains "$OUT" "2 archives valid and linked to the chain head"
+	KDX_HOME=$PWD/auditor KDX_DATABASE_URL= kdx_rc 65 verify --chain-head "${head:0:16}" "$a1" "$a2"
+	contains "$ERR" "no archive given has the chain head ${head:0:16}"
+	KDX_HOME=$PWD/auditor KDX_DATABASE_URL= kdx_rc 0 verify "$a2"
+	contains "$ERR" "no warehouse to compare with"
+	[ ! -e auditor/var/pg ] || die "verify made a warehouse on the auditor's machine"
+}
