@@ -11,6 +11,7 @@
 const char kdx_usage_verify[] =
 	"usage: kdx verify ARCHIVE\n"
 	"       kdx verify --chain-head HASH ARCHIVE...\n"
+	"       kdx verify --pubkey FILE ARCHIVE\n"
 	"       kdx verify --all\n"
 	"       kdx verify --reproduce ARCHIVE\n"
 	"\n"
@@ -24,8 +25,10 @@ const char kdx_usage_verify[] =
 	"head published in the minutes: the head is one of them and every other is\n"
 	"reached from it through the Previous-Snapshot links.  --reproduce also\n"
 	"regenerates the reports from the archived data in a temporary database and\n"
-	"compares them byte for byte.  Every problem is named; exit status 65 when\n"
-	"there is any.\n";
+	"compares them byte for byte.  --pubkey also checks the bag's signature of its\n"
+	"tag manifest (tagmanifest-sha256.txt.sig, made when KDX_SIGNING_KEY was set)\n"
+	"with the council's Ed25519 public key in PEM: a missing or wrong signature\n"
+	"fails.  Every problem is named; exit status 65 when there is any.\n";
 
 static void problem_add(kdx_verify_result *r, const char *archive, const char *what)
 {
@@ -118,15 +121,18 @@ int kdx_cmd_verify(int argc, char **argv, kdx_env *env)
 		{ "all", no_argument, NULL, 'a' },
 		{ "reproduce", no_argument, NULL, 'r' },
 		{ "chain-head", required_argument, NULL, 'c' },
+		{ "pubkey", required_argument, NULL, 'p' },
 		KDX_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	bool all = false, reproduce = false;
-	const char *head = NULL;
+	const char *head = NULL, *pubkey = NULL;
 	int c, rc;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (c == 'c')
 			head = optarg;
+		else if (c == 'p')
+			pubkey = optarg;
 		else if (c == 'a')
 			all = true;
 		else if (c == 'r')
@@ -146,6 +152,15 @@ int kdx_cmd_verify(int argc, char **argv, kdx_env *env)
 	bool quiet = env->quiet || env->json;  /* --json: one object at the end instead */
 	if (!all && !reproduce) {
 		st = kdx_snapshot_verify(argv[optind], &res, NULL, NULL, &err);
+		if ((st == KDX_OK || st == KDX_EDATA) && pubkey) {
+			kdx_status sst = kdx_snapshot_check_signature(argv[optind], pubkey, &res, &err);
+			if (sst != KDX_OK && sst != KDX_EDATA)
+				return kdx_cli_fail(sst, err);
+			if (sst == KDX_OK && !quiet)
+				printf("%s: signature valid (%s)\n", argv[optind], pubkey);
+			if (sst == KDX_EDATA)
+				st = KDX_EDATA;
+		}
 		if (st == KDX_OK || st == KDX_EDATA)
 			st = against_the_record(env, &res, st, quiet, &err);
 		if (st == KDX_OK && !quiet)

@@ -1,5 +1,9 @@
 /* digest.c - SHA-256 / SHA-512 in hex (see digest.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include "kdx/digest.h"
 
 static void hex(const unsigned char *d, unsigned n, char *out)
@@ -61,3 +65,70 @@ void kdx_sha512_hex(const void *data, size_t n, char out[129])
 	EVP_Digest(data, n, d, &len, EVP_sha512(), NULL);
 	hex(d, len, out);
 }
+
+static EVP_PKEY *read_key(const char *path, bool private_key, const char **why)
+{
+	FILE *fp = fopen(path, "r");
+	if (!fp) {
+		*why = "the key file cannot be opened";
+		return NULL;
+	}
+	EVP_PKEY *k = private_key ? PEM_read_PrivateKey(fp, NULL, NULL, NULL) : PEM_read_PUBKEY(fp, NULL, NULL, NULL);
+	fclose(fp);
+	if (!k) {
+		*why = private_key ? "the file is not a PEM private key" : "the file is not a PEM public key";
+		return NULL;
+	}
+	if (EVP_PKEY_id(k) != EVP_PKEY_ED25519) {
+		*why = "the key is not an Ed25519 key";
+		EVP_PKEY_free(k);
+		return NULL;
+	}
+	return k;
+}
+
+char *kdx_ed25519_sign(const char *key_path, const void *data, size_t n, const char **why)
+{
+	EVP_PKEY *k = read_key(key_path, true, why);
+	if (!k)
+		return NULL;
+	unsigned char sig[64];
+	size_t siglen = sizeof sig;
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	char *out = NULL;
+	if (c && EVP_DigestSignInit(c, NULL, NULL, NULL, k) == 1 &&
+	    EVP_DigestSign(c, sig, &siglen, data, n) == 1) {
+		out = malloc(4 * ((siglen + 2) / 3) + 1);
+		if (out)
+			EVP_EncodeBlock((unsigned char *)out, sig, (int)siglen);
+	} else {
+		*why = "signing failed";
+	}
+	EVP_MD_CTX_free(c);
+	EVP_PKEY_free(k);
+	return out;
+}
+
+int kdx_ed25519_verify(const char *pub_path, const void *data, size_t n, const char *sig_b64, const char **why)
+{
+	EVP_PKEY *k = read_key(pub_path, false, why);
+	if (!k)
+		return -1;
+	size_t bl = strcspn(sig_b64, "\r\n");
+	unsigned char sig[128];
+	int rc = -1;
+	if (bl == 88) {  /* 64 bytes in base64 */
+		int got = EVP_DecodeBlock(sig, (const unsigned char *)sig_b64, (int)bl);
+		if (got == 66) {  /* 64 bytes and the two padding zeros EVP_DecodeBlock counts */
+			EVP_MD_CTX *c = EVP_MD_CTX_new();
+			rc = c && EVP_DigestVerifyInit(c, NULL, NULL, NULL, k) == 1 &&
+			     EVP_DigestVerify(c, sig, 64, data, n) == 1 ? 1 : 0;
+			EVP_MD_CTX_free(c);
+		}
+	}
+	if (rc < 0)
+		*why = "the signature is not 64 bytes in base64";
+	EVP_PKEY_free(k);
+	return rc;
+}
+

@@ -306,6 +306,34 @@ static char *bag_info(const kdx_report_data *use, const char *iso, const char *p
 		prev[0] ? prev : "none");
 }
 
+/* With KDX_SIGNING_KEY (an Ed25519 private key in PEM), a detached signature
+ * of the tag manifest, base64 on one line, beside it in the bag. */
+static kdx_status sign_bag(kdx_tar *bag, const char *bagname, kdx_error **err)
+{
+	const char *key = getenv("KDX_SIGNING_KEY");
+	if (!key || !*key)
+		return KDX_OK;
+	char *p = kdx_strdup_printf("%s/tagmanifest-sha256.txt", bagname);
+	const kdx_tar_entry *tm = kdx_tar_find(bag, p);
+	free(p);
+	if (!tm)
+		return kdx_fail(err, KDX_EINTERNAL, "the bag has no tag manifest to sign");
+	const char *why = NULL;
+	char *sig = kdx_ed25519_sign(key, tm->data, tm->size, &why);
+	if (!sig) {
+		kdx_fail(err, KDX_EUSAGE, "cannot sign the snapshot with KDX_SIGNING_KEY \"%s\": %s", key, why);
+		kdx_error_hint(*err, "Make the key with: openssl genpkey -algorithm ed25519 -out kdx-signing.pem");
+		return KDX_EUSAGE;
+	}
+	char *line = kdx_strdup_printf("%s\n", sig);
+	free(sig);
+	p = kdx_strdup_printf("%s/tagmanifest-sha256.txt.sig", bagname);
+	kdx_tar_add(bag, p, line, strlen(line));
+	free(p);
+	free(line);
+	return KDX_OK;
+}
+
 /* The same payload for the same as-of already archived: *found, and info filled. */
 static kdx_status find_same(kdx_db *db, const char *iso, const char *mansha, kdx_snapshot_info *info, bool *found,
                             kdx_error **err)
@@ -421,8 +449,10 @@ static kdx_status snapshot_locked(const kdx_env *env, kdx_db *db, kdx_date asof,
 		snprintf(bagname, sizeof bagname, "kdx-%s-%d", iso, seq);
 		extra = bag_info(use, iso, prev);
 		make_bag(&payload, bagname, extra, &bag, info->tagmanifest_sha256, mansha, &info->files, &info->bytes);
+		st = sign_bag(&bag, bagname, err);
 		/* the same payload for the same as-of is already archived: a rerun changes nothing */
-		st = find_same(db, iso, mansha, info, &same, err);
+		if (st == KDX_OK)
+			st = find_same(db, iso, mansha, info, &same, err);
 	}
 	if (st == KDX_OK && !same) {
 		dir = kdx_home_path(env->home, KDX_PLACE_ARCHIVE, iso);
@@ -819,6 +849,41 @@ void kdx_snapshot_check_chain(const char *head, char **archives, kdx_verify_resu
 				problem(r, "%s is not linked to the chain head %s through the archives given", archives[i], head);
 	}
 	free(on);
+}
+
+kdx_status kdx_snapshot_check_signature(const char *archive, const char *pubkey, kdx_verify_result *r, kdx_error **err)
+{
+	kdx_tar t = { 0 };
+	struct stat asb;
+	kdx_status st = stat(archive, &asb) == 0 && S_ISDIR(asb.st_mode) ? kdx_tar_read_dir_digests(archive, &t, err)
+	                                                                 : kdx_tar_read_digests(archive, &t, err);
+	if (st != KDX_OK)
+		return st;
+	char *root = bag_root(&t);
+	char *pt = kdx_strdup_printf("%s/tagmanifest-sha256.txt", root ? root : "");
+	char *ps = kdx_strdup_printf("%s/tagmanifest-sha256.txt.sig", root ? root : "");
+	const kdx_tar_entry *tm = kdx_tar_find(&t, pt), *sig = kdx_tar_find(&t, ps);
+	int before = r->nproblems;
+	if (!tm || !sig || !sig->data) {
+		problem(r, "%s: %s", archive, !tm ? "the tag manifest is missing" : "the bag is not signed (no tagmanifest-sha256.txt.sig)");
+	} else {
+		const char *why = NULL;
+		int ok = kdx_ed25519_verify(pubkey, tm->data, tm->size, (const char *)sig->data, &why);
+		if (ok < 0 && why && strstr(why, "key")) {
+			st = kdx_fail(err, KDX_EUSAGE, "cannot use \"%s\" to check signatures: %s", pubkey, why);
+			kdx_error_hint(*err, "Give the council's Ed25519 public key in PEM (openssl pkey -pubout).");
+		} else if (ok != 1) {
+			problem(r, "%s: the signature does not match the tag manifest with this key (%s)", archive,
+			        ok < 0 ? why : "another key signed it, or the bag changed since");
+		}
+	}
+	free(pt);
+	free(ps);
+	free(root);
+	kdx_tar_free(&t);
+	if (st != KDX_OK)
+		return st;
+	return r->nproblems > before ? KDX_EDATA : KDX_OK;
 }
 
 /* ---- restore and reproduce -------------------------------------------------- */

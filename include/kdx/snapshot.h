@@ -48,6 +48,10 @@ kdx_status kdx_snapshot_verify(const char *archive, kdx_verify_result *r, char t
  * tagmanifest, the same link to the one before.  *claim (caller frees) says
  * which recorded snapshot that is, or NULL when none. */
 kdx_status kdx_snapshot_check_recorded(kdx_db *db, kdx_verify_result *r, char **claim, kdx_error **err);
+/* The bag's detached signature of its tag manifest (tagmanifest-sha256.txt.sig,
+ * written when KDX_SIGNING_KEY was set) against the Ed25519 public key in
+ * pubkey (PEM): a missing or wrong signature is a problem in r. */
+kdx_status kdx_snapshot_check_signature(const char *archive, const char *pubkey, kdx_verify_result *r, kdx_error **err);
 /* Archives (each verified with kdx_snapshot_verify into results[i]) against a
  * chain head published elsewhere: the head is one of them, and each of the
  * others is reached from it through the Previous-Snapshot links. */

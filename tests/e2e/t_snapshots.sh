@@ -372,3 +372,42 @@ PY
 	contains "$ERR" "no warehouse to compare with"
 	[ ! -e auditor/var/pg ] || die "verify made a warehouse on the auditor's machine"
 }
+
+# KDX_SIGNING_KEY signs each bag's tag manifest; verify --pubkey checks it and
+# fails on a wrong key, a missing signature or any change.
+test_signed_snapshots() {
+	openssl genpkey -algorithm ed25519 -out key.pem 2>/dev/null
+	openssl pkey -in key.pem -pubout -out pub.pem
+	openssl genpkey -algorithm ed25519 -out other.pem 2>/dev/null
+	openssl pkey -in other.pem -pubout -out otherpub.pem
+	load_sample
+	kdx_rc 0 snapshot --as-of 2025-06-30
+	KDX_SIGNING_KEY=$PWD/key.pem kdx_rc 0 snapshot --as-of 2025-12-31
+	local unsigned signed
+	unsigned=$(ls "$KDX_HOME"/archive/2025-06-30/*.tar.gz); signed=$(ls "$KDX_HOME"/archive/2025-12-31/*.tar.gz)
+	# the signature, checked here with openssl itself
+	mkdir s && tar -xzf "$signed" -C s
+	local bag; bag=$(ls s)
+	[ "$(wc -l <"s/$bag/tagmanifest-sha256.txt.sig")" -eq 1 ] || die "the signature is not one line"
+	base64 -d "s/$bag/tagmanifest-sha256.txt.sig" >sig.bin
+	openssl pkeyutl -verify -pubin -inkey pub.pem -rawin -in "s/$bag/tagmanifest-sha256.txt" -sigfile sig.bin >/dev/null \
+		|| die "openssl does not accept the signature"
+	kdx_rc 0 verify --pubkey pub.pem "$signed"
+	contains "$OUT" "signature valid"
+	kdx_rc 65 verify --pubkey otherpub.pem "$signed"
+	contains "$ERR" "the signature does not match the tag manifest with this key"
+	kdx_rc 65 verify --pubkey pub.pem "$unsigned"
+	contains "$ERR" "the bag is not signed (no tagmanifest-sha256.txt.sig)"
+	# any change, even with the tag manifest recomputed to match it
+	echo "Contact-Name: someone else" >>"s/$bag/bag-info.txt"
+	local h; h=$(sha256sum "s/$bag/bag-info.txt" | cut -d' ' -f1)
+	sed -i "s/^[0-9a-f]*  bag-info.txt$/$h  bag-info.txt/" "s/$bag/tagmanifest-sha256.txt"
+	mkdir -p nowarehouse
+	KDX_DATABASE_URL= KDX_HOME=$PWD/nowarehouse kdx_rc 65 verify --pubkey pub.pem "s/$bag"
+	contains "$ERR" "the signature does not match"
+	not_contains "$ERR" "changed file"
+	kdx_rc 64 verify --pubkey key.pem "$signed"
+	contains "$ERR" "not a PEM public key"
+	KDX_SIGNING_KEY=$PWD/nothere.pem kdx_rc 64 snapshot --as-of 2026-11-30
+	contains "$ERR" "cannot sign the snapshot"
+}
