@@ -80,6 +80,38 @@ kdx_status kdx_write_via_tmp(const char *path, kdx_writer_fn fn, void *ctx, kdx_
 	return st;
 }
 
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **kdx_dir_names(const char *dir, int *n)
+{
+	*n = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return NULL;
+	char **names = kdx_xcalloc(1, sizeof *names);
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+			names = kdx_xrealloc(names, (size_t)(*n + 2) * sizeof *names);
+			names[(*n)++] = kdx_strdup(de->d_name);
+			names[*n] = NULL;
+		}
+	closedir(d);
+	if (*n > 1)
+		qsort(names, (size_t)*n, sizeof *names, cmp_names);
+	return names;
+}
+
+void kdx_dir_names_free(char **names, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
 /* "name.tmp1234": a file kdx_write_via_tmp was writing for process 1234. */
 static long tmp_owner(const char *name)
 {

@@ -690,28 +690,13 @@ kdx_status kdx_snapshot_verify(const char *archive, kdx_verify_result *r, char t
 	return r->nproblems > before ? KDX_EDATA : KDX_OK;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Every archive under dir that the warehouse has no record of. */
 static void unrecorded(const char *dir, kdx_strset *recorded, kdx_verify_result *r)
 {
-	DIR *d = opendir(dir);
-	if (!d)
+	int n;
+	char **names = kdx_dir_names(dir, &n);
+	if (!names)
 		return;
-	struct dirent *de;
-	char **names = NULL;
-	int n = 0;
-	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
-			names = kdx_xrealloc(names, (size_t)(n + 1) * sizeof *names);
-			names[n++] = kdx_strdup(de->d_name);
-		}
-	closedir(d);
-	if (n > 1)
-		qsort(names, (size_t)n, sizeof *names, cmp_str);  /* the same order every time */
 	for (int i = 0; i < n; i++) {
 		char *p = kdx_strdup_printf("%s/%s", dir, names[i]);
 		struct stat sb;

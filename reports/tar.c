@@ -10,6 +10,7 @@
 #include "kdx/tar.h"
 #include "kdx/buf.h"
 #include "kdx/digest.h"
+#include "kdx/fsutil.h"
 
 #define MAX_TOTAL (4ULL << 30)
 
@@ -474,29 +475,14 @@ kdx_status kdx_tar_read_digests(const char *path, kdx_tar *t, kdx_error **err)
 
 /* ---- a bag extracted to a folder -------------------------------------------- */
 
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Every regular file under dir, as the entry "prefix/rel": top-level files
  * whole, deeper ones digested as they are read. */
 static kdx_status read_dir(const char *dir, const char *prefix, int depth, kdx_tar *t, kdx_error **err)
 {
-	DIR *d = opendir(dir);
-	if (!d)
+	int n;
+	char **names = kdx_dir_names(dir, &n);
+	if (!names)
 		return kdx_fail(err, KDX_EIO, "could not open folder \"%s\": %s", dir, strerror(errno));
-	char **names = NULL;
-	int n = 0;
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
-			names = kdx_xrealloc(names, (size_t)(n + 1) * sizeof *names);
-			names[n++] = kdx_strdup(de->d_name);
-		}
-	closedir(d);
-	if (n > 1)
-		qsort(names, (size_t)n, sizeof *names, cmp_name);
 	kdx_status st = KDX_OK;
 	for (int i = 0; i < n; i++) {
 		char *path = kdx_strdup_printf("%s/%s", dir, names[i]);

@@ -17,6 +17,11 @@ typedef kdx_status (*kdx_writer_fn)(void *ctx, const char *tmp, kdx_error **err)
 /* Run fn on a temporary name beside path, then rename it to path; on failure
  * the temporary file is removed and path is untouched. */
 kdx_status kdx_write_via_tmp(const char *path, kdx_writer_fn fn, void *ctx, kdx_error **err);
+/* The names in dir (without . and ..), sorted bytewise so that every walk is
+ * in the same order; NULL (errno set) when dir cannot be opened.  Free with
+ * kdx_dir_names_free. */
+char **kdx_dir_names(const char *dir, int *n);
+void kdx_dir_names_free(char **names, int n);
 /* Remove, under dir and its folders, the "*.tmpPID" files of writers that no
  * longer run (a kdx killed while writing); returns how many. */
 int kdx_remove_stale_tmp(const char *dir);

@@ -55,6 +55,16 @@ test_make_install_and_the_units() {
 	grep -q '^u kdx ' "$d/sysusers/kdx.conf" || die "no kdx user in sysusers.d"
 	make -s -C "$ROOT" uninstall PREFIX="$d/usr" UNITDIR="$d/units" SYSUSERSDIR="$d/sysusers" LOGROTATEDIR="$d/logrotate"
 	eq "$(find "$d" -type f | wc -l)" 0 "files left by make uninstall"
+	# a package's staging area: DESTDIR, the default places under it
+	local stage=$KDX_HOME/stage
+	make -s -C "$ROOT" install KDX_BIN="$KDX" DESTDIR="$stage" >/dev/null
+	for f in usr/local/bin/kdx usr/local/share/man/man1/kdx.1 etc/systemd/system/kdx-nightly.service \
+		etc/sysusers.d/kdx.conf etc/logrotate.d/kdx usr/local/share/bash-completion/completions/kdx; do
+		[ -s "$stage/$f" ] || die "make install DESTDIR did not install $f"
+	done
+	grep -q '^ExecStart=/usr/local/bin/kdx run nightly' "$stage/etc/systemd/system/kdx-nightly.service" || die "DESTDIR leaked into a unit"
+	make -s -C "$ROOT" uninstall DESTDIR="$stage"
+	eq "$(find "$stage" -type f | wc -l)" 0 "files left by make uninstall DESTDIR"
 }
 
 # The crontab example's lines run as they are under cron's environment (no
