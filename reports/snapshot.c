@@ -907,8 +907,9 @@ static kdx_status check_entries(const kdx_tar *t, const char *archive, kdx_error
 
 kdx_status kdx_snapshot_restore(const char *archive, const char *dir, int *files, kdx_error **err)
 {
+	/* the names (and the tag files) only: the payload streams by */
 	kdx_tar t = { 0 };
-	kdx_status st = kdx_tar_read(archive, &t, err);
+	kdx_status st = kdx_tar_read_digests(archive, &t, err);
 	if (st != KDX_OK)
 		return st;
 	if ((st = check_entries(&t, archive, err)) != KDX_OK) {
@@ -956,24 +957,9 @@ kdx_status kdx_snapshot_restore(const char *archive, const char *dir, int *files
 		kdx_tar_free(&t);
 		return kdx_fail(err, KDX_EIO, "could not create \"%s\": %s", dir, strerror(errno));
 	}
-	*files = 0;
-	for (int i = 0; i < t.n && st == KDX_OK; i++) {
-		char *p = kdx_strdup_printf("%s/%s", dir, t.e[i].path);
-		char *slash = strrchr(p, '/');
-		*slash = '\0';
-		kdx_mkdirs(p, 0750);
-		*slash = '/';
-		/* O_EXCL-like: never follow or replace an existing entry */
-		FILE *fp = fopen(p, "wbx");
-		if (!fp || fwrite(t.e[i].data, 1, t.e[i].size, fp) != t.e[i].size)
-			st = kdx_fail(err, KDX_EIO, "could not write \"%s\": %s", p, strerror(errno));
-		if (fp && fclose(fp) != 0 && st == KDX_OK)
-			st = kdx_fail(err, KDX_EIO, "could not write \"%s\": %s", p, strerror(errno));
-		(*files)++;
-		free(p);
-	}
 	kdx_tar_free(&t);
-	return st;
+	/* written as the archive streams by, never held in memory */
+	return kdx_tar_extract(archive, dir, files, err);
 }
 
 static kdx_status copy_in(kdx_db *db, const char *table, const kdx_tar_entry *e, kdx_error **err)

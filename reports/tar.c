@@ -312,6 +312,24 @@ static bool read_body(gzFile gz, unsigned long long size, bool keep, unsigned ch
 	return true;
 }
 
+/* An entry's body and padding into fp, in pieces.  False when the archive
+ * ends inside it; *werr receives errno of a failed write. */
+static bool copy_body(gzFile gz, unsigned long long size, FILE *fp, int *werr)
+{
+	size_t padded = (size_t)((size + 511) / 512 * 512), got = 0;
+	while (got < padded) {
+		unsigned char block[65536];
+		size_t want = padded - got < sizeof block ? padded - got : sizeof block;
+		if (gzread(gz, block, (unsigned)want) != (int)want)
+			return false;
+		size_t take = got + want <= size ? want : (got < size ? (size_t)(size - got) : 0);
+		if (take && !*werr && fwrite(block, 1, take, fp) != take)
+			*werr = errno ? errno : EIO;
+		got += want;
+	}
+	return true;
+}
+
 /* Why an entry may not be extracted, or NULL. */
 static const char *refusal(const char *fname, char type)
 {
@@ -374,7 +392,10 @@ static void add_entry(kdx_tar *t, const char *fname, unsigned char *data, size_t
 	t->n++;
 }
 
-static kdx_status tar_read(const char *path, kdx_tar *t, bool digests, kdx_error **err)
+/* Read the archive at path into t; with extract_dir, write each regular file
+ * under it instead, in pieces (*written counts them). */
+static kdx_status tar_read(const char *path, kdx_tar *t, bool digests, const char *extract_dir, int *written,
+                           kdx_error **err)
 {
 	gzFile gz = gzopen(path, "rb");
 	if (!gz)
@@ -413,6 +434,40 @@ static kdx_status tar_read(const char *path, kdx_tar *t, bool digests, kdx_error
 		const char *slash = strchr(norm, '/');
 		bool keep = !digests || type == 'x' || type == 'L' || type == 'g' || !slash || !strchr(slash + 1, '/');
 		free(norm);
+		if (extract_dir && (type == '0' || type == '\0')) {
+			char *fname = kdx_strdup(pax_path ? pax_path : name);
+			strip_dot_slash(fname);
+			const char *why = refusal(fname, type);
+			if (why) {
+				st = kdx_fail(err, KDX_EDATA, "archive \"%s\" contains %s: \"%s\"", path, why, fname);
+				free(fname);
+				break;
+			}
+			char *out = kdx_strdup_printf("%s/%s", extract_dir, fname);
+			char *last = strrchr(out, '/');
+			*last = '\0';
+			kdx_mkdirs(out, 0750);
+			*last = '/';
+			/* O_EXCL: never follow or replace an existing entry */
+			FILE *fp = fopen(out, "wbx");
+			int werr = fp ? 0 : errno;
+			bool whole = copy_body(gz, size, fp, &werr);
+			if (fp && fclose(fp) != 0 && !werr)
+				werr = errno;
+			if (!whole)
+				st = kdx_fail(err, KDX_EDATA, "archive \"%s\" is truncated", path);
+			else if (werr)
+				st = kdx_fail(err, KDX_EIO, "could not write \"%s\": %s", out, strerror(werr));
+			else
+				(*written)++;
+			free(out);
+			free(fname);
+			free(pax_path);
+			pax_path = NULL;
+			if (st != KDX_OK)
+				break;
+			continue;
+		}
 		unsigned char *data;
 		char d256[65] = "", d512[129] = "";
 		if (!read_body(gz, size, keep, &data, d256, d512)) {
@@ -465,12 +520,21 @@ static kdx_status tar_read(const char *path, kdx_tar *t, bool digests, kdx_error
 
 kdx_status kdx_tar_read(const char *path, kdx_tar *t, kdx_error **err)
 {
-	return tar_read(path, t, false, err);
+	return tar_read(path, t, false, NULL, NULL, err);
 }
 
 kdx_status kdx_tar_read_digests(const char *path, kdx_tar *t, kdx_error **err)
 {
-	return tar_read(path, t, true, err);
+	return tar_read(path, t, true, NULL, NULL, err);
+}
+
+kdx_status kdx_tar_extract(const char *path, const char *dir, int *files, kdx_error **err)
+{
+	kdx_tar t = { 0 };
+	*files = 0;
+	kdx_status st = tar_read(path, &t, true, dir, files, err);
+	kdx_tar_free(&t);
+	return st;
 }
 
 /* ---- a bag extracted to a folder -------------------------------------------- */

@@ -41,6 +41,10 @@ kdx_status kdx_tar_read(const char *path, kdx_tar *t, kdx_error **err);
  * files); deeper entries get data NULL and their SHA-256 and SHA-512 computed
  * as they stream by, so memory does not grow with the archive. */
 kdx_status kdx_tar_read_digests(const char *path, kdx_tar *t, kdx_error **err);
+/* Write every regular file of the archive under dir as it streams by (never
+ * holding the archive in memory), refusing unsafe entries and never replacing
+ * an existing file; *files counts them.  The caller checks the names first. */
+kdx_status kdx_tar_extract(const char *path, const char *dir, int *files, kdx_error **err);
 /* The same for a bag extracted to the folder dir: its entries are named
  * "<dir's last component>/…", as in the archive. */
 kdx_status kdx_tar_read_dir_digests(const char *dir, kdx_tar *t, kdx_error **err);

@@ -411,3 +411,43 @@ test_signed_snapshots() {
 	KDX_SIGNING_KEY=$PWD/nothere.pem kdx_rc 64 snapshot --as-of 2026-11-30
 	contains "$ERR" "cannot sign the snapshot"
 }
+
+# restore streams: a bag with a 200 MB payload file restores in far less memory
+# than the file (the archive is never held whole).
+test_restore_streams_a_large_bag() {
+	/usr/bin/python3 - <<'PY'
+import hashlib, io, tarfile
+root = 'kdx-2026-01-31-1'
+big = 200 * 1024 * 1024
+h256, h512 = hashlib.sha256(), hashlib.sha512()
+chunk = b'\0' * (1 << 20)
+for _ in range(big >> 20):
+    h256.update(chunk); h512.update(chunk)
+files = {
+    'bagit.txt': b'BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n',
+    'bag-info.txt': f'Payload-Oxum: {big}.1\nPrevious-Snapshot-SHA256: none\n'.encode(),
+    'manifest-sha256.txt': f'{h256.hexdigest()}  data/big.bin\n'.encode(),
+    'manifest-sha512.txt': f'{h512.hexdigest()}  data/big.bin\n'.encode(),
+}
+files['tagmanifest-sha256.txt'] = ''.join(f'{hashlib.sha256(d).hexdigest()}  {n}\n' for n, d in files.items()).encode()
+class Zeros(io.RawIOBase):
+    def __init__(self, n): self.left = n
+    def readable(self): return True
+    def readinto(self, b):
+        k = min(len(b), self.left); b[:k] = b'\0' * k; self.left -= k; return k
+with tarfile.open('big.tar.gz', 'w:gz', compresslevel=1) as t:
+    for n, d in files.items():
+        ti = tarfile.TarInfo(f'{root}/{n}'); ti.size = len(d); t.addfile(ti, io.BytesIO(d))
+    ti = tarfile.TarInfo(f'{root}/data/big.bin'); ti.size = big; t.addfile(ti, io.BufferedReader(Zeros(big)))
+PY
+	local rss
+	rss=$(/usr/bin/python3 -c '
+import resource, subprocess, sys
+r = subprocess.run(sys.argv[1:], capture_output=True)
+sys.stderr.write(r.stderr.decode())
+print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)' \
+		env KDX_DATABASE_URL= KDX_HOME="$PWD" "$KDX" restore big.tar.gz --out big)
+	eq "${rss%% *}" 0 "restore's exit status"
+	[ "$(stat -c %s big/kdx-2026-01-31-1/data/big.bin)" -eq $((200 * 1024 * 1024)) ] || die "the big file was not restored whole"
+	[ "${rss##* }" -lt 120 ] || die "restore used ${rss##* } MB for a 200 MB file"
+}
