@@ -30,12 +30,6 @@ const char kdx_usage_verify[] =
 	"with the council's Ed25519 public key in PEM: a missing or wrong signature\n"
 	"fails.  Every problem is named; exit status 65 when there is any.\n";
 
-static void problem_add(kdx_verify_result *r, const char *archive, const char *what)
-{
-	r->problems = kdx_xrealloc(r->problems, (size_t)(r->nproblems + 1) * sizeof *r->problems);
-	r->problems[r->nproblems++] = kdx_strdup_printf("%s: %s", archive, what);
-}
-
 static int print_problems(const kdx_verify_result *r, const char *what)
 {
 	if (r->nproblems == 0)
@@ -88,7 +82,7 @@ static int verify_chain_head(kdx_env *env, const char *head, int n, char **archi
 			break;
 		}
 		for (int k = 0; k < each[i].nproblems; k++)
-			problem_add(&all, archives[i], each[i].problems[k]);
+			kdx_verify_problem(&all, "%s: %s", archives[i], each[i].problems[k]);
 	}
 	if (st == KDX_OK)
 		kdx_snapshot_check_chain(head, archives, each, n, &all);

@@ -127,27 +127,24 @@ static long tmp_owner(const char *name)
 
 int kdx_remove_stale_tmp(const char *dir)
 {
-	DIR *d = opendir(dir);
-	if (!d)
+	int n, removed = 0;
+	char **names = kdx_dir_names(dir, &n);
+	if (!names)
 		return 0;
-	int removed = 0;
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
-			continue;
-		char *p = kdx_strdup_printf("%s/%s", dir, de->d_name);
+	for (int i = 0; i < n; i++) {
+		char *p = kdx_strdup_printf("%s/%s", dir, names[i]);
 		struct stat sb;
 		if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 			removed += kdx_remove_stale_tmp(p);
 		} else if (S_ISREG(sb.st_mode)) {
-			long pid = tmp_owner(de->d_name);
+			long pid = tmp_owner(names[i]);
 			/* a writer that no longer runs (kill -9, a lost machine): its file is litter */
 			if (pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH && unlink(p) == 0)
 				removed++;
 		}
 		free(p);
 	}
-	closedir(d);
+	kdx_dir_names_free(names, n);
 	return removed;
 }
 

@@ -498,8 +498,7 @@ kdx_status kdx_snapshot_create(const kdx_env *env, kdx_db *db, kdx_date asof, co
 
 /* ---- verification ---------------------------------------------------------- */
 
-static void problem(kdx_verify_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void problem(kdx_verify_result *r, const char *fmt, ...)
+void kdx_verify_problem(kdx_verify_result *r, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -555,7 +554,7 @@ static void check_manifest(kdx_verify_result *r, const kdx_tar *t, const char *r
 	const kdx_tar_entry *m = kdx_tar_find(t, mp);
 	free(mp);
 	if (!m) {
-		problem(r, "%s is missing", mname);
+		kdx_verify_problem(r, "%s is missing", mname);
 		return;
 	}
 	char *text = kdx_strdup((const char *)m->data);
@@ -567,7 +566,7 @@ static void check_manifest(kdx_verify_result *r, const kdx_tar *t, const char *r
 			line[l - 1] = '\0';
 		char *sp = strpbrk(line, " \t");
 		if (!sp || (size_t)(sp - line) != hexlen) {
-			problem(r, "%s line %d is malformed", mname, lineno);
+			kdx_verify_problem(r, "%s line %d is malformed", mname, lineno);
 			continue;
 		}
 		*sp = '\0';
@@ -576,14 +575,14 @@ static void check_manifest(kdx_verify_result *r, const kdx_tar *t, const char *r
 			fp++;
 		char *rel = decode_path(fp);
 		if (payload && strncmp(rel, "data/", 5) != 0)
-			problem(r, "%s lists \"%s\", which is outside data/", mname, rel);
+			kdx_verify_problem(r, "%s lists \"%s\", which is outside data/", mname, rel);
 		char *full = kdx_strdup_printf("%s/%s", root, rel);
 		int idx = -1;
 		for (int i = 0; i < t->n; i++)
 			if (!strcmp(t->e[i].path, full))
 				idx = i;
 		if (idx < 0) {
-			problem(r, "missing file: %s (listed in %s)", rel, mname);
+			kdx_verify_problem(r, "missing file: %s (listed in %s)", rel, mname);
 		} else {
 			seen[idx] = true;
 			char h[129];
@@ -595,7 +594,7 @@ static void check_manifest(kdx_verify_result *r, const kdx_tar *t, const char *r
 			else /* streamed by kdx_tar_read_digests */
 				snprintf(h, sizeof h, "%s", sha512 ? e->sha512 : e->sha256);
 			if (strcasecmp(h, line) != 0)
-				problem(r, "changed file: %s (%s does not match %s)", rel, mname, sha512 ? "SHA-512" : "SHA-256");
+				kdx_verify_problem(r, "changed file: %s (%s does not match %s)", rel, mname, sha512 ? "SHA-512" : "SHA-256");
 		}
 		free(full);
 		free(rel);
@@ -622,7 +621,7 @@ kdx_status kdx_snapshot_verify(const char *archive, kdx_verify_result *r, char t
 	if (root)
 		snprintf(r->bag, sizeof r->bag, "%s", root);
 	if (!root) {
-		problem(r, "%s: not a bag (no top-level folder)", archive);
+		kdx_verify_problem(r, "%s: not a bag (no top-level folder)", archive);
 		kdx_tar_free(&t);
 		return KDX_EDATA;
 	}
@@ -631,9 +630,9 @@ kdx_status kdx_snapshot_verify(const char *archive, kdx_verify_result *r, char t
 	const kdx_tar_entry *bagit = kdx_tar_find(&t, p);
 	free(p);
 	if (!bagit)
-		problem(r, "bagit.txt is missing");
+		kdx_verify_problem(r, "bagit.txt is missing");
 	else if (!strstr((const char *)bagit->data, "BagIt-Version: 1.0"))
-		problem(r, "bagit.txt does not declare BagIt-Version 1.0");
+		kdx_verify_problem(r, "bagit.txt does not declare BagIt-Version 1.0");
 	bool *seen = kdx_xcalloc((size_t)t.n + 1, sizeof *seen);
 	check_manifest(r, &t, root, "manifest-sha256.txt", false, seen, true);
 	bool *seen512 = kdx_xcalloc((size_t)t.n + 1, sizeof *seen512);
@@ -649,9 +648,9 @@ kdx_status kdx_snapshot_verify(const char *archive, kdx_verify_result *r, char t
 		files++;
 		bytes += (long long)t.e[i].size;
 		if (!seen[i])
-			problem(r, "extra file: %s (not in manifest-sha256.txt)", rel);
+			kdx_verify_problem(r, "extra file: %s (not in manifest-sha256.txt)", rel);
 		if (!seen512[i])
-			problem(r, "extra file: %s (not in manifest-sha512.txt)", rel);
+			kdx_verify_problem(r, "extra file: %s (not in manifest-sha512.txt)", rel);
 	}
 	bool *tseen = kdx_xcalloc((size_t)t.n + 1, sizeof *tseen);
 	check_manifest(r, &t, root, "tagmanifest-sha256.txt", false, tseen, false);
@@ -666,16 +665,16 @@ kdx_status kdx_snapshot_verify(const char *archive, kdx_verify_result *r, char t
 	const kdx_tar_entry *info = kdx_tar_find(&t, p);
 	free(p);
 	if (!info) {
-		problem(r, "bag-info.txt is missing");
+		kdx_verify_problem(r, "bag-info.txt is missing");
 	} else {
 		char buf[256];
 		if (!info_field((const char *)info->data, "Payload-Oxum", buf, sizeof buf)) {
-			problem(r, "bag-info.txt has no Payload-Oxum");
+			kdx_verify_problem(r, "bag-info.txt has no Payload-Oxum");
 		} else {
 			char want[64];
 			snprintf(want, sizeof want, "%lld.%d", bytes, files);
 			if (strcmp(buf, want))
-				problem(r, "Payload-Oxum is %s but the payload is %s (octets.files)", buf, want);
+				kdx_verify_problem(r, "Payload-Oxum is %s but the payload is %s (octets.files)", buf, want);
 		}
 		if (info_field((const char *)info->data, "Previous-Snapshot-SHA256", buf, sizeof buf))
 			snprintf(r->prev, sizeof r->prev, "%.64s", strcmp(buf, "none") ? buf : "");
@@ -706,7 +705,7 @@ static void unrecorded(const char *dir, kdx_strset *recorded, kdx_verify_result 
 		} else if (l > 7 && !strcmp(names[i] + l - 7, ".tar.gz")) {
 			char *real = realpath(p, NULL);
 			if (real && strlen(real) < KDX_STRSET_KEY_MAX && kdx_strset_put(recorded, real, 1) == 0)
-				problem(r, "%s: an archive the warehouse has no record of (it is not a link of the chain)", p);
+				kdx_verify_problem(r, "%s: an archive the warehouse has no record of (it is not a link of the chain)", p);
 			free(real);
 		}
 		free(p);
@@ -728,7 +727,7 @@ kdx_status kdx_snapshot_verify_all(kdx_db *db, const char *archive_root, kdx_ver
 		const char *recorded = PQgetvalue(q, i, 3);
 		struct stat sb;
 		if (stat(path, &sb) != 0) {
-			problem(r, "snapshot %s (as of %s) is missing: %s", PQgetvalue(q, i, 0), PQgetvalue(q, i, 1), path);
+			kdx_verify_problem(r, "snapshot %s (as of %s) is missing: %s", PQgetvalue(q, i, 0), PQgetvalue(q, i, 1), path);
 			/* the next link is checked against what the warehouse recorded */
 			snprintf(last, sizeof last, "%s", recorded);
 			have_last = true;
@@ -739,7 +738,7 @@ kdx_status kdx_snapshot_verify_all(kdx_db *db, const char *archive_root, kdx_ver
 		kdx_error *e = NULL;
 		kdx_status st = kdx_snapshot_verify(path, r, tagsha, prev, &e);
 		if (st != KDX_OK && st != KDX_EDATA) {
-			problem(r, "%s: %s", path, e ? e->primary : "unreadable");
+			kdx_verify_problem(r, "%s: %s", path, e ? e->primary : "unreadable");
 			kdx_error_free(e);
 			continue;
 		}
@@ -750,10 +749,10 @@ kdx_status kdx_snapshot_verify_all(kdx_db *db, const char *archive_root, kdx_ver
 			r->problems[k] = msg;
 		}
 		if (tagsha[0] && strcmp(tagsha, recorded))
-			problem(r, "%s: its tagmanifest SHA-256 %s is not the %s the warehouse recorded", path, tagsha, recorded);
+			kdx_verify_problem(r, "%s: its tagmanifest SHA-256 %s is not the %s the warehouse recorded", path, tagsha, recorded);
 		const char *want = have_last ? last : "";
 		if (strcmp(prev, want))
-			problem(r, "broken chain at %s: Previous-Snapshot-SHA256 is %s, but the previous snapshot's is %s", path,
+			kdx_verify_problem(r, "broken chain at %s: Previous-Snapshot-SHA256 is %s, but the previous snapshot's is %s", path,
 			        prev[0] ? prev : "none", want[0] ? want : "none");
 		snprintf(last, sizeof last, "%s", tagsha[0] ? tagsha : recorded);
 		have_last = true;
@@ -779,7 +778,7 @@ kdx_status kdx_snapshot_check_recorded(kdx_db *db, kdx_verify_result *r, char **
 	char iso[16];
 	int seq = 0;
 	if (sscanf(r->bag, "kdx-%10[0-9-]-%d", iso, &seq) != 2) {
-		problem(r, "%s: not the folder name of a kdx snapshot (kdx-<as-of>-<seq>)", r->bag[0] ? r->bag : "(no folder)");
+		kdx_verify_problem(r, "%s: not the folder name of a kdx snapshot (kdx-<as-of>-<seq>)", r->bag[0] ? r->bag : "(no folder)");
 		return KDX_EDATA;
 	}
 	char sq[16];
@@ -792,16 +791,16 @@ kdx_status kdx_snapshot_check_recorded(kdx_db *db, kdx_verify_result *r, char **
 		return KDX_EINTERNAL;
 	int before = r->nproblems;
 	if (PQntuples(q) == 0) {
-		problem(r, "%s: the warehouse has no record of this snapshot (as of %s, number %d)", r->bag, iso, seq);
+		kdx_verify_problem(r, "%s: the warehouse has no record of this snapshot (as of %s, number %d)", r->bag, iso, seq);
 	} else {
 		*claim = kdx_strdup_printf("snapshot %s (as of %s, number %d), recorded %s", PQgetvalue(q, 0, 0), iso, seq,
 		                           PQgetvalue(q, 0, 1));
 		const char *rec = PQgetvalue(q, 0, 2), *rprev = PQgetvalue(q, 0, 3), *before_it = PQgetvalue(q, 0, 4);
 		if (strcmp(r->tagsha, rec))
-			problem(r, "%s: its tagmanifest SHA-256 %s is not the %s the warehouse recorded for snapshot %s", r->bag,
+			kdx_verify_problem(r, "%s: its tagmanifest SHA-256 %s is not the %s the warehouse recorded for snapshot %s", r->bag,
 			        r->tagsha[0] ? r->tagsha : "(none)", rec, PQgetvalue(q, 0, 0));
 		if (strcmp(r->prev, rprev) || strcmp(r->prev, before_it))
-			problem(r, "%s: its link to the previous snapshot (%s) is not the chain the warehouse recorded (%s)", r->bag,
+			kdx_verify_problem(r, "%s: its link to the previous snapshot (%s) is not the chain the warehouse recorded (%s)", r->bag,
 			        r->prev[0] ? r->prev : "none", before_it[0] ? before_it : "none");
 	}
 	PQclear(q);
@@ -817,7 +816,7 @@ void kdx_snapshot_check_chain(const char *head, char **archives, kdx_verify_resu
 		if (hl >= 8 && !strncasecmp(results[i].tagsha, head, hl))
 			at = i;
 	if (at < 0) {
-		problem(r, "no archive given has the chain head %s as its tagmanifest SHA-256", head);
+		kdx_verify_problem(r, "no archive given has the chain head %s as its tagmanifest SHA-256", head);
 	} else {
 		/* from the head, back through the links, as far as the archives given go */
 		for (int steps = 0; at >= 0 && steps <= n; steps++) {
@@ -831,7 +830,7 @@ void kdx_snapshot_check_chain(const char *head, char **archives, kdx_verify_resu
 		}
 		for (int i = 0; i < n; i++)
 			if (!on[i])
-				problem(r, "%s is not linked to the chain head %s through the archives given", archives[i], head);
+				kdx_verify_problem(r, "%s is not linked to the chain head %s through the archives given", archives[i], head);
 	}
 	free(on);
 }
@@ -850,7 +849,7 @@ kdx_status kdx_snapshot_check_signature(const char *archive, const char *pubkey,
 	const kdx_tar_entry *tm = kdx_tar_find(&t, pt), *sig = kdx_tar_find(&t, ps);
 	int before = r->nproblems;
 	if (!tm || !sig || !sig->data) {
-		problem(r, "%s: %s", archive, !tm ? "the tag manifest is missing" : "the bag is not signed (no tagmanifest-sha256.txt.sig)");
+		kdx_verify_problem(r, "%s: %s", archive, !tm ? "the tag manifest is missing" : "the bag is not signed (no tagmanifest-sha256.txt.sig)");
 	} else {
 		const char *why = NULL;
 		int ok = kdx_ed25519_verify(pubkey, tm->data, tm->size, (const char *)sig->data, &why);
@@ -858,7 +857,7 @@ kdx_status kdx_snapshot_check_signature(const char *archive, const char *pubkey,
 			st = kdx_fail(err, KDX_EUSAGE, "cannot use \"%s\" to check signatures: %s", pubkey, why);
 			kdx_error_hint(*err, "Give the council's Ed25519 public key in PEM (openssl pkey -pubout).");
 		} else if (ok != 1) {
-			problem(r, "%s: the signature does not match the tag manifest with this key (%s)", archive,
+			kdx_verify_problem(r, "%s: the signature does not match the tag manifest with this key (%s)", archive,
 			        ok < 0 ? why : "another key signed it, or the bag changed since");
 		}
 	}
@@ -1031,18 +1030,18 @@ static kdx_status compare_reports(const kdx_tar *t, const char *root, const char
 		const kdx_tar_entry *m = kdx_tar_find(&mine, rel);
 		r->checked++;
 		if (!m)
-			problem(r, "not regenerated: %s", rel);
+			kdx_verify_problem(r, "not regenerated: %s", rel);
 		else if (m->size != t->e[i].size || !same_content(m, t->e[i].data))
-			problem(r, "differs from the archived copy: %s", rel);
+			kdx_verify_problem(r, "differs from the archived copy: %s", rel);
 	}
 	for (int i = 0; i < mine.n; i++) {
 		char *full = kdx_strdup_printf("%s/%s", root, mine.e[i].path);
 		if (!kdx_tar_find(t, full))
-			problem(r, "regenerated but not in the archive: %s", mine.e[i].path);
+			kdx_verify_problem(r, "regenerated but not in the archive: %s", mine.e[i].path);
 		free(full);
 	}
 	if (archived == 0)
-		problem(r, "the snapshot holds no reports");
+		kdx_verify_problem(r, "the snapshot holds no reports");
 	kdx_tar_free(&mine);
 	return r->nproblems ? KDX_EDATA : KDX_OK;
 }

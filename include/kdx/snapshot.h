@@ -42,6 +42,8 @@ typedef struct kdx_verify_result {
 	char prev[65];          /* Previous-Snapshot-SHA256, "" for none */
 } kdx_verify_result;
 void kdx_verify_result_free(kdx_verify_result *r);
+/* Add a problem to r. */
+void kdx_verify_problem(kdx_verify_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 kdx_status kdx_snapshot_verify(const char *archive, kdx_verify_result *r, char tagsha[65], char prev[65], kdx_error **err);
 /* The bag r last verified against what the warehouse recorded for the
  * snapshot it claims to be (its folder's as-of and sequence): the same
