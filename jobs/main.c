@@ -23,6 +23,7 @@ const kdx_cmd kdx_commands[] = {
 	{ "snapshot", kdx_cmd_snapshot, DB_WRITE, "archive the data and reports of an as-of date as a BagIt bag", kdx_usage_snapshot },
 	{ "snapshots", kdx_cmd_snapshots, DB_READ, "list archived snapshots and their chain", kdx_usage_snapshots },
 	{ "verify", kdx_cmd_verify, DB_READ, "check a snapshot or the whole chain", kdx_usage_verify },
+	{ "diff", kdx_cmd_diff, DB_READ, "what changed between two snapshots: submissions, rows and figures", kdx_usage_diff },
 	{ "restore", kdx_cmd_restore, 0, "extract a snapshot safely", kdx_usage_restore },
 	{ "run", kdx_cmd_run, DB_WRITE | KDX_CMD_CREATES, "run the nightly or monthly job", kdx_usage_run },
 	{ "jobs", kdx_cmd_jobs, DB_READ, "list recorded job runs", kdx_usage_jobs },

@@ -18,6 +18,7 @@
 #include "kdx/digest.h"
 #include "kdx/repdata.h"
 #include "kdx/render.h"
+#include "kdx/figures.h"
 #include "kdx/fsutil.h"
 #include "kdx/version.h"
 
@@ -119,6 +120,10 @@ static const struct dump {
 	{ "platform_fact.csv", "COPY (SELECT * FROM kdx.platform_fact WHERE survey_date <= '%s' ORDER BY batch_id, muni_code, platform) TO STDOUT (FORMAT csv, HEADER)", "kdx.platform_fact" },
 	{ "postpartum_fact.csv", "COPY (SELECT * FROM kdx.postpartum_fact WHERE survey_date <= '%s' ORDER BY batch_id, muni_code, item) TO STDOUT (FORMAT csv, HEADER)", "kdx.postpartum_fact" },
 	{ "setting_fact.csv", "COPY (SELECT * FROM kdx.setting_fact WHERE survey_date <= '%s' ORDER BY batch_id, muni_code) TO STDOUT (FORMAT csv, HEADER)", "kdx.setting_fact" },
+	/* which submission each figure used (for kdx diff; reproduce derives it again) */
+	{ "in_force.csv", "COPY (SELECT s.dataset, s.muni_code, s.survey_date, s.batch_id, b.file_name, b.sha256"
+	                  " FROM kdx.submission_asof('%s') s JOIN kdx.load_batch b ON b.id = s.batch_id"
+	                  " ORDER BY s.dataset, s.muni_code) TO STDOUT (FORMAT csv, HEADER)", NULL },
 };
 #define NDUMPS (int)(sizeof dumps / sizeof dumps[0])
 
@@ -439,6 +444,12 @@ static kdx_status snapshot_locked(const kdx_env *env, kdx_db *db, kdx_date asof,
 	}
 	if (st == KDX_OK)
 		st = add_reports(&payload, from, use->ncouncils > 0, err);
+	if (st == KDX_OK) {
+		kdx_buf fig = { 0 };
+		kdx_figures_csv(use, false, &fig);
+		kdx_tar_add(&payload, "data/figures.csv", fig.data, fig.len);
+		kdx_buf_free(&fig);
+	}
 	char prev[65] = "", mansha[65] = "", asha[65] = "";
 	int seq = 0;
 	if (st == KDX_OK)
@@ -602,19 +613,19 @@ static void check_manifest(kdx_verify_result *r, const kdx_tar *t, const char *r
 	free(text);
 }
 
-kdx_status kdx_snapshot_verify(const char *archive, kdx_verify_result *r, char tagsha[65], char prev[65], kdx_error **err)
+/* An archive or an extracted bag folder: the payload is hashed as it streams
+ * by; the tag files and the files under keep are kept whole. */
+static kdx_status read_bag(const char *archive, const char *const *keep, kdx_tar *t, kdx_error **err)
 {
-	kdx_tar t = { 0 };
-	/* the payload is hashed as it streams by; only the tag files are kept */
 	struct stat asb;
-	kdx_status st = stat(archive, &asb) == 0 && S_ISDIR(asb.st_mode) ? kdx_tar_read_dir_digests(archive, &t, err)
-	                                                                 : kdx_tar_read_digests(archive, &t, err);
-	if (tagsha)
-		tagsha[0] = '\0';
-	if (prev)
-		prev[0] = '\0';
-	if (st != KDX_OK)
-		return st;
+	return stat(archive, &asb) == 0 && S_ISDIR(asb.st_mode) ? kdx_tar_read_dir_digests(archive, keep, t, err)
+	                                                        : kdx_tar_read_digests(archive, keep, t, err);
+}
+
+/* The bag read into t against its manifests; problems into r. */
+static kdx_status verify_tree(const char *archive, const kdx_tar *tp, kdx_verify_result *r, char tagsha[65], char prev[65])
+{
+	kdx_tar t = *tp;  /* the caller's: not freed here */
 	r->checked++;
 	r->bag[0] = r->tagsha[0] = r->prev[0] = '\0';
 	char *root = bag_root(&t);
@@ -622,7 +633,6 @@ kdx_status kdx_snapshot_verify(const char *archive, kdx_verify_result *r, char t
 		snprintf(r->bag, sizeof r->bag, "%s", root);
 	if (!root) {
 		kdx_verify_problem(r, "%s: not a bag (no top-level folder)", archive);
-		kdx_tar_free(&t);
 		return KDX_EDATA;
 	}
 	int before = r->nproblems;
@@ -685,8 +695,31 @@ kdx_status kdx_snapshot_verify(const char *archive, kdx_verify_result *r, char t
 	free(seen512);
 	free(tseen);
 	free(root);
-	kdx_tar_free(&t);
 	return r->nproblems > before ? KDX_EDATA : KDX_OK;
+}
+
+kdx_status kdx_snapshot_verify(const char *archive, kdx_verify_result *r, char tagsha[65], char prev[65], kdx_error **err)
+{
+	return kdx_snapshot_read(archive, NULL, r, tagsha, prev, NULL, err);
+}
+
+kdx_status kdx_snapshot_read(const char *archive, const char *const *keep, kdx_verify_result *r, char tagsha[65],
+                             char prev[65], kdx_tar *out, kdx_error **err)
+{
+	kdx_tar t = { 0 };
+	if (tagsha)
+		tagsha[0] = '\0';
+	if (prev)
+		prev[0] = '\0';
+	kdx_status st = read_bag(archive, keep, &t, err);
+	if (st != KDX_OK)
+		return st;
+	st = verify_tree(archive, &t, r, tagsha, prev);
+	if (out)
+		*out = t;
+	else
+		kdx_tar_free(&t);
+	return st;
 }
 
 /* Every archive under dir that the warehouse has no record of. */
@@ -838,9 +871,7 @@ void kdx_snapshot_check_chain(const char *head, char **archives, kdx_verify_resu
 kdx_status kdx_snapshot_check_signature(const char *archive, const char *pubkey, kdx_verify_result *r, kdx_error **err)
 {
 	kdx_tar t = { 0 };
-	struct stat asb;
-	kdx_status st = stat(archive, &asb) == 0 && S_ISDIR(asb.st_mode) ? kdx_tar_read_dir_digests(archive, &t, err)
-	                                                                 : kdx_tar_read_digests(archive, &t, err);
+	kdx_status st = read_bag(archive, NULL, &t, err);
 	if (st != KDX_OK)
 		return st;
 	char *root = bag_root(&t);
@@ -871,6 +902,20 @@ kdx_status kdx_snapshot_check_signature(const char *archive, const char *pubkey,
 }
 
 /* ---- restore and reproduce -------------------------------------------------- */
+
+kdx_status kdx_snapshot_refuse(const char *archive, const kdx_verify_result *r, const char *outcome, const char *instead,
+                               kdx_error **err)
+{
+	kdx_fail(err, KDX_EDATA, "archive \"%s\" fails verification (%d problem%s); %s", archive, r->nproblems,
+	         r->nproblems == 1 ? "" : "s", outcome);
+	kdx_buf b = { 0 };
+	for (int i = 0; i < r->nproblems && i < 20; i++)
+		kdx_buf_printf(&b, "%s%s", i ? "\n" : "", r->problems[i]);
+	kdx_error_detail(*err, "%s", b.data ? b.data : "");
+	kdx_buf_free(&b);
+	kdx_error_hint(*err, "Keep the archive as it is, as evidence, and report it to the council secretariat; %s.", instead);
+	return KDX_EDATA;
+}
 
 /* Two entries of one path, or a file where another entry needs a folder, would
  * leave a half-restored bag: refused before anything is written. */
@@ -908,7 +953,7 @@ kdx_status kdx_snapshot_restore(const char *archive, const char *dir, int *files
 {
 	/* the names (and the tag files) only: the payload streams by */
 	kdx_tar t = { 0 };
-	kdx_status st = kdx_tar_read_digests(archive, &t, err);
+	kdx_status st = kdx_tar_read_digests(archive, NULL, &t, err);
 	if (st != KDX_OK)
 		return st;
 	if ((st = check_entries(&t, archive, err)) != KDX_OK) {
@@ -926,15 +971,7 @@ kdx_status kdx_snapshot_restore(const char *archive, const char *dir, int *files
 			kdx_verify_result_free(&vr);
 			return vst;
 		}
-		kdx_fail(err, KDX_EDATA, "archive \"%s\" fails verification (%d problem%s); nothing was restored", archive,
-		         vr.nproblems, vr.nproblems == 1 ? "" : "s");
-		kdx_buf b = { 0 };
-		for (int i = 0; i < vr.nproblems && i < 20; i++)
-			kdx_buf_printf(&b, "%s%s", i ? "\n" : "", vr.problems[i]);
-		kdx_error_detail(*err, "%s", b.data ? b.data : "");
-		kdx_buf_free(&b);
-		kdx_error_hint(*err, "Keep the archive as it is, as evidence, and report it to the council secretariat;"
-		                     " restore from a backup copy that kdx verify accepts.");
+		kdx_snapshot_refuse(archive, &vr, "nothing was restored", "restore from a backup copy that kdx verify accepts", err);
 		kdx_verify_result_free(&vr);
 		return KDX_EDATA;
 	}

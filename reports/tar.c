@@ -394,8 +394,22 @@ static void add_entry(kdx_tar *t, const char *fname, unsigned char *data, size_t
 
 /* Read the archive at path into t; with extract_dir, write each regular file
  * under it instead, in pieces (*written counts them). */
-static kdx_status tar_read(const char *path, kdx_tar *t, bool digests, const char *extract_dir, int *written,
-                           kdx_error **err)
+/* Is the entry name (its bag folder first) a file the caller keeps whole:
+ * a top-level file, or one under a folder of keep ("data/warehouse/") or
+ * named by it ("data/figures.csv")? */
+static bool kept(const char *name, const char *const *keep)
+{
+	const char *slash = strchr(name, '/');
+	if (!slash || !strchr(slash + 1, '/'))
+		return true;
+	for (int i = 0; keep && keep[i]; i++)
+		if (!strncmp(slash + 1, keep[i], strlen(keep[i])))
+			return true;
+	return false;
+}
+
+static kdx_status tar_read(const char *path, kdx_tar *t, bool digests, const char *const *keep_under,
+                           const char *extract_dir, int *written, kdx_error **err)
 {
 	gzFile gz = gzopen(path, "rb");
 	if (!gz)
@@ -428,11 +442,10 @@ static kdx_status tar_read(const char *path, kdx_tar *t, bool digests, const cha
 			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" is larger than kdx accepts", path);
 			break;
 		}
-		/* in digest mode, only top-level files (and pax headers, long names) are kept */
+		/* in digest mode, only top-level files, those under keep_under (and pax headers, long names) are kept */
 		char *norm = kdx_strdup(pax_path ? pax_path : name);
 		strip_dot_slash(norm);
-		const char *slash = strchr(norm, '/');
-		bool keep = !digests || type == 'x' || type == 'L' || type == 'g' || !slash || !strchr(slash + 1, '/');
+		bool keep = !digests || type == 'x' || type == 'L' || type == 'g' || kept(norm, keep_under);
 		free(norm);
 		if (extract_dir && (type == '0' || type == '\0')) {
 			char *fname = kdx_strdup(pax_path ? pax_path : name);
@@ -520,19 +533,19 @@ static kdx_status tar_read(const char *path, kdx_tar *t, bool digests, const cha
 
 kdx_status kdx_tar_read(const char *path, kdx_tar *t, kdx_error **err)
 {
-	return tar_read(path, t, false, NULL, NULL, err);
+	return tar_read(path, t, false, NULL, NULL, NULL, err);
 }
 
-kdx_status kdx_tar_read_digests(const char *path, kdx_tar *t, kdx_error **err)
+kdx_status kdx_tar_read_digests(const char *path, const char *const *keep, kdx_tar *t, kdx_error **err)
 {
-	return tar_read(path, t, true, NULL, NULL, err);
+	return tar_read(path, t, true, keep, NULL, NULL, err);
 }
 
 kdx_status kdx_tar_extract(const char *path, const char *dir, int *files, kdx_error **err)
 {
 	kdx_tar t = { 0 };
 	*files = 0;
-	kdx_status st = tar_read(path, &t, true, dir, files, err);
+	kdx_status st = tar_read(path, &t, true, NULL, dir, files, err);
 	kdx_tar_free(&t);
 	return st;
 }
@@ -541,7 +554,8 @@ kdx_status kdx_tar_extract(const char *path, const char *dir, int *files, kdx_er
 
 /* Every regular file under dir, as the entry "prefix/rel": top-level files
  * whole, deeper ones digested as they are read. */
-static kdx_status read_dir(const char *dir, const char *prefix, int depth, kdx_tar *t, kdx_error **err)
+static kdx_status read_dir(const char *dir, const char *prefix, int depth, const char *const *keep_under, kdx_tar *t,
+                           kdx_error **err)
 {
 	int n;
 	char **names = kdx_dir_names(dir, &n);
@@ -558,7 +572,7 @@ static kdx_status read_dir(const char *dir, const char *prefix, int depth, kdx_t
 			st = kdx_fail(err, KDX_EIO, "could not examine \"%s\": %s", path, strerror(errno));
 		} else if (S_ISDIR(sb.st_mode)) {
 			st = depth > 64 ? kdx_fail(err, KDX_EDATA, "bag folder \"%s\" is nested too deep", dir)
-			                : read_dir(path, entry, depth + 1, t, err);
+			                : read_dir(path, entry, depth + 1, keep_under, t, err);
 		} else if (!S_ISREG(sb.st_mode)) {
 			st = kdx_fail(err, KDX_EDATA, "bag folder contains %s: \"%s\"", S_ISLNK(sb.st_mode) ? "a symbolic link" : "a special file",
 			              path);
@@ -568,7 +582,7 @@ static kdx_status read_dir(const char *dir, const char *prefix, int depth, kdx_t
 			if (!fp) {
 				st = kdx_fail(err, KDX_EIO, "could not open \"%s\": %s", path, strerror(errno));
 			} else {
-				bool keep = depth == 0;  /* the tag files */
+				bool keep = kept(entry, keep_under);  /* the tag files and what the caller asked for */
 				kdx_buf b = { 0 };
 				kdx_sums sums;
 				kdx_sums_init(&sums, true);
@@ -586,7 +600,7 @@ static kdx_status read_dir(const char *dir, const char *prefix, int depth, kdx_t
 				char d256[65] = "", d512[129] = "";
 				kdx_sums_final(&sums, d256, d512);
 				if (keep)
-					d256[0] = d512[0] = '\0';  /* kept whole, as the tar reader keeps the tag files */
+					d256[0] = d512[0] = '\0';  /* kept whole, as the tar reader keeps them */
 				if (bad) {
 					kdx_buf_free(&b);
 					st = kdx_fail(err, KDX_EIO, "could not read \"%s\"", path);
@@ -605,7 +619,7 @@ static kdx_status read_dir(const char *dir, const char *prefix, int depth, kdx_t
 	return st;
 }
 
-kdx_status kdx_tar_read_dir_digests(const char *dir, kdx_tar *t, kdx_error **err)
+kdx_status kdx_tar_read_dir_digests(const char *dir, const char *const *keep, kdx_tar *t, kdx_error **err)
 {
 	char *copy = kdx_strdup(dir);
 	size_t n = strlen(copy);
@@ -613,7 +627,7 @@ kdx_status kdx_tar_read_dir_digests(const char *dir, kdx_tar *t, kdx_error **err
 		copy[--n] = '\0';
 	const char *base = strrchr(copy, '/');
 	base = base ? base + 1 : copy;
-	kdx_status st = read_dir(copy, base, 0, t, err);
+	kdx_status st = read_dir(copy, base, 0, keep, t, err);
 	free(copy);
 	if (st != KDX_OK)
 		kdx_tar_free(t);

@@ -94,13 +94,14 @@ int kdx_cmd_template(int argc, char **argv, kdx_env *env);
 int kdx_cmd_snapshot(int argc, char **argv, kdx_env *env);
 int kdx_cmd_snapshots(int argc, char **argv, kdx_env *env);
 int kdx_cmd_verify(int argc, char **argv, kdx_env *env);
+int kdx_cmd_diff(int argc, char **argv, kdx_env *env);
 int kdx_cmd_restore(int argc, char **argv, kdx_env *env);
 int kdx_cmd_run(int argc, char **argv, kdx_env *env);
 int kdx_cmd_jobs(int argc, char **argv, kdx_env *env);
 
 extern const char kdx_usage_init[], kdx_usage_db[], kdx_usage_ingest[], kdx_usage_status[],
 	kdx_usage_table[], kdx_usage_report[], kdx_usage_template[], kdx_usage_snapshot[],
-	kdx_usage_snapshots[], kdx_usage_verify[], kdx_usage_restore[], kdx_usage_run[],
+	kdx_usage_snapshots[], kdx_usage_verify[], kdx_usage_diff[], kdx_usage_restore[], kdx_usage_run[],
 	kdx_usage_jobs[];
 
 #endif

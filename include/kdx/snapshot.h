@@ -3,7 +3,8 @@
  *
  * A snapshot is a BagIt 1.0 bag (RFC 8493) in a .tar.gz:
  *   <bag>/bagit.txt, bag-info.txt, manifest-sha256.txt, manifest-sha512.txt,
- *   tagmanifest-sha256.txt, data/warehouse/... (CSV dumps), data/reports/...
+ *   tagmanifest-sha256.txt, data/warehouse/... (CSV dumps, in_force.csv: the
+ *   submission each figure used), data/figures.csv (every figure), data/reports/...
  * bag-info.txt names the previous snapshot's tagmanifest SHA-256, so the
  * snapshots form a hash chain, which the warehouse also records.
  */
@@ -45,6 +46,13 @@ void kdx_verify_result_free(kdx_verify_result *r);
 /* Add a problem to r. */
 void kdx_verify_problem(kdx_verify_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 kdx_status kdx_snapshot_verify(const char *archive, kdx_verify_result *r, char tagsha[65], char prev[65], kdx_error **err);
+/* kdx_snapshot_verify, keeping the bag in *out (when not NULL; the caller
+ * frees it with kdx_tar_free): its tag files and the payload files under the
+ * bag's folders listed in keep ("data/warehouse/"), whole; the others as
+ * digests only.  *out is filled whenever the bag could be read, valid or not. */
+struct kdx_tar;
+kdx_status kdx_snapshot_read(const char *archive, const char *const *keep, kdx_verify_result *r, char tagsha[65],
+                             char prev[65], struct kdx_tar *out, kdx_error **err);
 /* The bag r last verified against what the warehouse recorded for the
  * snapshot it claims to be (its folder's as-of and sequence): the same
  * tagmanifest, the same link to the one before.  *claim (caller frees) says
@@ -58,6 +66,10 @@ kdx_status kdx_snapshot_check_signature(const char *archive, const char *pubkey,
  * chain head published elsewhere: the head is one of them, and each of the
  * others is reached from it through the Previous-Snapshot links. */
 void kdx_snapshot_check_chain(const char *head, char **archives, kdx_verify_result *results, int n, kdx_verify_result *r);
+/* The error for an archive that failed verification (r): "…; outcome", its
+ * problems as the detail, and a hint to keep it as evidence and do instead. */
+kdx_status kdx_snapshot_refuse(const char *archive, const kdx_verify_result *r, const char *outcome, const char *instead,
+                               kdx_error **err);
 /* Every recorded snapshot and the chain; with archive_root, also every
  * archive (*.tar.gz) under it that the warehouse never recorded. */
 kdx_status kdx_snapshot_verify_all(kdx_db *db, const char *archive_root, kdx_verify_result *r, kdx_error **err);

@@ -37,16 +37,18 @@ kdx_status kdx_tar_write(const kdx_tar *t, const char *path, time_t mtime, kdx_e
 /* Read a .tar.gz or a plain .tar (GNU, pax or ustar; names with or without
  * "./", in any order), refusing unsafe entries (KDX_EDATA naming them). */
 kdx_status kdx_tar_read(const char *path, kdx_tar *t, kdx_error **err);
-/* As kdx_tar_read, keeping the content of top-level files only (a bag's tag
- * files); deeper entries get data NULL and their SHA-256 and SHA-512 computed
- * as they stream by, so memory does not grow with the archive. */
-kdx_status kdx_tar_read_digests(const char *path, kdx_tar *t, kdx_error **err);
+/* As kdx_tar_read, keeping the content of top-level files (a bag's tag files)
+ * and of the files under the bag's folders listed in keep (NULL-terminated,
+ * relative to the bag: "data/warehouse/"; keep may be NULL); other entries get
+ * data NULL and their SHA-256 and SHA-512 computed as they stream by, so
+ * memory does not grow with the archive. */
+kdx_status kdx_tar_read_digests(const char *path, const char *const *keep, kdx_tar *t, kdx_error **err);
 /* Write every regular file of the archive under dir as it streams by (never
  * holding the archive in memory), refusing unsafe entries and never replacing
  * an existing file; *files counts them.  The caller checks the names first. */
 kdx_status kdx_tar_extract(const char *path, const char *dir, int *files, kdx_error **err);
 /* The same for a bag extracted to the folder dir: its entries are named
  * "<dir's last component>/…", as in the archive. */
-kdx_status kdx_tar_read_dir_digests(const char *dir, kdx_tar *t, kdx_error **err);
+kdx_status kdx_tar_read_dir_digests(const char *dir, const char *const *keep, kdx_tar *t, kdx_error **err);
 
 #endif

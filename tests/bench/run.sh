@@ -118,4 +118,18 @@ echo "bench: national_peak_rss_mb $nat_rss (target <= 256)"
 # one prefecture's council report on its own, for comparison
 read -r one_s _ < <(timed "$KDX" --council 130001 report --quiet --council-only --as-of 2026-11-30 --out "$B/one-council")
 echo "bench: one_council_report_seconds $one_s (kdx --council 130001 report --council-only, including loading its data)"
+# kdx diff of two national snapshots: the monthly job's, and one taken after 100
+# municipalities sent a new round of procedures (every 未着手 now 電子化済)
+/usr/bin/python3 - "$B/natdata/procedures.csv" "$B/later_procedures.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding='utf-8')))
+codes = set(sorted({r[1] for r in rows[1:]})[:100])
+later = [['2026-11-01', r[1], r[2], '電子化済' if r[3] == '未着手' else r[3]] for r in rows[1:] if r[1] in codes]
+csv.writer(open(sys.argv[2], 'w', encoding='utf-8', newline='')).writerows([rows[0]] + later)
+PY
+"$KDX" ingest --quiet "$B/later_procedures.csv"
+"$KDX" snapshot --quiet --as-of 2026-11-30
+read -r diff_s diff_rss < <(timed "$KDX" diff --format csv 1 2)
+echo "bench: national_diff_seconds $diff_s (kdx diff of two national snapshots, both verified; $("$KDX" diff --format csv 1 2 | wc -l) lines)"
+echo "bench: national_diff_peak_rss_mb $diff_rss"
 "$KDX" --quiet db stop >/dev/null

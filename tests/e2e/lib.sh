@@ -51,3 +51,22 @@ with open(path, encoding='utf-8-sig', newline='') as fp:
 sys.exit(0 if any(text in (r.get(col) or '') for r in rows) else 1)
 PY
 }
+
+# repack SRC.tar.gz DST.tar.gz PYTHON-EDIT: rewrite an archive with Python's
+# tarfile (an independent reader and writer), applying an edit to the members.
+repack() {
+	/usr/bin/python3 - "$1" "$2" "$3" <<'PY'
+import io, sys, tarfile
+src, dst, edit = sys.argv[1:4]
+files = {}
+with tarfile.open(src, 'r:gz') as t:
+    for m in t.getmembers():
+        if m.isfile():
+            files[m.name] = t.extractfile(m).read()
+exec(edit)
+with tarfile.open(dst, 'w:gz') as t:
+    for name, data in files.items():
+        ti = tarfile.TarInfo(name); ti.size = len(data); ti.mtime = 0
+        t.addfile(ti, io.BytesIO(data))
+PY
+}

@@ -5,25 +5,6 @@ load_sample() {
 	for f in "$SAMPLE"/*; do kdx_rc 0 ingest --quiet "$f"; done
 }
 
-# repack SRC.tar.gz DST.tar.gz PYTHON-EDIT: rewrite an archive with Python's
-# tarfile (an independent reader and writer), applying an edit to the members.
-repack() {
-	/usr/bin/python3 - "$1" "$2" "$3" <<'PY'
-import io, sys, tarfile
-src, dst, edit = sys.argv[1:4]
-files = {}
-with tarfile.open(src, 'r:gz') as t:
-    for m in t.getmembers():
-        if m.isfile():
-            files[m.name] = t.extractfile(m).read()
-exec(edit)
-with tarfile.open(dst, 'w:gz') as t:
-    for name, data in files.items():
-        ti = tarfile.TarInfo(name); ti.size = len(data); ti.mtime = 0
-        t.addfile(ti, io.BytesIO(data))
-PY
-}
-
 # The archive is on disk before the warehouse records it: its data is flushed
 # before the rename that gives it its name, and the folder's entry after it
 # (seen in the system calls kdx makes, as strace records them).

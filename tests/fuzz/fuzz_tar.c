@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			kdx_tar t = { 0 };
 			kdx_error *err = NULL;
 			if (digests)
-				kdx_tar_read_digests(path, &t, &err);
+				kdx_tar_read_digests(path, (const char *const[]){ "data/warehouse/", NULL }, &t, &err);
 			else
 				kdx_tar_read(path, &t, &err);
 			kdx_error_free(err);
