@@ -31,6 +31,7 @@ deps:
 
 deps-test:
 	@tools/deps.sh --with-tests
+	@tools/web-deps.sh
 
 deps-fuzz:
 	@tools/deps.sh --with-fuzz

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "kdx/layout.h"
 #include "kdx/render.h"
+#include "kdx/web.h"
 #include "kdx/fsutil.h"
 #include "kdx/report.h"
 #include "kdx/chart.h"
@@ -89,6 +90,8 @@ static kdx_status render_council(const kdx_report_data *rd, const char *dir, kdx
 		free(png);
 		free(svg);
 	}
+	if (st == KDX_OK)
+		st = kdx_web_write(rd, dir, err);
 	return st;
 }
 

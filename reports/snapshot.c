@@ -259,16 +259,16 @@ static kdx_status dump_warehouse(kdx_db *db, const char *iso, kdx_tar *payload, 
 	return st;
 }
 
-/* The reports in from (council/, municipalities/, charts/ and, in the
+/* The reports in from (council/, municipalities/, charts/, web/ and, in the
  * national view only, councils/) into the payload's data/reports/. */
 static kdx_status add_reports(kdx_tar *payload, const char *from, bool councils, kdx_error **err)
 {
-	static const char *const parts[] = { KDX_OUT_COUNCIL, KDX_OUT_MUNIS, KDX_OUT_CHARTS, KDX_OUT_COUNCILS };
+	static const char *const parts[] = { KDX_OUT_COUNCIL, KDX_OUT_MUNIS, KDX_OUT_CHARTS, KDX_OUT_WEB, KDX_OUT_COUNCILS };
 	kdx_status st = KDX_OK;
-	for (int i = 0; i < 4 && st == KDX_OK; i++) {
+	for (int i = 0; i < 5 && st == KDX_OK; i++) {
 		char *src = kdx_strdup_printf("%s/%s", from, parts[i]);
 		char *dst = kdx_strdup_printf("data/reports/%s", parts[i]);
-		if (i < 3 || councils)
+		if (i < 4 || councils)
 			st = add_tree(payload, src, dst, err);
 		free(src);
 		free(dst);

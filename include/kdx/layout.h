@@ -4,7 +4,7 @@
  *   inbox/                  files to load (done/ and rejected/ inside)
  *   rejects/                copies of every reject report
  *   out/<as-of>/            the reports of an as-of date: council/, municipalities/,
- *                           charts/ (and councils/ in the national view)
+ *                           charts/, web/ (and councils/ in the national view)
  *   out/<as-of>/templates/  the input workbooks for the next round
  *   archive/<as-of>/        the snapshots of an as-of date
  *   var/                    the private warehouse
@@ -25,6 +25,7 @@ typedef enum kdx_place {
 #define KDX_OUT_MUNIS    "municipalities"  /* a feedback report per municipality */
 #define KDX_OUT_CHARTS   "charts"          /* the goal charts, PNG and SVG */
 #define KDX_OUT_COUNCILS "councils"        /* national view: every prefecture's council report */
+#define KDX_OUT_WEB      "web"             /* the web edition: HTML and CSV for publication */
 
 /* The folder of place under home, for the as-of date asof_iso (YYYY-MM-DD;
  * ignored by the places that need none).  Caller frees. */

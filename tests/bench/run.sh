@@ -91,7 +91,7 @@ echo "bench: oita_monthly_seconds $monthly_s"
 echo "bench: oita_monthly_peak_rss_mb $monthly_rss"
 read -r j1 _ < <(timed "$KDX" report --quiet --as-of 2026-11-30 --out "$B/j1" -j 1)
 read -r j2 _ < <(timed "$KDX" report --quiet --as-of 2026-11-30 --out "$B/j2" -j 2)
-echo "bench: oita_reports_files $(find "$B/j1" -type f | wc -l) (19 PDFs, 19 xlsx, 12 charts)"
+echo "bench: oita_reports_files $(find "$B/j1" -type f | wc -l) (19 PDFs, 19 xlsx, 12 charts, 34 web edition files)"
 echo "bench: oita_reports_seconds_j1 $j1"
 echo "bench: oita_reports_seconds_j2 $j2"
 echo "bench: oita_reports_speedup_j2 $(ratio "$j1" "$j2")"

@@ -1,0 +1,24 @@
+/*
+ * web.h - the web edition of a council's report (SPEC §5): static HTML and
+ * CSV under <dir>/web/, readable from disk with no server and no script.
+ *
+ *   index.html            the round at a glance: the goals x municipalities table
+ *   goal/<goal>.html      a goal: its definition, chart (inline SVG), table, what is left
+ *   muni/<code>.html      a municipality: its six goals, own deadlines, what is left, history
+ *   data/<goal>.csv       each goal's figures (UTF-8 with BOM, header in Japanese)
+ *   data/all.csv          every figure in one long file (as a snapshot's data/figures.csv)
+ *   data/README.csv       each column's 定義, the 出典, as-of, edition and licence
+ *   style.css             the one stylesheet
+ *
+ * Only counts and the names of procedures, platforms and checklist items are
+ * published: never a facility's or a club's name.  The licence is
+ * KDX_WEB_LICENSE (default CC BY 4.0).
+ */
+#ifndef KDX_WEB_H
+#define KDX_WEB_H
+
+#include "kdx/repdata.h"
+
+kdx_status kdx_web_write(const kdx_report_data *d, const char *dir, kdx_error **err);
+
+#endif

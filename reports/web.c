@@ -1,0 +1,866 @@
+/* web.c - the web edition: static, accessible HTML and open-data CSV (see web.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "kdx/buf.h"
+#include "kdx/figures.h"
+#include "kdx/fsutil.h"
+#include "kdx/jdate.h"
+#include "kdx/layout.h"
+#include "kdx/report.h"
+#include "kdx/version.h"
+#include "kdx/web.h"
+
+/* ---- what each goal means, from the seed (共同目標 ①② of each section) ---- */
+
+static const struct goal_text {
+	const char *id;
+	const char *scope;   /* 対象 */
+	const char *total;   /* how 全体 is counted */
+	const char *done;    /* what counts as done */
+} goal_texts[] = {
+	{ "procedures", "こども関係の18手続（各団体が所掌していない手続は、その団体の対象に含めない）。",
+	  "県内の全団体の対象手続を合計し、そのうち電子化済の手続の割合。",
+	  "状況が「電子化済」の手続。" },
+	{ "nursery", "公立の保育所等（保育所、認定こども園、地域型保育事業所）。統廃合の予定がある施設は除く。"
+	             "民間の保育所等は、各市町村が必要に応じて独自目標に加える。",
+	  "県内の全団体の対象施設を合計し、そのうちICTを導入している施設の割合。",
+	  "保護者連絡、登園・降園の管理、保育に関する計画・記録、キャッシュレス決済、その他のいずれかのICTを導入している施設。" },
+	{ "platforms", "保育業務施設管理プラットフォームと保活情報連携基盤の2基盤。",
+	  "県内の全団体の対象基盤を合計し、そのうち導入済の基盤の割合。",
+	  "導入済、または民間事業者による類似のシステムを導入済の基盤。2基盤とも導入した団体が達成。" },
+	{ "clubs", "公立（公営・民営）の放課後児童クラブ。統廃合や配置の見直しの予定があるクラブは除く。"
+	           "民立のクラブは、各市町村が必要に応じて独自目標に加える。",
+	  "県内の全団体の対象クラブを合計し、そのうちICTを導入しているクラブの割合。",
+	  "保護者連絡、入退室の管理・記録、職員の勤怠管理、キャッシュレス決済、その他のいずれかのICTを導入しているクラブ。" },
+	{ "postpartum", "産後ケア事業の申請事務等の6項目（オンライン申請、承認通知の電子化、空き状況のWeb確認、"
+	                "オンライン予約、利用実績のシステム管理、集計・請求の自動化）。",
+	  "県内の全団体の項目を合計し、そのうち実施済の項目の割合。",
+	  "オンライン申請と、承認通知の電子化・利用実績のシステム管理・集計・請求の自動化のいずれか1項目を実施済の団体が達成。" },
+	{ "pmh", "PMH（医療費助成）とPMH（予防接種）の2分野。特別な事情で対象外となった分野は除く。"
+	         "母子保健は国のスケジュールが示されるまで目標に含めない（参考として調査）。",
+	  "県内の全団体の対象分野を合計し、そのうち導入済の分野の割合。",
+	  "導入済の分野。対象の分野をすべて導入した団体が達成。" },
+};
+
+static const struct goal_text *text_of(const char *id)
+{
+	for (size_t i = 0; i < sizeof goal_texts / sizeof goal_texts[0]; i++)
+		if (!strcmp(goal_texts[i].id, id))
+			return &goal_texts[i];
+	return &goal_texts[0];
+}
+
+/* The checklist goals are judged by their items, not by a rate against a line. */
+static bool checklist(const kdx_goal_table *g)
+{
+	return !strcmp(g->id, "platforms") || !strcmp(g->id, "pmh") || !strcmp(g->id, "postpartum");
+}
+
+/* ---- small writers ------------------------------------------------------- */
+
+static void esc(kdx_buf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&': kdx_buf_adds(b, "&amp;"); break;
+		case '<': kdx_buf_adds(b, "&lt;"); break;
+		case '>': kdx_buf_adds(b, "&gt;"); break;
+		case '"': kdx_buf_adds(b, "&quot;"); break;
+		case '\'': kdx_buf_adds(b, "&#39;"); break;
+		default: kdx_buf_addc(b, *s);
+		}
+	}
+}
+
+/* "令和8年11月30日（2026年11月30日）"; the text as given when it is not a date. */
+static void date_text(kdx_buf *b, const char *iso)
+{
+	kdx_date d;
+	if (!iso || !*iso) {
+		kdx_buf_adds(b, "－");
+		return;
+	}
+	if (kdx_date_parse(iso, &d) != KDX_DATE_OK) {
+		esc(b, iso);
+		return;
+	}
+	char w[40];
+	kdx_date_wareki(d, w, sizeof w);
+	kdx_buf_printf(b, "%s（%d年%d月%d日）", w, d.y, d.m, d.d);
+}
+
+/* "令和8年度末" for a deadline. */
+static void deadline_text(kdx_buf *b, const char *iso)
+{
+	kdx_date d;
+	if (!iso || kdx_date_parse(iso, &d) != KDX_DATE_OK) {
+		kdx_buf_adds(b, "－");
+		return;
+	}
+	char fy[32];
+	kdx_fy_wareki(kdx_fiscal_year(d), fy, sizeof fy);
+	kdx_buf_printf(b, "%s末", fy);
+}
+
+static const char *status_class(const char *st)
+{
+	if (!strcmp(st, "達成")) return "s-ok";
+	if (!strcmp(st, "未達")) return "s-ng";
+	if (!strcmp(st, "期限超過")) return "s-late";
+	if (!strcmp(st, "対象外")) return "s-na";
+	return "s-none";
+}
+
+/* A figure as the tables print it: "78%（14/18手続）", "1/2基盤", "未提出". */
+static void figure(kdx_buf *b, const kdx_goal_table *g, const kdx_goal_row *w)
+{
+	if (!w->submitted) {
+		kdx_buf_adds(b, "未提出");
+	} else if (w->den == 0) {
+		kdx_buf_adds(b, "対象なし");
+	} else if (checklist(g)) {
+		kdx_buf_printf(b, "%d/%d", w->num, w->den);
+		esc(b, g->unit);
+	} else {
+		esc(b, w->display);
+		kdx_buf_printf(b, "（%d/%d", w->num, w->den);
+		esc(b, g->unit);
+		kdx_buf_adds(b, "）");
+	}
+}
+
+static void status_cell(kdx_buf *b, const char *st)
+{
+	kdx_buf_printf(b, "<span class=\"st %s\">", status_class(st));
+	esc(b, st);
+	kdx_buf_adds(b, "</span>");
+}
+
+static kdx_status put(const char *dir, const char *rel, const kdx_buf *b, kdx_error **err)
+{
+	char *path = kdx_strdup_printf("%s/%s", dir, rel);
+	char *slash = strrchr(path, '/');
+	*slash = '\0';
+	kdx_status st = KDX_OK;
+	if (kdx_mkdirs(path, 0750) != 0)
+		st = kdx_fail(err, KDX_EIO, "could not create folder \"%s\": %s", path, strerror(errno));
+	*slash = '/';
+	if (st == KDX_OK)
+		st = kdx_write_file_atomic(path, b->data ? b->data : "", b->len, err);
+	free(path);
+	return st;
+}
+
+static const char *licence(void)
+{
+	const char *l = getenv("KDX_WEB_LICENSE");
+	return l && *l ? l : "クリエイティブ・コモンズ 表示 4.0 国際（CC BY 4.0）";
+}
+
+/* ---- page frame ---------------------------------------------------------- */
+
+static void page_begin(kdx_buf *b, const kdx_report_data *d, const char *title, const char *root)
+{
+	kdx_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n"
+	                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+	esc(b, title);
+	kdx_buf_adds(b, "｜");
+	esc(b, d->pref_name);
+	kdx_buf_adds(b, " こども政策DX 共同目標の進捗</title>\n");
+	kdx_buf_printf(b, "<link rel=\"stylesheet\" href=\"%sstyle.css\">\n</head>\n<body>\n", root);
+	kdx_buf_adds(b, "<a class=\"skip\" href=\"#main\">本文へ移動</a>\n<header>\n<p class=\"site\">");
+	kdx_buf_printf(b, "<a href=\"%sindex.html\">", root);
+	esc(b, d->pref_name);
+	kdx_buf_adds(b, " こども政策DX 共同目標の進捗</a>（");
+	date_text(b, d->asof_iso);
+	kdx_buf_adds(b, "時点）</p>\n</header>\n<main id=\"main\">\n");
+}
+
+static void page_end(kdx_buf *b, const kdx_report_data *d, const char *root)
+{
+	kdx_buf_adds(b, "</main>\n<footer>\n<p>出典: ");
+	esc(b, d->pref_name);
+	kdx_buf_adds(b, "「こども政策DX 共同目標」の進捗調査（各市町村からの提出による）。");
+	date_text(b, d->asof_iso);
+	kdx_buf_adds(b, "時点。</p>\n<p>ライセンス: ");
+	esc(b, licence());
+	kdx_buf_adds(b, "</p>\n<p>データの版（SHA-256）: <code>");
+	esc(b, d->data_hash);
+	kdx_buf_printf(b, "</code></p>\n<p><a href=\"%sdata/README.csv\">データの説明（README.csv）</a></p>\n</footer>\n"
+	                  "</body>\n</html>\n", root);
+}
+
+/* A table in a region that scrolls sideways on a narrow screen (and can be
+ * reached by keyboard to do so). */
+static void table_begin(kdx_buf *b, const char *caption)
+{
+	kdx_buf_adds(b, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"");
+	esc(b, caption);
+	kdx_buf_adds(b, "\">\n<table>\n<caption>");
+	esc(b, caption);
+	kdx_buf_adds(b, "</caption>\n");
+}
+
+static void table_end(kdx_buf *b)
+{
+	kdx_buf_adds(b, "</table>\n</div>\n");
+}
+
+static void th_cols(kdx_buf *b, const char *const *heads, int n)
+{
+	kdx_buf_adds(b, "<thead><tr>");
+	for (int i = 0; i < n; i++) {
+		kdx_buf_adds(b, "<th scope=\"col\">");
+		esc(b, heads[i]);
+		kdx_buf_adds(b, "</th>");
+	}
+	kdx_buf_adds(b, "</tr></thead>\n");
+}
+
+/* The sentence a chart says: "18団体中7団体が達成。全体 56%（…）、前回から +5pt。" */
+static void message(kdx_buf *b, const kdx_goal_table *g)
+{
+	const kdx_goal_row *t = &g->rows[0];
+	kdx_buf_printf(b, "%d団体中%d団体が達成。全体 ", g->in_scope_count, g->achieved_count);
+	figure(b, g, t);
+	if (g->has_prev_total && t->den > 0)
+		kdx_buf_printf(b, "、前回から %+dpt", atoi(t->display) - atoi(g->prev_total_display));
+	kdx_buf_adds(b, "。");
+}
+
+/* ---- the chart, inline SVG ----------------------------------------------- */
+
+#define VW  560.0   /* the chart's width */
+#define PX0 110.0   /* the plot's left edge: names to the left of it */
+#define PW  260.0   /* the plot's width: 0-100% */
+#define VX  386.0   /* the values, in their own column right of the plot */
+#define ROW 26.0
+
+static void svg_text(kdx_buf *b, double x, double y, const char *anchor, const char *cls, const char *s)
+{
+	kdx_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" class=\"%s\">", x, y, anchor, cls);
+	esc(b, s);
+	kdx_buf_adds(b, "</text>\n");
+}
+
+/* The items of checklist goal gi that are in scope somewhere, in the order
+ * the details list them: keys and names into keys/names (at most 8). */
+static int checklist_items(const kdx_report_data *d, int gi, const char **keys, const char **names)
+{
+	int n = 0, nd = 0;
+	const kdx_detail_row *det = kdx_report_details(d, gi, NULL, &nd);
+	for (int i = 0; i < nd; i++) {
+		if (!det[i].in_scope && strcmp(det[i].kind, "特例対象外"))
+			continue;  /* 目標外（参考）: not part of the rule */
+		bool seen = false;
+		for (int k = 0; k < n; k++)
+			seen |= !strcmp(keys[k], det[i].key);
+		if (!seen && n < 8) {
+			keys[n] = det[i].key;
+			names[n++] = det[i].name;
+		}
+	}
+	return n;
+}
+
+static const char *const circled[8] = { "①", "②", "③", "④", "⑤", "⑥", "⑦", "⑧" };
+
+/* The checklist as a grid: municipalities down, items across, each cell a word
+ * (済, 未, 特例) as well as a colour; the status in its own column. */
+static void checklist_grid(kdx_buf *b, const kdx_report_data *d, int gi, double top, int nitems, const char **keys)
+{
+	const kdx_goal_table *g = &d->goals[gi];
+	for (int k = 0; k < nitems; k++)
+		svg_text(b, PX0 + 32 + k * 56, top - 10, "middle", "axis", circled[k]);
+	double sx = PX0 + nitems * 56 + 12;
+	svg_text(b, sx, top - 10, "start", "axis", "状況");
+	for (int i = 1; i < g->nrows; i++) {
+		const kdx_goal_row *w = &g->rows[i];
+		double y = top + (i - 1) * ROW;
+		svg_text(b, PX0 - 8, y + 19, "end", "name", w->name);
+		int nd = 0;
+		const kdx_detail_row *det = kdx_report_details(d, gi, w->code, &nd);
+		for (int k = 0; k < nitems && w->submitted; k++) {
+			const char *word = "－", *cls = "s-na";
+			for (int j = 0; j < nd; j++) {
+				if (strcmp(det[j].key, keys[k]))
+					continue;
+				if (det[j].in_scope)
+					word = det[j].done ? "済" : "未", cls = det[j].done ? "s-ok" : "s-ng";
+				else if (!strcmp(det[j].kind, "特例対象外"))
+					word = "特例";
+			}
+			kdx_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"52\" height=\"22\" class=\"cell %s\"/>\n",
+			               PX0 + 6 + k * 56, y + 2, cls);
+			svg_text(b, PX0 + 32 + k * 56, y + 19, "middle", "mark", word);
+		}
+		svg_text(b, w->submitted ? sx : PX0 + 6, y + 19, "start", "value", w->status);
+	}
+}
+
+static void chart(kdx_buf *b, const kdx_report_data *d, int gi)
+{
+	const kdx_goal_table *g = &d->goals[gi];
+	int n = g->nrows - 1;
+	bool list = checklist(g);
+	const char *keys[8], *names[8];
+	int nitems = list ? checklist_items(d, gi, keys, names) : 0;
+	double top = 36, height = top + n * ROW + (list ? 8 : 36);
+	double width = list ? PX0 + nitems * 56 + 100 : VW;
+	kdx_buf_printf(b, "<figure>\n<svg class=\"chart\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-labelledby=\"c-title c-desc\""
+	                  " xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"c-title\">", width, height);
+	esc(b, g->title);
+	kdx_buf_printf(b, "（%s時点）", d->asof_wareki);
+	kdx_buf_adds(b, "</title>\n<desc id=\"c-desc\">");
+	message(b, g);
+	if (list)
+		kdx_buf_adds(b, "団体ごとに、各項目が済・未・特例のどれかを示す。項目の名前は図の後にある。");
+	else
+		kdx_buf_adds(b, "団体ごとの率を横棒で、目標と全体を縦線で示す。数値は図の後の表にある。");
+	kdx_buf_adds(b, "</desc>\n<rect x=\"0\" y=\"0\" width=\"100%\" height=\"100%\" class=\"bg\"/>\n");
+	char buf[128];
+	if (list) {
+		checklist_grid(b, d, gi, top, nitems, keys);
+	} else {
+		for (int i = 1; i < g->nrows; i++) {
+			const kdx_goal_row *w = &g->rows[i];
+			double y = top + (i - 1) * ROW;
+			svg_text(b, PX0 - 8, y + 19, "end", "name", w->name);
+			if (w->submitted && w->den > 0)
+				kdx_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"16\" class=\"bar\"/>\n", PX0, y + 6,
+				               PW * w->rate);
+			if (!w->submitted || w->den == 0)
+				snprintf(buf, sizeof buf, "%s", w->status);
+			else
+				snprintf(buf, sizeof buf, "%s %s", w->display, w->status);
+			svg_text(b, VX, y + 19, "start", "value", buf);
+		}
+		double bottom = top + n * ROW;
+		/* the target above the plot, 全体 below it: their labels never meet */
+		double tx = PX0 + PW * g->target;
+		kdx_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"target\"/>\n", tx, top - 4, tx, bottom);
+		snprintf(buf, sizeof buf, "目標 %s", g->target_label);
+		svg_text(b, tx, top - 10, "middle", "axis", buf);
+		const kdx_goal_row *t = &g->rows[0];
+		if (t->den > 0) {
+			double ax = PX0 + PW * t->rate;
+			kdx_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"total\"/>\n", ax, top, ax,
+			               bottom + 6);
+			snprintf(buf, sizeof buf, "全体 %s", t->display);
+			svg_text(b, ax, bottom + 22, "middle", "axis", buf);
+		}
+	}
+	kdx_buf_adds(b, "</svg>\n<figcaption>");
+	message(b, g);
+	if (list) {
+		kdx_buf_adds(b, "<br>項目: ");
+		for (int k = 0; k < nitems; k++) {
+			kdx_buf_printf(b, "%s%s", k ? "、" : "", circled[k]);
+			esc(b, names[k]);
+		}
+		kdx_buf_adds(b, "。済＝実施・導入済、未＝未了、特例＝特別な事情で対象外、－＝回答なし。");
+	}
+	kdx_buf_adds(b, "</figcaption>\n</figure>\n");
+}
+
+/* ---- pages --------------------------------------------------------------- */
+
+static void unit_count(kdx_buf *b, const kdx_goal_table *g, int n)
+{
+	kdx_buf_printf(b, "%d", n);
+	esc(b, g->unit);
+}
+
+/* The goal's table: 全体 first, then each municipality. */
+static void goal_table(kdx_buf *b, const kdx_goal_table *g, const char *root)
+{
+	char cap[256];
+	snprintf(cap, sizeof cap, "%sの団体別の状況", g->title);
+	table_begin(b, cap);
+	static const char *const heads[] = { "団体", "現状", "状況", "期限", "目標まで", "前回から", "調査基準日" };
+	th_cols(b, heads, 7);
+	kdx_buf_adds(b, "<tbody>\n");
+	for (int i = 0; i < g->nrows; i++) {
+		const kdx_goal_row *w = &g->rows[i];
+		kdx_buf_adds(b, i == 0 ? "<tr class=\"total\"><th scope=\"row\">全体" : "<tr><th scope=\"row\">");
+		if (i > 0) {
+			kdx_buf_printf(b, "<a href=\"%smuni/%s.html\">", root, w->code);
+			esc(b, w->name);
+			kdx_buf_adds(b, "</a>");
+		}
+		kdx_buf_adds(b, "</th><td>");
+		figure(b, g, w);
+		kdx_buf_adds(b, "</td><td>");
+		if (i > 0)
+			status_cell(b, w->status);
+		else
+			kdx_buf_printf(b, "達成 %d/%d団体", g->achieved_count, g->in_scope_count);
+		kdx_buf_adds(b, "</td><td>");
+		deadline_text(b, i > 0 ? w->deadline : g->deadline);
+		if (i > 0 && strcmp(w->deadline, g->deadline))
+			kdx_buf_adds(b, "（特別な事情）");
+		kdx_buf_adds(b, "</td><td>");
+		if (i > 0 && w->submitted && w->den > 0 && w->remaining > 0) {
+			kdx_buf_adds(b, "あと");
+			unit_count(b, g, w->remaining);
+		} else {
+			kdx_buf_adds(b, "－");
+		}
+		kdx_buf_adds(b, "</td><td>");
+		if (i == 0 && g->has_prev_total && w->den > 0)
+			kdx_buf_printf(b, "%+dpt", atoi(w->display) - atoi(g->prev_total_display));
+		else if (i > 0 && w->has_change)
+			kdx_buf_printf(b, "%+dpt", w->change_pt);
+		else
+			kdx_buf_adds(b, "－");
+		kdx_buf_adds(b, "</td><td>");
+		if (i > 0)
+			date_text(b, w->survey_date);
+		else
+			kdx_buf_adds(b, "－");
+		kdx_buf_adds(b, "</td></tr>\n");
+	}
+	kdx_buf_adds(b, "</tbody>\n");
+	table_end(b);
+}
+
+static void goal_page(kdx_buf *b, const kdx_report_data *d, int gi)
+{
+	const kdx_goal_table *g = &d->goals[gi];
+	const struct goal_text *gt = text_of(g->id);
+	page_begin(b, d, g->title, "../");
+	kdx_buf_adds(b, "<h1>");
+	esc(b, g->title);
+	kdx_buf_adds(b, "</h1>\n<h2>目標の定義</h2>\n<dl class=\"def\">\n<dt>目標</dt><dd>");
+	deadline_text(b, g->deadline);
+	kdx_buf_adds(b, "までに ");
+	esc(b, g->target_label);
+	if (!strcmp(g->id, "nursery"))
+		kdx_buf_adds(b, "（園のあり方を検討するなど特別な事情がある団体は令和9年度末まで）");
+	kdx_buf_adds(b, "</dd>\n<dt>対象</dt><dd>");
+	esc(b, gt->scope);
+	kdx_buf_adds(b, "</dd>\n<dt>達成とみなすもの</dt><dd>");
+	esc(b, gt->done);
+	kdx_buf_adds(b, "</dd>\n<dt>全体の数え方</dt><dd>");
+	esc(b, gt->total);
+	kdx_buf_adds(b, "</dd>\n</dl>\n<h2>現在の状況</h2>\n");
+	chart(b, d, gi);
+	goal_table(b, g, "../");
+	kdx_buf_adds(b, "<h2>目標までに残っているもの</h2>\n<ul>\n");
+	int left = 0;
+	for (int i = 1; i < g->nrows; i++) {
+		const kdx_goal_row *w = &g->rows[i];
+		if (!w->submitted || w->den == 0 || w->remaining == 0)
+			continue;
+		left++;
+		kdx_buf_printf(b, "<li><a href=\"../muni/%s.html\">", w->code);
+		esc(b, w->name);
+		kdx_buf_adds(b, "</a>: あと");
+		unit_count(b, g, w->remaining);
+		kdx_buf_adds(b, "</li>\n");
+	}
+	if (!left)
+		kdx_buf_adds(b, "<li>目標に届いていない団体はありません。</li>\n");
+	kdx_buf_adds(b, "</ul>\n<p>");
+	kdx_buf_printf(b, "<a href=\"../data/%s.csv\">この目標の数値（CSV）</a></p>\n", g->id);
+	page_end(b, d, "../");
+}
+
+/* What is left for one municipality and goal: names of procedures, platforms
+ * and items; for facilities and clubs, counts only. */
+static void left_for(kdx_buf *b, const kdx_report_data *d, int gi, const kdx_goal_row *w)
+{
+	const kdx_goal_table *g = &d->goals[gi];
+	if (!w->submitted || w->den == 0) {
+		kdx_buf_adds(b, "－");
+		return;
+	}
+	int n = 0, undone = 0;
+	const kdx_detail_row *det = kdx_report_details(d, gi, w->code, &n);
+	bool names = strcmp(g->id, "nursery") && strcmp(g->id, "clubs");
+	kdx_buf listed = { 0 };
+	for (int i = 0; i < n; i++) {
+		if (!det[i].in_scope || det[i].done)
+			continue;
+		undone++;
+		if (names) {
+			if (listed.len)
+				kdx_buf_adds(&listed, "、");
+			esc(&listed, det[i].name);
+		}
+	}
+	if (undone == 0) {
+		kdx_buf_adds(b, "すべて済");
+	} else if (!strcmp(g->id, "postpartum")) {
+		/* the rule's items, not every item not yet done (SPEC §2, as goal_rows judges it) */
+		bool online = false, other = false;
+		for (int i = 0; i < n; i++) {
+			if (!det[i].done)
+				continue;
+			online |= !strcmp(det[i].key, "オンライン申請");
+			other |= !strcmp(det[i].key, "承認通知の電子化") || !strcmp(det[i].key, "利用実績のシステム管理")
+			         || !strcmp(det[i].key, "集計・請求の自動化");
+		}
+		if (online && other)
+			kdx_buf_adds(b, "目標の項目は済");
+		else
+			kdx_buf_printf(b, "%s%s%s", online ? "" : "オンライン申請", !online && !other ? "、" : "",
+			               other ? "" : "承認通知の電子化・利用実績のシステム管理・集計・請求の自動化のうち1項目");
+	} else if (names) {
+		kdx_buf_adds(b, "未了 ");
+		unit_count(b, g, undone);
+		kdx_buf_adds(b, "（");
+		kdx_buf_add(b, listed.data, listed.len);
+		kdx_buf_adds(b, "）");
+	} else {
+		kdx_buf_adds(b, "未導入 ");
+		unit_count(b, g, undone);
+		if (w->remaining > 0) {
+			kdx_buf_adds(b, "（目標まであと");
+			unit_count(b, g, w->remaining);
+			kdx_buf_adds(b, "）");
+		}
+	}
+	kdx_buf_free(&listed);
+}
+
+static void muni_page(kdx_buf *b, const kdx_report_data *d, int mi)
+{
+	const kdx_goal_row *m = &d->goals[0].rows[mi];
+	char title[256];
+	snprintf(title, sizeof title, "%sの進捗", m->name);
+	page_begin(b, d, title, "../");
+	kdx_buf_adds(b, "<h1>");
+	esc(b, title);
+	kdx_buf_adds(b, "</h1>\n<h2>6つの目標の状況</h2>\n");
+	char cap[256];
+	snprintf(cap, sizeof cap, "%sの目標ごとの状況と全体", m->name);
+	table_begin(b, cap);
+	static const char *const heads[] = { "目標", "現状", "状況", "目標値", "期限", "全体", "残っているもの" };
+	th_cols(b, heads, 7);
+	kdx_buf_adds(b, "<tbody>\n");
+	for (int gi = 0; gi < 6; gi++) {
+		const kdx_goal_table *g = &d->goals[gi];
+		const kdx_goal_row *w = &g->rows[mi];
+		kdx_buf_printf(b, "<tr><th scope=\"row\"><a href=\"../goal/%s.html\">", g->id);
+		esc(b, g->title);
+		kdx_buf_adds(b, "</a></th><td>");
+		figure(b, g, w);
+		kdx_buf_adds(b, "</td><td>");
+		status_cell(b, w->status);
+		kdx_buf_adds(b, "</td><td>");
+		esc(b, g->target_label);
+		kdx_buf_adds(b, "</td><td>");
+		deadline_text(b, w->deadline);
+		if (strcmp(w->deadline, g->deadline))
+			kdx_buf_adds(b, "（特別な事情）");
+		kdx_buf_adds(b, "</td><td>");
+		figure(b, g, &g->rows[0]);
+		kdx_buf_adds(b, "</td><td class=\"left\">");
+		left_for(b, d, gi, w);
+		kdx_buf_adds(b, "</td></tr>\n");
+	}
+	kdx_buf_adds(b, "</tbody>\n");
+	table_end(b);
+	/* its history, as the warehouse has it */
+	kdx_buf_adds(b, "<h2>これまでの推移</h2>\n");
+	snprintf(cap, sizeof cap, "%sの調査ごとの率", m->name);
+	table_begin(b, cap);
+	static const char *const hh[] = { "目標", "調査基準日", "率" };
+	th_cols(b, hh, 3);
+	kdx_buf_adds(b, "<tbody>\n");
+	for (int gi = 0; gi < 6; gi++) {
+		kdx_history h;
+		kdx_history_get(d, gi, m->code, &h);
+		for (int k = 0; k < h.n; k++) {
+			kdx_buf_adds(b, "<tr><th scope=\"row\">");
+			esc(b, d->goals[gi].title);
+			kdx_buf_adds(b, "</th><td>");
+			date_text(b, h.dates[k]);
+			kdx_buf_adds(b, "</td><td>");
+			if (h.valid[k])
+				kdx_buf_printf(b, "%d%%", (int)(h.rates[k] * 100 + 0.5));
+			else
+				kdx_buf_adds(b, "対象なし");
+			kdx_buf_adds(b, "</td></tr>\n");
+		}
+		kdx_history_free(&h);
+	}
+	kdx_buf_adds(b, "</tbody>\n");
+	table_end(b);
+	page_end(b, d, "../");
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void index_page(kdx_buf *b, const kdx_report_data *d)
+{
+	page_begin(b, d, "概要", "");
+	kdx_buf_adds(b, "<h1>");
+	esc(b, d->pref_name);
+	kdx_buf_adds(b, " こども政策DX 共同目標の進捗</h1>\n<p>");
+	date_text(b, d->asof_iso);
+	kdx_buf_adds(b, "時点の状況です。県内の各市町村は、こども関係手続の電子化など6つの共同目標に取り組んでいます。</p>\n");
+	/* the survey dates behind the figures */
+	int n = 0;
+	char **dates = kdx_xcalloc((size_t)(6 * d->goals[0].nrows) + 1, sizeof *dates);
+	for (int gi = 0; gi < 6; gi++)
+		for (int i = 1; i < d->goals[gi].nrows; i++) {
+			const char *s = d->goals[gi].rows[i].survey_date;
+			if (s && *s)
+				dates[n++] = (char *)s;
+		}
+	qsort(dates, (size_t)n, sizeof *dates, cmp_str);
+	kdx_buf_adds(b, "<p>調査基準日: ");
+	int shown = 0;
+	for (int i = 0; i < n; i++) {
+		if (i > 0 && !strcmp(dates[i], dates[i - 1]))
+			continue;
+		if (shown++)
+			kdx_buf_adds(b, "、");
+		date_text(b, dates[i]);
+	}
+	free(dates);
+	if (!shown)
+		kdx_buf_adds(b, "提出なし");
+	kdx_buf_adds(b, "</p>\n<p>データの版（SHA-256）: <code>");
+	esc(b, d->data_hash);
+	kdx_buf_adds(b, "</code></p>\n<h2>目標ごとの全体の状況</h2>\n<ul class=\"goals\">\n");
+	for (int gi = 0; gi < 6; gi++) {
+		const kdx_goal_table *g = &d->goals[gi];
+		kdx_buf_printf(b, "<li><a href=\"goal/%s.html\">", g->id);
+		esc(b, g->title);
+		kdx_buf_adds(b, "</a>: ");
+		message(b, g);
+		kdx_buf_adds(b, "（期限 ");
+		deadline_text(b, g->deadline);
+		kdx_buf_adds(b, "）</li>\n");
+	}
+	kdx_buf_adds(b, "</ul>\n<h2>市町村別の状況</h2>\n");
+	table_begin(b, "市町村別・目標別の状況（上段: 現状、下段: 状況）");
+	kdx_buf_adds(b, "<thead><tr><th scope=\"col\">団体</th>");
+	for (int gi = 0; gi < 6; gi++) {
+		kdx_buf_printf(b, "<th scope=\"col\"><a href=\"goal/%s.html\">", d->goals[gi].id);
+		esc(b, d->goals[gi].short_title);
+		kdx_buf_adds(b, "</a></th>");
+	}
+	kdx_buf_adds(b, "</tr></thead>\n<tbody>\n");
+	for (int i = 0; i < d->goals[0].nrows; i++) {
+		const kdx_goal_row *m = &d->goals[0].rows[i];
+		if (i == 0) {
+			kdx_buf_adds(b, "<tr class=\"total\"><th scope=\"row\">全体</th>");
+		} else {
+			kdx_buf_printf(b, "<tr><th scope=\"row\"><a href=\"muni/%s.html\">", m->code);
+			esc(b, m->name);
+			kdx_buf_adds(b, "</a></th>");
+		}
+		for (int gi = 0; gi < 6; gi++) {
+			const kdx_goal_table *g = &d->goals[gi];
+			const kdx_goal_row *w = &g->rows[i];
+			kdx_buf_adds(b, "<td>");
+			figure(b, g, w);
+			kdx_buf_adds(b, "<br>");
+			if (i == 0)
+				kdx_buf_printf(b, "達成 %d/%d団体", g->achieved_count, g->in_scope_count);
+			else
+				status_cell(b, w->status);
+			kdx_buf_adds(b, "</td>");
+		}
+		kdx_buf_adds(b, "</tr>\n");
+	}
+	kdx_buf_adds(b, "</tbody>\n");
+	table_end(b);
+	kdx_buf_adds(b, "<h2>オープンデータ</h2>\n<ul>\n<li><a href=\"data/all.csv\">6つの目標のすべての数値（CSV）</a></li>\n");
+	for (int gi = 0; gi < 6; gi++) {
+		kdx_buf_printf(b, "<li><a href=\"data/%s.csv\">", d->goals[gi].id);
+		esc(b, d->goals[gi].title);
+		kdx_buf_adds(b, "（CSV）</a></li>\n");
+	}
+	kdx_buf_adds(b, "<li><a href=\"data/README.csv\">各列の定義・出典・ライセンス（README.csv）</a></li>\n</ul>\n"
+	                "<p>CSVは文字コードUTF-8（BOM付き）で、Excelでそのまま開けます。</p>\n");
+	page_end(b, d, "");
+}
+
+/* ---- open data --------------------------------------------------------------- */
+
+static void cell(kdx_buf *b, const char *s, bool last)
+{
+	kdx_buf_csv_cell(b, s ? s : "");
+	kdx_buf_adds(b, last ? "\r\n" : ",");
+}
+
+#define GOAL_CSV_HEADER "団体コード,団体名,分母,分子,率,表示,目標,期限,状況,目標までの残り,調査基準日"
+
+static void goal_csv(kdx_buf *b, const kdx_goal_table *g)
+{
+	kdx_buf_adds(b, "\xEF\xBB\xBF" GOAL_CSV_HEADER "\r\n");
+	for (int i = 0; i < g->nrows; i++) {
+		const kdx_goal_row *w = &g->rows[i];
+		char den[16] = "", num[16] = "", rate[16] = "", rem[16];
+		if (w->submitted) {
+			snprintf(den, sizeof den, "%d", w->den);
+			snprintf(num, sizeof num, "%d", w->num);
+			if (w->den > 0)
+				snprintf(rate, sizeof rate, "%.4f", w->rate);
+		}
+		snprintf(rem, sizeof rem, "%d", w->remaining);
+		cell(b, w->code, false);
+		cell(b, i == 0 ? "全体" : w->name, false);
+		cell(b, den, false);
+		cell(b, num, false);
+		cell(b, rate, false);
+		cell(b, w->display, false);
+		cell(b, g->target_label, false);
+		cell(b, i == 0 ? g->deadline : w->deadline, false);
+		cell(b, w->status, false);
+		cell(b, rem, false);
+		cell(b, w->survey_date, true);
+	}
+}
+
+static void readme_csv(kdx_buf *b, const kdx_report_data *d)
+{
+	kdx_buf_adds(b, "\xEF\xBB\xBF" "区分,名前,説明\r\n");
+	kdx_buf t = { 0 };
+	kdx_buf_printf(&t, "%s こども政策DX 共同目標の進捗", d->pref_name);
+	cell(b, "データセット", false); cell(b, "名称", false); cell(b, t.data, true);
+	kdx_buf_reset(&t);
+	date_text(&t, d->asof_iso);
+	cell(b, "データセット", false); cell(b, "時点", false); cell(b, t.data, true);
+	kdx_buf_reset(&t);
+	kdx_buf_printf(&t, "%s「こども政策DX 共同目標」の進捗調査。各市町村が提出した保育所等ICT調査、放課後児童クラブICT調査、"
+	                   "手続電子化状況、基盤導入状況、産後ケアDX状況、市町村設定による。各団体の調査基準日は各ファイルの「調査基準日」列のとおり。",
+	               d->pref_name);
+	cell(b, "データセット", false); cell(b, "出典", false); cell(b, t.data, true);
+	cell(b, "データセット", false); cell(b, "版（データのSHA-256）", false); cell(b, d->data_hash, true);
+	cell(b, "データセット", false); cell(b, "ライセンス", false); cell(b, licence(), true);
+	cell(b, "データセット", false); cell(b, "文字コード", false); cell(b, "UTF-8（BOM付き）、区切りはカンマ、改行はCRLF", true);
+	for (int gi = 0; gi < 6; gi++) {
+		const kdx_goal_table *g = &d->goals[gi];
+		const struct goal_text *gt = text_of(g->id);
+		char *file = kdx_strdup_printf("%s.csv", g->id);
+		kdx_buf_reset(&t);
+		kdx_buf_printf(&t, "%s。目標: ", g->title);
+		deadline_text(&t, g->deadline);
+		kdx_buf_printf(&t, "までに%s。対象: %s 達成とみなすもの: %s 全体: %s", g->target_label, gt->scope, gt->done, gt->total);
+		cell(b, "ファイル", false); cell(b, file, false); cell(b, t.data, true);
+		free(file);
+	}
+	cell(b, "ファイル", false); cell(b, "all.csv", false);
+	cell(b, "6目標のすべての数値を1つにまとめたもの（列は「目標」「団体コード」ほか。独自目標の列は、民間の保育所等・民立のクラブを独自目標に加えた団体のみ）", true);
+	static const char *const cols[][2] = {
+		{ "団体コード", "全国地方公共団体コード（6桁）。全体の行は協議会（県）のコード" },
+		{ "団体名", "市町村名。「全体」は県内の全団体の合計" },
+		{ "分母", "目標の対象となる手続・施設・クラブ・基盤・項目・分野の数。空欄は未提出" },
+		{ "分子", "分母のうち、電子化済・ICT導入済・導入済・実施済のものの数" },
+		{ "率", "分子÷分母（小数4桁）。分母が0または未提出のときは空欄" },
+		{ "表示", "率を百分率の整数に四捨五入したもの。「-」は対象なしまたは未提出" },
+		{ "目標", "目標の水準（100%、80%、2基盤導入など）" },
+		{ "期限", "目標の期限（年度末の日付）。特別な事情がある団体は、その団体の期限" },
+		{ "状況", "達成、未達、期限超過、対象外（対象がない）、未提出のいずれか" },
+		{ "目標までの残り", "目標を達成するのに、あといくつ必要か" },
+		{ "調査基準日", "その団体の数値のもとになった調査の基準日" },
+	};
+	for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+		cell(b, "列", false);
+		cell(b, cols[i][0], false);
+		cell(b, cols[i][1], true);
+	}
+	kdx_buf_free(&t);
+}
+
+static const char stylesheet[] =
+	":root { color-scheme: light; }\n"
+	"body { margin: 0; font-family: \"Hiragino Sans\", \"Hiragino Kaku Gothic ProN\", \"Yu Gothic UI\", \"Meiryo\","
+	" \"Noto Sans CJK JP\", \"IPAexGothic\", sans-serif; font-size: 100%; line-height: 1.7; color: #1a1a1a; background: #fff; }\n"
+	"header, main, footer { max-width: 64rem; margin: 0 auto; padding: 0 1rem; }\n"
+	"header { border-bottom: 1px solid #767676; }\n"
+	".site { margin: .5rem 0; }\n"
+	"h1 { font-size: 1.6rem; line-height: 1.4; margin: 1.5rem 0 1rem; }\n"
+	"h2 { font-size: 1.25rem; margin: 2rem 0 .75rem; border-left: .3rem solid #1d4f91; padding-left: .5rem; }\n"
+	"a { color: #1d4f91; text-underline-offset: .15em; }\n"
+	"a:visited { color: #5a2d82; }\n"
+	":focus-visible { outline: 3px solid #b34700; outline-offset: 2px; }\n"
+	".skip { position: absolute; left: -999px; top: 0; background: #fff; padding: .5rem; }\n"
+	".skip:focus { left: .5rem; }\n"
+	".scroll { overflow-x: auto; margin: 1rem 0; }\n"
+	"table { border-collapse: collapse; min-width: 100%; font-size: .95rem; }\n"
+	"caption { text-align: left; font-weight: bold; padding: .25rem 0; }\n"
+	"th, td { border: 1px solid #767676; padding: .35rem .5rem; text-align: left; vertical-align: top; min-width: 5em; }\n"
+	"th[scope=row] { min-width: 7em; }\n"
+	"td.left { min-width: 14em; }\n"
+	"thead th { background: #e8eef6; }\n"
+	"tr.total th, tr.total td { background: #f3f3f3; font-weight: bold; }\n"
+	".st { display: inline-block; padding: 0 .4em; border-radius: .2em; font-weight: bold; }\n"
+	".st.s-ok { background: #e3f1e6; color: #0b5a24; }\n"
+	".st.s-ng { background: #fdeaea; color: #8c1c13; }\n"
+	".st.s-late { background: #8c1c13; color: #fff; }\n"
+	".st.s-na, .st.s-none { background: #eee; color: #333; }\n"
+	"dl.def dt { font-weight: bold; margin-top: .5rem; }\n"
+	"dl.def dd { margin-left: 1rem; }\n"
+	"figure { margin: 1rem 0; }\n"
+	"figcaption { font-size: .95rem; }\n"
+	"svg.chart { width: 100%; height: auto; max-width: 40rem; }\n"
+	"svg .bg { fill: #fff; }\n"
+	"svg text { font-size: 16px; fill: #1a1a1a; }\n"
+	"svg .bar { fill: #1d4f91; }\n"
+	"svg .cell.s-ok { fill: #e3f1e6; } svg .cell.s-ng { fill: #fdeaea; } svg .cell.s-na { fill: #eee; }\n"
+	"svg .mark { font-weight: bold; }\n"
+	"svg .target { stroke: #b3261e; stroke-width: 2; stroke-dasharray: 6 4; }\n"
+	"svg .total { stroke: #1a1a1a; stroke-width: 2; }\n"
+	"footer { border-top: 1px solid #767676; margin-top: 2rem; font-size: .9rem; }\n"
+	"code { word-break: break-all; }\n"
+	"@media (max-width: 30rem) { h1 { font-size: 1.35rem; } table { font-size: .9rem; } }\n"
+	"@media print { .skip { display: none; } a { color: #000; text-decoration: none; } .scroll { overflow: visible; }"
+	" h2 { break-after: avoid; } tr { break-inside: avoid; } }\n";
+
+kdx_status kdx_web_write(const kdx_report_data *d, const char *dir, kdx_error **err)
+{
+	char *web = kdx_strdup_printf("%s/" KDX_OUT_WEB, dir);
+	kdx_buf b = { 0 };
+	kdx_buf_adds(&b, stylesheet);
+	kdx_status st = put(web, "style.css", &b, err);
+	if (st == KDX_OK) {
+		kdx_buf_reset(&b);
+		index_page(&b, d);
+		st = put(web, "index.html", &b, err);
+	}
+	for (int gi = 0; gi < 6 && st == KDX_OK; gi++) {
+		char rel[64];
+		kdx_buf_reset(&b);
+		goal_page(&b, d, gi);
+		snprintf(rel, sizeof rel, "goal/%s.html", d->goals[gi].id);
+		st = put(web, rel, &b, err);
+		if (st == KDX_OK) {
+			kdx_buf_reset(&b);
+			goal_csv(&b, &d->goals[gi]);
+			snprintf(rel, sizeof rel, "data/%s.csv", d->goals[gi].id);
+			st = put(web, rel, &b, err);
+		}
+	}
+	for (int i = 1; i < d->goals[0].nrows && st == KDX_OK; i++) {
+		char rel[64];
+		kdx_buf_reset(&b);
+		muni_page(&b, d, i);
+		snprintf(rel, sizeof rel, "muni/%s.html", d->goals[0].rows[i].code);
+		st = put(web, rel, &b, err);
+	}
+	if (st == KDX_OK) {
+		kdx_buf_reset(&b);
+		kdx_figures_csv(d, true, &b);
+		st = put(web, "data/all.csv", &b, err);
+	}
+	if (st == KDX_OK) {
+		kdx_buf_reset(&b);
+		readme_csv(&b, d);
+		st = put(web, "data/README.csv", &b, err);
+	}
+	kdx_buf_free(&b);
+	free(web);
+	return st;
+}
