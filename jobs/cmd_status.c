@@ -1,7 +1,9 @@
 /* cmd_status.c - kdx status: the submission ledger. */
 #include <stdio.h>
 #include <string.h>
+#include "kdx/buf.h"
 #include "kdx/cli.h"
+#include "kdx/datasets.h"
 #include "kdx/jdate.h"
 #include "kdx/tabout.h"
 
@@ -56,11 +58,22 @@ int kdx_cmd_status(int argc, char **argv, kdx_env *env)
 		return kdx_cli_fail(st, err);
 	char iso[16];
 	kdx_date_iso(asof, iso, sizeof iso);
-	const char *p[] = { iso, missing ? "t" : "f" };
+	/* people read the dataset's Japanese title; --json keeps its id */
+	kdx_buf ids = { 0 }, titles = { 0 };
+	for (int i = 0; i < KDX_DS_COUNT; i++) {
+		kdx_buf_printf(&ids, "%s%s", i ? "," : "{", kdx_datasets[i].id);
+		kdx_buf_printf(&titles, "%s%s", i ? "," : "{", kdx_datasets[i].title);
+	}
+	kdx_buf_adds(&ids, "}");
+	kdx_buf_adds(&titles, "}");
+	const char *p[] = { iso, missing ? "t" : "f", fmt == KDX_FMT_JSON ? "{}" : ids.data, fmt == KDX_FMT_JSON ? "{}" : titles.data };
 	PGresult *r = kdx_db_query(db,
-		"SELECT code, name, dataset, coalesce(survey_date::text, ''), coalesce(file_name, ''),"
+		"SELECT code, name, coalesce((SELECT u.t FROM unnest($3::text[], $4::text[]) u(i, t) WHERE u.i = dataset), dataset),"
+		" coalesce(survey_date::text, ''), coalesce(file_name, ''),"
 		" coalesce(to_char(loaded_at, 'YYYY-MM-DD HH24:MI'), ''), state, superseded, coalesce(changes, '')"
-		" FROM kdx.ledger($1) WHERE NOT $2::boolean OR state <> '受領' ORDER BY code, dataset_ord", 2, p, &err);
+		" FROM kdx.ledger($1) WHERE NOT $2::boolean OR state <> '受領' ORDER BY code, dataset_ord", 4, p, &err);
+	kdx_buf_free(&ids);
+	kdx_buf_free(&titles);
 	if (r) {
 		static const char *const ht[] = { "コード", "団体", "データ", "調査基準日", "ファイル", "取込日時", "状態",
 		                                  "差替", "前回からの変化" };

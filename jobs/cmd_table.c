@@ -89,9 +89,10 @@ int kdx_cmd_table(int argc, char **argv, kdx_env *env)
 			" FROM kdx.goal_summary($1) GROUP BY code"
 			" ORDER BY code = (SELECT kdx.council_code()) DESC, code", 1, p, &err);
 		if (r) {
-			static const char *const h[] = { "code", "name", "procedures", "status", "nursery", "status",
-			                                 "platforms", "status", "clubs", "status", "postpartum", "status",
-			                                 "pmh", "status" };
+			/* text for people: Japanese headings (the goals' short titles, in the columns' order) */
+			static const char *const h[] = { "コード", "団体", "手続電子化", "状況", "保育所ICT", "状況",
+			                                 "保育PF", "状況", "児童クラブICT", "状況", "産後ケアDX", "状況",
+			                                 "PMH", "状況" };
 			static const char *const hj[] = { "code", "name", "procedures", "procedures_status", "nursery",
 			                                  "nursery_status", "platforms", "platforms_status", "clubs",
 			                                  "clubs_status", "postpartum", "postpartum_status", "pmh", "pmh_status" };
@@ -100,15 +101,16 @@ int kdx_cmd_table(int argc, char **argv, kdx_env *env)
 			kdx_tabout(stdout, fmt, r, fmt == KDX_FMT_TEXT ? h : hj, 14, 0x1554);
 		}
 	} else {
-		const char *p[] = { goal, iso };
+		const char *p[] = { goal, iso, fmt == KDX_FMT_TEXT ? "true" : "false" };
 		r = kdx_db_query(db,
 			"SELECT code, name, denominator, numerator, to_char(rate, 'FM0.0000'), display,"
 			" coalesce(to_char(target, 'FM0.00'), (SELECT target_label FROM kdx.goal WHERE id = $1)),"
-			" deadline, status, remaining, rank, survey_date, stale,"
+			" deadline, status, remaining, rank, survey_date,"
+			" CASE WHEN NOT $3 THEN stale::text WHEN stale THEN '古い' ELSE '' END,"
 			" CASE WHEN change_pt IS NULL THEN NULL WHEN change_pt >= 0 THEN '+' || change_pt || 'pt' ELSE change_pt || 'pt' END,"
 			" prev_display, projected_date, caution, own_denominator, own_numerator, own_display,"
 			" achieved_count, in_scope_count"
-			" FROM kdx.goal_table($1, $2)", 2, p, &err);
+			" FROM kdx.goal_table($1, $2)", 3, p, &err);
 		if (r) {
 			static const char *const hcsv[] = { "code", "name", "denominator", "numerator", "rate", "display",
 			                                    "target", "deadline", "status" };
@@ -125,8 +127,10 @@ int kdx_cmd_table(int argc, char **argv, kdx_env *env)
 				           (1UL << 10) | (1UL << 17) | (1UL << 18) | (1UL << 20) | (1UL << 21));
 			} else {
 				static const char *const ht[] = { "コード", "団体", "分母", "分子", "率", "表示", "目標",
-				                                  "期限", "状況", "残り", "順位", "調査基準日", "古い", "前回比" };
-				printf("%s（%s 時点）\n", goal, iso);
+				                                  "期限", "状況", "残り", "順位", "調査基準日", "6か月超", "前回比" };
+				PGresult *t = kdx_db_query(db, "SELECT title FROM kdx.goal WHERE id = $1", 1, p, &err);
+				printf("%s（%s 時点）\n", t && PQntuples(t) ? PQgetvalue(t, 0, 0) : goal, iso);
+				PQclear(t);
 				kdx_tabout(stdout, fmt, r, ht, 14, (1UL << 2) | (1UL << 3) | (1UL << 4) | (1UL << 5) |
 				           (1UL << 9) | (1UL << 10) | (1UL << 13));
 			}

@@ -8,6 +8,38 @@
 #include "kdx/buf.h"
 #include "kdx/datasets.h"
 
+char *kdx_outlook_text(const kdx_goal_table *g, const kdx_goal_row *r)
+{
+	bool trend = !strcmp(g->id, "nursery") || !strcmp(g->id, "clubs");
+	bool open = !strcmp(r->status, "未達") || !strcmp(r->status, "期限超過");
+	if (!open)
+		return kdx_strdup("");
+	if (!trend) {
+		if (r->caution)
+			return kdx_strdup_printf("要注意：%s", r->outlook_items);
+		return kdx_strdup("予定どおりなら期限内に達成");
+	}
+	if (r->caution && r->projected[0])
+		return kdx_strdup_printf("要注意（達成見込み %s）", r->projected);
+	if (r->caution)
+		return kdx_strdup("要注意（改善なし）");
+	if (r->projected[0])
+		return kdx_strdup_printf("達成見込み %s", r->projected);
+	return kdx_strdup("");
+}
+
+void kdx_prev_round_label(const char *iso, char *buf, size_t n)
+{
+	kdx_date d;
+	if (!iso || !*iso || kdx_date_parse(iso, &d) != KDX_DATE_OK) {
+		snprintf(buf, n, "前回調査（団体により異なる）");
+		return;
+	}
+	char w[40];
+	kdx_date_wareki(d, w, sizeof w);
+	snprintf(buf, n, "前回（%s）", w);
+}
+
 void kdx_deadline_text(const char *iso, char *buf, size_t n)
 {
 	kdx_date d;
@@ -126,8 +158,11 @@ static void goal_section(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_t
 	kdx_buf b = { 0 };
 	kdx_buf_printf(&b, "全体 %s（%d/%d%s）", t->display, t->num, t->den, g->unit);
 	if (g->has_prev_total && t->den > 0) {
-		int now = atoi(t->display), before = atoi(g->prev_total_display);
-		kdx_buf_printf(&b, "　前回（%s 時点）%s → %s（%+dpt）", g->prev_asof, g->prev_total_display, t->display, now - before);
+		char when[64];
+		kdx_prev_round_label(g->prev_asof, when, sizeof when);
+		kdx_buf_printf(&b, "　%s %s → %s（%+dpt）", when, g->prev_total_display, t->display, t->change_pt);
+	} else if (t->den > 0) {
+		kdx_buf_adds(&b, "　前回調査なし");
 	}
 	kdx_buf_printf(&b, "　達成 %d/%d団体", g->achieved_count, g->in_scope_count);
 	kdx_doc_para(d, b.data, 9.5);
@@ -174,17 +209,9 @@ static void goal_section(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_t
 		row[6] = owned[i * 5 + 3];
 		owned[i * 5 + 4] = r->rank > 0 ? kdx_strdup_printf("%d", r->rank) : kdx_strdup("");
 		row[7] = owned[i * 5 + 4];
-		row[8] = r->has_change ? kdx_strdup_printf("%+dpt", r->change_pt) : kdx_strdup("");
-		kdx_buf p = { 0 };
-		if (r->caution)
-			kdx_buf_printf(&p, "要注意%s%s", r->projected[0] ? "（達成見込み " : "（改善なし）",
-			               r->projected[0] ? r->projected : "");
-		if (r->caution && r->projected[0])
-			kdx_buf_adds(&p, "）");
-		else if (!r->caution && r->projected[0])
-			kdx_buf_printf(&p, "達成見込み %s", r->projected);
-		kdx_buf_reserve(&p, 0);
-		row[9] = kdx_buf_steal(&p);
+		row[8] = r->has_change ? kdx_strdup_printf("%+dpt", r->change_pt)
+		                       : kdx_strdup(r->submitted && r->den > 0 && !r->prev_display[0] ? "前回調査なし" : "");
+		row[9] = kdx_outlook_text(g, r);
 	}
 	kdx_table tab = { n, nc, cells, widths, align, bg, 7 };
 	kdx_doc_table(d, &tab);
@@ -197,8 +224,11 @@ static void goal_section(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_t
 	free(owned);
 	free(cells);
 	free(bg);
-	kdx_doc_para(d, "※ 調査基準日が6か月より前のデータ。表示は整数%（四捨五入）、達成の判定は端数を含む実数で行う。"
-	                "見通しは前回と今回の調査から直線で延ばした達成日。期限後になる団体を要注意とする。", 7);
+	kdx_doc_para(d, !strcmp(g->id, "nursery") || !strcmp(g->id, "clubs")
+	                ? "※ 調査基準日が6か月より前のデータ。表示は整数%（四捨五入）、達成の判定は端数を含む実数で行う。"
+	                  "見通しは前回と今回の調査から直線で延ばした達成日。各団体の期限より後になる団体を要注意とする（前回調査がない団体は判断しない）。"
+	                : "※ 調査基準日が6か月より前のデータ。表示は整数%（四捨五入）、達成の判定は端数を含む実数で行う。"
+	                  "見通しは各団体が回答した予定年度による。まだ必要な項目に予定年度がない・未定・期限より後のものがあれば要注意とし、その項目を示す。", 7);
 	(void)rd;
 }
 

@@ -73,6 +73,8 @@ static void parse_goal_row(PGresult *r, int i, kdx_goal_row *w)
 	w->own_num = intv(r, i, 20);
 	w->own_display = dupv(r, i, 21);
 	w->deadline = dupv(r, i, 24);
+	w->prev_survey_date = dupv(r, i, 25);
+	w->outlook_items = kdx_strdup("");
 }
 
 static void copy_goal_row(kdx_goal_row *w, const kdx_goal_row *s)
@@ -85,6 +87,8 @@ static void copy_goal_row(kdx_goal_row *w, const kdx_goal_row *s)
 	w->deadline = kdx_strdup(s->deadline);
 	w->survey_date = kdx_strdup(s->survey_date);
 	w->prev_display = kdx_strdup(s->prev_display);
+	w->prev_survey_date = kdx_strdup(s->prev_survey_date);
+	w->outlook_items = kdx_strdup(s->outlook_items);
 	w->projected = kdx_strdup(s->projected);
 	w->own_display = kdx_strdup(s->own_display);
 }
@@ -100,6 +104,8 @@ static void free_goal_rows(kdx_goal_row *rows, int n)
 		free(w->deadline);
 		free(w->survey_date);
 		free(w->prev_display);
+		free(w->prev_survey_date);
+		free(w->outlook_items);
 		free(w->projected);
 		free(w->own_display);
 	}
@@ -118,82 +124,21 @@ static kdx_council_part *council_part(kdx_report_data *d, const char *code)
 	return c;
 }
 
-/* the latest survey date among a council's municipalities, "" if none */
-static void latest_date(const kdx_goal_row *rows, int n, char out[11])
+static void set_outlook(kdx_goal_row *rows, int n, const char *code, const char *items)
 {
-	out[0] = '\0';
 	for (int i = 1; i < n; i++)
-		if (strcmp(rows[i].survey_date, out) > 0)
-			snprintf(out, 11, "%s", rows[i].survey_date);
+		if (!strcmp(rows[i].code, code)) {
+			free(rows[i].outlook_items);
+			rows[i].outlook_items = kdx_strdup(items);
+		}
 }
 
-/*
- * The previous round's 全体 of goal gi for the session's council and each
- * prefecture council: the day before the latest survey date in use, summed
- * over goal_rows as goal_table sums (one query per distinct date).
- */
-static kdx_status load_prev_totals(kdx_db *db, kdx_report_data *d, int gi, kdx_error **err)
+/* A council's previous round, as its 全体 row of goal_table_councils gives it. */
+static void prev_total(const kdx_goal_row *total, char **asof, char **display, bool *has)
 {
-	kdx_goal_table *g = &d->goals[gi];
-	int nc = d->ncouncils;
-	char (*latest)[11] = kdx_xcalloc((size_t)nc + 1, sizeof *latest);
-	latest_date(g->rows, g->nrows, latest[nc]);
-	for (int c = 0; c < nc; c++)
-		latest_date(d->councils[c].rows[gi], d->councils[c].nrows[gi], latest[c]);
-	g->prev_asof = kdx_strdup("");
-	g->prev_total_display = kdx_strdup("");
-	for (int c = 0; c < nc; c++) {
-		d->councils[c].prev_asof[gi] = kdx_strdup("");
-		d->councils[c].prev_total_display[gi] = kdx_strdup("");
-	}
-	kdx_status st = KDX_OK;
-	for (int k = 0; k <= nc && st == KDX_OK; k++) {
-		if (!latest[k][0])
-			continue;
-		bool seen = false;
-		for (int e = 0; e < k; e++)
-			seen |= !strcmp(latest[e], latest[k]);
-		if (seen)
-			continue;
-		const char *pp[] = { g->id, latest[k] };
-		PGresult *r = kdx_db_query(db,
-			"SELECT m.pref_code, ($2::date - 1)::text, kdx.pct_display(sum(x.numerator)::int, sum(x.denominator)::int),"
-			" coalesce(sum(x.numerator)::numeric / nullif(sum(x.denominator), 0), 0), coalesce(sum(x.denominator), 0) > 0"
-			" FROM kdx.goal_rows($1, $2::date - 1) x JOIN kdx.municipality m ON m.code = x.code"
-			" WHERE x.status <> '未提出' GROUP BY ROLLUP (m.pref_code)", 2, pp, err);
-		if (!r) {
-			st = KDX_EINTERNAL;
-			break;
-		}
-		for (int i = 0; i < PQntuples(r); i++) {
-			if (!boolv(r, i, 4))
-				continue;
-			bool total = PQgetisnull(r, i, 0);
-			/* the session's council: goal_rows holds its municipalities only, so the grand total */
-			if (total && !strcmp(latest[nc], latest[k])) {
-				free(g->prev_asof);
-				free(g->prev_total_display);
-				g->prev_asof = dupv(r, i, 1);
-				g->prev_total_display = dupv(r, i, 2);
-				g->prev_total_rate = atof(PQgetvalue(r, i, 3));
-				g->has_prev_total = true;
-			}
-			for (int c = 0; c < nc && !total; c++) {
-				kdx_council_part *cp = &d->councils[c];
-				if (strcmp(cp->code, PQgetvalue(r, i, 0)) || strcmp(latest[c], latest[k]))
-					continue;
-				free(cp->prev_asof[gi]);
-				free(cp->prev_total_display[gi]);
-				cp->prev_asof[gi] = dupv(r, i, 1);
-				cp->prev_total_display[gi] = dupv(r, i, 2);
-				cp->prev_total_rate[gi] = atof(PQgetvalue(r, i, 3));
-				cp->has_prev_total[gi] = true;
-			}
-		}
-		PQclear(r);
-	}
-	free(latest);
-	return st;
+	*has = total->prev_display[0] != '\0';
+	*asof = kdx_strdup(total->prev_survey_date);
+	*display = kdx_strdup(total->prev_display);
 }
 
 static kdx_status load_goal(kdx_db *db, kdx_report_data *d, const char *id, kdx_goal_table *g, kdx_error **err)
@@ -224,7 +169,8 @@ static kdx_status load_goal(kdx_db *db, kdx_report_data *d, const char *id, kdx_
 		" coalesce(remaining, 0), coalesce(rank, 0), coalesce(survey_date::text, ''), coalesce(stale, false),"
 		" change_pt IS NOT NULL, coalesce(change_pt, 0), coalesce(prev_display, ''), coalesce(projected_date::text, ''),"
 		" coalesce(caution, false), own_denominator IS NOT NULL, coalesce(own_denominator, 0), coalesce(own_numerator, 0),"
-		" coalesce(own_display, ''), coalesce(achieved_count, 0), coalesce(in_scope_count, 0), deadline"
+		" coalesce(own_display, ''), coalesce(achieved_count, 0), coalesce(in_scope_count, 0), deadline,"
+		" coalesce(prev_survey_date::text, '')"
 		" FROM kdx.goal_table_councils($1, $2)", 2, p, err);
 	if (!r)
 		return KDX_EINTERNAL;
@@ -242,21 +188,32 @@ static kdx_status load_goal(kdx_db *db, kdx_report_data *d, const char *id, kdx_
 			g->nrows = j - i;
 			g->achieved_count = intv(r, i, 22);
 			g->in_scope_count = intv(r, i, 23);
+			prev_total(&rows[0], &g->prev_asof, &g->prev_total_display, &g->has_prev_total);
 		} else {
 			kdx_council_part *cp = council_part(d, cc);
 			cp->rows[gi] = rows;
 			cp->nrows[gi] = j - i;
 			cp->achieved_count[gi] = intv(r, i, 22);
 			cp->in_scope_count[gi] = intv(r, i, 23);
+			prev_total(&rows[0], &cp->prev_asof[gi], &cp->prev_total_display[gi], &cp->has_prev_total[gi]);
 		}
 		i = j;
 	}
 	PQclear(r);
 	if (!g->rows)
 		return kdx_fail(err, KDX_EINTERNAL, "goal_table_councils gave no rows for council %s", d->pref_code);
-	kdx_status st = load_prev_totals(db, d, gi, err);
-	if (st != KDX_OK)
-		return st;
+	if (strcmp(id, "nursery") && strcmp(id, "clubs")) {
+		/* the items behind a plan-year 要注意, by municipality (every council's rows) */
+		PGresult *o = kdx_db_query(db, "SELECT code, items FROM kdx.goal_outlook($1, $2) WHERE items IS NOT NULL", 2, p, err);
+		if (!o)
+			return KDX_EINTERNAL;
+		for (int i = 0; i < PQntuples(o); i++) {
+			set_outlook(g->rows, g->nrows, PQgetvalue(o, i, 0), PQgetvalue(o, i, 1));
+			for (int c = 0; c < d->ncouncils; c++)
+				set_outlook(d->councils[c].rows[gi], d->councils[c].nrows[gi], PQgetvalue(o, i, 0), PQgetvalue(o, i, 1));
+		}
+		PQclear(o);
+	}
 	PGresult *h = kdx_db_query(db, "SELECT code, survey_date::text, coalesce(rate, 0), valid FROM kdx.goal_history($1, $2)", 2, p, err);
 	if (!h)
 		return KDX_EINTERNAL;
@@ -658,7 +615,6 @@ static void council_goals(kdx_report_data *d, const kdx_report_data *nat, const 
 		g->in_scope_count = cp->in_scope_count[gi];
 		g->prev_asof = kdx_strdup(cp->prev_asof[gi]);
 		g->prev_total_display = kdx_strdup(cp->prev_total_display[gi]);
-		g->prev_total_rate = cp->prev_total_rate[gi];
 		g->has_prev_total = cp->has_prev_total[gi];
 		/* each member's history, in code order as the national history is */
 		g->hist = kdx_xcalloc((size_t)ng->nhist + 1, sizeof *g->hist);

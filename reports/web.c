@@ -225,8 +225,15 @@ static void message(kdx_buf *b, const kdx_goal_table *g)
 	const kdx_goal_row *t = &g->rows[0];
 	kdx_buf_printf(b, "%d団体中%d団体が達成。全体 ", g->in_scope_count, g->achieved_count);
 	figure(b, g, t);
-	if (g->has_prev_total && t->den > 0)
-		kdx_buf_printf(b, "、前回から %+dpt", atoi(t->display) - atoi(g->prev_total_display));
+	if (g->has_prev_total && t->den > 0) {
+		char when[64];
+		kdx_prev_round_label(g->prev_asof, when, sizeof when);
+		if (checklist(g))
+			kdx_buf_printf(b, "（%s）", t->display);
+		kdx_buf_printf(b, "、%s%s から %+dpt", when, g->prev_total_display, t->change_pt);
+	} else if (t->den > 0) {
+		kdx_buf_adds(b, "、前回調査なし");
+	}
 	kdx_buf_adds(b, "。");
 }
 
@@ -409,12 +416,16 @@ static void goal_table(kdx_buf *b, const kdx_goal_table *g, const char *root)
 			kdx_buf_adds(b, "－");
 		}
 		kdx_buf_adds(b, "</td><td>");
-		if (i == 0 && g->has_prev_total && w->den > 0)
-			kdx_buf_printf(b, "%+dpt", atoi(w->display) - atoi(g->prev_total_display));
-		else if (i > 0 && w->has_change)
+		if (w->has_change) {
 			kdx_buf_printf(b, "%+dpt", w->change_pt);
-		else
-			kdx_buf_adds(b, "－");
+			if (i > 0 && w->prev_survey_date[0]) {
+				kdx_buf_adds(b, "（前回 ");
+				date_text(b, w->prev_survey_date);
+				kdx_buf_adds(b, "）");
+			}
+		} else {
+			kdx_buf_adds(b, w->submitted && w->den > 0 && !w->prev_display[0] ? "前回調査なし" : "－");
+		}
 		kdx_buf_adds(b, "</td><td>");
 		if (i > 0)
 			date_text(b, w->survey_date);

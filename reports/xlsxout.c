@@ -12,6 +12,8 @@
 #include <time.h>
 #include <xlsxwriter.h>
 #include "kdx/xlsxout.h"
+#include "kdx/report.h"
+#include "kdx/datasets.h"
 #include "kdx/fsutil.h"
 #include "kdx/text.h"
 
@@ -203,8 +205,11 @@ static int goal_table_rows(lxw_worksheet *ws, struct widths *w, const struct fmt
 			put_num(ws, w, r, 12, m->change_pt, f->intf);
 		if (m->projected[0])
 			put_str(ws, w, r, 13, m->projected, f->date);
-		if (m->caution)
-			put_str(ws, w, r, 14, "要注意", f->text);
+		if (m->caution) {
+			char *o = kdx_outlook_text(g, m);
+			put_str(ws, w, r, 14, o, f->text);
+			free(o);
+		}
 		if (m->has_own) {
 			put_num(ws, w, r, 15, m->own_den, f->intf);
 			put_num(ws, w, r, 16, m->own_num, f->intf);
@@ -300,7 +305,7 @@ static void changes_sheet(lxw_workbook *wb, const struct fmts *f, const kdx_repo
 			continue;
 		put_str(ws, &w, r, 0, c->code, f->text);
 		put_str(ws, &w, r, 1, c->name, f->text);
-		put_str(ws, &w, r, 2, c->dataset, f->text);
+		put_str(ws, &w, r, 2, kdx_dataset_title(c->dataset), f->text);
 		put_str(ws, &w, r, 3, c->prev_survey_date, f->date);
 		put_str(ws, &w, r, 4, c->survey_date, f->date);
 		put_str(ws, &w, r, 5, c->item, f->text);
@@ -419,7 +424,7 @@ kdx_status kdx_xlsx_council(const kdx_report_data *d, const char *path, kdx_erro
 	for (int i = 0; i < d->nquality; i++) {
 		put_str(qs, &qw, 1 + i, 0, d->quality[i].code, f.text);
 		put_str(qs, &qw, 1 + i, 1, d->quality[i].name, f.text);
-		put_str(qs, &qw, 1 + i, 2, d->quality[i].dataset, f.text);
+		put_str(qs, &qw, 1 + i, 2, kdx_dataset_title(d->quality[i].dataset), f.text);
 		put_str(qs, &qw, 1 + i, 3, d->quality[i].kind, f.text);
 		put_str(qs, &qw, 1 + i, 4, d->quality[i].message, f.text);
 	}

@@ -24,9 +24,11 @@ typedef struct kdx_goal_row {
 	bool stale;
 	bool has_change;
 	int change_pt;
-	char *prev_display;
+	char *prev_display;     /* "" when there is no previous round */
+	char *prev_survey_date; /* the previous round's 調査基準日; for 全体 "" when the municipalities' differ */
 	char *projected;        /* "" when none */
 	bool caution;           /* 要注意 */
+	char *outlook_items;    /* goals with plan years: the items still needed without a plan in time, "" when none */
 	bool has_own;
 	int own_den, own_num;
 	char *own_display;
@@ -47,10 +49,11 @@ typedef struct kdx_goal_table {
 	kdx_goal_row *rows;     /* rows[0] is 全体 */
 	int nrows;
 	int achieved_count, in_scope_count;
-	char *prev_asof;        /* the previous round's as-of, "" if none */
+	/* the council's previous round (SPEC §2): each municipality's own previous
+	 * round summed, when every one has one */
+	char *prev_asof;        /* its 調査基準日 when they share one, else "" (団体により異なる) */
 	char *prev_total_display;
 	bool has_prev_total;
-	double prev_total_rate;
 	kdx_hist_point *hist;   /* every municipality's history, by code then date */
 	int nhist;
 } kdx_goal_table;
@@ -82,7 +85,6 @@ typedef struct kdx_council_part {
 	int nrows[6];
 	int achieved_count[6], in_scope_count[6];
 	char *prev_asof[6], *prev_total_display[6];
-	double prev_total_rate[6];
 	bool has_prev_total[6];
 	char *data_hash;
 } kdx_council_part;

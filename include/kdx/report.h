@@ -6,6 +6,12 @@
 
 #include "kdx/repdata.h"
 
+/* The 見通し of a municipality's row (caller frees): for the facility goals the
+ * straight-line projection, for the others what its plan years say (SPEC §2). */
+char *kdx_outlook_text(const kdx_goal_table *g, const kdx_goal_row *r);
+/* "前回（令和7年10月1日）" for a council's previous round of that 調査基準日, or
+ * "前回調査（団体により異なる）" when iso is "" (its municipalities' differ). */
+void kdx_prev_round_label(const char *iso, char *buf, size_t n);
 /* "令和9年度末（2028-03-31）" style text for a deadline. */
 void kdx_deadline_text(const char *iso, char *buf, size_t n);
 

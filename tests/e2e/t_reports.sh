@@ -225,7 +225,8 @@ tot = rows['400009']
 assert (tot[3], tot[4], tot[6]) == (5, 4, '80%'), tot
 assert rows['402028'][6] == '-', rows['402028']
 PY
-	grep -q "全体 80%（4/5.*前回（2026-09-30 時点）40% → 80%（+40pt）" fk.txt || die "Fukuoka's clubs 全体 and previous round: $(grep 全体 fk.txt)"
+	# (the previous round is 福岡市's own earlier survey, by its real date)
+	grep -q "全体 80%（4/5.*前回（令和7年6月1日） *40% → 80%（+40pt）" fk.txt || die "Fukuoka's clubs 全体 and previous round: $(grep 全体 fk.txt)"
 	# feedback in the national view compares with the whole country, and says so
 	local fb; fb=$(pdftotext -f 1 -l 1 "nat/municipalities/401307_福岡市.pdf" - | tr -d ' \n')
 	contains "$fb" "全体は全国の全団体の合計"

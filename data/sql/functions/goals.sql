@@ -137,6 +137,53 @@ LANGUAGE sql STABLE AS $$
 	FROM a ORDER BY a.code
 $$;
 
+-- 見通し from what municipalities plan (SPEC §2): for the goals whose rows carry
+-- 予定年度 (procedures, platforms, pmh, postpartum), each municipality's items
+-- still needed that have no plan year, are 未定, or are planned for a year that
+-- ends after the municipality's own deadline.  For postpartum the rule's items:
+-- オンライン申請, and one of 承認通知の電子化・利用実績のシステム管理・集計・請求の
+-- 自動化 (a plan in time for any one of them is enough).  caution: some such item;
+-- items: their names (procedures by number), with why.
+CREATE OR REPLACE FUNCTION kdx.goal_outlook(p_goal text, p_asof date)
+RETURNS TABLE (code char(6), caution boolean, items text)
+LANGUAGE sql STABLE SET enable_nestloop = off AS $$
+	WITH d AS (SELECT * FROM kdx.goal_detail(p_goal, p_asof) d
+	           WHERE p_goal IN ('procedures', 'platforms', 'pmh', 'postpartum') AND d.in_scope),
+	dl AS (SELECT r.code, r.deadline FROM kdx.goal_rows(p_goal, p_asof) r
+	       WHERE p_goal IN ('procedures', 'platforms', 'pmh', 'postpartum') AND r.status IN ('未達', '期限超過')),
+	it AS (
+		SELECT d.muni_code, d.item_key, d.item_name, d.done, dl.deadline,
+		       coalesce(pf.planned_fy, pl.planned_fy, pp.planned_fy) AS fy, coalesce(pl.status = '未定', false) AS undecided,
+		       CASE WHEN p_goal = 'postpartum' AND d.item_key IN ('承認通知の電子化', '利用実績のシステム管理', '集計・請求の自動化')
+		            THEN 'other' WHEN p_goal = 'postpartum' AND d.item_key <> 'オンライン申請' THEN 'optional'
+		            ELSE d.item_key END AS need
+		FROM d JOIN dl ON dl.code = d.muni_code
+		LEFT JOIN kdx.procedure_fact pf ON p_goal = 'procedures' AND pf.batch_id = d.batch_id AND pf.muni_code = d.muni_code
+		     AND pf.survey_date = d.survey_date AND pf.proc_id = d.item_key
+		LEFT JOIN kdx.platform_fact pl ON p_goal IN ('platforms', 'pmh') AND pl.batch_id = d.batch_id AND pl.muni_code = d.muni_code
+		     AND pl.survey_date = d.survey_date AND pl.platform = d.item_key
+		LEFT JOIN kdx.postpartum_fact pp ON p_goal = 'postpartum' AND pp.batch_id = d.batch_id AND pp.muni_code = d.muni_code
+		     AND pp.survey_date = d.survey_date AND pp.item = d.item_key
+	),
+	-- each need still open, and whether some item of it is planned in time
+	needs AS (
+		SELECT i.muni_code, i.need,
+		       bool_or(NOT i.undecided AND i.fy IS NOT NULL AND make_date(i.fy + 1, 3, 31) <= i.deadline) AS in_time,
+		       string_agg(CASE WHEN p_goal = 'procedures' THEN i.item_key ELSE i.item_name END
+		                  || CASE WHEN i.undecided THEN '（未定）' WHEN i.fy IS NULL THEN '（予定年度なし）'
+		                          ELSE '（' || kdx.fy_label(i.fy) || '予定）' END, '・' ORDER BY i.item_key) AS what,
+		       min(i.item_key) AS first_key
+		FROM it i
+		WHERE i.need <> 'optional'
+		GROUP BY i.muni_code, i.need
+		HAVING NOT bool_or(i.done)
+	)
+	SELECT n.muni_code, bool_or(NOT n.in_time),
+	       string_agg(CASE WHEN n.need = 'other' THEN '次のいずれか1項目: ' || n.what ELSE n.what END, '、'
+	                  ORDER BY n.first_key) FILTER (WHERE NOT n.in_time)
+	FROM needs n GROUP BY n.muni_code
+$$;
+
 -- Every council's tables in one pass.  In the national view (council 000000)
 -- the monthly job also writes each prefecture's council report.  The
 -- per-municipality figures do not depend on the council; the 全体 row, the
@@ -167,8 +214,12 @@ LANGUAGE sql STABLE AS $$
 		SELECT c.code, p.survey_date AS psd, p.denominator AS pden, p.numerator AS pnum, p.display AS pdisp
 		FROM cur0 c JOIN prevrows p ON p.d = c.survey_date - 1 AND p.code = c.code
 		WHERE c.survey_date IS NOT NULL AND p.survey_date IS NOT NULL
-	), ranked AS (
-		SELECT c.*, CASE WHEN c.status IN ('対象外', '未提出') THEN NULL
+	),
+	outlook AS (SELECT * FROM kdx.goal_outlook(CASE WHEN p_goal IN ('procedures', 'platforms', 'pmh', 'postpartum')
+	                                                THEN p_goal END, p_asof)),
+	ranked AS (
+		-- only the rate goals are ranked (SPEC §2): a checklist has no order beyond its status
+		SELECT c.*, CASE WHEN c.status IN ('対象外', '未提出') OR p_goal IN ('platforms', 'pmh', 'postpartum') THEN NULL
 		                 ELSE rank() OVER (PARTITION BY c.council, c.status IN ('対象外', '未提出')
 		                                   ORDER BY c.numerator::numeric / nullif(c.denominator, 0) DESC) END::int AS rk
 		FROM cur c
@@ -181,9 +232,19 @@ LANGUAGE sql STABLE AS $$
 		       count(*) FILTER (WHERE c.status NOT IN ('対象外', '未提出'))::int AS scope,
 		       bool_and(c.status IN ('達成', '対象外', '未提出')) AS all_ok
 		FROM cur c GROUP BY c.council
+	),
+	-- the council's previous round: every submitted municipality's own previous
+	-- round summed, when each has one; its date when they share one (SPEC §2)
+	psums AS (
+		SELECT c.council, sum(p.pden)::int AS den, sum(p.pnum)::int AS num,
+		       count(DISTINCT p.psd) AS ndates, min(p.psd) AS d, count(*) FILTER (WHERE p.code IS NULL) AS missing
+		FROM cur c LEFT JOIN prev p ON p.code = c.code
+		WHERE c.status <> '未提出' GROUP BY c.council
 	), tot AS (
-		SELECT k.council, s.den, s.num, coalesce(s.ach, 0) AS ach, coalesce(s.scope, 0) AS scope, s.all_ok
-		FROM councils k LEFT JOIN sums s ON s.council = k.council
+		SELECT k.council, s.den, s.num, coalesce(s.ach, 0) AS ach, coalesce(s.scope, 0) AS scope, s.all_ok,
+		       CASE WHEN ps.missing = 0 AND ps.den > 0 THEN ps.den END AS pden, ps.num AS pnum,
+		       CASE WHEN ps.ndates = 1 THEN ps.d END AS pdate
+		FROM councils k LEFT JOIN sums s ON s.council = k.council LEFT JOIN psums ps ON ps.council = k.council
 	)
 	SELECT * FROM (
 	SELECT tot.council AS council, tot.council AS code, '全体', '全体', tot.den, tot.num,
@@ -195,7 +256,12 @@ LANGUAGE sql STABLE AS $$
 	            WHEN p_asof > g.deadline THEN '期限超過' ELSE '未達' END,
 	       CASE WHEN p_goal IN ('platforms', 'pmh', 'postpartum') OR coalesce(tot.den, 0) = 0 THEN NULL
 	            ELSE greatest(ceil(g.target * tot.den)::int - tot.num, 0) END,
-	       NULL::int, NULL::date, NULL::boolean, NULL::date, NULL::text, NULL::int, NULL::date, NULL::boolean,
+	       NULL::int, NULL::date, NULL::boolean,
+	       CASE WHEN tot.pden IS NOT NULL THEN tot.pdate END,
+	       CASE WHEN tot.pden IS NOT NULL THEN kdx.pct_display(tot.pnum, tot.pden) END,
+	       CASE WHEN tot.pden IS NOT NULL AND tot.den > 0
+	            THEN (floor(tot.num::numeric * 100 / tot.den + 0.5) - floor(tot.pnum::numeric * 100 / tot.pden + 0.5))::int END,
+	       NULL::date, NULL::boolean,
 	       NULL::int, NULL::int, NULL::text, tot.ach, tot.scope
 	FROM tot CROSS JOIN goalrow g
 	UNION ALL
@@ -204,13 +270,19 @@ LANGUAGE sql STABLE AS $$
 	       CASE WHEN p.pden > 0 AND r.denominator > 0
 	            THEN (floor(r.numerator::numeric * 100 / r.denominator + 0.5) - floor(p.pnum::numeric * 100 / p.pden + 0.5))::int END,
 	       proj.d,
-	       r.status IN ('未達', '期限超過') AND (proj.d IS NULL OR proj.d > r.deadline),
+	       -- 要注意 by the straight line for the facility goals, only with a previous round;
+	       -- by the plan years for the others (goal_outlook)
+	       CASE WHEN p_goal IN ('nursery', 'clubs')
+	            THEN p.pden IS NOT NULL AND r.status IN ('未達', '期限超過') AND (proj.d IS NULL OR proj.d > r.deadline)
+	            ELSE r.status IN ('未達', '期限超過') AND coalesce(o.caution, false) END,
 	       r.own_denominator, r.own_numerator, r.own_display, NULL::int, NULL::int
 	FROM ranked r
 	LEFT JOIN prev p ON p.code = r.code
+	LEFT JOIN outlook o ON o.code = r.code
 	LEFT JOIN LATERAL (
 		-- straight line through the previous and the current rate, to the target
-		SELECT CASE WHEN r.status IN ('未達', '期限超過') AND p.pden > 0 AND r.denominator > 0 AND r.survey_date > p.psd
+		SELECT CASE WHEN p_goal IN ('nursery', 'clubs') AND r.status IN ('未達', '期限超過') AND p.pden > 0
+		             AND r.denominator > 0 AND r.survey_date > p.psd
 		             AND r.numerator::numeric / r.denominator > p.pnum::numeric / p.pden
 		            THEN r.survey_date + ceil(((coalesce(r.target, 1) - r.numerator::numeric / r.denominator)
 		                 / ((r.numerator::numeric / r.denominator - p.pnum::numeric / p.pden) / (r.survey_date - p.psd))))::int

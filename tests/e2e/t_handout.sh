@@ -1,0 +1,157 @@
+# What the council handout tells a reader (SPEC §2 "Checklist goals", "Previous
+# round and outlook"): expected figures derived here from the input files.
+
+load_all() {
+	kdx_rc 0 init --quiet
+	for f in "$SAMPLE"/*; do kdx_rc 0 ingest --quiet "$f"; done
+}
+
+council_text() { pdftotext -layout "$KDX_HOME/out/2026-11-30/council/2026-11-30_こども政策DX進捗.pdf" -; }
+
+# procedures: Σ N procedures not 所掌外 and Σ 電子化済 (SPEC §2) in the 2025-10-01
+# CSV and in the 2026-10-01 workbooks, as "prev now" percentages (half up)
+procedure_totals() {
+	/usr/bin/python3 - "$SAMPLE" <<'PY'
+import csv, glob, sys, openpyxl
+sample = sys.argv[1]
+def pct(rows):
+    ins = [r for r in rows if str(r[2]).startswith('N') and r[3] != '所掌外']
+    num = sum(1 for r in ins if r[3] == '電子化済')
+    return int(num * 100 / len(ins) + 0.5)
+prev = list(csv.reader(open(f'{sample}/2025-10-01_手続電子化状況.csv', encoding='cp932')))[1:]
+now = []
+for path in glob.glob(f'{sample}/2026-10-01_44*.xlsx'):
+    ws = openpyxl.load_workbook(path, data_only=True)['手続電子化']
+    now += [list(r) for r in ws.iter_rows(min_row=2, values_only=True) if r[2]]
+print(pct(prev), pct(now))
+PY
+}
+
+test_previous_round_is_a_real_survey_round() {
+	load_all
+	kdx_rc 0 report --quiet --as-of 2026-11-30
+	local text prev now
+	text=$(council_text)
+	read -r prev now < <(procedure_totals)
+	# every municipality's previous procedures round is the 2025-10-01 survey
+	contains "$text" "前回（令和7年10月1日） ${prev}% → ${now}%（$(printf '%+d' $((now - prev)))pt）"
+	# a date no survey had never appears
+	not_contains "$text" "2026-09-30" "the council report"
+	not_contains "$text" "前回（2026" "a 前回 label"
+	# one municipality sends a new round: the rounds differ, and the handout says so
+	/usr/bin/python3 - "$SAMPLE" "$KDX_HOME/later.csv" <<'PY'
+import csv, sys, openpyxl
+ws = openpyxl.load_workbook(f'{sys.argv[1]}/2026-10-01_442071_津久見市.xlsx', data_only=True)['手続電子化']
+rows = [['' if v is None else v for v in r] for r in ws.iter_rows(values_only=True)]
+for r in rows[1:]:
+    r[0] = '2026-11-01'
+csv.writer(open(sys.argv[2], 'w', encoding='utf-8', newline='')).writerows([rows[0][:7]] + [r[:7] for r in rows[1:] if r[2]])
+PY
+	kdx_rc 0 ingest --quiet "$KDX_HOME/later.csv"
+	kdx_rc 0 report --quiet --as-of 2026-11-30
+	text=$(council_text)
+	contains "$text" "前回調査（団体により異なる）"
+	# 津久見市's own previous round is its 2026-10-01 workbook: no change
+	kdx_rc 0 table procedures --as-of 2026-11-30 --format json
+	/usr/bin/python3 -c '
+import json, sys
+rows = {r["code"]: r for r in json.load(sys.stdin)}
+assert rows["442071"]["change"] == "+0pt", rows["442071"]
+assert rows["442071"]["survey_date"] == "2026-11-01", rows["442071"]
+' <<<"$OUT" || die "津久見市's previous round"
+}
+
+test_no_previous_round_says_so_and_flags_nothing() {
+	kdx_rc 0 init --quiet
+	# one round only: the 2026-10-01 files
+	for f in "$SAMPLE"/2026-10-01_*; do kdx_rc 0 ingest --quiet "$f"; done
+	kdx_rc 0 report --quiet --as-of 2026-11-30
+	local text; text=$(council_text)
+	contains "$text" "前回調査なし"
+	not_contains "$text" "改善なし" "a handout without a previous round"
+	not_contains "$text" "達成見込み" "a handout without a previous round"
+	for g in nursery clubs; do
+		kdx_rc 0 table "$g" --as-of 2026-11-30 --format json
+		/usr/bin/python3 -c '
+import json, sys
+for r in json.load(sys.stdin):
+    assert not r["caution"] and r["projected_date"] is None and r["change"] is None, r
+' <<<"$OUT" || die "$g: a trend without a previous round"
+	done
+}
+
+test_checklist_goals_are_not_ranked_or_projected() {
+	load_all
+	for g in platforms pmh postpartum; do
+		kdx_rc 0 table "$g" --as-of 2026-11-30 --format json
+		/usr/bin/python3 -c '
+import json, sys
+for r in json.load(sys.stdin):
+    assert r["rank"] is None and r["projected_date"] is None, r
+' <<<"$OUT" || die "$g is ranked or projected"
+	done
+	# the rate goals still are
+	kdx_rc 0 table procedures --as-of 2026-11-30 --format json
+	contains "$OUT" '"rank":1'
+}
+
+# 見通し from the plan years: a municipality whose procedures still to do have
+# no plan year, or one after its deadline (令和9年度末), is 要注意 and they are named
+test_outlook_comes_from_plan_years() {
+	load_all
+	/usr/bin/python3 - "$SAMPLE" "$KDX_HOME" <<'PY'
+import csv, sys, openpyxl
+def rows_of(code, name):
+    ws = openpyxl.load_workbook(f'{sys.argv[1]}/2026-10-01_{code}_{name}.xlsx', data_only=True)['手続電子化']
+    rows = [['' if v is None else v for v in r][:7] for r in ws.iter_rows(values_only=True)]
+    return rows[0], [r for r in rows[1:] if r[2]]
+head, rows = rows_of('442101', '杵築市')
+todo = [r for r in rows if str(r[2]).startswith('N') and r[3] not in ('電子化済', '所掌外')]
+assert len(todo) >= 3
+for r in rows:
+    r[0] = '2026-11-01'
+todo[0][5] = ''        # no plan year
+todo[1][5] = 'R10'     # after the deadline (令和9年度末)
+for r in todo[2:]:
+    r[5] = 'R9'
+csv.writer(open(f'{sys.argv[2]}/kitsuki.csv', 'w', encoding='utf-8', newline='')).writerows([head] + rows)
+open(f'{sys.argv[2]}/expect.txt', 'w').write(f'{todo[0][2]}（予定年度なし）、{todo[1][2]}（令和10年度予定）\n')
+PY
+	kdx_rc 0 ingest --quiet "$KDX_HOME/kitsuki.csv"
+	kdx_rc 0 report --quiet --as-of 2026-11-30
+	local text; text=$(council_text | tr -d ' \n')
+	contains "$text" "要注意：$(cat "$KDX_HOME/expect.txt")"
+	kdx_rc 0 table procedures --as-of 2026-11-30 --format json
+	/usr/bin/python3 -c '
+import json, sys
+rows = {r["code"]: r for r in json.load(sys.stdin)}
+assert rows["442101"]["caution"] is True, rows["442101"]
+# every other municipality planned its remaining procedures for 令和9年度 (the sample)
+assert not any(r["caution"] for c, r in rows.items() if c not in ("442101", "440001")), rows
+' <<<"$OUT" || die "plan-year outlook"
+	contains "$text" "予定どおりなら期限内に達成"
+}
+
+test_people_read_japanese_not_ids() {
+	load_all
+	kdx_rc 0 table procedures --as-of 2026-11-30
+	contains "$OUT" "こども関係手続の電子化（2026-11-30 時点）"
+	! grep -qE '(^| )(t|f)( |$)' <<<"$OUT" || die "t/f in kdx table text"
+	kdx_rc 0 table summary --as-of 2026-11-30
+	for id in procedures nursery platforms clubs postpartum pmh status; do not_contains "$OUT" "$id" "kdx table summary"; done
+	kdx_rc 0 status --as-of 2026-11-30
+	for id in nursery clubs procedures platforms postpartum settings; do not_contains "$OUT" " $id " "kdx status"; done
+	contains "$OUT" "保育所等ICT調査"
+	kdx_rc 0 status --as-of 2026-11-30 --format csv
+	csv_field_contains <(printf '%s\n' "$OUT") dataset "手続電子化状況"
+	kdx_rc 0 report --quiet --as-of 2026-11-30
+	/usr/bin/python3 - "$KDX_HOME/out/2026-11-30/council/2026-11-30_こども政策DX進捗.xlsx" <<'PY' || die "ids in the council workbook"
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ids = {'nursery', 'clubs', 'procedures', 'platforms', 'postpartum', 'settings', 'pmh'}
+for ws in wb:
+    for row in ws.iter_rows(values_only=True):
+        for v in row:
+            assert not (isinstance(v, str) and v in ids), (ws.title, v)
+PY
+}
