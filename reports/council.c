@@ -28,6 +28,11 @@ char *kdx_outlook_text(const kdx_goal_table *g, const kdx_goal_row *r)
 	return kdx_strdup("");
 }
 
+void kdx_edition_text(const kdx_report_data *rd, char *buf, size_t n)
+{
+	snprintf(buf, n, "第%d版（データ %.12s）", rd->edition, rd->data_hash);
+}
+
 void kdx_prev_round_label(const char *iso, char *buf, size_t n)
 {
 	kdx_date d;
@@ -395,9 +400,13 @@ kdx_status kdx_report_council_pdf(const kdx_report_data *rd, const char *path, k
 	kdx_status st = kdx_doc_new(path, title, rd->asof_iso, &d, err);
 	if (st != KDX_OK)
 		return st;
+	char edition[96];
+	kdx_edition_text(rd, edition, sizeof edition);
+	kdx_doc_subject(d, edition);
 	kdx_doc_header(d, title, rd->pref_name);
 	/* cover */
 	kdx_doc_page(d);
+	kdx_doc_bookmark(d, "表紙");
 	cairo_t *cr = d->cr;
 	double cw = d->w - d->ml - d->mr;
 	cairo_set_source_rgb(cr, 0.05, 0.2, 0.4);
@@ -409,10 +418,11 @@ kdx_status kdx_report_council_pdf(const kdx_report_data *rd, const char *path, k
 	kdx_text(cr, d->pc, d->ml, 330, cw, buf, 15, KDX_ALIGN_CENTER);
 	snprintf(buf, sizeof buf, "%s　市町村DX推進会議 資料", rd->pref_name);
 	kdx_text(cr, d->pc, d->ml, 360, cw, buf, 12, KDX_ALIGN_CENTER);
+	kdx_text(cr, d->pc, d->ml, 392, cw, edition, 12, KDX_ALIGN_CENTER);
 	kdx_text(cr, d->pc, d->ml + 40, 470, cw - 80,
 	         "各市町村の最新の提出（調査基準日がこの時点以前のもの）から集計しています。全体は各団体の分子の合計÷分母の合計です"
 	         "（率の平均ではありません）。未提出の団体は全体に含めず、データ品質の章に示します。", 9, 0);
-	snprintf(buf, sizeof buf, "集計に用いたデータの SHA-256:\n%s", rd->data_hash);
+	snprintf(buf, sizeof buf, "集計に用いたデータの SHA-256（kdx snapshots --find で保存版を検索できます）:\n%s", rd->data_hash);
 	kdx_text(cr, d->pc, d->ml + 40, 560, cw - 80, buf, 8, 0);
 	summary_page(d, rd);
 	for (int i = 0; i < 6; i++)

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <stdio.h>
 #include <cairo-pdf.h>
 #include "kdx/draw.h"
 
@@ -32,6 +33,18 @@ kdx_status kdx_doc_new(const char *path, const char *title, const char *asof_iso
 	d->y = d->mt;
 	*out = d;
 	return KDX_OK;
+}
+
+void kdx_doc_subject(kdx_doc *d, const char *subject)
+{
+	cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_SUBJECT, subject);
+}
+
+void kdx_doc_bookmark(kdx_doc *d, const char *text)
+{
+	char dest[64];
+	snprintf(dest, sizeof dest, "page=%d pos=[%.0f %.0f]", d->page, d->ml, d->y);
+	d->outline = cairo_pdf_surface_add_outline(d->surface, CAIRO_PDF_OUTLINE_ROOT, text, dest, 0);
 }
 
 void kdx_doc_header(kdx_doc *d, const char *header, const char *footer)
@@ -71,6 +84,10 @@ void kdx_doc_page(kdx_doc *d)
 	finish_page(d);
 	d->page++;
 	d->page_open = true;
+	/* the page label a PDF viewer shows is the number printed on the page */
+	char label[16];
+	snprintf(label, sizeof label, "%d", d->page);
+	cairo_pdf_surface_set_page_label(d->surface, label);
 	d->y = d->mt;
 	cairo_set_source_rgb(d->cr, 0, 0, 0);
 }
@@ -85,6 +102,15 @@ void kdx_doc_heading(kdx_doc *d, const char *text, double size)
 {
 	double cw = d->w - d->ml - d->mr;
 	kdx_doc_need(d, size * 3.5);
+	/* every heading is a bookmark: the large ones at the top of the outline,
+	 * the smaller ones under the last large one */
+	if (size >= 14 || d->outline == 0) {
+		kdx_doc_bookmark(d, text);
+	} else {
+		char dest[64];
+		snprintf(dest, sizeof dest, "page=%d pos=[%.0f %.0f]", d->page, d->ml, d->y);
+		cairo_pdf_surface_add_outline(d->surface, d->outline, text, dest, 0);
+	}
 	cairo_set_source_rgb(d->cr, 0.05, 0.2, 0.4);
 	d->y += kdx_text(d->cr, d->pc, d->ml, d->y, cw, text, size, KDX_BOLD) + size * 0.5;
 	cairo_set_source_rgb(d->cr, 0, 0, 0);

@@ -80,12 +80,15 @@ kdx_status kdx_report_muni_pdf(const kdx_report_data *rd, int mi, const char *pa
 	kdx_status st = kdx_doc_new(path, title, rd->asof_iso, &d, err);
 	if (st != KDX_OK)
 		return st;
+	char edition[96];
+	kdx_edition_text(rd, edition, sizeof edition);
+	kdx_doc_subject(d, edition);
 	kdx_doc_header(d, title, rd->pref_name);
 	kdx_doc_page(d);
 	char buf[512];
 	snprintf(buf, sizeof buf, "%s　こども政策DX 共同目標の進捗", me->name);
 	kdx_doc_heading(d, buf, 16);
-	snprintf(buf, sizeof buf, "%s時点　%s 市町村DX推進会議", rd->asof_wareki, rd->pref_name);
+	snprintf(buf, sizeof buf, "%s時点　%s 市町村DX推進会議　%s", rd->asof_wareki, rd->pref_name, edition);
 	kdx_doc_para(d, buf, 9.5);
 
 	/* the six figures */

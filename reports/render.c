@@ -158,6 +158,58 @@ static kdx_status run_tasks(void *ctx, int *next, kdx_error **err)
 	return st;
 }
 
+/*
+ * Editions (SPEC §5): outdir/.edition names the edition whose reports are in
+ * outdir.  Reports of other figures never replace them silently: the earlier
+ * edition's folders move to outdir/第<n>版_<hash>/ and kdx says so.
+ */
+#define EDITION_MARK ".edition"
+static kdx_status keep_earlier_edition(const kdx_report_data *rd, const char *outdir, kdx_error **err)
+{
+	char *mark = kdx_strdup_printf("%s/" EDITION_MARK, outdir);
+	FILE *fp = fopen(mark, "r");
+	int seq = 0;
+	char hash[65] = "";
+	if (fp) {
+		if (fscanf(fp, "%d %64s", &seq, hash) != 2)
+			hash[0] = '\0';
+		fclose(fp);
+	}
+	kdx_status st = KDX_OK;
+	if (hash[0] && strcmp(hash, rd->data_hash)) {
+		static const char *const parts[] = { KDX_OUT_COUNCIL, KDX_OUT_MUNIS, KDX_OUT_CHARTS, KDX_OUT_WEB, KDX_OUT_COUNCILS };
+		char *keep = NULL;
+		struct stat sb;
+		for (int k = 1; !keep || stat(keep, &sb) == 0; k++) {
+			free(keep);
+			keep = k == 1 ? kdx_strdup_printf("%s/第%d版_%.12s", outdir, seq, hash)
+			              : kdx_strdup_printf("%s/第%d版_%.12s_%d", outdir, seq, hash, k);
+		}
+		if (kdx_mkdirs(keep, 0750) != 0)
+			st = kdx_fail(err, KDX_EIO, "could not create folder \"%s\": %s", keep, strerror(errno));
+		for (int i = 0; i < 5 && st == KDX_OK; i++) {
+			char *from = kdx_strdup_printf("%s/%s", outdir, parts[i]);
+			char *to = kdx_strdup_printf("%s/%s", keep, parts[i]);
+			if (stat(from, &sb) == 0 && rename(from, to) != 0)
+				st = kdx_fail(err, KDX_EIO, "could not keep \"%s\" as \"%s\": %s", from, to, strerror(errno));
+			free(from);
+			free(to);
+		}
+		if (st == KDX_OK)
+			kdx_log_warning("%s held the reports of another edition (第%d版, data %.12s); they are kept in %s,"
+			                " and this edition (第%d版, data %.12s) is written beside them",
+			                outdir, seq, hash, keep, rd->edition, rd->data_hash);
+		free(keep);
+	}
+	if (st == KDX_OK) {
+		char *text = kdx_strdup_printf("%d %s\n", rd->edition, rd->data_hash);
+		st = kdx_write_file_atomic(mark, text, strlen(text), err);
+		free(text);
+	}
+	free(mark);
+	return st;
+}
+
 kdx_status kdx_render_reports(const kdx_report_data *rd, const char *outdir, const bool *want_in, bool council, int jobs,
                               int *written, kdx_error **err)
 {
@@ -168,6 +220,8 @@ kdx_status kdx_render_reports(const kdx_report_data *rd, const char *outdir, con
 		if (want_in ? want_in[i] : true)
 			t.munis[t.nmunis++] = i;
 	*written = 0;
+	if (council && kdx_mkdirs(outdir, 0750) == 0 && (st = keep_earlier_edition(rd, outdir, err)) != KDX_OK)
+		goto out;
 	char *dirs[3] = { kdx_strdup_printf("%s/" KDX_OUT_COUNCIL, outdir), kdx_strdup_printf("%s/" KDX_OUT_MUNIS, outdir),
 	                  kdx_strdup_printf("%s/" KDX_OUT_CHARTS, outdir) };
 	for (int i = 0; i < 3; i++)

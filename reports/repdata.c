@@ -418,6 +418,26 @@ static void take_hashes(kdx_report_data *d, struct side *side)
 			d->councils[c].data_hash = kdx_strdup(empty_sha);
 }
 
+/* The edition of the council's data; in the national view each prefecture's
+ * council report is part of the same snapshot, and carries its number. */
+static kdx_status load_editions(kdx_db *db, kdx_report_data *d, kdx_error **err)
+{
+	const char *p[] = { d->asof_iso, d->data_hash };
+	PGresult *r = kdx_db_query(db, "SELECT kdx.edition($1, $2)", 2, p, err);
+	if (!r)
+		return KDX_EINTERNAL;
+	kdx_report_set_edition(d, atoi(PQgetvalue(r, 0, 0)));
+	PQclear(r);
+	return KDX_OK;
+}
+
+void kdx_report_set_edition(kdx_report_data *d, int edition)
+{
+	d->edition = edition;
+	for (int c = 0; c < d->ncouncils; c++)
+		d->councils[c].edition = edition;
+}
+
 kdx_status kdx_report_data_load(kdx_db *db, kdx_date asof, kdx_report_data **out, kdx_error **err)
 {
 	kdx_report_data *d = kdx_xcalloc(1, sizeof *d);
@@ -492,6 +512,8 @@ kdx_status kdx_report_data_load(kdx_db *db, kdx_date asof, kdx_report_data **out
 	take_ledger(d, &side);
 	take_changes(d, &side);
 	take_hashes(d, &side);
+	if ((st = load_editions(db, d, err)) != KDX_OK)
+		goto fail;
 	*out = d;
 	kdx_db_close(twin);
 	return KDX_OK;
@@ -729,6 +751,7 @@ kdx_report_data *kdx_report_data_council(const kdx_report_data *nat, int ci)
 	d->pref_code = kdx_strdup(cp->code);
 	d->pref_name = kdx_strdup(cp->name);
 	d->data_hash = kdx_strdup(cp->data_hash);
+	d->edition = cp->edition;
 	council_goals(d, nat, cp);
 	/* the members: rows 1.. of any goal, in code order; their columns in the national data */
 	int nm = d->goals[0].nrows - 1;

@@ -1106,6 +1106,10 @@ static kdx_status reproduce_in(kdx_db *db, const char *dbname, const char *archi
 		st = load_archived(rdb, t, root, bagdir, err);
 	if (st == KDX_OK)
 		st = kdx_report_data_load(rdb, asof, &rd, err);
+	/* the edition the reports printed: the bag's number (kdx-<as-of>-<seq>) */
+	const char *dash = strrchr(root, '-');
+	if (st == KDX_OK && dash && atoi(dash + 1) > 0)
+		kdx_report_set_edition(rd, atoi(dash + 1));
 	if (st == KDX_OK)
 		st = kdx_render_reports(rd, outdir, NULL, true, 1, &written, err);
 	if (st == KDX_OK)

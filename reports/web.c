@@ -186,7 +186,7 @@ static void page_end(kdx_buf *b, const kdx_report_data *d, const char *root)
 	date_text(b, d->asof_iso);
 	kdx_buf_adds(b, "時点。</p>\n<p>ライセンス: ");
 	esc(b, licence());
-	kdx_buf_adds(b, "</p>\n<p>データの版（SHA-256）: <code>");
+	kdx_buf_printf(b, "</p>\n<p>第%d版。データの版（SHA-256）: <code>", d->edition);
 	esc(b, d->data_hash);
 	kdx_buf_printf(b, "</code></p>\n<p><a href=\"%sdata/README.csv\">データの説明（README.csv）</a></p>\n</footer>\n"
 	                  "</body>\n</html>\n", root);
@@ -639,7 +639,7 @@ static void index_page(kdx_buf *b, const kdx_report_data *d)
 	free(dates);
 	if (!shown)
 		kdx_buf_adds(b, "提出なし");
-	kdx_buf_adds(b, "</p>\n<p>データの版（SHA-256）: <code>");
+	kdx_buf_printf(b, "</p>\n<p>第%d版。データの版（SHA-256）: <code>", d->edition);
 	esc(b, d->data_hash);
 	kdx_buf_adds(b, "</code></p>\n<h2>目標ごとの全体の状況</h2>\n<ul class=\"goals\">\n");
 	for (int gi = 0; gi < 6; gi++) {
@@ -748,7 +748,10 @@ static void readme_csv(kdx_buf *b, const kdx_report_data *d)
 	                   "手続電子化状況、基盤導入状況、産後ケアDX状況、市町村設定による。各団体の調査基準日は各ファイルの「調査基準日」列のとおり。",
 	               d->pref_name);
 	cell(b, "データセット", false); cell(b, "出典", false); cell(b, t.data, true);
-	cell(b, "データセット", false); cell(b, "版（データのSHA-256）", false); cell(b, d->data_hash, true);
+	char ed[16];
+	snprintf(ed, sizeof ed, "第%d版", d->edition);
+	cell(b, "データセット", false); cell(b, "版", false); cell(b, ed, true);
+	cell(b, "データセット", false); cell(b, "データのSHA-256", false); cell(b, d->data_hash, true);
 	cell(b, "データセット", false); cell(b, "ライセンス", false); cell(b, licence(), true);
 	cell(b, "データセット", false); cell(b, "文字コード", false); cell(b, "UTF-8（BOM付き）、区切りはカンマ、改行はCRLF", true);
 	for (int gi = 0; gi < 6; gi++) {

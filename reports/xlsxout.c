@@ -139,6 +139,9 @@ static void set_props(lxw_workbook *wb, const kdx_report_data *d, const char *ti
 	tm.tm_mon = d->asof.m - 1;
 	tm.tm_mday = d->asof.d;
 	p.created = timegm(&tm) - 9 * 3600;  /* the as-of date, 00:00 JST */
+	char edition[96];
+	kdx_edition_text(d, edition, sizeof edition);
+	p.subject = edition;
 	workbook_set_properties(wb, &p);
 }
 

@@ -29,11 +29,16 @@ typedef struct kdx_doc {
 	char *header;            /* running header */
 	char *footer;
 	bool page_open;
+	int outline;             /* the last top-level bookmark, 0 before the first */
 } kdx_doc;
 
 /* A new A4 PDF at path, with title metadata and dates fixed to asof_iso. */
 kdx_status kdx_doc_new(const char *path, const char *title, const char *asof_iso, kdx_doc **out, kdx_error **err);
 void kdx_doc_header(kdx_doc *d, const char *header, const char *footer);
+/* The document's subject (its edition) in the PDF's metadata. */
+void kdx_doc_subject(kdx_doc *d, const char *subject);
+/* A top-level bookmark to the cursor (headings make their own). */
+void kdx_doc_bookmark(kdx_doc *d, const char *text);
 /* Start a page (closing the current one). */
 void kdx_doc_page(kdx_doc *d);
 /* Make sure h points fit below the cursor, else start a new page. */

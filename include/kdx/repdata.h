@@ -87,6 +87,7 @@ typedef struct kdx_council_part {
 	char *prev_asof[6], *prev_total_display[6];
 	bool has_prev_total[6];
 	char *data_hash;
+	int edition;
 } kdx_council_part;
 
 typedef struct kdx_report_data {
@@ -109,12 +110,16 @@ typedef struct kdx_report_data {
 	kdx_change_row *changes;
 	int nchanges;
 	char *data_hash;        /* SHA-256 over the source files behind the figures */
+	int edition;            /* 版: the snapshot number of this data (kdx.edition) */
 	kdx_council_part *councils;  /* national view only: every prefecture's council */
 	int ncouncils;
 } kdx_report_data;
 
 kdx_status kdx_report_data_load(kdx_db *db, kdx_date asof, kdx_report_data **out, kdx_error **err);
 void kdx_report_data_free(kdx_report_data *d);
+/* Set the edition (版) of d and of its prefecture councils: what kdx.edition
+ * says when loading; the archived bag's number when reproducing one. */
+void kdx_report_set_edition(kdx_report_data *d, int edition);
 /* The data of prefecture council ci of a national view, as kdx --council CODE
  * would load it: its municipalities' rows, details and findings selected from
  * the national data, with the council's own 全体, ranks and totals. */

@@ -6,6 +6,8 @@
 
 #include "kdx/repdata.h"
 
+/* "第2版（データ 1f464c5e1274）": the report's edition and the short data hash. */
+void kdx_edition_text(const kdx_report_data *rd, char *buf, size_t n);
 /* The 見通し of a municipality's row (caller frees): for the facility goals the
  * straight-line projection, for the others what its plan years say (SPEC §2). */
 char *kdx_outlook_text(const kdx_goal_table *g, const kdx_goal_row *r);

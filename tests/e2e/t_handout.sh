@@ -155,3 +155,62 @@ for ws in wb:
             assert not (isinstance(v, str) and v in ids), (ws.title, v)
 PY
 }
+
+test_editions_bookmarks_and_page_labels() {
+	load_all
+	kdx_rc 0 run monthly --as-of 2026-11-30
+	local pdf=$KDX_HOME/out/2026-11-30/council/2026-11-30_こども政策DX進捗.pdf
+	local cover; cover=$(pdftotext -f 1 -l 1 "$pdf" - | tr -d ' \n')
+	local short; short=$(grep -o '第1版（データ[0-9a-f]\{12\}）' <<<"$cover" | grep -o '[0-9a-f]\{12\}') || die "no edition on the cover: $cover"
+	# the hash printed on the cover finds the snapshot that archived these reports
+	kdx_rc 0 snapshots --find "$short"
+	contains "$OUT" "$short"
+	eq "$(grep -c "^ *1 " <<<"$OUT")" 1 "snapshots found by the cover's hash"
+	pdfinfo "$pdf" | grep -q "^Subject: *第1版（データ $short）" || die "no edition in the PDF's metadata"
+	pdfinfo "$pdf" | grep -q "^Title: *こども政策DX 共同目標 進捗状況" || die "no document title"
+	# an outline for every section, and page labels
+	qpdf --json "$pdf" | /usr/bin/python3 -c '
+import json, sys
+j = json.load(sys.stdin)
+titles = [o["title"] for o in j["outlines"]]
+want = ["表紙", "進捗一覧", "1. こども関係手続の電子化", "2. 保育所等のICT化", "3. 保育業務施設管理PF", "4. 放課後児童クラブのICT化",
+        "5. 産後ケア事業のDX", "6. PMHの導入", "手続の電子化状況", "データ品質"]
+for w in want:
+    assert any(t.startswith(w) for t in titles), (w, titles)
+pages = [o["destpageposfrom1"] for o in j["outlines"]]
+assert pages == sorted(pages) and pages[0] == 1, pages
+assert j["pagelabels"], "no page labels"
+' || die "council PDF outline"
+	qpdf --json "$KDX_HOME/out/2026-11-30/municipalities/442011_大分市.pdf" | /usr/bin/python3 -c '
+import json, sys
+assert len(json.load(sys.stdin)["outlines"]) >= 2
+' || die "feedback PDF outline"
+	/usr/bin/python3 - "$KDX_HOME/out/2026-11-30/council/2026-11-30_こども政策DX進捗.xlsx" "$short" <<'PY' || die "workbook edition"
+import sys, zipfile
+core = zipfile.ZipFile(sys.argv[1]).read('docProps/core.xml').decode()
+assert f'第1版（データ {sys.argv[2]}）' in core, core
+PY
+	# other figures for the same as-of: the first edition is kept, and kdx says so
+	/usr/bin/python3 - "$SAMPLE" "$KDX_HOME/inbox/later.csv" <<'PY'
+import csv, sys, openpyxl
+ws = openpyxl.load_workbook(f'{sys.argv[1]}/2026-10-01_442071_津久見市.xlsx', data_only=True)['手続電子化']
+rows = [['' if v is None else v for v in r][:7] for r in ws.iter_rows(values_only=True)]
+for r in rows[1:]:
+    r[0] = '2026-11-01'
+    if r[3] == '未着手':
+        r[3] = '電子化済'
+csv.writer(open(sys.argv[2], 'w', encoding='utf-8', newline='')).writerows([rows[0]] + [r for r in rows[1:] if r[2]])
+PY
+	kdx_rc 0 run monthly --as-of 2026-11-30
+	contains "$ERR" "held the reports of another edition (第1版, data $short)"
+	local kept="$KDX_HOME/out/2026-11-30/第1版_$short"
+	[ -f "$kept/council/2026-11-30_こども政策DX進捗.pdf" ] || die "the first edition was not kept"
+	contains "$(pdftotext -f 1 -l 1 "$kept/council/2026-11-30_こども政策DX進捗.pdf" - | tr -d ' \n')" "第1版（データ$short）"
+	cover=$(pdftotext -f 1 -l 1 "$pdf" - | tr -d ' \n')
+	contains "$cover" "第2版（データ"
+	not_contains "$cover" "$short" "the second edition's cover"
+	kdx_rc 0 snapshots
+	eq "$(grep -c ' 2026-11-30 ' <<<"$OUT")" 2 "snapshots of 2026-11-30"
+	# the second archive reproduces its reports, edition included
+	kdx_rc 0 verify --reproduce "$(ls "$KDX_HOME"/archive/2026-11-30/2_*.tar.gz)"
+}
