@@ -25,7 +25,7 @@ static void axis(cairo_t *cr, PangoContext *pc, double x0, double y0, double w, 
 		char lab[16];
 		snprintf(lab, sizeof lab, "%d%%", p);
 		cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
-		kdx_text(cr, pc, x0 - 30, yy - 4, 27, lab, 6.5, KDX_ALIGN_RIGHT);
+		kdx_text(cr, pc, x0 - 30, yy - 4, 27, lab, KDX_MIN_TEXT, KDX_ALIGN_RIGHT);
 	}
 }
 
@@ -55,8 +55,8 @@ void kdx_chart_goal(cairo_t *cr, PangoContext *pc, const kdx_chart_goal_data *g,
 	bool values = true, names = true;
 	for (int i = 0; i < n && (values || names); i++) {
 		const kdx_chart_bar *r = &g->bars[i];
-		values = values && kdx_text_line_width(cr, pc, r->shown, 6, 0) <= slot;
-		names = names && kdx_text_line_width(cr, pc, r->label, 6, 0) <= slot;
+		values = values && kdx_text_line_width(cr, pc, r->shown, KDX_MIN_TEXT, 0) <= slot;
+		names = names && kdx_text_line_width(cr, pc, r->label, KDX_MIN_TEXT, 0) <= slot;
 	}
 	for (int i = 0; i < n; i++) {
 		const kdx_chart_bar *r = &g->bars[i];
@@ -70,15 +70,15 @@ void kdx_chart_goal(cairo_t *cr, PangoContext *pc, const kdx_chart_goal_data *g,
 		cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
 		double ty = top + chh - (r->measured ? chh * r->rate : 0) - 9;
 		if (values)
-			kdx_text(cr, pc, left + slot * i, ty, slot, r->shown, 6, KDX_ALIGN_CENTER);
+			kdx_text(cr, pc, left + slot * i, ty, slot, r->shown, KDX_MIN_TEXT, KDX_ALIGN_CENTER);
 		if (names)
-			kdx_text(cr, pc, left + slot * i, top + chh + 2, slot, r->label, 6, KDX_ALIGN_CENTER);
+			kdx_text(cr, pc, left + slot * i, top + chh + 2, slot, r->label, KDX_MIN_TEXT, KDX_ALIGN_CENTER);
 	}
 	if (n > 0 && (!values || !names)) {
 		char note[160];
 		snprintf(note, sizeof note, "%d団体（左から団体コード順。団体名%sは表を参照）", n, values ? "" : "と率");
 		cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
-		kdx_text(cr, pc, left, top + chh + 3, cw, note, 6.5, KDX_ALIGN_CENTER);
+		kdx_text(cr, pc, left, top + chh + 3, cw, note, KDX_MIN_TEXT, KDX_ALIGN_CENTER);
 	}
 	/* target (dashed) and 全体 (solid) */
 	target_line(cr, left, top + chh - chh * g->target, cw, 4, 1);
@@ -95,7 +95,7 @@ void kdx_chart_goal(cairo_t *cr, PangoContext *pc, const kdx_chart_goal_data *g,
 	/* legend */
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	snprintf(lab, sizeof lab, "- - - 目標 %s　　━ 全体 %s", g->target_label, t->shown);
-	kdx_text(cr, pc, left, y, cw, lab, 7, KDX_ALIGN_RIGHT);
+	kdx_text(cr, pc, left, y, cw, lab, KDX_MIN_TEXT, KDX_ALIGN_RIGHT);
 	static const char *const st[] = { "達成", "未達", "期限超過" };
 	double lx = left;
 	for (int i = 0; i < 3; i++) {
@@ -103,7 +103,7 @@ void kdx_chart_goal(cairo_t *cr, PangoContext *pc, const kdx_chart_goal_data *g,
 		cairo_rectangle(cr, lx, y + 2, 7, 7);
 		cairo_fill(cr);
 		cairo_set_source_rgb(cr, 0, 0, 0);
-		kdx_text(cr, pc, lx + 9, y, 40, st[i], 7, 0);
+		kdx_text(cr, pc, lx + 9, y, 40, st[i], KDX_MIN_TEXT, 0);
 		lx += 46;
 	}
 	cairo_restore(cr);
@@ -114,12 +114,12 @@ void kdx_chart_trend(cairo_t *cr, PangoContext *pc, const char *title, const kdx
 {
 	cairo_save(cr);
 	cairo_set_source_rgb(cr, 0, 0, 0);
-	kdx_text(cr, pc, x, y, w, title, 7.5, KDX_BOLD);
+	kdx_text(cr, pc, x, y, w, title, KDX_MIN_TEXT, KDX_BOLD);
 	double left = x + 30, top = y + 14, cw = w - 36, chh = h - 14 - 18;
 	axis(cr, pc, left, top, cw, chh);
 	target_line(cr, left, top + chh - chh * target, cw, 3, 0.8);
 	if (hist->n == 0) {
-		kdx_text(cr, pc, left, top + chh / 2 - 5, cw, "提出なし", 7, KDX_ALIGN_CENTER);
+		kdx_text(cr, pc, left, top + chh / 2 - 5, cw, "提出なし", KDX_MIN_TEXT, KDX_ALIGN_CENTER);
 		cairo_restore(cr);
 		return;
 	}
@@ -150,7 +150,10 @@ void kdx_chart_trend(cairo_t *cr, PangoContext *pc, const char *title, const kdx
 			cairo_fill(cr);
 		}
 		cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
-		kdx_text(cr, pc, px - 24, top + chh + 3, 48, hist->dates[i], 5.5, KDX_ALIGN_CENTER);
+		/* the first and last dates inside the chart's own width, never into the next chart's */
+		bool first = i == 0 && hist->n > 1, last = i == hist->n - 1 && hist->n > 1;
+		kdx_text(cr, pc, first ? px - 4 : last ? px - 52 : px - 26, top + chh + 3, 56, hist->dates[i], KDX_MIN_TEXT,
+		         first ? KDX_ALIGN_LEFT : last ? KDX_ALIGN_RIGHT : KDX_ALIGN_CENTER);
 	}
 	cairo_restore(cr);
 }

@@ -67,12 +67,12 @@ static const kdx_rgb none = { -1, -1, -1 };
  * table after the chart has the same figures.
  */
 #define KDX_SEED_BANDS_MAX 4
-#define KDX_SEED_SIZE 6.2
+#define KDX_SEED_SIZE KDX_MIN_BODY
 
 static void seed_table(kdx_doc *d, const kdx_goal_table *g)
 {
 	int n = g->nrows;
-	const double label = 34, avail = d->w - d->ml - d->mr - label;
+	const double label = 50, avail = d->w - d->ml - d->mr - label;
 	char **frac = kdx_xcalloc((size_t)n, sizeof *frac);
 	double *need = kdx_xcalloc((size_t)n, sizeof *need);
 	int *band = kdx_xcalloc((size_t)n + 1, sizeof *band);  /* first column of each band */
@@ -219,6 +219,9 @@ static void goal_section(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_t
 		row[9] = kdx_outlook_text(g, r);
 	}
 	kdx_table tab = { n, nc, cells, widths, align, bg, 7 };
+	/* the table whole on a page of its own rather than a few rows carried over */
+	if (n <= 30)
+		kdx_doc_need(d, n * (KDX_MIN_BODY * 1.45 + 4) + 40);
 	kdx_doc_table(d, &tab);
 	for (int i = 1; i < n; i++) {
 		free((char *)cells[i * nc + 8]);
@@ -283,12 +286,12 @@ static void summary_page(kdx_doc *d, const kdx_report_data *rd)
 		cairo_set_line_width(d->cr, 0.4);
 		cairo_stroke(d->cr);
 		cairo_set_source_rgb(d->cr, 0, 0, 0);
-		kdx_text(d->cr, d->pc, x + 15, d->y, 60, st[i], 7.5, 0);
+		kdx_text(d->cr, d->pc, x + 15, d->y, 60, st[i], KDX_MIN_BODY, 0);
 		x += 75;
 	}
 	d->y += 16;
 	kdx_doc_para(d, "達成: 目標を満たす　未達: 期限前で未達成　期限超過: 期限後で未達成　対象外: 対象施設・手続がない　"
-	                "未提出: 時点までに提出がない（全体の計算から除く）。色だけでなく文字でも状況を示す。", 7.5);
+	                "未提出: 時点までに提出がない（全体の計算から除く）。", 7.5);
 }
 
 static void procedures_matrix(kdx_doc *d, const kdx_report_data *rd)
@@ -410,20 +413,20 @@ kdx_status kdx_report_council_pdf(const kdx_report_data *rd, const char *path, k
 	cairo_t *cr = d->cr;
 	double cw = d->w - d->ml - d->mr;
 	cairo_set_source_rgb(cr, 0.05, 0.2, 0.4);
-	kdx_text(cr, d->pc, d->ml, 220, cw, "こども政策DX 共同目標", 26, KDX_ALIGN_CENTER | KDX_BOLD);
-	kdx_text(cr, d->pc, d->ml, 262, cw, "進捗状況", 26, KDX_ALIGN_CENTER | KDX_BOLD);
+	kdx_text(cr, d->pc, d->ml, 120, cw, "こども政策DX 共同目標", 26, KDX_ALIGN_CENTER | KDX_BOLD);
+	kdx_text(cr, d->pc, d->ml, 162, cw, "進捗状況", 26, KDX_ALIGN_CENTER | KDX_BOLD);
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	char buf[512];
 	snprintf(buf, sizeof buf, "%s時点", rd->asof_wareki);
-	kdx_text(cr, d->pc, d->ml, 330, cw, buf, 15, KDX_ALIGN_CENTER);
+	kdx_text(cr, d->pc, d->ml, 225, cw, buf, 15, KDX_ALIGN_CENTER);
 	snprintf(buf, sizeof buf, "%s　市町村DX推進会議 資料", rd->pref_name);
-	kdx_text(cr, d->pc, d->ml, 360, cw, buf, 12, KDX_ALIGN_CENTER);
-	kdx_text(cr, d->pc, d->ml, 392, cw, edition, 12, KDX_ALIGN_CENTER);
-	kdx_text(cr, d->pc, d->ml + 40, 470, cw - 80,
+	kdx_text(cr, d->pc, d->ml, 255, cw, buf, 12, KDX_ALIGN_CENTER);
+	kdx_text(cr, d->pc, d->ml, 285, cw, edition, 12, KDX_ALIGN_CENTER);
+	kdx_text(cr, d->pc, d->ml + 120, 360, cw - 240,
 	         "各市町村の最新の提出（調査基準日がこの時点以前のもの）から集計しています。全体は各団体の分子の合計÷分母の合計です"
 	         "（率の平均ではありません）。未提出の団体は全体に含めず、データ品質の章に示します。", 9, 0);
 	snprintf(buf, sizeof buf, "集計に用いたデータの SHA-256（kdx snapshots --find で保存版を検索できます）:\n%s", rd->data_hash);
-	kdx_text(cr, d->pc, d->ml + 40, 560, cw - 80, buf, 8, 0);
+	kdx_text(cr, d->pc, d->ml + 120, 430, cw - 240, buf, KDX_MIN_BODY, 0);
 	summary_page(d, rd);
 	for (int i = 0; i < 6; i++)
 		goal_section(d, rd, &rd->goals[i]);

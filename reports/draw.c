@@ -9,8 +9,9 @@
 kdx_status kdx_doc_new(const char *path, const char *title, const char *asof_iso, kdx_doc **out, kdx_error **err)
 {
 	kdx_doc *d = kdx_xcalloc(1, sizeof *d);
-	d->w = KDX_A4_W;
-	d->h = KDX_A4_H;
+	/* A4 landscape: the tables of 18 or more municipalities fit at 9 pt */
+	d->w = KDX_A4_H;
+	d->h = KDX_A4_W;
 	d->ml = d->mr = 42;
 	d->mt = 50;
 	d->mb = 48;
@@ -63,7 +64,7 @@ static void finish_page(kdx_doc *d)
 	double cw = d->w - d->ml - d->mr;
 	cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
 	if (d->header) {
-		kdx_text(cr, d->pc, d->ml, 22, cw, d->header, 7.5, KDX_ALIGN_RIGHT);
+		kdx_text(cr, d->pc, d->ml, 20, cw, d->header, KDX_MIN_TEXT, KDX_ALIGN_RIGHT);
 		cairo_set_line_width(cr, 0.4);
 		cairo_move_to(cr, d->ml, 34);
 		cairo_line_to(cr, d->w - d->mr, 34);
@@ -73,7 +74,7 @@ static void finish_page(kdx_doc *d)
 	snprintf(num, sizeof num, "- %d -", d->page);
 	kdx_text(cr, d->pc, d->ml, d->h - 32, cw, num, 8, KDX_ALIGN_CENTER);
 	if (d->footer)
-		kdx_text(cr, d->pc, d->ml, d->h - 32, cw, d->footer, 6.5, KDX_ALIGN_LEFT);
+		kdx_text(cr, d->pc, d->ml, d->h - 32, cw, d->footer, KDX_MIN_TEXT, KDX_ALIGN_LEFT);
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	cairo_show_page(cr);
 	d->page_open = false;
@@ -119,6 +120,8 @@ void kdx_doc_heading(kdx_doc *d, const char *text, double size)
 void kdx_doc_para(kdx_doc *d, const char *text, double size)
 {
 	double cw = d->w - d->ml - d->mr;
+	if (size < KDX_MIN_BODY)
+		size = KDX_MIN_BODY;
 	double h = kdx_text_height(d->cr, d->pc, cw, text, size, 0);
 	kdx_doc_need(d, h);
 	d->y += kdx_text(d->cr, d->pc, d->ml, d->y, cw, text, size, 0) + size * 0.4;
@@ -162,7 +165,31 @@ static void draw_row(kdx_doc *d, const kdx_table *t, int r, double h)
 	d->y += h;
 }
 
-void kdx_doc_table(kdx_doc *d, const kdx_table *t)
+/* A table as given, or, when its text is below 9 pt, at 9 pt with its columns
+ * widened in proportion (as far as the page allows). */
+static void doc_table(kdx_doc *d, const kdx_table *t);
+void kdx_doc_table(kdx_doc *d, const kdx_table *given)
+{
+	if (given->size >= KDX_MIN_BODY) {
+		doc_table(d, given);
+		return;
+	}
+	kdx_table t = *given;
+	double *w = kdx_xcalloc((size_t)t.ncols + 1, sizeof *w), sum = 0;
+	for (int c = 0; c < t.ncols; c++)
+		sum += given->widths[c];
+	double cw = d->w - d->ml - d->mr, f = KDX_MIN_BODY / given->size * 1.08;
+	if (sum * f > cw)
+		f = cw / sum;
+	for (int c = 0; c < t.ncols; c++)
+		w[c] = given->widths[c] * (f > 1 ? f : 1);
+	t.widths = w;
+	t.size = KDX_MIN_BODY;
+	doc_table(d, &t);
+	free(w);
+}
+
+static void doc_table(kdx_doc *d, const kdx_table *t)
 {
 	double hh = row_height(d, t, 0);
 	kdx_doc_need(d, hh * 2);

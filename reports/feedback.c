@@ -101,7 +101,7 @@ kdx_status kdx_report_muni_pdf(const kdx_report_data *rd, int mi, const char *pa
 	 * "(999/999)", "2028-03-31", "1741位/1741" in the national view,
 	 * "あと999クラブ", "100%→100%".  Only the goal's title and the longest
 	 * target label wrap, between words (オンライン申請 / ＋1項目). */
-	static const double widths[] = { 121, 46, 30, 61, 51, 30, 57, 60, 55 };
+	static const double widths[] = { 170, 64, 44, 110, 70, 44, 72, 84, 76 };
 	static const int align[] = { 0, 2, 2, 1, 1, 1, 1, 2, 2 };
 	for (int c = 0; c < nc; c++) {
 		cells[c] = head[c];
@@ -128,7 +128,7 @@ kdx_status kdx_report_muni_pdf(const kdx_report_data *rd, int mi, const char *pa
 		owned[k + 8] = r->has_change ? kdx_strdup_printf("%s→%s\n%+dpt", r->prev_display, r->display, r->change_pt) : kdx_strdup("");
 		cells[k + 8] = owned[k + 8];
 	}
-	kdx_table tab = { 7, nc, cells, widths, align, bg, 7.5 };
+	kdx_table tab = { 7, nc, cells, widths, align, bg, KDX_MIN_BODY };
 	kdx_doc_table(d, &tab);
 	for (int i = 0; i < 7 * 9; i++)
 		free(owned[i]);

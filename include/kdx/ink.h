@@ -8,6 +8,10 @@
 #ifndef KDX_INK_H
 #define KDX_INK_H
 
+/* Legibility on paper (SPEC §5): nothing below 8 pt, tables and body at least 9 pt. */
+#define KDX_MIN_TEXT 8.0
+#define KDX_MIN_BODY 9.0
+
 #include <cairo.h>
 #include <pango/pangocairo.h>
 #include "kdx/error.h"

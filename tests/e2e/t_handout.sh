@@ -214,3 +214,33 @@ PY
 	# the second archive reproduces its reports, edition included
 	kdx_rc 0 verify --reproduce "$(ls "$KDX_HOME"/archive/2026-11-30/2_*.tar.gz)"
 }
+
+# Legible on paper (SPEC §5): A4 landscape, nothing below 8 pt, the tables at
+# 9 pt or more, as pdftotext -bbox measures the words (a word's box is as tall
+# as its font size, within 2%).
+test_nothing_below_8pt_and_tables_at_9pt() {
+	load_all
+	kdx_rc 0 report --quiet --as-of 2026-11-30
+	local out=$KDX_HOME/out/2026-11-30
+	for pdf in "$out/council/2026-11-30_こども政策DX進捗.pdf" "$out/municipalities/442011_大分市.pdf" "$out/municipalities/443221_姫島村.pdf"; do
+		pdfinfo "$pdf" | grep -q "^Page size: *841.89 x 595.276 pts (A4)" || die "$pdf is not A4 landscape"
+		pdftotext -bbox "$pdf" "$KDX_HOME/bbox.html"
+		/usr/bin/python3 - "$KDX_HOME/bbox.html" "$ROOT/data/master/municipalities.csv" <<'PY' || die "text too small in $pdf"
+import csv, re, sys
+words = [(float(m.group(1)), float(m.group(2)), m.group(3)) for m in
+         re.finditer(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', open(sys.argv[1], encoding='utf-8').read())]
+assert len(words) > 100, len(words)
+sizes = [(b - a, w) for a, b, w in words]
+small = [(round(h, 2), w) for h, w in sizes if h < 8 * 0.98]
+assert not small, small[:10]
+# every municipality's name in the body (below the running header, above the
+# footer: both 8 pt) at 9 pt or more: the tables name them
+names = {m['name'] for m in csv.DictReader(open(sys.argv[2], encoding='utf-8')) if m['pref_code'] == '440001'}
+named = [(round(b - a, 2), w) for a, b, w in words if w in names and a > 36 and b < 595 - 40]
+assert named, 'no municipality named'
+assert all(h >= 9 * 0.98 for h, w in named), [x for x in named if x[0] < 9 * 0.98][:10]
+PY
+	done
+	# the seed table's row labels stay whole at 9 pt
+	pdftotext -layout "$out/council/2026-11-30_こども政策DX進捗.pdf" - | grep -q "^分子/分母 " || die "分子/分母 wraps"
+}
