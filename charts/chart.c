@@ -68,9 +68,35 @@ void kdx_chart_goal(cairo_t *cr, PangoContext *pc, const kdx_chart_goal_data *g,
 			cairo_fill(cr);
 		}
 		cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-		double ty = top + chh - (r->measured ? chh * r->rate : 0) - 9;
+		/* the rate above its bar, unless the target or 全体 line runs through it there:
+		 * then inside the bar's top (white), or above the line */
+		double bar_top = top + chh - (r->measured ? chh * r->rate : 0), lh = KDX_MIN_TEXT * 1.35;
+		double lines[2] = { top + chh - chh * g->target, g->overall.measured ? top + chh - chh * g->overall.rate : -1e9 };
+		double ty = bar_top - lh;
+		bool white = false;
+		for (int tries = 0; tries < 3; tries++) {
+			bool hit = false;
+			for (int k = 0; k < 2; k++)
+				hit |= lines[k] > ty - 1.5 && lines[k] < ty + lh + 1.5;
+			if (!hit)
+				break;
+			if (tries == 0 && r->measured && chh * r->rate >= lh + 4) {
+				ty = bar_top + 1.5;  /* inside the bar */
+				white = true;
+			} else {
+				white = false;
+				double above = lines[0] < lines[1] ? lines[0] : lines[1];
+				ty = (tries == 0 ? bar_top : above) - lh - 2;
+			}
+		}
+		if (white) {  /* on the bar: white on a dark bar, black on a light one */
+			kdx_rgb c = kdx_status_color(r->status);
+			double lum = 0.299 * c.r + 0.587 * c.g + 0.114 * c.b;
+			cairo_set_source_rgb(cr, lum < 0.5, lum < 0.5, lum < 0.5);
+		}
 		if (values)
 			kdx_text(cr, pc, left + slot * i, ty, slot, r->shown, KDX_MIN_TEXT, KDX_ALIGN_CENTER);
+		cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
 		if (names)
 			kdx_text(cr, pc, left + slot * i, top + chh + 2, slot, r->label, KDX_MIN_TEXT, KDX_ALIGN_CENTER);
 	}
@@ -92,10 +118,23 @@ void kdx_chart_goal(cairo_t *cr, PangoContext *pc, const kdx_chart_goal_data *g,
 		cairo_line_to(cr, left + cw, yy);
 		cairo_stroke(cr);
 	}
-	/* legend */
+	/* legend: each mark drawn as the line it names */
 	cairo_set_source_rgb(cr, 0, 0, 0);
-	snprintf(lab, sizeof lab, "- - - 目標 %s　　━ 全体 %s", g->target_label, t->shown);
-	kdx_text(cr, pc, left, y, cw, lab, KDX_MIN_TEXT, KDX_ALIGN_RIGHT);
+	snprintf(lab, sizeof lab, "全体 %s", t->shown);
+	double tw = kdx_text_line_width(cr, pc, lab, KDX_MIN_TEXT, 0);
+	double xa = left + cw - tw;
+	kdx_text(cr, pc, xa, y, tw + 2, lab, KDX_MIN_TEXT, 0);
+	kdx_set_rgb(cr, total_color);
+	cairo_set_line_width(cr, 1.2);
+	cairo_move_to(cr, xa - 22, y + 5.5);
+	cairo_line_to(cr, xa - 4, y + 5.5);
+	cairo_stroke(cr);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	snprintf(lab, sizeof lab, "目標 %s", g->target_label);
+	double gw = kdx_text_line_width(cr, pc, lab, KDX_MIN_TEXT, 0);
+	double xg = xa - 22 - 14 - gw;
+	kdx_text(cr, pc, xg, y, gw + 2, lab, KDX_MIN_TEXT, 0);
+	target_line(cr, xg - 22, y + 5.5, 18, 4, 1);
 	static const char *const st[] = { "達成", "未達", "期限超過" };
 	double lx = left;
 	for (int i = 0; i < 3; i++) {

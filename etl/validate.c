@@ -128,12 +128,38 @@ static char *one_of(const char *const *values)
 	return kdx_buf_steal(&b);
 }
 
-static kdx_problem_code bad_enum(kdx_cell_problem *why, kdx_problem_code code, const char *const *values,
-                                 const char *fmt, const char *arg)
+/* The value a near miss most likely meant: the one allowed value that holds
+ * v or is held by it (済 -> 電子化済, 電子化済み -> 電子化済), the closest in
+ * length when several do; NULL when none or a tie. */
+static const char *likely(const char *v, const char *const *values)
 {
-	char *fix = one_of(values);
+	const char *best = NULL;
+	size_t vl = strlen(v), bestd = (size_t)-1;
+	bool tie = false;
+	for (int i = 0; v[0] && values[i]; i++) {
+		if (!strstr(values[i], v) && !strstr(v, values[i]))
+			continue;
+		size_t l = strlen(values[i]), d = l > vl ? l - vl : vl - l;
+		if (d < bestd) {
+			best = values[i];
+			bestd = d;
+			tie = false;
+		} else if (d == bestd) {
+			tie = true;
+		}
+	}
+	return tie ? NULL : best;
+}
+
+static kdx_problem_code bad_enum(kdx_cell_problem *why, kdx_problem_code code, const char *const *values,
+                                 const char *v, const char *fmt, const char *arg)
+{
+	char *list = one_of(values);
+	const char *guess = likely(v, values);
+	char *fix = guess ? kdx_strdup_printf("「%s」のことであれば、そのとおりに入力してください。%s", guess, list) : kdx_strdup(list);
 	bad(why, code, fix, fmt, arg);
 	free(fix);
+	free(list);
 	return code;
 }
 
@@ -317,7 +343,7 @@ static kdx_problem_code v_enum(kdx_validator_ctx *vc, const kdx_col_def *cd, con
 	(void)vc;
 	(void)orig;
 	if (!(out->text = kdx_parse_enum(v, cd->values)))
-		return bad_enum(why, KDX_P_ENUM_INVALID, cd->values, "「%s」の値が正しくありません。", cd->name);
+		return bad_enum(why, KDX_P_ENUM_INVALID, cd->values, v, "「%s」の値が正しくありません。", cd->name);
 	return KDX_P_NONE;
 }
 
@@ -476,7 +502,7 @@ static kdx_problem_code v_platform(kdx_validator_ctx *vc, const kdx_col_def *cd,
 	(void)vc;
 	(void)orig;
 	if (!(out->text = kdx_parse_platform(v)))
-		return bad_enum(why, KDX_P_PLATFORM_UNKNOWN, cd->values, "基盤「%s」は対象の基盤にありません。", v);
+		return bad_enum(why, KDX_P_PLATFORM_UNKNOWN, cd->values, v, "基盤「%s」は対象の基盤にありません。", v);
 	for (int j = 0; cd->values[j]; j++)
 		if (!strcmp(cd->values[j], out->text))
 			out->index = j;

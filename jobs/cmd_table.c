@@ -101,16 +101,18 @@ int kdx_cmd_table(int argc, char **argv, kdx_env *env)
 			kdx_tabout(stdout, fmt, r, fmt == KDX_FMT_TEXT ? h : hj, 14, 0x1554);
 		}
 	} else {
-		const char *p[] = { goal, iso, fmt == KDX_FMT_TEXT ? "true" : "false" };
-		r = kdx_db_query(db,
+		const char *p[] = { goal, iso };
+		/* people read 古い where the data is stale; JSON keeps the boolean (kdx's own SQL text, no input) */
+		char sql[1024];
+		snprintf(sql, sizeof sql,
 			"SELECT code, name, denominator, numerator, to_char(rate, 'FM0.0000'), display,"
 			" coalesce(to_char(target, 'FM0.00'), (SELECT target_label FROM kdx.goal WHERE id = $1)),"
-			" deadline, status, remaining, rank, survey_date,"
-			" CASE WHEN NOT $3 THEN stale::text WHEN stale THEN '古い' ELSE '' END,"
+			" deadline, status, remaining, rank, survey_date, %s,"
 			" CASE WHEN change_pt IS NULL THEN NULL WHEN change_pt >= 0 THEN '+' || change_pt || 'pt' ELSE change_pt || 'pt' END,"
 			" prev_display, projected_date, caution, own_denominator, own_numerator, own_display,"
 			" achieved_count, in_scope_count"
-			" FROM kdx.goal_table($1, $2)", 3, p, &err);
+			" FROM kdx.goal_table($1, $2)", fmt == KDX_FMT_TEXT ? "CASE WHEN stale THEN '古い' ELSE '' END" : "stale");
+		r = kdx_db_query(db, sql, 2, p, &err);
 		if (r) {
 			static const char *const hcsv[] = { "code", "name", "denominator", "numerator", "rate", "display",
 			                                    "target", "deadline", "status" };

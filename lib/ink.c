@@ -10,7 +10,8 @@ kdx_rgb kdx_status_color(const char *s)
 {
 	if (!strcmp(s, "達成")) return (kdx_rgb){ 0.000, 0.447, 0.698 };   /* blue */
 	if (!strcmp(s, "未達")) return (kdx_rgb){ 0.902, 0.624, 0.000 };   /* orange */
-	if (!strcmp(s, "期限超過")) return (kdx_rgb){ 0.835, 0.369, 0.000 }; /* vermillion */
+	/* dark red: in greyscale far darker than 未達's orange (luminance 0.22 against 0.66) */
+	if (!strcmp(s, "期限超過")) return (kdx_rgb){ 0.600, 0.100, 0.100 };
 	if (!strcmp(s, "対象外")) return (kdx_rgb){ 0.600, 0.600, 0.600 };
 	return (kdx_rgb){ 0.800, 0.800, 0.800 };                            /* 未提出 */
 }
@@ -19,7 +20,7 @@ kdx_rgb kdx_status_tint(const char *s)
 {
 	if (!strcmp(s, "達成")) return (kdx_rgb){ 0.812, 0.890, 0.949 };
 	if (!strcmp(s, "未達")) return (kdx_rgb){ 0.984, 0.910, 0.761 };
-	if (!strcmp(s, "期限超過")) return (kdx_rgb){ 0.965, 0.816, 0.729 };
+	if (!strcmp(s, "期限超過")) return (kdx_rgb){ 0.878, 0.690, 0.690 };
 	if (!strcmp(s, "対象外")) return (kdx_rgb){ 0.933, 0.933, 0.933 };
 	return (kdx_rgb){ 1, 1, 1 };
 }

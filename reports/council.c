@@ -19,12 +19,16 @@ char *kdx_outlook_text(const kdx_goal_table *g, const kdx_goal_row *r)
 			return kdx_strdup_printf("要注意：%s", r->outlook_items);
 		return kdx_strdup("予定どおりなら期限内に達成");
 	}
-	if (r->caution && r->projected[0])
-		return kdx_strdup_printf("要注意（達成見込み %s）", r->projected);
+	char when[40] = "";
+	kdx_date pd;
+	if (r->projected[0] && kdx_date_parse(r->projected, &pd) == KDX_DATE_OK)
+		kdx_date_wareki(pd, when, sizeof when);
+	if (r->caution && when[0])
+		return kdx_strdup_printf("要注意（達成見込み %s）", when);
 	if (r->caution)
 		return kdx_strdup("要注意（改善なし）");
-	if (r->projected[0])
-		return kdx_strdup_printf("達成見込み %s", r->projected);
+	if (when[0])
+		return kdx_strdup_printf("達成見込み %s", when);
 	return kdx_strdup("");
 }
 
@@ -116,10 +120,13 @@ static void seed_table(kdx_doc *d, const kdx_goal_table *g)
 		double extra = (avail - sum) / (cols - 1);
 		if (extra > 8)
 			extra = 8;
+		/* a checklist goal's items are counted, never read as a rate (SPEC §2) */
+		bool list = kdx_goal_is_checklist(g);
+		char **left = kdx_xcalloc((size_t)cols, sizeof *left);
 		w[0] = label;
 		cells[0] = "";
-		cells[cols] = "導入率";
-		cells[2 * cols] = "分子/分母";
+		cells[cols] = list ? "済/対象" : "導入率";
+		cells[2 * cols] = list ? "残り" : "分子/分母";
 		cells[3 * cols] = "状況";
 		for (int i = 0; i < cols * 4; i++)
 			bg[i] = none;
@@ -129,14 +136,22 @@ static void seed_table(kdx_doc *d, const kdx_goal_table *g)
 			w[c] = need[i] + extra;
 			al[c] = KDX_ALIGN_CENTER;
 			cells[c] = r->short_name;
-			cells[cols + c] = r->display;
-			cells[2 * cols + c] = frac[i];
+			cells[cols + c] = list ? frac[i] : r->display;
+			if (list) {
+				left[c] = i > 0 && r->remaining > 0 ? kdx_strdup_printf("あと%d", r->remaining) : kdx_strdup("－");
+				cells[2 * cols + c] = left[c];
+			} else {
+				cells[2 * cols + c] = frac[i];
+			}
 			cells[3 * cols + c] = r->status;
 			bg[cols + c] = kdx_status_tint(r->status);
 			bg[3 * cols + c] = kdx_status_tint(r->status);
 		}
 		kdx_table tab = { 4, cols, cells, w, al, bg, KDX_SEED_SIZE };
 		kdx_doc_table(d, &tab);
+		for (int c = 0; c < cols; c++)
+			free(left[c]);
+		free(left);
 		free(cells);
 		free(bg);
 		free(w);
@@ -147,6 +162,116 @@ static void seed_table(kdx_doc *d, const kdx_goal_table *g)
 	free(frac);
 	free(need);
 	free(band);
+}
+
+/* A council too large for a column per municipality: each item's number of
+ * municipalities that have done it, not yet, or are exempt (the detail table
+ * names every municipality's status). */
+static void checklist_counts(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_table *g, int ni, const char **keys,
+                             const char **names)
+{
+	int gi = (int)(g - rd->goals), nm = g->nrows - 1;
+	enum { NC = 5 };
+	const char **cells = kdx_xcalloc((size_t)NC * (ni + 1), sizeof *cells);
+	char **owned = kdx_xcalloc((size_t)NC * (ni + 1), sizeof *owned);
+	static const char *const head[NC] = { "項目", "済の団体", "未の団体", "特例の団体", "未提出の団体" };
+	static const double widths[NC] = { 250, 100, 100, 100, 100 };
+	static const int align[NC] = { 0, 2, 2, 2, 2 };
+	for (int c = 0; c < NC; c++)
+		cells[c] = head[c];
+	for (int k = 0; k < ni; k++) {
+		int n[4] = { 0 };
+		for (int j = 1; j <= nm; j++) {
+			const kdx_goal_row *r = &g->rows[j];
+			if (!r->submitted) {
+				n[3]++;
+				continue;
+			}
+			int nd = 0;
+			const kdx_detail_row *det = kdx_report_details(rd, gi, r->code, &nd);
+			for (int x = 0; x < nd; x++)
+				if (!strcmp(det[x].key, keys[k]))
+					n[det[x].in_scope ? (det[x].done ? 0 : 1) : 2] += det[x].in_scope || !strcmp(det[x].kind, "特例対象外");
+		}
+		cells[(k + 1) * NC] = names[k];
+		for (int c = 0; c < 4; c++)
+			cells[(k + 1) * NC + c + 1] = owned[(k + 1) * NC + c + 1] = kdx_strdup_printf("%d", n[c]);
+	}
+	kdx_table tab = { ni + 1, NC, cells, widths, align, NULL, KDX_MIN_BODY };
+	kdx_doc_table(d, &tab);
+	for (int i = 0; i < NC * (ni + 1); i++)
+		free(owned[i]);
+	free(owned);
+	free(cells);
+	char *t = kdx_strdup_printf("%d団体のため、項目ごとの団体数を示す。各団体の状況は下の表に示す。", nm);
+	kdx_doc_para(d, t, KDX_MIN_BODY);
+	free(t);
+}
+
+/* A checklist goal's chart (SPEC §2): its items down, the municipalities
+ * across, each cell 済, 未 or 特例 in words as well as colour, and each
+ * municipality's status by the goal's own rule; no line at 100%, no rank. */
+static void checklist_table(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_table *g)
+{
+	int gi = (int)(g - rd->goals), nm = g->nrows - 1;
+	const char *keys[8], *names[8];
+	int ni = kdx_report_checklist_items(rd, gi, keys, names, 8);
+	if ((d->w - d->ml - d->mr - 170) / (nm > 0 ? nm : 1) < 26) {
+		checklist_counts(d, rd, g, ni, keys, names);
+		return;
+	}
+	int nc = nm + 1, nr = ni + 2;
+	const char **cells = kdx_xcalloc((size_t)nc * nr, sizeof *cells);
+	kdx_rgb *bg = kdx_xcalloc((size_t)nc * nr, sizeof *bg);
+	double *w = kdx_xcalloc((size_t)nc, sizeof *w);
+	int *al = kdx_xcalloc((size_t)nc, sizeof *al);
+	w[0] = 170;
+	cells[0] = "項目";
+	for (int j = 0; j < nm; j++) {
+		w[j + 1] = (d->w - d->ml - d->mr - w[0]) / nm;
+		al[j + 1] = KDX_ALIGN_CENTER;
+		cells[j + 1] = g->rows[j + 1].short_name;
+	}
+	for (int i = 0; i < nr * nc; i++)
+		bg[i] = none;
+	static const kdx_rgb done = { 0.80, 0.90, 0.97 }, open = { 0.99, 0.89, 0.75 };
+	for (int k = 0; k < ni; k++) {
+		cells[(k + 1) * nc] = names[k];
+		for (int j = 0; j < nm; j++) {
+			const kdx_goal_row *r = &g->rows[j + 1];
+			int nd = 0;
+			const kdx_detail_row *det = kdx_report_details(rd, gi, r->code, &nd);
+			const char *word = r->submitted ? "－" : "-";
+			for (int x = 0; x < nd; x++) {
+				if (strcmp(det[x].key, keys[k]))
+					continue;
+				if (det[x].in_scope) {
+					word = det[x].done ? "済" : "未";
+					bg[(k + 1) * nc + j + 1] = det[x].done ? done : open;
+				} else if (!strcmp(det[x].kind, "特例対象外")) {
+					word = "特例";
+				}
+			}
+			cells[(k + 1) * nc + j + 1] = word;
+		}
+	}
+	cells[(ni + 1) * nc] = "状況（目標の判定）";
+	for (int j = 0; j < nm; j++) {
+		cells[(ni + 1) * nc + j + 1] = g->rows[j + 1].status;
+		bg[(ni + 1) * nc + j + 1] = kdx_status_tint(g->rows[j + 1].status);
+	}
+	kdx_table tab = { nr, nc, cells, w, al, bg, KDX_MIN_BODY };
+	kdx_doc_table(d, &tab);
+	free(cells);
+	free(bg);
+	free(w);
+	free(al);
+	kdx_doc_para(d, !strcmp(g->id, "postpartum")
+	                ? "済: 実施済　未: 準備中・未実施　-: 未提出。達成: オンライン申請と、承認通知の電子化・利用実績のシステム管理・"
+	                  "集計・請求の自動化のいずれか1項目を実施済（空き状況のWeb確認とオンライン予約は判定に含めない）。"
+	                : "済: 導入済（類似システム導入済を含む）　未: 導入予定・未定　特例: 特別な事情により目標の対象外　-: 未提出。"
+	                  "達成: 対象の項目をすべて導入済。",
+	             KDX_MIN_BODY);
 }
 
 static void goal_section(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_table *g)
@@ -161,7 +286,12 @@ static void goal_section(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_t
 	kdx_doc_para(d, buf, 9.5);
 	const kdx_goal_row *t = &g->rows[0];
 	kdx_buf b = { 0 };
-	kdx_buf_printf(&b, "全体 %s（%d/%d%s）", t->display, t->num, t->den, g->unit);
+	/* a checklist goal: the municipalities that reached it first, the items done only after (SPEC §2) */
+	if (kdx_goal_is_checklist(g))
+		kdx_buf_printf(&b, "達成 %d/%d団体　（参考）済の%s %d/%d（%s）", g->achieved_count, g->in_scope_count, g->unit,
+		               t->num, t->den, t->display);
+	else
+		kdx_buf_printf(&b, "全体 %s（%d/%d%s）", t->display, t->num, t->den, g->unit);
 	if (g->has_prev_total && t->den > 0) {
 		char when[64];
 		kdx_prev_round_label(g->prev_asof, when, sizeof when);
@@ -169,75 +299,110 @@ static void goal_section(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_t
 	} else if (t->den > 0) {
 		kdx_buf_adds(&b, "　前回調査なし");
 	}
-	kdx_buf_printf(&b, "　達成 %d/%d団体", g->achieved_count, g->in_scope_count);
+	if (!kdx_goal_is_checklist(g))
+		kdx_buf_printf(&b, "　達成 %d/%d団体", g->achieved_count, g->in_scope_count);
 	kdx_doc_para(d, b.data, 9.5);
 	kdx_buf_free(&b);
 
 	seed_table(d, g);
 
-	/* the chart */
-	kdx_doc_need(d, 190);
-	kdx_chart_goal_data chart;
-	kdx_goal_chart(g, &chart);
-	kdx_chart_goal(d->cr, d->pc, &chart, d->ml, d->y, d->w - d->ml - d->mr, 180);
-	kdx_goal_chart_free(&chart);
-	d->y += 190;
+	/* the chart: bars against the target for the rate goals; the checklist itself for the others */
+	if (kdx_goal_is_checklist(g)) {
+		checklist_table(d, rd, g);
+	} else {
+		kdx_doc_need(d, 190);
+		kdx_chart_goal_data chart;
+		kdx_goal_chart(g, &chart);
+		kdx_chart_goal(d->cr, d->pc, &chart, d->ml, d->y, d->w - d->ml - d->mr, 180);
+		kdx_goal_chart_free(&chart);
+		d->y += 190;
+	}
 
-	/* detail per municipality */
-	const int nc = 10, n = g->nrows;
-	const char **cells = kdx_xcalloc((size_t)nc * n, sizeof *cells);
-	kdx_rgb *bg = kdx_xcalloc((size_t)nc * n, sizeof *bg);
-	char **owned = kdx_xcalloc((size_t)n * 5, sizeof *owned);
-	static const char *const head[] = { "団体", "調査基準日", "分母", "分子", "表示", "状況", "残り", "順位", "前回比", "見通し" };
-	static const double widths[] = { 62, 62, 34, 34, 38, 46, 34, 34, 46, 121 };
-	static const int align[] = { 0, 1, 2, 2, 2, 1, 2, 2, 2, 0 };
-	for (int c = 0; c < nc; c++) {
+	/* detail per municipality, each with its own deadline */
+	enum { NC = 11, OWN = 7 };
+	const int n = g->nrows;
+	const char **cells = kdx_xcalloc((size_t)NC * n, sizeof *cells);
+	kdx_rgb *bg = kdx_xcalloc((size_t)NC * n, sizeof *bg);
+	char **owned = kdx_xcalloc((size_t)n * OWN, sizeof *owned);
+	static const char *const head[] = { "団体", "調査基準日", "分母", "分子", "表示", "状況", "期限", "残り", "順位", "前回比", "見通し" };
+	static const double widths[] = { 88, 92, 36, 36, 40, 52, 140, 36, 36, 50, 150 };
+	static const int align[] = { 0, 1, 2, 2, 2, 1, 1, 2, 2, 2, 0 };
+	for (int c = 0; c < NC; c++) {
 		cells[c] = head[c];
 		bg[c] = none;
 	}
+	bool special = false, exempt = false;
 	for (int i = 1; i < n; i++) {
 		const kdx_goal_row *r = &g->rows[i];
-		const char **row = cells + i * nc;
-		for (int c = 0; c < nc; c++)
-			bg[i * nc + c] = none;
-		row[0] = r->name;
-		owned[i * 5] = kdx_strdup_printf("%s%s", r->survey_date, r->stale ? "※" : "");
-		row[1] = owned[i * 5];
-		owned[i * 5 + 1] = r->submitted ? kdx_strdup_printf("%d", r->den) : kdx_strdup("-");
-		owned[i * 5 + 2] = r->submitted ? kdx_strdup_printf("%d", r->num) : kdx_strdup("-");
-		row[2] = owned[i * 5 + 1];
-		row[3] = owned[i * 5 + 2];
+		const char **row = cells + i * NC;
+		char **own = owned + i * OWN;
+		for (int c = 0; c < NC; c++)
+			bg[i * NC + c] = none;
+		/* a PMH area exempt by 特例 is marked where the municipality is named */
+		int nd = 0;
+		bool ex = false;
+		const kdx_detail_row *det = kdx_report_details(rd, (int)(g - rd->goals), r->code, &nd);
+		for (int k = 0; k < nd; k++)
+			ex |= !strcmp(g->id, "pmh") && !strcmp(det[k].kind, "特例対象外");
+		exempt |= ex;
+		own[0] = kdx_strdup_printf("%s%s", r->name, ex ? "（特例）" : "");
+		row[0] = own[0];
+		char w[40] = "－";
+		kdx_date sd;
+		if (r->survey_date[0] && kdx_date_parse(r->survey_date, &sd) == KDX_DATE_OK)
+			kdx_date_wareki(sd, w, sizeof w);
+		own[1] = kdx_strdup_printf("%s%s", w, r->stale ? "※" : "");
+		row[1] = own[1];
+		own[2] = r->submitted ? kdx_strdup_printf("%d", r->den) : kdx_strdup("-");
+		own[3] = r->submitted ? kdx_strdup_printf("%d", r->num) : kdx_strdup("-");
+		row[2] = own[2];
+		row[3] = own[3];
 		row[4] = r->display;
 		row[5] = r->status;
-		bg[i * nc + 5] = kdx_status_tint(r->status);
-		owned[i * 5 + 3] = r->remaining > 0 ? kdx_strdup_printf("%d", r->remaining) : kdx_strdup("");
-		row[6] = owned[i * 5 + 3];
-		owned[i * 5 + 4] = r->rank > 0 ? kdx_strdup_printf("%d", r->rank) : kdx_strdup("");
-		row[7] = owned[i * 5 + 4];
-		row[8] = r->has_change ? kdx_strdup_printf("%+dpt", r->change_pt)
+		bg[i * NC + 5] = kdx_status_tint(r->status);
+		/* the municipality's own deadline, in 和暦; ※ where 特別な事情 moves it */
+		kdx_date due;
+		char fy[32] = "－";
+		if (kdx_date_parse(r->deadline, &due) == KDX_DATE_OK)
+			kdx_fy_wareki(kdx_fiscal_year(due), fy, sizeof fy);
+		bool moved = strcmp(r->deadline, g->deadline) != 0;
+		special |= moved;
+		own[4] = kdx_strdup_printf("%s末%s", fy, moved ? "※特別な事情" : "");
+		row[6] = own[4];
+		own[5] = r->remaining > 0 ? kdx_strdup_printf("%d", r->remaining) : kdx_strdup("");
+		row[7] = own[5];
+		own[6] = r->rank > 0 ? kdx_strdup_printf("%d", r->rank) : kdx_strdup("");
+		row[8] = own[6];
+		row[9] = r->has_change ? kdx_strdup_printf("%+dpt", r->change_pt)
 		                       : kdx_strdup(r->submitted && r->den > 0 && !r->prev_display[0] ? "前回調査なし" : "");
-		row[9] = kdx_outlook_text(g, r);
+		row[10] = kdx_outlook_text(g, r);
 	}
-	kdx_table tab = { n, nc, cells, widths, align, bg, 7 };
+	kdx_table tab = { n, NC, cells, widths, align, bg, KDX_MIN_BODY };
 	/* the table whole on a page of its own rather than a few rows carried over */
 	if (n <= 30)
 		kdx_doc_need(d, n * (KDX_MIN_BODY * 1.45 + 4) + 40);
 	kdx_doc_table(d, &tab);
 	for (int i = 1; i < n; i++) {
-		free((char *)cells[i * nc + 8]);
-		free((char *)cells[i * nc + 9]);
+		free((char *)cells[i * NC + 9]);
+		free((char *)cells[i * NC + 10]);
 	}
-	for (int i = 0; i < n * 5; i++)
+	for (int i = 0; i < n * OWN; i++)
 		free(owned[i]);
 	free(owned);
 	free(cells);
 	free(bg);
-	kdx_doc_para(d, !strcmp(g->id, "nursery") || !strcmp(g->id, "clubs")
-	                ? "※ 調査基準日が6か月より前のデータ。表示は整数%（四捨五入）、達成の判定は端数を含む実数で行う。"
-	                  "見通しは前回と今回の調査から直線で延ばした達成日。各団体の期限より後になる団体を要注意とする（前回調査がない団体は判断しない）。"
-	                : "※ 調査基準日が6か月より前のデータ。表示は整数%（四捨五入）、達成の判定は端数を含む実数で行う。"
-	                  "見通しは各団体が回答した予定年度による。まだ必要な項目に予定年度がない・未定・期限より後のものがあれば要注意とし、その項目を示す。", 7);
-	(void)rd;
+	kdx_buf note = { 0 };
+	kdx_buf_adds(&note, "※ 調査基準日が6か月より前のデータ。表示は整数%（四捨五入）、達成の判定は端数を含む実数で行う。");
+	if (special)
+		kdx_buf_adds(&note, "期限の「※特別な事情」は、園のあり方を検討するなど特別な事情があり、目標年度を令和9年度末とした団体。");
+	if (exempt)
+		kdx_buf_adds(&note, "「（特例）」は、対象の業務システムが特定移行困難システムに指定されるなど特別な事情があり、PMHのその分野を目標の対象外とした団体"
+		                    "（分母から除く）。");
+	kdx_buf_adds(&note, !strcmp(g->id, "nursery") || !strcmp(g->id, "clubs")
+	                    ? "見通しは前回と今回の調査から直線で延ばした達成日。各団体の期限より後になる団体を要注意とする（前回調査がない団体は判断しない）。"
+	                    : "見通しは各団体が回答した予定年度による。まだ必要な項目に予定年度がない・未定・期限より後のものがあれば要注意とし、その項目を示す。");
+	kdx_doc_para(d, note.data, KDX_MIN_BODY);
+	kdx_buf_free(&note);
 }
 
 static void summary_page(kdx_doc *d, const kdx_report_data *rd)
@@ -320,13 +485,14 @@ static void procedures_matrix(kdx_doc *d, const kdx_report_data *rd)
 		for (int j = 0; j < nm; j++) {
 			const char *v = rd->proc_cells[i][j];
 			cells[(i + 1) * nc + j + 1] = v[0] ? v : "-";
-			bg[(i + 1) * nc + j + 1] = !strcmp(v, "済") ? kdx_status_tint("達成") : !strcmp(v, "未") ? kdx_status_tint("未達")
-			                           : !strcmp(v, "所掌外") ? kdx_status_tint("対象外") : none;
+			static const kdx_rgb preparing = { 0.996, 0.965, 0.863 };
+			bg[(i + 1) * nc + j + 1] = !strcmp(v, "済") ? kdx_status_tint("達成") : !strcmp(v, "未着手") ? kdx_status_tint("未達")
+			                           : !strcmp(v, "準備中") ? preparing : !strcmp(v, "所掌外") ? kdx_status_tint("対象外") : none;
 		}
 	}
 	kdx_table tab = { nr, nc, cells, w, al, bg, 5.8 };
 	kdx_doc_table(d, &tab);
-	kdx_doc_para(d, "済: 電子化済　未: 準備中・未着手　所掌外: その団体が所掌していない手続（対象外）　-: 未提出", 7.5);
+	kdx_doc_para(d, "済: 電子化済　準備中: 電子化の準備中　未着手: 未着手　所掌外: その団体が所掌していない手続（対象外）　-: 未提出", 7.5);
 	for (int i = 0; i < nr; i++)
 		free(names[i]);
 	free(names);
@@ -366,7 +532,13 @@ static void quality_annex(kdx_doc *d, const kdx_report_data *rd)
 				owned[idx] = kdx_strdup("未提出");
 				bg[idx] = kdx_status_tint("期限超過");
 			} else {
-				owned[idx] = kdx_strdup_printf("%s%s", l->survey_date, !strcmp(l->state, "古い") ? "※" : "");
+				char w[40];
+				kdx_date sd;
+				if (kdx_date_parse(l->survey_date, &sd) == KDX_DATE_OK)
+					kdx_date_wareki(sd, w, sizeof w);
+				else
+					snprintf(w, sizeof w, "%s", l->survey_date);
+				owned[idx] = kdx_strdup_printf("%s%s", w, !strcmp(l->state, "古い") ? "※" : "");
 				if (!strcmp(l->state, "古い"))
 					bg[idx] = kdx_status_tint("未達");
 			}

@@ -17,7 +17,10 @@ static void left_list(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_tabl
 	kdx_buf b = { 0 };
 	char dl[64];
 	kdx_deadline_text(r->deadline, dl, sizeof dl);
-	kdx_buf_printf(&b, "%d. %s　%s（%s）", g->ord, g->title, r->display, r->status);
+	if (kdx_goal_is_checklist(g) && r->submitted && r->den > 0)  /* items counted, never a rate (SPEC §2) */
+		kdx_buf_printf(&b, "%d. %s　済 %d/%d%s（%s）", g->ord, g->title, r->num, r->den, g->unit, r->status);
+	else
+		kdx_buf_printf(&b, "%d. %s　%s（%s）", g->ord, g->title, r->display, r->status);
 	kdx_doc_heading(d, b.data, 10.5);
 	kdx_buf_reset(&b);
 	if (!strcmp(r->status, "未提出")) {
@@ -45,9 +48,18 @@ static void left_list(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_tabl
 	int listed = 0;
 	int nd = 0;
 	const kdx_detail_row *xs = kdx_report_details(rd, (int)(g - rd->goals), r->code, &nd);
+	/* postpartum: only the items its rule still needs (オンライン申請; one of the three others) */
+	bool pp = !strcmp(g->id, "postpartum"), other_done = false;
+	for (int i = 0; pp && i < nd; i++)
+		other_done |= xs[i].done && (!strcmp(xs[i].key, "承認通知の電子化") || !strcmp(xs[i].key, "利用実績のシステム管理")
+		                             || !strcmp(xs[i].key, "集計・請求の自動化"));
 	for (int i = 0; i < nd; i++) {
 		const kdx_detail_row *x = &xs[i];
 		if (!x->in_scope || x->done)
+			continue;
+		if (pp && strcmp(x->key, "オンライン申請")
+		    && (other_done || (strcmp(x->key, "承認通知の電子化") && strcmp(x->key, "利用実績のシステム管理")
+		                       && strcmp(x->key, "集計・請求の自動化"))))
 			continue;
 		if (facility)
 			kdx_buf_printf(&b, "・%s（%s、番号 %s）ICT未導入\n", x->name, x->kind, x->key);
@@ -63,7 +75,7 @@ static void left_list(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_tabl
 		kdx_doc_para(d, b.data, 8);
 	}
 	if (r->has_own) {
-		char *t = kdx_strdup_printf("独自目標（民間%sを含む）: %s（%d/%d）", !strcmp(g->id, "nursery") ? "保育所等" : "立クラブ",
+		char *t = kdx_strdup_printf("独自目標（%sを含む）: %s（%d/%d）", !strcmp(g->id, "nursery") ? "民間の保育所等" : "民立のクラブ",
 		                            r->own_display, r->own_num, r->own_den);
 		kdx_doc_para(d, t, 8);
 		free(t);
@@ -118,7 +130,13 @@ kdx_status kdx_report_muni_pdf(const kdx_report_data *rd, int mi, const char *pa
 		cells[k + 1] = owned[k + 1];
 		cells[k + 2] = g->rows[0].display;
 		cells[k + 3] = g->target_label;
-		cells[k + 4] = r->deadline;
+		/* its own deadline, in 和暦; ※ where 特別な事情 moves it */
+		kdx_date due;
+		char fy[32] = "－";
+		if (kdx_date_parse(r->deadline, &due) == KDX_DATE_OK)
+			kdx_fy_wareki(kdx_fiscal_year(due), fy, sizeof fy);
+		owned[k + 4] = kdx_strdup_printf("%s末%s", fy, strcmp(r->deadline, g->deadline) ? "\n※特別な事情" : "");
+		cells[k + 4] = owned[k + 4];
 		cells[k + 5] = r->status;
 		bg[k + 5] = kdx_status_tint(r->status);
 		owned[k + 6] = r->rank > 0 ? kdx_strdup_printf("%d位/%d", r->rank, g->in_scope_count) : kdx_strdup("-");

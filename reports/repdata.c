@@ -240,7 +240,8 @@ enum { Q_PROCS, Q_DETAILS, Q_QUALITY, Q_LEDGER, Q_CHANGES, Q_HASH, NSIDE };
 static const char *const side_sql[NSIDE] = {
 	[Q_PROCS] =
 		"SELECT p.id, p.category || ' ' || p.name, m.code,"
-		" CASE WHEN d.done THEN '済' WHEN d.item_kind = '所掌外' THEN '所掌外' WHEN d.muni_code IS NULL THEN '' ELSE '未' END"
+		" CASE WHEN d.done THEN '済' WHEN d.item_kind = '所掌外' THEN '所掌外' WHEN d.muni_code IS NULL THEN ''"
+		" WHEN d.item_kind = '準備中' THEN '準備中' ELSE '未着手' END"
 		" FROM kdx.procedure p CROSS JOIN kdx.council_municipalities() m"
 		" LEFT JOIN kdx.goal_detail('procedures', $1) d ON d.muni_code = m.code AND d.item_key = p.id"
 		" WHERE p.kind = 'N' AND p.goal_fy <= kdx.fiscal_year($1) ORDER BY p.ord, m.code",
@@ -866,4 +867,27 @@ void kdx_goal_chart_free(kdx_chart_goal_data *c)
 	free((void *)c->bars);
 	c->bars = NULL;
 	c->nbars = 0;
+}
+
+bool kdx_goal_is_checklist(const kdx_goal_table *g)
+{
+	return !strcmp(g->id, "platforms") || !strcmp(g->id, "pmh") || !strcmp(g->id, "postpartum");
+}
+
+int kdx_report_checklist_items(const kdx_report_data *d, int gi, const char **keys, const char **names, int max)
+{
+	int n = 0, nd = 0;
+	const kdx_detail_row *det = kdx_report_details(d, gi, NULL, &nd);
+	for (int i = 0; i < nd; i++) {
+		if (!det[i].in_scope && strcmp(det[i].kind, "特例対象外"))
+			continue;  /* 目標外（参考）: not part of the rule */
+		bool seen = false;
+		for (int k = 0; k < n; k++)
+			seen |= !strcmp(keys[k], det[i].key);
+		if (!seen && n < max) {
+			keys[n] = det[i].key;
+			names[n++] = det[i].name;
+		}
+	}
+	return n;
 }

@@ -56,12 +56,18 @@ static void dropdown(lxw_worksheet *ws, int first, int last, int col, const char
 	worksheet_data_validation_range(ws, (lxw_row_t)first, (lxw_col_t)col, (lxw_row_t)last, (lxw_col_t)col, &v);
 }
 
+/* Protect a finished sheet (headers and codes locked) and set it to print on
+ * A4 landscape, as wide as the page, with its header row on every page. */
 static void protect(lxw_worksheet *ws)
 {
 	lxw_protection p;
 	memset(&p, 0, sizeof p);
 	p.format_columns = 1;  /* let the municipality widen columns */
 	worksheet_protect(ws, NULL, &p);
+	worksheet_set_paper(ws, 9);  /* A4 */
+	worksheet_set_landscape(ws);
+	worksheet_fit_to_pages(ws, 1, 0);
+	worksheet_repeat_rows(ws, 0, 0);
 }
 
 static void widths(lxw_worksheet *ws, const char *const *head, int n)
@@ -316,16 +322,20 @@ static void sheet_howto(const struct sheet_ctx *t)
 		"3. 状況・予定年度・処分通知などは、セルを選ぶと表示される一覧から選んでください。",
 		"4. 手続電子化: N01〜N18 のすべての行に状況を入力してください。所掌していない手続は「所掌外」を選びます。K01〜K15 は確認用です。",
 		"5. 基盤導入: 類似システムを導入済みの場合は「類似システム導入済」（導入済みとして扱います）。特例対象外は PMH の行だけに使えます。",
-		"   PMH母子保健は目標の対象外です。回答する場合は行を追加してください。",
+		"   PMH母子保健は目標の対象外（参考）です。前回回答した団体には行があり、状況を更新してください（目標の判定には使いません）。",
 		"6. 産後ケア: 6 項目すべての状況を入力してください。",
 		"7. 設定: 保育所の目標年度を令和9年度とする特別な事情がある場合や、民間保育所・民立クラブを独自目標に含める場合は「有」。",
 		"8. 行や列の追加・削除、シート名の変更はしないでください。保存した .xlsx をそのまま提出してください。",
 		"9. 内容に誤りがあると、ファイル全体が取り込まれず、どのセルをどう直すかを記した報告が返されます。",
 	};
+	lxw_format *wrap = workbook_add_format(t->wb);
+	format_set_text_wrap(wrap);
+	format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
 	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
-		worksheet_write_string(ws, (lxw_row_t)i, 0, lines[i], i == 0 ? t->f.head : NULL);
-	worksheet_set_column(ws, 0, 0, 120, NULL);
+		worksheet_write_string(ws, (lxw_row_t)i, 0, lines[i], i == 0 ? t->f.head : wrap);
+	worksheet_set_column(ws, 0, 0, 100, NULL);
 	protect(ws);
+	worksheet_activate(ws);  /* the instructions open first */
 }
 
 static kdx_status template_write(const struct answers *a, const char *code, const char *mname, kdx_date asof, kdx_date survey,
@@ -348,11 +358,11 @@ static kdx_status template_write(const struct answers *a, const char *code, cons
 	workbook_set_properties(wb, &props);
 	struct sheet_ctx t = { .wb = wb, .a = a, .code = code, .mname = mname, .survey = survey };
 	formats(wb, &t.f);
+	sheet_howto(&t);  /* 記入方法 first: read before filling in */
 	sheet_procedures(&t);
 	sheet_platforms(&t);
 	sheet_postpartum(&t);
 	sheet_settings(&t);
-	sheet_howto(&t);
 	lxw_error e = workbook_close(wb);
 	if (e != LXW_NO_ERROR)
 		return kdx_fail(err, KDX_EIO, "could not write workbook \"%s\": %s", path, lxw_strerror(e));

@@ -52,11 +52,6 @@ static const struct goal_text *text_of(const char *id)
 	return &goal_texts[0];
 }
 
-/* The checklist goals are judged by their items, not by a rate against a line. */
-static bool checklist(const kdx_goal_table *g)
-{
-	return !strcmp(g->id, "platforms") || !strcmp(g->id, "pmh") || !strcmp(g->id, "postpartum");
-}
 
 /* ---- small writers ------------------------------------------------------- */
 
@@ -120,7 +115,7 @@ static void figure(kdx_buf *b, const kdx_goal_table *g, const kdx_goal_row *w)
 		kdx_buf_adds(b, "未提出");
 	} else if (w->den == 0) {
 		kdx_buf_adds(b, "対象なし");
-	} else if (checklist(g)) {
+	} else if (kdx_goal_is_checklist(g)) {
 		kdx_buf_printf(b, "%d/%d", w->num, w->den);
 		esc(b, g->unit);
 	} else {
@@ -228,7 +223,7 @@ static void message(kdx_buf *b, const kdx_goal_table *g)
 	if (g->has_prev_total && t->den > 0) {
 		char when[64];
 		kdx_prev_round_label(g->prev_asof, when, sizeof when);
-		if (checklist(g))
+		if (kdx_goal_is_checklist(g))
 			kdx_buf_printf(b, "（%s）", t->display);
 		kdx_buf_printf(b, "、%s%s から %+dpt", when, g->prev_total_display, t->change_pt);
 	} else if (t->den > 0) {
@@ -250,26 +245,6 @@ static void svg_text(kdx_buf *b, double x, double y, const char *anchor, const c
 	kdx_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" class=\"%s\">", x, y, anchor, cls);
 	esc(b, s);
 	kdx_buf_adds(b, "</text>\n");
-}
-
-/* The items of checklist goal gi that are in scope somewhere, in the order
- * the details list them: keys and names into keys/names (at most 8). */
-static int checklist_items(const kdx_report_data *d, int gi, const char **keys, const char **names)
-{
-	int n = 0, nd = 0;
-	const kdx_detail_row *det = kdx_report_details(d, gi, NULL, &nd);
-	for (int i = 0; i < nd; i++) {
-		if (!det[i].in_scope && strcmp(det[i].kind, "特例対象外"))
-			continue;  /* 目標外（参考）: not part of the rule */
-		bool seen = false;
-		for (int k = 0; k < n; k++)
-			seen |= !strcmp(keys[k], det[i].key);
-		if (!seen && n < 8) {
-			keys[n] = det[i].key;
-			names[n++] = det[i].name;
-		}
-	}
-	return n;
 }
 
 static const char *const circled[8] = { "①", "②", "③", "④", "⑤", "⑥", "⑦", "⑧" };
@@ -311,9 +286,9 @@ static void chart(kdx_buf *b, const kdx_report_data *d, int gi)
 {
 	const kdx_goal_table *g = &d->goals[gi];
 	int n = g->nrows - 1;
-	bool list = checklist(g);
+	bool list = kdx_goal_is_checklist(g);
 	const char *keys[8], *names[8];
-	int nitems = list ? checklist_items(d, gi, keys, names) : 0;
+	int nitems = list ? kdx_report_checklist_items(d, gi, keys, names, 8) : 0;
 	double top = 36, height = top + n * ROW + (list ? 8 : 36);
 	double width = list ? PX0 + nitems * 56 + 100 : VW;
 	kdx_buf_printf(b, "<figure>\n<svg class=\"chart\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-labelledby=\"c-title c-desc\""

@@ -18,7 +18,7 @@
 #include "kdx/text.h"
 
 struct fmts {
-	lxw_format *title, *head, *pct, *intf, *text, *wrap, *date, *bold_pct, *bold_int, *bold_text;
+	lxw_format *title, *head, *pct, *intf, *text, *wrap, *date, *bold_pct, *bold_int, *bold_text, *rate, *bold_rate, *shown;
 	lxw_format *st[5];
 };
 
@@ -49,9 +49,21 @@ static void make_formats(lxw_workbook *wb, struct fmts *f)
 	f->wrap = workbook_add_format(wb);
 	format_set_border(f->wrap, LXW_BORDER_THIN);
 	format_set_text_wrap(f->wrap);
+	/* 率 is the exact fraction (one decimal), 表示 the rounded percent the reports print, centred apart from it */
+	f->rate = workbook_add_format(wb);
+	format_set_num_format(f->rate, "0.0%");
+	format_set_border(f->rate, LXW_BORDER_THIN);
+	f->bold_rate = workbook_add_format(wb);
+	format_set_num_format(f->bold_rate, "0.0%");
+	format_set_bold(f->bold_rate);
+	format_set_border(f->bold_rate, LXW_BORDER_THIN);
+	f->shown = workbook_add_format(wb);
+	format_set_border(f->shown, LXW_BORDER_THIN);
+	format_set_align(f->shown, LXW_ALIGN_CENTER);
 	f->date = workbook_add_format(wb);
 	format_set_border(f->date, LXW_BORDER_THIN);
 	format_set_align(f->date, LXW_ALIGN_CENTER);
+	format_set_num_format(f->date, "[$-411]ggge\"年\"m\"月\"d\"日\"");  /* a date, shown in 和暦 */
 	f->bold_pct = workbook_add_format(wb);
 	format_set_num_format(f->bold_pct, "0%");
 	format_set_bold(f->bold_pct);
@@ -97,6 +109,20 @@ static void put_str(lxw_worksheet *ws, struct widths *w, int r, int c, const cha
 	track(w, c, s);
 }
 
+/* A date as a date cell (ISO text in; anything else stays text). */
+static void put_date(lxw_worksheet *ws, struct widths *w, int r, int c, const char *iso, lxw_format *f)
+{
+	kdx_date d;
+	if (!iso || !*iso || kdx_date_parse(iso, &d) != KDX_DATE_OK) {
+		worksheet_write_string(ws, (lxw_row_t)r, (lxw_col_t)c, iso ? iso : "", f);
+		track(w, c, iso);
+		return;
+	}
+	lxw_datetime dt = { d.y, d.m, d.d, 0, 0, 0 };
+	worksheet_write_datetime(ws, (lxw_row_t)r, (lxw_col_t)c, &dt, f);
+	track(w, c, "令和10年10月10日");
+}
+
 static void put_num(lxw_worksheet *ws, struct widths *w, int r, int c, double v, lxw_format *f)
 {
 	worksheet_write_number(ws, (lxw_row_t)r, (lxw_col_t)c, v, f);
@@ -112,6 +138,7 @@ static void page_setup(lxw_worksheet *ws, const char *header)
 	snprintf(h, sizeof h, "&C%s", header);
 	worksheet_set_header(ws, h);
 	worksheet_set_footer(ws, "&C&P / &N");
+	worksheet_repeat_rows(ws, 0, 0);  /* the header row on every printed page */
 }
 
 static void status_formatting(lxw_worksheet *ws, int first_row, int last_row, int col, const struct fmts *f)
@@ -172,33 +199,35 @@ static int goal_table_rows(lxw_worksheet *ws, struct widths *w, const struct fmt
 		worksheet_write_formula_num(ws, (lxw_row_t)r, 3, fs, f->bold_int, t->den);
 		snprintf(fs, sizeof fs, "=SUM(E%d:E%d)", mrow0 + 1, mrow1 + 1);
 		worksheet_write_formula_num(ws, (lxw_row_t)r, 4, fs, f->bold_int, t->num);
-		worksheet_write_formula_num(ws, (lxw_row_t)r, 5, "=IF(D2>0,E2/D2,\"\")", f->bold_pct, t->den > 0 ? (double)t->num / t->den : 0);
+		worksheet_write_formula_num(ws, (lxw_row_t)r, 5, "=IF(D2>0,E2/D2,\"\")", f->bold_rate, t->den > 0 ? (double)t->num / t->den : 0);
 		put_str(ws, w, r, 6, t->display, f->bold_text);
 		put_num(ws, w, r, 7, g->target, f->bold_pct);
-		put_str(ws, w, r, 8, t->deadline, f->date);
+		put_date(ws, w, r, 8, t->deadline, f->date);
 		put_str(ws, w, r, 9, t->status, f->bold_text);
 		if (t->remaining > 0)
 			put_num(ws, w, r, 10, t->remaining, f->bold_int);
+		if (t->has_change)  /* the council's own previous round (SPEC §2) */
+			put_num(ws, w, r, 12, t->change_pt, f->bold_int);
 		r++;
 	}
 	for (int i = first_muni; i <= last_muni; i++, r++) {
 		const kdx_goal_row *m = &g->rows[i];
 		put_str(ws, w, r, 0, m->code, f->text);
 		put_str(ws, w, r, 1, m->name, f->text);
-		put_str(ws, w, r, 2, m->survey_date, f->date);
+		put_date(ws, w, r, 2, m->survey_date, f->date);
 		if (m->submitted) {
 			put_num(ws, w, r, 3, m->den, f->intf);
 			put_num(ws, w, r, 4, m->num, f->intf);
 			char fs[64];
 			snprintf(fs, sizeof fs, "=IF(D%d>0,E%d/D%d,\"\")", r + 1, r + 1, r + 1);
 			if (m->den > 0)
-				worksheet_write_formula_num(ws, (lxw_row_t)r, 5, fs, f->pct, (double)m->num / m->den);
+				worksheet_write_formula_num(ws, (lxw_row_t)r, 5, fs, f->rate, (double)m->num / m->den);
 			else
 				worksheet_write_formula_str(ws, (lxw_row_t)r, 5, fs, f->pct, "");
 		}
-		put_str(ws, w, r, 6, m->display, f->text);
+		put_str(ws, w, r, 6, m->display, f->shown);
 		put_num(ws, w, r, 7, g->target, f->pct);
-		put_str(ws, w, r, 8, m->deadline, f->date);
+		put_date(ws, w, r, 8, m->deadline, f->date);
 		put_str(ws, w, r, 9, m->status, f->text);
 		if (m->remaining > 0)
 			put_num(ws, w, r, 10, m->remaining, f->intf);
@@ -207,7 +236,7 @@ static int goal_table_rows(lxw_worksheet *ws, struct widths *w, const struct fmt
 		if (m->has_change)
 			put_num(ws, w, r, 12, m->change_pt, f->intf);
 		if (m->projected[0])
-			put_str(ws, w, r, 13, m->projected, f->date);
+			put_date(ws, w, r, 13, m->projected, f->date);
 		if (m->caution) {
 			char *o = kdx_outlook_text(g, m);
 			put_str(ws, w, r, 14, o, f->text);
@@ -309,8 +338,8 @@ static void changes_sheet(lxw_workbook *wb, const struct fmts *f, const kdx_repo
 		put_str(ws, &w, r, 0, c->code, f->text);
 		put_str(ws, &w, r, 1, c->name, f->text);
 		put_str(ws, &w, r, 2, kdx_dataset_title(c->dataset), f->text);
-		put_str(ws, &w, r, 3, c->prev_survey_date, f->date);
-		put_str(ws, &w, r, 4, c->survey_date, f->date);
+		put_date(ws, &w, r, 3, c->prev_survey_date, f->date);
+		put_date(ws, &w, r, 4, c->survey_date, f->date);
 		put_str(ws, &w, r, 5, c->item, f->text);
 		put_str(ws, &w, r, 6, c->before, f->text);
 		put_str(ws, &w, r, 7, c->after, f->text);
@@ -334,6 +363,47 @@ lxw_workbook *kdx_xlsx_workbook(const char *path)
 {
 	lxw_workbook_options o = { .constant_memory = LXW_FALSE, .tmpdir = (char *)kdx_scratch_dir(), .use_zip64 = LXW_FALSE };
 	return workbook_new_opt(path, &o);
+}
+
+/* 提出状況: the submission table of the PDF's data-quality annex, each
+ * municipality's 調査基準日 per dataset as a date (older than six months:
+ * marked), 未提出 where there is none. */
+static void submissions_sheet(lxw_workbook *wb, const struct fmts *f, const kdx_report_data *d)
+{
+	static const char *const ds[] = { "nursery", "clubs", "procedures", "platforms", "postpartum", "settings" };
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "提出状況");
+	struct widths w = { { 0 } };
+	lxw_format *stale = workbook_add_format(wb);
+	format_set_border(stale, LXW_BORDER_THIN);
+	format_set_align(stale, LXW_ALIGN_CENTER);
+	format_set_bg_color(stale, 0xFBE3C2);
+	format_set_num_format(stale, "[$-411]ggge\"年\"m\"月\"d\"日\"\"※\"");
+	put_str(ws, &w, 0, 0, "団体コード", f->head);
+	put_str(ws, &w, 0, 1, "団体", f->head);
+	for (int c = 0; c < 6; c++)
+		put_str(ws, &w, 0, 2 + c, kdx_dataset_title(ds[c]), f->head);
+	int nm = d->goals[0].nrows - 1;
+	for (int i = 0; i < nm; i++) {
+		const kdx_goal_row *m = &d->goals[0].rows[i + 1];
+		put_str(ws, &w, 1 + i, 0, m->code, f->text);
+		put_str(ws, &w, 1 + i, 1, m->name, f->text);
+		int nl = 0;
+		const kdx_ledger_row *l = kdx_report_ledger(d, m->code, &nl);
+		for (int c = 0; c < 6; c++) {
+			const kdx_ledger_row *hit = NULL;
+			for (int k = 0; k < nl; k++)
+				if (!strcmp(l[k].dataset, ds[c]) && l[k].survey_date[0])
+					hit = &l[k];
+			if (hit)
+				put_date(ws, &w, 1 + i, 2 + c, hit->survey_date, !strcmp(hit->state, "古い") ? stale : f->date);
+			else
+				put_str(ws, &w, 1 + i, 2 + c, "未提出", f->shown);
+		}
+	}
+	worksheet_write_string(ws, (lxw_row_t)(nm + 2), 0, "※ と色付きのセルは、調査基準日が6か月より前のデータ。", NULL);
+	apply_widths(ws, &w, 8);
+	worksheet_freeze_panes(ws, 1, 2);
+	page_setup(ws, "提出状況");
 }
 
 kdx_status kdx_xlsx_council(const kdx_report_data *d, const char *path, kdx_error **err)
@@ -384,6 +454,7 @@ kdx_status kdx_xlsx_council(const kdx_report_data *d, const char *path, kdx_erro
 	worksheet_freeze_panes(ws, 4, 2);
 	worksheet_autofilter(ws, 3, 0, (lxw_row_t)(3 + n), 13);
 	page_setup(ws, title);
+	worksheet_repeat_rows(ws, 0, 3);  /* the title and the header rows */
 
 	/* one sheet per goal, with its chart */
 	for (int gi = 0; gi < 6; gi++) {
@@ -418,6 +489,7 @@ kdx_status kdx_xlsx_council(const kdx_report_data *d, const char *path, kdx_erro
 	for (int gi = 0; gi < 6; gi++)
 		detail_sheet(wb, &f, d, &d->goals[gi], NULL);
 	changes_sheet(wb, &f, d, NULL);
+	submissions_sheet(wb, &f, d);
 	/* data quality */
 	lxw_worksheet *qs = workbook_add_worksheet(wb, "データ品質");
 	struct widths qw = { { 0 } };
@@ -436,6 +508,38 @@ kdx_status kdx_xlsx_council(const kdx_report_data *d, const char *path, kdx_erro
 	worksheet_autofilter(qs, 0, 0, (lxw_row_t)(d->nquality > 0 ? d->nquality : 1), 4);
 	page_setup(qs, "データ品質");
 	return finish(wb, path, err);
+}
+
+/* 推移: the municipality's rate on each of its survey dates, goal by goal,
+ * with the target (the feedback PDF's trend charts, as figures). */
+static void history_sheet(lxw_workbook *wb, const struct fmts *f, const kdx_report_data *d, const kdx_goal_row *me)
+{
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "推移");
+	struct widths w = { { 0 } };
+	static const char *const head[] = { "目標", "調査基準日", "率", "目標値" };
+	for (int c = 0; c < 4; c++)
+		put_str(ws, &w, 0, c, head[c], f->head);
+	int r = 1;
+	for (int gi = 0; gi < 6; gi++) {
+		kdx_history h;
+		kdx_history_get(d, gi, me->code, &h);
+		for (int k = 0; k < h.n; k++, r++) {
+			put_str(ws, &w, r, 0, d->goals[gi].title, f->text);
+			put_date(ws, &w, r, 1, h.dates[k], f->date);
+			if (h.valid[k])
+				put_num(ws, &w, r, 2, h.rates[k], f->rate);
+			else
+				put_str(ws, &w, r, 2, "対象なし", f->shown);
+			if (kdx_goal_is_checklist(&d->goals[gi]))
+				put_str(ws, &w, r, 3, d->goals[gi].target_label, f->shown);
+			else
+				put_num(ws, &w, r, 3, d->goals[gi].target, f->pct);
+		}
+		kdx_history_free(&h);
+	}
+	apply_widths(ws, &w, 4);
+	worksheet_freeze_panes(ws, 1, 0);
+	page_setup(ws, "推移");
 }
 
 kdx_status kdx_xlsx_muni(const kdx_report_data *d, int mi, const char *path, kdx_error **err)
@@ -474,7 +578,7 @@ kdx_status kdx_xlsx_muni(const kdx_report_data *d, int mi, const char *path, kdx
 		if (g->rows[0].den > 0)
 			put_num(ws, &w, r, 4, g->rows[0].rate, f.pct);
 		put_num(ws, &w, r, 5, g->target, f.pct);
-		put_str(ws, &w, r, 6, m->deadline, f.date);
+		put_date(ws, &w, r, 6, m->deadline, f.date);
 		put_str(ws, &w, r, 7, m->status, f.text);
 		if (m->rank > 0)
 			put_num(ws, &w, r, 8, m->rank, f.intf);
@@ -490,6 +594,7 @@ kdx_status kdx_xlsx_muni(const kdx_report_data *d, int mi, const char *path, kdx
 	apply_widths(ws, &w, 13);
 	worksheet_freeze_panes(ws, 3, 1);
 	page_setup(ws, title);
+	worksheet_repeat_rows(ws, 0, 2);  /* the title and the header row */
 
 	/* what is left, by name */
 	lxw_worksheet *ls = workbook_add_worksheet(wb, "残っている取組");
@@ -517,6 +622,7 @@ kdx_status kdx_xlsx_muni(const kdx_report_data *d, int mi, const char *path, kdx
 	apply_widths(ls, &lw, 5);
 	worksheet_freeze_panes(ls, 1, 0);
 	worksheet_autofilter(ls, 0, 0, (lxw_row_t)(r > 1 ? r - 1 : 1), 4);
+	history_sheet(wb, &f, d, me);
 	page_setup(ls, "残っている取組");
 	for (int gi = 0; gi < 6; gi++)
 		detail_sheet(wb, &f, d, &d->goals[gi], me->code);

@@ -130,6 +130,13 @@ int kdx_report_muni_index(const kdx_report_data *d, const char *code);
  * code is NULL: the first row, and their number in *n. */
 const kdx_detail_row *kdx_report_details(const kdx_report_data *d, int gi, const char *code, int *n);
 
+/* The checklist goals (platforms, pmh, postpartum) are judged by their items,
+ * never read as a rate against 100% (SPEC §2). */
+bool kdx_goal_is_checklist(const kdx_goal_table *g);
+/* The items of checklist goal gi in scope somewhere (or exempt by 特例), in the
+ * details' order: at most max keys and names (the details' strings). */
+int kdx_report_checklist_items(const kdx_report_data *d, int gi, const char **keys, const char **names, int max);
+
 /* One municipality's ledger rows: the first, and their number in *n. */
 const kdx_ledger_row *kdx_report_ledger(const kdx_report_data *d, const char *code, int *n);
 

@@ -244,3 +244,103 @@ PY
 	# the seed table's row labels stay whole at 9 pt
 	pdftotext -layout "$out/council/2026-11-30_こども政策DX進捗.pdf" - | grep -q "^分子/分母 " || die "分子/分母 wraps"
 }
+
+# Each municipality's own deadline where its status is, and PMH 特例 explained
+# (SPEC §2): who has 特別な事情 and which PMH areas are exempt, from the inputs.
+test_own_deadlines_and_exemptions_are_shown() {
+	load_all
+	kdx_rc 0 report --quiet --as-of 2026-11-30
+	/usr/bin/python3 - "$SAMPLE" >"$KDX_HOME/who.txt" <<'PY'
+import csv, glob, sys, openpyxl
+sample = sys.argv[1]
+names = {r['code']: r['name'] for r in csv.DictReader(open(f'{sample}/../master/municipalities.csv', encoding='utf-8'))}
+special, exempt = set(), set()
+for path in sorted(glob.glob(f'{sample}/2026-10-01_44*.xlsx')):
+    wb = openpyxl.load_workbook(path, data_only=True)
+    for r in wb['設定'].iter_rows(min_row=2, values_only=True):
+        if r[1] and str(r[3]).strip() in ('有', '○', '1', 'はい'):
+            special.add(names[str(r[1])])
+    for r in wb['基盤導入'].iter_rows(min_row=2, values_only=True):
+        if r[1] and r[3] == '特例対象外':
+            exempt.add(names[str(r[1])])
+print('special', *sorted(special))
+print('exempt', *sorted(exempt))
+PY
+	local special exempt text name
+	special=$(sed -n 's/^special //p' "$KDX_HOME/who.txt")
+	exempt=$(sed -n 's/^exempt //p' "$KDX_HOME/who.txt")
+	[ -n "$special" ] && [ -n "$exempt" ] || die "the sample should have both: $(cat "$KDX_HOME/who.txt")"
+	text=$(pdftotext -layout "$KDX_HOME/out/2026-11-30/council/2026-11-30_こども政策DX進捗.pdf" - | sed 's/  */ /g')
+	for name in $special; do
+		grep -q "^$name .*令和9年度末※特別な事情" <<<"$text" || die "$name's own nursery deadline is not shown"
+	done
+	contains "$text" "期限の「※特別な事情」は"
+	[ "$(grep -c '令和9年度末※特別な事情' <<<"$text")" -eq "$(wc -w <<<"$special")" ] || die "※特別な事情 on others too"
+	for name in $exempt; do contains "$text" "$name（特例）"; done
+	contains "$text" "「（特例）」は、"
+	# and in the feedback report of such a municipality
+	set -- $special
+	local code; code=$(awk -F, -v n="$1" '$3 == n {print $1}' "$ROOT/data/master/municipalities.csv")
+	contains "$(pdftotext -layout -f 1 -l 1 "$KDX_HOME/out/2026-11-30/municipalities/${code}_$1.pdf" - | tr -d ' ')" "※特別な事情"
+}
+
+# The council workbook: dates are dates (shown in 和暦, in LibreOffice too), 率
+# and 表示 apart, the header row printed on every page, 前回比 on the 全体 row.
+test_council_workbook_dates_rates_and_print_titles() {
+	load_all
+	kdx_rc 0 report --quiet --as-of 2026-11-30
+	local x=$KDX_HOME/out/2026-11-30/council/2026-11-30_こども政策DX進捗.xlsx prev now
+	read -r prev now < <(procedure_totals)
+	/usr/bin/python3 - "$x" "$((now - prev))" <<'PY' || die "council workbook"
+import datetime, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb['1_手続電子化']
+head = [c.value for c in ws[1]]
+tot, oita = ws[2], ws[3]
+assert isinstance(oita[head.index('調査基準日')].value, datetime.datetime), oita[head.index('調査基準日')].value
+assert oita[head.index('期限')].value == datetime.datetime(2028, 3, 31)
+assert 'ggge' in oita[head.index('期限')].number_format, oita[head.index('期限')].number_format
+assert oita[head.index('率')].number_format == '0.0%' and oita[head.index('表示')].alignment.horizontal == 'center'
+# the council's own change since the previous round, derived from the inputs
+assert tot[head.index('前回比(pt)')].value == int(sys.argv[2]), (tot[head.index('前回比(pt)')].value, sys.argv[2])
+for s in wb.worksheets:
+    # the header row (the title and header rows of 概要) printed on every page
+    assert (s.print_title_rows or '').replace('$', '') == ('1:4' if s.title == '概要' else '1:1'), (s.title, s.print_title_rows)
+    assert s.page_setup.orientation == 'landscape', s.title
+PY
+	# the submission table of the PDF's annex, and the feedback workbook's history, from the inputs
+	/usr/bin/python3 - "$x" "$KDX_HOME/out/2026-11-30/municipalities/442011_大分市.xlsx" "$SAMPLE" <<'PY' || die "提出状況 / 推移"
+import csv, datetime, sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])['提出状況']
+rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] and r[0].isdigit()}
+assert len(rows) == 18, len(rows)
+assert all(v == datetime.datetime(2026, 10, 1) for v in rows['442011'][2:]), rows['442011']
+def pct(rows):
+    ins = [r for r in rows if str(r[2]).startswith('N') and r[3] != '所掌外']
+    return round(sum(1 for r in ins if r[3] == '電子化済') / len(ins), 4)
+prev = [r for r in csv.reader(open(f'{sys.argv[3]}/2025-10-01_手続電子化状況.csv', encoding='cp932')) if r[1] == '442011']
+now = [list(r) for r in openpyxl.load_workbook(f'{sys.argv[3]}/2026-10-01_442011_大分市.xlsx', data_only=True)['手続電子化'].iter_rows(min_row=2, values_only=True) if r[2]]
+hist = [(r[1], r[2]) for r in openpyxl.load_workbook(sys.argv[2])['推移'].iter_rows(min_row=2, values_only=True) if r[0] == 'こども関係手続の電子化']
+assert hist == [(datetime.datetime(2025, 10, 1), pct(prev)), (datetime.datetime(2026, 10, 1), pct(now))], (hist, pct(prev), pct(now))
+PY
+	(cd "$KDX_HOME" && timeout 300 libreoffice --headless --convert-to pdf --outdir lo "$x" >/dev/null 2>&1) || die "LibreOffice could not convert the workbook"
+	contains "$(pdftotext -layout "$KDX_HOME/lo/2026-11-30_こども政策DX進捗.pdf" - | sed 's/  */ /g')" "令和8年10月1日"
+}
+
+# A near miss in a coded column is answered with the value it most likely meant.
+test_reject_report_suggests_the_likely_value() {
+	kdx_rc 0 init --quiet
+	/usr/bin/python3 - "$SAMPLE" "$KDX_HOME/near.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(f'{sys.argv[1]}/2025-10-01_手続電子化状況.csv', encoding='cp932')))
+out = [rows[0]] + [r for r in rows[1:] if r[1] == '442011']
+n = next(r for r in out[1:] if r[2] == 'N03')
+n[3] = '済'
+csv.writer(open(sys.argv[2], 'w', encoding='utf-8', newline='')).writerows(out)
+PY
+	kdx_rc 65 ingest "$KDX_HOME/near.csv"
+	nothing_loaded
+	local report; report=$(cat "$KDX_HOME/near.csv.reject.txt" 2>/dev/null || cat "$KDX_HOME"/rejects/*near.csv.reject.txt)
+	contains "$report" "「状況」の値が正しくありません"
+	contains "$report" "「電子化済」のことであれば、そのとおりに入力してください。"
+}

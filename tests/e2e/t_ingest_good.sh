@@ -128,12 +128,12 @@ test_status_ledger() {
 	kdx_rc 0 ingest "$SAMPLE/2025-10-01_市町村設定.csv"
 	kdx_rc 0 status --as-of 2026-05-01 --format csv
 	# received: the 2026-04-01 survey is the one in use
-	grep -q '^442143,国東市,nursery,2026-04-01,2026-04-01_保育所等ICT調査.xlsx,.*,受領,0,' <<<"$OUT" || { echo "$OUT" | head; die "国東 nursery not received"; }
+	grep -q '^442143,国東市,保育所等ICT調査,2026-04-01,2026-04-01_保育所等ICT調査.xlsx,.*,受領,0,' <<<"$OUT" || { echo "$OUT" | head; die "国東 nursery not received"; }
 	# what changed: 国東 went from 1 to 2 of 4 public nurseries with ICT (tools/gen_sample.py)
-	grep '^442143,国東市,nursery,' <<<"$OUT" | grep -q 'ICTなし→ICTあり' || die "the change is not shown"
+	grep '^442143,国東市,保育所等ICT調査,' <<<"$OUT" | grep -q 'ICTなし→ICTあり' || die "the change is not shown"
 	# missing: no club survey at all; stale: settings of 2025-10-01 are older than six months on 2026-05-01
-	grep -q '^442011,大分市,clubs,,,,未提出,0,' <<<"$OUT" || die "missing clubs not shown"
-	grep -q '^442011,大分市,settings,2025-10-01,.*,古い,' <<<"$OUT" || die "stale settings not shown"
+	grep -q '^442011,大分市,放課後児童クラブICT調査,,,,未提出,0,' <<<"$OUT" || die "missing clubs not shown"
+	grep -q '^442011,大分市,市町村設定,2025-10-01,.*,古い,' <<<"$OUT" || die "stale settings not shown"
 	kdx_rc 0 status --as-of 2026-05-01 --missing --format csv
 	not_contains "$OUT" ",受領,"
 	eq "$(grep -c ',未提出,' <<<"$OUT")" $((18 * 4)) "missing rows (clubs, procedures, platforms, postpartum)"

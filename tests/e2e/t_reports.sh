@@ -117,7 +117,7 @@ assert str(ws['D2'].value).startswith('=SUM(D3:D20)'), ws['D2'].value
 assert str(ws['F2'].value).startswith('=IF(D2>0,E2/D2'), ws['F2'].value
 assert (wsv['D2'].value, wsv['E2'].value) == (49, 39), (wsv['D2'].value, wsv['E2'].value)
 assert abs(wsv['F2'].value - 39 / 49) < 1e-12
-assert ws['F2'].number_format == '0%'
+assert ws['F2'].number_format == '0.0%'   # 率 (exact, one decimal) apart from 表示 (rounded)
 # each stored formula value equals what the formula computes
 for r in range(3, 21):
     d, e, f = wsv.cell(r, 4).value, wsv.cell(r, 5).value, wsv.cell(r, 6).value
@@ -311,8 +311,9 @@ heads = [l.split() for l in text.splitlines() if l.split()[:1] == ['全体'] and
 assert len(heads) == 6, len(heads)            # one per goal, on one line each
 for h in heads:
     assert h[1:] == shorts, h
-fracs = [l.split() for l in text.splitlines() if l.startswith('分子/分母')]
-assert len(fracs) == 6, fracs
+# the rate goals' 分子/分母; the checklist goals count their items (済/対象), never a rate (SPEC §2)
+fracs = [l.split() for l in text.splitlines() if l.startswith(('分子/分母', '済/対象'))]
+assert len(fracs) == 6 and sum(f[0] == '済/対象' for f in fracs) == 3, fracs
 for f in fracs:
     assert len(f) == 20 and all(re.fullmatch(r'\d+/\d+|-', x) for x in f[1:]), f
 PY
@@ -343,7 +344,9 @@ PY
 	eq "$(grep -o '団体別の導入率・分子/分母・状況は、120団体のため下の表に示す。' <<<"$flat" | wc -l)" 6 "the line instead of the table across"
 	# names never fit; rates fit only as "-" (nothing submitted), so only the clubs chart leaves them out
 	eq "$(grep -o '120団体（左から団体コード順。団体名と率は表を参照）' <<<"$flat" | wc -l)" 1 "the line under the clubs chart"
-	eq "$(grep -o '120団体（左から団体コード順。団体名は表を参照）' <<<"$flat" | wc -l)" 5 "the line under the other charts"
+	eq "$(grep -o '120団体（左から団体コード順。団体名は表を参照）' <<<"$flat" | wc -l)" 2 "the line under the other rate charts"
+	# the checklist goals: each item's number of municipalities instead of 120 columns
+	eq "$(grep -o '120団体のため、項目ごとの団体数を示す。' <<<"$flat" | wc -l)" 3 "the checklist goals of a large council"
 	local i
 	for i in 1 60 120; do contains "$flat" "第${i}市"; done
 	qpdf --check "$pdf" >/dev/null || die "qpdf --check failed"

@@ -9,7 +9,15 @@ test_template_round_trip() {
 	/usr/bin/python3 - "$x" <<'PY' || die "template contents"
 import sys, openpyxl, datetime
 wb = openpyxl.load_workbook(sys.argv[1])
-assert wb.sheetnames == ['手続電子化', '基盤導入', '産後ケア', '設定', '記入方法'], wb.sheetnames
+assert wb.sheetnames == ['記入方法', '手続電子化', '基盤導入', '産後ケア', '設定'], wb.sheetnames
+# every sheet prints on A4 landscape, one page wide, its header row on every page
+for s in wb.worksheets:
+    assert s.page_setup.orientation == 'landscape' and s.page_setup.paperSize in (9, '9'), (s.title, s.page_setup.orientation)
+    assert s.sheet_properties.pageSetUpPr.fitToPage and s.page_setup.fitToWidth in (1, None) and s.page_setup.fitToHeight in (0, '0'), s.title
+    assert s.title == '記入方法' or (s.print_title_rows or '').replace('$', '') == '1:1', (s.title, s.print_title_rows)
+howto = [c.value for c in wb['記入方法']['A'] if c.value]
+assert wb['記入方法']['A3'].alignment.wrap_text, 'the instructions do not wrap'
+assert not any('行を追加' in line for line in howto), howto   # the sheets are protected: no row can be added
 ws = wb['手続電子化']
 assert [c.value for c in ws[1]] == ['調査基準日', '市町村コード', '手続番号', '手続名', '状況', '電子化年月', '予定年度', '処分通知']
 assert ws.max_row == 34, ws.max_row            # K01-K15 and N01-N18

@@ -209,6 +209,11 @@ static void enumerations(void **state)
 	ok(&c, &oita, col(KDX_DS_PROCEDURES, "状況"), "電子化済", "電子化済");
 	rejects(&c, &oita, col(KDX_DS_PROCEDURES, "状況"), "完了", KDX_P_ENUM_INVALID, "「状況」の値が正しくありません。",
 	        "次のいずれかを入力してください: 電子化済、準備中、未着手、所掌外。");
+	/* a near miss gets the value it most likely meant */
+	rejects(&c, &oita, col(KDX_DS_PROCEDURES, "状況"), "済", KDX_P_ENUM_INVALID, "「状況」の値が正しくありません。",
+	        "「電子化済」のことであれば、そのとおりに入力してください。次のいずれかを入力してください: 電子化済、準備中、未着手、所掌外。");
+	rejects(&c, &oita, col(KDX_DS_PROCEDURES, "状況"), "準備", KDX_P_ENUM_INVALID, "「状況」の値が正しくありません。",
+	        "「準備中」のことであれば、そのとおりに入力してください。次のいずれかを入力してください: 電子化済、準備中、未着手、所掌外。");
 	ok(&c, &oita, col(KDX_DS_CLUBS, "運営形態"), "民立", "民立");
 	done(&c);
 }
