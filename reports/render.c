@@ -90,8 +90,6 @@ static kdx_status render_council(const kdx_report_data *rd, const char *dir, kdx
 		free(png);
 		free(svg);
 	}
-	if (st == KDX_OK)
-		st = kdx_web_write(rd, dir, err);
 	return st;
 }
 
@@ -112,7 +110,7 @@ struct tasks {
 
 static int ntasks(const struct tasks *t)
 {
-	return (t->council ? 1 + t->ncouncils : 0) + t->nmunis;
+	return (t->council ? 2 + t->ncouncils : 0) + t->nmunis;
 }
 
 static kdx_status run_task(const struct tasks *t, int k, kdx_error **err)
@@ -121,16 +119,20 @@ static kdx_status run_task(const struct tasks *t, int k, kdx_error **err)
 	if (t->council) {
 		if (k == 0)
 			return render_council(rd, t->outdir, err);
-		if (k <= t->ncouncils) {
-			const kdx_council_part *cp = &rd->councils[k - 1];
-			kdx_report_data *cd = kdx_report_data_council(rd, k - 1);
+		if (k == 1)  /* the web edition: a task of its own beside the council report */
+			return kdx_web_write(rd, t->outdir, err);
+		if (k <= 1 + t->ncouncils) {
+			const kdx_council_part *cp = &rd->councils[k - 2];
+			kdx_report_data *cd = kdx_report_data_council(rd, k - 2);
 			char *dir = kdx_strdup_printf("%s/" KDX_OUT_COUNCILS "/%s_%s", t->outdir, cp->code, cp->name);
 			kdx_status st = render_council(cd, dir, err);
+			if (st == KDX_OK)
+				st = kdx_web_write(cd, dir, err);
 			free(dir);
 			kdx_report_data_free(cd);
 			return st;
 		}
-		k -= 1 + t->ncouncils;
+		k -= 2 + t->ncouncils;
 	}
 	int mi = t->munis[k];
 	const kdx_goal_row *r = &rd->goals[0].rows[mi];
