@@ -19,10 +19,8 @@ char *kdx_outlook_text(const kdx_goal_table *g, const kdx_goal_row *r)
 			return kdx_strdup_printf("要注意：%s", r->outlook_items);
 		return kdx_strdup("予定どおりなら期限内に達成");
 	}
-	char when[40] = "";
-	kdx_date pd;
-	if (r->projected[0] && kdx_date_parse(r->projected, &pd) == KDX_DATE_OK)
-		kdx_date_wareki(pd, when, sizeof when);
+	char when[40];
+	kdx_wareki_text(r->projected, "", when, sizeof when);
 	if (r->caution && when[0])
 		return kdx_strdup_printf("要注意（達成見込み %s）", when);
 	if (r->caution)
@@ -30,6 +28,29 @@ char *kdx_outlook_text(const kdx_goal_table *g, const kdx_goal_row *r)
 	if (when[0])
 		return kdx_strdup_printf("達成見込み %s", when);
 	return kdx_strdup("");
+}
+
+void kdx_wareki_text(const char *iso, const char *none, char *buf, size_t n)
+{
+	kdx_date d;
+	if (!iso || !*iso)
+		snprintf(buf, n, "%s", none);
+	else if (kdx_date_parse(iso, &d) == KDX_DATE_OK)
+		kdx_date_wareki(d, buf, n);
+	else
+		snprintf(buf, n, "%s", iso);
+}
+
+void kdx_fy_end_text(const char *iso, char *buf, size_t n)
+{
+	kdx_date d;
+	char fy[32];
+	if (!iso || kdx_date_parse(iso, &d) != KDX_DATE_OK) {
+		snprintf(buf, n, "－");
+		return;
+	}
+	kdx_fy_wareki(kdx_fiscal_year(d), fy, sizeof fy);
+	snprintf(buf, n, "%s末", fy);
 }
 
 void kdx_edition_text(const kdx_report_data *rd, char *buf, size_t n)
@@ -45,7 +66,7 @@ void kdx_prev_round_label(const char *iso, char *buf, size_t n)
 		return;
 	}
 	char w[40];
-	kdx_date_wareki(d, w, sizeof w);
+	kdx_wareki_text(iso, "", w, sizeof w);
 	snprintf(buf, n, "前回（%s）", w);
 }
 
@@ -56,9 +77,9 @@ void kdx_deadline_text(const char *iso, char *buf, size_t n)
 		snprintf(buf, n, "%s", iso);
 		return;
 	}
-	char fy[32];
-	kdx_fy_wareki(kdx_fiscal_year(d), fy, sizeof fy);
-	snprintf(buf, n, "%s末（%s）", fy, iso);
+	char fy[40];
+	kdx_fy_end_text(iso, fy, sizeof fy);
+	snprintf(buf, n, "%s（%s）", fy, iso);
 }
 
 static const kdx_rgb none = { -1, -1, -1 };
@@ -347,10 +368,8 @@ static void goal_section(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_t
 		exempt |= ex;
 		own[0] = kdx_strdup_printf("%s%s", r->name, ex ? "（特例）" : "");
 		row[0] = own[0];
-		char w[40] = "－";
-		kdx_date sd;
-		if (r->survey_date[0] && kdx_date_parse(r->survey_date, &sd) == KDX_DATE_OK)
-			kdx_date_wareki(sd, w, sizeof w);
+		char w[40];
+		kdx_wareki_text(r->survey_date, "－", w, sizeof w);
 		own[1] = kdx_strdup_printf("%s%s", w, r->stale ? "※" : "");
 		row[1] = own[1];
 		own[2] = r->submitted ? kdx_strdup_printf("%d", r->den) : kdx_strdup("-");
@@ -361,13 +380,11 @@ static void goal_section(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_t
 		row[5] = r->status;
 		bg[i * NC + 5] = kdx_status_tint(r->status);
 		/* the municipality's own deadline, in 和暦; ※ where 特別な事情 moves it */
-		kdx_date due;
-		char fy[32] = "－";
-		if (kdx_date_parse(r->deadline, &due) == KDX_DATE_OK)
-			kdx_fy_wareki(kdx_fiscal_year(due), fy, sizeof fy);
+		char fy[40];
+		kdx_fy_end_text(r->deadline, fy, sizeof fy);
 		bool moved = strcmp(r->deadline, g->deadline) != 0;
 		special |= moved;
-		own[4] = kdx_strdup_printf("%s末%s", fy, moved ? "※特別な事情" : "");
+		own[4] = kdx_strdup_printf("%s%s", fy, moved ? "※特別な事情" : "");
 		row[6] = own[4];
 		own[5] = r->remaining > 0 ? kdx_strdup_printf("%d", r->remaining) : kdx_strdup("");
 		row[7] = own[5];
@@ -533,11 +550,7 @@ static void quality_annex(kdx_doc *d, const kdx_report_data *rd)
 				bg[idx] = kdx_status_tint("期限超過");
 			} else {
 				char w[40];
-				kdx_date sd;
-				if (kdx_date_parse(l->survey_date, &sd) == KDX_DATE_OK)
-					kdx_date_wareki(sd, w, sizeof w);
-				else
-					snprintf(w, sizeof w, "%s", l->survey_date);
+				kdx_wareki_text(l->survey_date, "", w, sizeof w);
 				owned[idx] = kdx_strdup_printf("%s%s", w, !strcmp(l->state, "古い") ? "※" : "");
 				if (!strcmp(l->state, "古い"))
 					bg[idx] = kdx_status_tint("未達");

@@ -131,11 +131,9 @@ kdx_status kdx_report_muni_pdf(const kdx_report_data *rd, int mi, const char *pa
 		cells[k + 2] = g->rows[0].display;
 		cells[k + 3] = g->target_label;
 		/* its own deadline, in 和暦; ※ where 特別な事情 moves it */
-		kdx_date due;
-		char fy[32] = "－";
-		if (kdx_date_parse(r->deadline, &due) == KDX_DATE_OK)
-			kdx_fy_wareki(kdx_fiscal_year(due), fy, sizeof fy);
-		owned[k + 4] = kdx_strdup_printf("%s末%s", fy, strcmp(r->deadline, g->deadline) ? "\n※特別な事情" : "");
+		char fy[40];
+		kdx_fy_end_text(r->deadline, fy, sizeof fy);
+		owned[k + 4] = kdx_strdup_printf("%s%s", fy, strcmp(r->deadline, g->deadline) ? "\n※特別な事情" : "");
 		cells[k + 4] = owned[k + 4];
 		cells[k + 5] = r->status;
 		bg[k + 5] = kdx_status_tint(r->status);

@@ -73,30 +73,19 @@ static void esc(kdx_buf *b, const char *s)
 static void date_text(kdx_buf *b, const char *iso)
 {
 	kdx_date d;
-	if (!iso || !*iso) {
-		kdx_buf_adds(b, "－");
-		return;
-	}
-	if (kdx_date_parse(iso, &d) != KDX_DATE_OK) {
-		esc(b, iso);
-		return;
-	}
 	char w[40];
-	kdx_date_wareki(d, w, sizeof w);
-	kdx_buf_printf(b, "%s（%d年%d月%d日）", w, d.y, d.m, d.d);
+	kdx_wareki_text(iso, "－", w, sizeof w);
+	esc(b, w);
+	if (iso && kdx_date_parse(iso, &d) == KDX_DATE_OK)
+		kdx_buf_printf(b, "（%d年%d月%d日）", d.y, d.m, d.d);
 }
 
 /* "令和8年度末" for a deadline. */
 static void deadline_text(kdx_buf *b, const char *iso)
 {
-	kdx_date d;
-	if (!iso || kdx_date_parse(iso, &d) != KDX_DATE_OK) {
-		kdx_buf_adds(b, "－");
-		return;
-	}
-	char fy[32];
-	kdx_fy_wareki(kdx_fiscal_year(d), fy, sizeof fy);
-	kdx_buf_printf(b, "%s末", fy);
+	char fy[40];
+	kdx_fy_end_text(iso, fy, sizeof fy);
+	kdx_buf_adds(b, fy);
 }
 
 static const char *status_class(const char *st)
@@ -200,7 +189,7 @@ static void table_begin(kdx_buf *b, const char *caption)
 
 static void table_end(kdx_buf *b)
 {
-	kdx_buf_adds(b, "</table>\n</div>\n");
+	kdx_buf_adds(b, "</tbody>\n</table>\n</div>\n");
 }
 
 static void th_cols(kdx_buf *b, const char *const *heads, int n)
@@ -212,6 +201,14 @@ static void th_cols(kdx_buf *b, const char *const *heads, int n)
 		kdx_buf_adds(b, "</th>");
 	}
 	kdx_buf_adds(b, "</tr></thead>\n");
+}
+
+/* A table with its caption and header row, open at its body (table_end closes both). */
+static void table_open(kdx_buf *b, const char *caption, const char *const *heads, int n)
+{
+	table_begin(b, caption);
+	th_cols(b, heads, n);
+	kdx_buf_adds(b, "<tbody>\n");
 }
 
 /* The sentence a chart says: "18団体中7団体が達成。全体 56%（…）、前回から +5pt。" */
@@ -360,10 +357,8 @@ static void goal_table(kdx_buf *b, const kdx_goal_table *g, const char *root)
 {
 	char cap[256];
 	snprintf(cap, sizeof cap, "%sの団体別の状況", g->title);
-	table_begin(b, cap);
-	static const char *const heads[] = { "団体", "現状", "状況", "期限", "目標まで", "前回から", "調査基準日" };
-	th_cols(b, heads, 7);
-	kdx_buf_adds(b, "<tbody>\n");
+		static const char *const heads[] = { "団体", "現状", "状況", "期限", "目標まで", "前回から", "調査基準日" };
+	table_open(b, cap, heads, 7);
 	for (int i = 0; i < g->nrows; i++) {
 		const kdx_goal_row *w = &g->rows[i];
 		kdx_buf_adds(b, i == 0 ? "<tr class=\"total\"><th scope=\"row\">全体" : "<tr><th scope=\"row\">");
@@ -408,7 +403,6 @@ static void goal_table(kdx_buf *b, const kdx_goal_table *g, const char *root)
 			kdx_buf_adds(b, "－");
 		kdx_buf_adds(b, "</td></tr>\n");
 	}
-	kdx_buf_adds(b, "</tbody>\n");
 	table_end(b);
 }
 
@@ -523,10 +517,8 @@ static void muni_page(kdx_buf *b, const kdx_report_data *d, int mi)
 	kdx_buf_adds(b, "</h1>\n<h2>6つの目標の状況</h2>\n");
 	char cap[256];
 	snprintf(cap, sizeof cap, "%sの目標ごとの状況と全体", m->name);
-	table_begin(b, cap);
-	static const char *const heads[] = { "目標", "現状", "状況", "目標値", "期限", "全体", "残っているもの" };
-	th_cols(b, heads, 7);
-	kdx_buf_adds(b, "<tbody>\n");
+		static const char *const heads[] = { "目標", "現状", "状況", "目標値", "期限", "全体", "残っているもの" };
+	table_open(b, cap, heads, 7);
 	for (int gi = 0; gi < 6; gi++) {
 		const kdx_goal_table *g = &d->goals[gi];
 		const kdx_goal_row *w = &g->rows[mi];
@@ -548,15 +540,12 @@ static void muni_page(kdx_buf *b, const kdx_report_data *d, int mi)
 		left_for(b, d, gi, w);
 		kdx_buf_adds(b, "</td></tr>\n");
 	}
-	kdx_buf_adds(b, "</tbody>\n");
 	table_end(b);
 	/* its history, as the warehouse has it */
 	kdx_buf_adds(b, "<h2>これまでの推移</h2>\n");
 	snprintf(cap, sizeof cap, "%sの調査ごとの率", m->name);
-	table_begin(b, cap);
-	static const char *const hh[] = { "目標", "調査基準日", "率" };
-	th_cols(b, hh, 3);
-	kdx_buf_adds(b, "<tbody>\n");
+		static const char *const hh[] = { "目標", "調査基準日", "率" };
+	table_open(b, cap, hh, 3);
 	for (int gi = 0; gi < 6; gi++) {
 		kdx_history h;
 		kdx_history_get(d, gi, m->code, &h);
@@ -574,7 +563,6 @@ static void muni_page(kdx_buf *b, const kdx_report_data *d, int mi)
 		}
 		kdx_history_free(&h);
 	}
-	kdx_buf_adds(b, "</tbody>\n");
 	table_end(b);
 	page_end(b, d, "../");
 }
@@ -659,7 +647,6 @@ static void index_page(kdx_buf *b, const kdx_report_data *d)
 		}
 		kdx_buf_adds(b, "</tr>\n");
 	}
-	kdx_buf_adds(b, "</tbody>\n");
 	table_end(b);
 	kdx_buf_adds(b, "<h2>オープンデータ</h2>\n<ul>\n<li><a href=\"data/all.csv\">6つの目標のすべての数値（CSV）</a></li>\n");
 	for (int gi = 0; gi < 6; gi++) {

@@ -6,6 +6,10 @@
 
 #include "kdx/repdata.h"
 
+/* An ISO date in 和暦 ("令和8年10月1日"); none when iso is empty; other text as it is. */
+void kdx_wareki_text(const char *iso, const char *none, char *buf, size_t n);
+/* The fiscal year a deadline ends, "令和8年度末"; "－" when iso is not a date. */
+void kdx_fy_end_text(const char *iso, char *buf, size_t n);
 /* "第2版（データ 1f464c5e1274）": the report's edition and the short data hash. */
 void kdx_edition_text(const kdx_report_data *rd, char *buf, size_t n);
 /* The 見通し of a municipality's row (caller frees): for the facility goals the
