@@ -148,6 +148,15 @@ void kdx_chart_goal(cairo_t *cr, PangoContext *pc, const kdx_chart_goal_data *g,
 	cairo_restore(cr);
 }
 
+/* a survey date under its point, inside the chart's own width */
+static void date_label(cairo_t *cr, PangoContext *pc, double px, int i, int n, const char *date, double y)
+{
+	bool first = i == 0 && n > 1, last = i == n - 1 && n > 1;
+	cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+	kdx_text(cr, pc, first ? px - 4 : last ? px - 72 : px - 38, y, 76, date, KDX_MIN_TEXT,
+	         first ? KDX_ALIGN_LEFT : last ? KDX_ALIGN_RIGHT : KDX_ALIGN_CENTER);
+}
+
 void kdx_chart_trend(cairo_t *cr, PangoContext *pc, const char *title, const kdx_chart_series *hist, double target,
                      double x, double y, double w, double h)
 {
@@ -188,11 +197,75 @@ void kdx_chart_trend(cairo_t *cr, PangoContext *pc, const char *title, const kdx
 			cairo_arc(cr, px, py, 2, 0, 6.2832);
 			cairo_fill(cr);
 		}
-		cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
 		/* the first and last dates inside the chart's own width, never into the next chart's */
-		bool first = i == 0 && hist->n > 1, last = i == hist->n - 1 && hist->n > 1;
-		kdx_text(cr, pc, first ? px - 4 : last ? px - 52 : px - 26, top + chh + 3, 56, hist->dates[i], KDX_MIN_TEXT,
-		         first ? KDX_ALIGN_LEFT : last ? KDX_ALIGN_RIGHT : KDX_ALIGN_CENTER);
+		date_label(cr, pc, px, i, hist->n, hist->dates[i], top + chh + 3);
+	}
+	cairo_restore(cr);
+}
+
+void kdx_chart_count_trend(cairo_t *cr, PangoContext *pc, const char *title, const kdx_chart_counts *s,
+                           double x, double y, double w, double h)
+{
+	cairo_save(cr);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	kdx_text(cr, pc, x, y, w, title, KDX_MIN_TEXT, KDX_BOLD);
+	double left = x + 30, top = y + 14 + 12, cw = w - 36 - 20, chh = h - 14 - 12 - 18;
+	int max = 1;
+	for (int i = 0; i < s->n; i++)
+		max = s->dens[i] > max ? s->dens[i] : max;
+	/* the axis in items: a line at each whole count, labelled */
+	int stepk = max <= 6 ? 1 : (max + 5) / 6;
+	cairo_set_line_width(cr, 0.4);
+	for (int k = 0; k <= max; k += stepk) {
+		double yy = top + chh - chh * k / max;
+		cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
+		cairo_move_to(cr, left, yy);
+		cairo_line_to(cr, left + cw, yy);
+		cairo_stroke(cr);
+		char lab[16];
+		snprintf(lab, sizeof lab, "%d", k);
+		cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+		kdx_text(cr, pc, left - 30, yy - 4, 27, lab, KDX_MIN_TEXT, KDX_ALIGN_RIGHT);
+	}
+	kdx_text(cr, pc, left - 30, top - 14, 60, "済の項目数", KDX_MIN_TEXT, 0);
+	if (s->n == 0) {
+		kdx_text(cr, pc, left, top + chh / 2 - 5, cw, "提出なし", KDX_MIN_TEXT, KDX_ALIGN_CENTER);
+		cairo_restore(cr);
+		return;
+	}
+	double step = s->n > 1 ? cw / (s->n - 1) : 0;
+	kdx_rgb blue = kdx_status_color("達成");
+	kdx_set_rgb(cr, blue);
+	cairo_set_line_width(cr, 1.4);
+	bool started = false;
+	for (int i = 0; i < s->n; i++) {
+		if (s->dens[i] <= 0)
+			continue;
+		double px = s->n > 1 ? left + step * i : left + cw / 2, py = top + chh - chh * s->nums[i] / max;
+		if (started)
+			cairo_line_to(cr, px, py);
+		else
+			cairo_move_to(cr, px, py);
+		started = true;
+	}
+	cairo_stroke(cr);
+	for (int i = 0; i < s->n; i++) {
+		double px = s->n > 1 ? left + step * i : left + cw / 2;
+		if (s->dens[i] > 0) {
+			double py = top + chh - chh * s->nums[i] / max;
+			kdx_set_rgb(cr, blue);
+			cairo_new_path(cr);
+			cairo_arc(cr, px, py, 2.2, 0, 6.2832);
+			cairo_fill(cr);
+			char lab[48];
+			snprintf(lab, sizeof lab, "%d/%d %s", s->nums[i], s->dens[i], s->statuses[i]);
+			double lw = kdx_text_line_width(cr, pc, lab, KDX_MIN_TEXT, 0);
+			double lx = px - lw / 2;
+			lx = lx < left ? left : lx + lw > left + cw + 20 ? left + cw + 20 - lw : lx;
+			cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+			kdx_text(cr, pc, lx, py - KDX_MIN_TEXT * 1.35 - 2, lw + 2, lab, KDX_MIN_TEXT, 0);
+		}
+		date_label(cr, pc, px, i, s->n, s->dates[i], top + chh + 3);
 	}
 	cairo_restore(cr);
 }
@@ -342,7 +415,111 @@ static kdx_status png_write(cairo_surface_t *s, const char *path, kdx_error **er
 	return st;
 }
 
-kdx_status kdx_chart_goal_files(const kdx_chart_goal_data *g, const char *png_path, const char *svg_path, kdx_error **err)
+bool kdx_chart_grid_fill(const char *word, kdx_rgb *c)
+{
+	static const kdx_rgb done = { 0.80, 0.90, 0.97 }, open = { 0.99, 0.89, 0.75 };
+	if (!strcmp(word, "済"))
+		*c = done;
+	else if (!strcmp(word, "未"))
+		*c = open;
+	else if (!strcmp(word, "達成") || !strcmp(word, "未達") || !strcmp(word, "期限超過") || !strcmp(word, "対象外")
+	         || !strcmp(word, "未提出"))
+		*c = kdx_status_tint(word);
+	else
+		return false;
+	return true;
+}
+
+void kdx_chart_grid(cairo_t *cr, PangoContext *pc, const kdx_chart_grid_data *g, double x, double y, double w, double h)
+{
+	cairo_save(cr);
+	double size = 11;
+	double note_h = g->note ? kdx_text_height(cr, pc, w, g->note, KDX_MIN_TEXT + 1, 0) + 6 : 0;
+	/* the row labels as wide as the widest needs, up to 40% of the width */
+	double lw = 0;
+	for (int r = 0; r < g->nrows; r++) {
+		double t = kdx_text_line_width(cr, pc, g->rows[r], size, 0) + 8;
+		lw = t > lw ? t : lw;
+	}
+	if (lw > w * 0.4)
+		lw = w * 0.4;
+	double cw = (w - lw) / (g->ncols > 0 ? g->ncols : 1);
+	/* the largest size at which every column label fits its column on two lines, not below 8 pt */
+	for (; size > KDX_MIN_TEXT; size -= 0.5) {
+		bool fits = true;
+		for (int c = 0; c < g->ncols && fits; c++)
+			fits = kdx_text_height(cr, pc, cw - 2, g->cols[c], size, KDX_BOLD) <= size * 2.9;
+		if (fits)
+			break;
+	}
+	double hh = 0;
+	for (int c = 0; c < g->ncols; c++) {
+		double t = kdx_text_height(cr, pc, cw - 2, g->cols[c], size, KDX_BOLD);
+		hh = t > hh ? t : hh;
+	}
+	hh += 6;
+	double rh = (h - note_h - hh) / (g->nrows > 0 ? g->nrows : 1);
+	if (rh > size * 2.4)
+		rh = size * 2.4;
+	for (int r = 0; r < g->nrows; r++) {
+		double t = kdx_text_height(cr, pc, lw - 6, g->rows[r], size, 0) + 4;
+		rh = t > rh ? t : rh;
+	}
+	cairo_set_line_width(cr, 0.5);
+	/* header */
+	cairo_set_source_rgb(cr, 0.86, 0.89, 0.93);
+	cairo_rectangle(cr, x, y, w, hh);
+	cairo_fill(cr);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	for (int c = 0; c < g->ncols; c++)
+		kdx_text(cr, pc, x + lw + cw * c + 1, y + 3, cw - 2, g->cols[c], size, KDX_BOLD | KDX_ALIGN_CENTER);
+	double yy = y + hh;
+	for (int r = 0; r < g->nrows; r++) {
+		double ty = yy + (rh - kdx_text_height(cr, pc, lw - 6, g->rows[r], size, 0)) / 2;
+		cairo_set_source_rgb(cr, 0, 0, 0);
+		kdx_text(cr, pc, x + 3, ty, lw - 6, g->rows[r], size, r >= g->nitems ? KDX_BOLD : 0);
+		for (int c = 0; c < g->ncols; c++) {
+			const char *word = g->cells[r * g->ncols + c];
+			kdx_rgb fill;
+			if (kdx_chart_grid_fill(word, &fill)) {
+				kdx_set_rgb(cr, fill);
+				cairo_rectangle(cr, x + lw + cw * c, yy, cw, rh);
+				cairo_fill(cr);
+			}
+			cairo_set_source_rgb(cr, 0, 0, 0);
+			kdx_text(cr, pc, x + lw + cw * c + 1, yy + (rh - size * 1.3) / 2, cw - 2, word, size, KDX_ALIGN_CENTER);
+		}
+		/* the rule above a row; heavier above the summary rows */
+		cairo_set_source_rgb(cr, 0.55, 0.55, 0.55);
+		cairo_set_line_width(cr, r == g->nitems ? 1.2 : 0.4);
+		cairo_move_to(cr, x, yy);
+		cairo_line_to(cr, x + w, yy);
+		cairo_stroke(cr);
+		yy += rh;
+	}
+	cairo_set_line_width(cr, 0.4);
+	cairo_move_to(cr, x, yy);
+	cairo_line_to(cr, x + w, yy);
+	cairo_stroke(cr);
+	for (int c = 0; c <= g->ncols; c++) {
+		cairo_move_to(cr, x + lw + cw * c, y);
+		cairo_line_to(cr, x + lw + cw * c, yy);
+		cairo_stroke(cr);
+	}
+	cairo_rectangle(cr, x, y, w, yy - y);
+	cairo_stroke(cr);
+	if (g->note) {
+		cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+		kdx_text(cr, pc, x, yy + 6, w, g->note, KDX_MIN_TEXT + 1, 0);
+	}
+	cairo_restore(cr);
+}
+
+/* A chart as a PNG and an SVG file (for slides): its title, then draw(ctx) in the box below it. */
+typedef void (*chart_draw_fn)(cairo_t *cr, PangoContext *pc, const void *ctx, double x, double y, double w, double h);
+
+static kdx_status chart_files(const char *title, chart_draw_fn draw, const void *ctx, const char *png_path,
+                              const char *svg_path, kdx_error **err)
 {
 	const double W = 800, H = 400;
 	kdx_status st = KDX_OK;
@@ -356,8 +533,8 @@ kdx_status kdx_chart_goal_files(const kdx_chart_goal_data *g, const char *png_pa
 		cairo_paint(cr);
 		PangoContext *pc = pango_cairo_create_context(cr);
 		cairo_set_source_rgb(cr, 0, 0, 0);
-		kdx_text(cr, pc, 20, 12, W - 40, g->title, 13, KDX_BOLD);
-		kdx_chart_goal(cr, pc, g, 20, 40, W - 40, H - 50);
+		kdx_text(cr, pc, 20, 12, W - 40, title, 13, KDX_BOLD);
+		draw(cr, pc, ctx, 20, 40, W - 40, H - 50);
 		g_object_unref(pc);
 		cairo_destroy(cr);
 		cairo_status_t cs = CAIRO_STATUS_SUCCESS;
@@ -379,4 +556,24 @@ kdx_status kdx_chart_goal_files(const kdx_chart_goal_data *g, const char *png_pa
 	if (st == KDX_OK)
 		st = svg_normalise_ids(svg_path, err);
 	return st;
+}
+
+static void draw_goal(cairo_t *cr, PangoContext *pc, const void *ctx, double x, double y, double w, double h)
+{
+	kdx_chart_goal(cr, pc, ctx, x, y, w, h);
+}
+
+static void draw_grid(cairo_t *cr, PangoContext *pc, const void *ctx, double x, double y, double w, double h)
+{
+	kdx_chart_grid(cr, pc, ctx, x, y, w, h);
+}
+
+kdx_status kdx_chart_goal_files(const kdx_chart_goal_data *g, const char *png_path, const char *svg_path, kdx_error **err)
+{
+	return chart_files(g->title, draw_goal, g, png_path, svg_path, err);
+}
+
+kdx_status kdx_chart_grid_files(const kdx_chart_grid_data *g, const char *png_path, const char *svg_path, kdx_error **err)
+{
+	return chart_files(g->title, draw_grid, g, png_path, svg_path, err);
 }

@@ -185,115 +185,275 @@ static void seed_table(kdx_doc *d, const kdx_goal_table *g)
 	free(band);
 }
 
-/* A council too large for a column per municipality: each item's number of
- * municipalities that have done it, not yet, or are exempt (the detail table
- * names every municipality's status). */
-static void checklist_counts(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_table *g, int ni, const char **keys,
-                             const char **names)
+static const char *checklist_rule(const kdx_goal_table *g)
 {
-	int gi = (int)(g - rd->goals), nm = g->nrows - 1;
-	enum { NC = 5 };
-	const char **cells = kdx_xcalloc((size_t)NC * (ni + 1), sizeof *cells);
-	char **owned = kdx_xcalloc((size_t)NC * (ni + 1), sizeof *owned);
-	static const char *const head[NC] = { "項目", "済の団体", "未の団体", "特例の団体", "未提出の団体" };
-	static const double widths[NC] = { 250, 100, 100, 100, 100 };
-	static const int align[NC] = { 0, 2, 2, 2, 2 };
-	for (int c = 0; c < NC; c++)
-		cells[c] = head[c];
-	for (int k = 0; k < ni; k++) {
-		int n[4] = { 0 };
-		for (int j = 1; j <= nm; j++) {
-			const kdx_goal_row *r = &g->rows[j];
-			if (!r->submitted) {
-				n[3]++;
-				continue;
-			}
+	return !strcmp(g->id, "postpartum")
+	       ? "済: 実施済　未: 準備中・未実施　-: 未提出。達成: オンライン申請と、承認通知の電子化・利用実績のシステム管理・"
+	         "集計・請求の自動化のいずれか1項目を実施済（空き状況のWeb確認とオンライン予約は判定に含めない）。"
+	       : "済: 導入済（類似システム導入済を含む）　未: 導入予定・未定　特例: 特別な事情により目標の対象外　-: 未提出。"
+	         "達成: 対象の項目をすべて導入済。";
+}
+
+void kdx_checklist_grid(const kdx_report_data *rd, int gi, int max_cols, kdx_chart_grid_data *out)
+{
+	const kdx_goal_table *g = &rd->goals[gi];
+	const char *keys[8], *names[8];
+	int ni = kdx_report_checklist_items(rd, gi, keys, names, 8), nm = g->nrows - 1;
+	bool each = nm <= max_cols;
+	int nc = each ? nm : 4, nr = each ? ni + 2 : ni;
+	const char **rows = kdx_xcalloc((size_t)nr, sizeof *rows), **cols = kdx_xcalloc((size_t)nc + 1, sizeof *cols);
+	char **cells = kdx_xcalloc((size_t)nr * nc + 1, sizeof *cells);
+	for (int k = 0; k < ni; k++)
+		rows[k] = names[k];
+	if (each) {
+		rows[ni] = "済/対象（項目数）";
+		rows[ni + 1] = "状況（目標の判定）";
+		for (int j = 0; j < nm; j++) {
+			const kdx_goal_row *r = &g->rows[j + 1];
+			cols[j] = r->short_name;
 			int nd = 0;
 			const kdx_detail_row *det = kdx_report_details(rd, gi, r->code, &nd);
-			for (int x = 0; x < nd; x++)
-				if (!strcmp(det[x].key, keys[k]))
-					n[det[x].in_scope ? (det[x].done ? 0 : 1) : 2] += det[x].in_scope || !strcmp(det[x].kind, "特例対象外");
+			for (int k = 0; k < ni; k++) {
+				const char *word = r->submitted ? "－" : "-";
+				for (int x = 0; x < nd; x++)
+					if (!strcmp(det[x].key, keys[k]))
+						word = det[x].in_scope ? (det[x].done ? "済" : "未") : !strcmp(det[x].kind, "特例対象外") ? "特例" : word;
+				cells[k * nc + j] = kdx_strdup(word);
+			}
+			cells[ni * nc + j] = r->submitted && r->den > 0 ? kdx_strdup_printf("%d/%d", r->num, r->den) : kdx_strdup("-");
+			cells[(ni + 1) * nc + j] = kdx_strdup(r->status);
 		}
-		cells[(k + 1) * NC] = names[k];
+	} else {
+		/* each item's number of municipalities that have done it, not yet, are exempt, or sent nothing */
+		static const char *const head[4] = { "済の団体", "未の団体", "特例の団体", "未提出の団体" };
 		for (int c = 0; c < 4; c++)
-			cells[(k + 1) * NC + c + 1] = owned[(k + 1) * NC + c + 1] = kdx_strdup_printf("%d", n[c]);
+			cols[c] = head[c];
+		for (int k = 0; k < ni; k++) {
+			int n[4] = { 0 };
+			for (int j = 1; j <= nm; j++) {
+				const kdx_goal_row *r = &g->rows[j];
+				if (!r->submitted) {
+					n[3]++;
+					continue;
+				}
+				int nd = 0;
+				const kdx_detail_row *det = kdx_report_details(rd, gi, r->code, &nd);
+				for (int x = 0; x < nd; x++)
+					if (!strcmp(det[x].key, keys[k]))
+						n[det[x].in_scope ? (det[x].done ? 0 : 1) : 2] += det[x].in_scope || !strcmp(det[x].kind, "特例対象外");
+			}
+			for (int c = 0; c < 4; c++)
+				cells[k * nc + c] = kdx_strdup_printf("%d", n[c]);
+		}
 	}
-	kdx_table tab = { ni + 1, NC, cells, widths, align, NULL, KDX_MIN_BODY };
-	kdx_doc_table(d, &tab);
-	for (int i = 0; i < NC * (ni + 1); i++)
-		free(owned[i]);
-	free(owned);
-	free(cells);
-	char *t = kdx_strdup_printf("%d団体のため、項目ごとの団体数を示す。各団体の状況は下の表に示す。", nm);
-	kdx_doc_para(d, t, KDX_MIN_BODY);
-	free(t);
+	*out = (kdx_chart_grid_data){ g->title, nr, ni, nc, rows, cols, (const char *const *)cells, checklist_rule(g) };
+}
+
+void kdx_checklist_grid_free(kdx_chart_grid_data *g)
+{
+	for (int i = 0; i < g->nrows * g->ncols; i++)
+		free((char *)g->cells[i]);
+	free((void *)g->cells);
+	free((void *)g->rows);
+	free((void *)g->cols);
+}
+
+#define KDX_GRID_LABEL 200
+#define KDX_GRID_MIN_COL 26
+
+/* How many municipalities fit as columns of a grid at 9 pt. */
+static int grid_columns(const kdx_doc *d)
+{
+	return (int)((d->w - d->ml - d->mr - KDX_GRID_LABEL) / KDX_GRID_MIN_COL);
+}
+
+static bool grid_fits(const kdx_doc *d, int nm)
+{
+	return nm <= grid_columns(d);
 }
 
 /* A checklist goal's chart (SPEC §2): its items down, the municipalities
  * across, each cell 済, 未 or 特例 in words as well as colour, and each
- * municipality's status by the goal's own rule; no line at 100%, no rank. */
+ * municipality's status by the goal's own rule; no line at 100%, no rank.
+ * A council too large for a column each gets the counts of municipalities. */
 static void checklist_table(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_table *g)
 {
-	int gi = (int)(g - rd->goals), nm = g->nrows - 1;
-	const char *keys[8], *names[8];
-	int ni = kdx_report_checklist_items(rd, gi, keys, names, 8);
-	if ((d->w - d->ml - d->mr - 170) / (nm > 0 ? nm : 1) < 26) {
-		checklist_counts(d, rd, g, ni, keys, names);
-		return;
-	}
-	int nc = nm + 1, nr = ni + 2;
+	kdx_chart_grid_data grid;
+	kdx_checklist_grid(rd, (int)(g - rd->goals), grid_columns(d), &grid);
+	int nc = grid.ncols + 1, nr = grid.nrows + 1;
+	bool each = grid_fits(d, g->nrows - 1);
 	const char **cells = kdx_xcalloc((size_t)nc * nr, sizeof *cells);
 	kdx_rgb *bg = kdx_xcalloc((size_t)nc * nr, sizeof *bg);
 	double *w = kdx_xcalloc((size_t)nc, sizeof *w);
 	int *al = kdx_xcalloc((size_t)nc, sizeof *al);
-	w[0] = 170;
+	w[0] = each ? KDX_GRID_LABEL : 250;
 	cells[0] = "項目";
-	for (int j = 0; j < nm; j++) {
-		w[j + 1] = (d->w - d->ml - d->mr - w[0]) / nm;
-		al[j + 1] = KDX_ALIGN_CENTER;
-		cells[j + 1] = g->rows[j + 1].short_name;
-	}
 	for (int i = 0; i < nr * nc; i++)
 		bg[i] = none;
-	static const kdx_rgb done = { 0.80, 0.90, 0.97 }, open = { 0.99, 0.89, 0.75 };
-	for (int k = 0; k < ni; k++) {
-		cells[(k + 1) * nc] = names[k];
-		for (int j = 0; j < nm; j++) {
-			const kdx_goal_row *r = &g->rows[j + 1];
-			int nd = 0;
-			const kdx_detail_row *det = kdx_report_details(rd, gi, r->code, &nd);
-			const char *word = r->submitted ? "－" : "-";
-			for (int x = 0; x < nd; x++) {
-				if (strcmp(det[x].key, keys[k]))
-					continue;
-				if (det[x].in_scope) {
-					word = det[x].done ? "済" : "未";
-					bg[(k + 1) * nc + j + 1] = det[x].done ? done : open;
-				} else if (!strcmp(det[x].kind, "特例対象外")) {
-					word = "特例";
-				}
-			}
-			cells[(k + 1) * nc + j + 1] = word;
-		}
+	char **split = kdx_xcalloc((size_t)grid.ncols + 1, sizeof *split);
+	for (int c = 0; c < grid.ncols; c++) {
+		w[c + 1] = each ? (d->w - d->ml - d->mr - w[0]) / grid.ncols : 100;
+		al[c + 1] = each ? KDX_ALIGN_CENTER : KDX_ALIGN_RIGHT;
+		/* a name too long for its column is broken in the middle (豊後 / 高田), never before its last character */
+		const char *name = grid.cols[c];
+		size_t len = strlen(name), half = 0, chars = 0;
+		for (size_t i = 0; i < len; i++)
+			chars += ((unsigned char)name[i] & 0xC0) != 0x80;
+		for (size_t i = 0, k = 0; i < len; i++)
+			if (((unsigned char)name[i] & 0xC0) != 0x80 && k++ == (chars + 1) / 2)
+				half = i;
+		bool wraps = kdx_text_height(d->cr, d->pc, w[c + 1] - 4, name, KDX_MIN_BODY, KDX_BOLD)
+		             > kdx_text_height(d->cr, d->pc, w[c + 1] - 4, "大分", KDX_MIN_BODY, KDX_BOLD) * 1.5;
+		if (wraps && half > 0)
+			split[c] = kdx_strdup_printf("%.*s\n%s", (int)half, name, name + half);
+		cells[c + 1] = split[c] ? split[c] : name;
 	}
-	cells[(ni + 1) * nc] = "状況（目標の判定）";
-	for (int j = 0; j < nm; j++) {
-		cells[(ni + 1) * nc + j + 1] = g->rows[j + 1].status;
-		bg[(ni + 1) * nc + j + 1] = kdx_status_tint(g->rows[j + 1].status);
+	for (int r = 0; r < grid.nrows; r++) {
+		cells[(r + 1) * nc] = grid.rows[r];
+		for (int c = 0; c < grid.ncols; c++) {
+			const char *word = grid.cells[r * grid.ncols + c];
+			cells[(r + 1) * nc + c + 1] = word;
+			kdx_chart_grid_fill(word, &bg[(r + 1) * nc + c + 1]);
+		}
 	}
 	kdx_table tab = { nr, nc, cells, w, al, bg, KDX_MIN_BODY };
 	kdx_doc_table(d, &tab);
+	for (int c = 0; c < grid.ncols; c++)
+		free(split[c]);
+	free(split);
 	free(cells);
 	free(bg);
 	free(w);
 	free(al);
-	kdx_doc_para(d, !strcmp(g->id, "postpartum")
-	                ? "済: 実施済　未: 準備中・未実施　-: 未提出。達成: オンライン申請と、承認通知の電子化・利用実績のシステム管理・"
-	                  "集計・請求の自動化のいずれか1項目を実施済（空き状況のWeb確認とオンライン予約は判定に含めない）。"
-	                : "済: 導入済（類似システム導入済を含む）　未: 導入予定・未定　特例: 特別な事情により目標の対象外　-: 未提出。"
-	                  "達成: 対象の項目をすべて導入済。",
-	             KDX_MIN_BODY);
+	if (!each) {
+		char *t = kdx_strdup_printf("%d団体のため、項目ごとの団体数を示す。各団体の状況は下の表に示す。", g->nrows - 1);
+		kdx_doc_para(d, t, KDX_MIN_BODY);
+		free(t);
+	}
+	kdx_doc_para(d, grid.note, KDX_MIN_BODY);
+	kdx_checklist_grid_free(&grid);
 }
+
+/*
+ * The table of every municipality of a goal, each with its own deadline.  A
+ * rate goal's row gives its rate, rank and change in points; a checklist
+ * goal's (SPEC §2) the items done as a count, what its rule still needs, and
+ * the count done in the previous round: no rate, no rank.
+ */
+struct detail {
+	kdx_table tab;
+	const char **cells;
+	kdx_rgb *bg;
+	char **owned;
+	int nowned;
+	bool special, exempt, stale;
+};
+
+static const char *keep(struct detail *t, char *s)
+{
+	t->owned[t->nowned++] = s;
+	return s;
+}
+
+static void detail_build(struct detail *t, const kdx_report_data *rd, const kdx_goal_table *g)
+{
+	static const char *const rate_head[] = { "団体", "調査基準日", "分母", "分子", "表示", "状況", "期限", "残り", "順位", "前回比", "見通し" };
+	static const double rate_w[] = { 88, 88, 34, 34, 38, 50, 118, 34, 34, 62, 178 };
+	static const int rate_al[] = { 0, 1, 2, 2, 2, 1, 1, 2, 2, 2, 0 };
+	static const char *const list_head[] = { "団体", "調査基準日", "済/対象", "状況", "期限", "目標の達成に必要な項目", "前回の済", "見通し" };
+	static const double list_w[] = { 88, 80, 48, 48, 70, 176, 62, 186 };
+	static const int list_al[] = { 0, 1, 1, 1, 1, 0, 1, 0 };
+	bool list = kdx_goal_is_checklist(g);
+	int nc = list ? 8 : 11, n = g->nrows;
+	memset(t, 0, sizeof *t);
+	t->cells = kdx_xcalloc((size_t)nc * n, sizeof *t->cells);
+	t->bg = kdx_xcalloc((size_t)nc * n, sizeof *t->bg);
+	t->owned = kdx_xcalloc((size_t)n * nc, sizeof *t->owned);
+	for (int i = 0; i < nc * n; i++)
+		t->bg[i] = none;
+	for (int c = 0; c < nc; c++)
+		t->cells[c] = list ? list_head[c] : rate_head[c];
+	for (int i = 1; i < n; i++) {
+		const kdx_goal_row *r = &g->rows[i];
+		const char **row = t->cells + i * nc;
+		/* a PMH area exempt by 特例 is marked where the municipality is named */
+		int nd = 0;
+		bool ex = false;
+		const kdx_detail_row *det = kdx_report_details(rd, (int)(g - rd->goals), r->code, &nd);
+		for (int k = 0; k < nd; k++)
+			ex |= !strcmp(g->id, "pmh") && !strcmp(det[k].kind, "特例対象外");
+		t->exempt |= ex;
+		char w[40], fy[40];
+		kdx_wareki_text(r->survey_date, "－", w, sizeof w);
+		/* the municipality's own deadline, in 和暦; ※ where 特別な事情 moves it */
+		kdx_fy_end_text(r->deadline, fy, sizeof fy);
+		bool moved = strcmp(r->deadline, g->deadline) != 0;
+		t->special |= moved;
+		t->stale |= r->stale;
+		int c = 0;
+		row[c++] = keep(t, kdx_strdup_printf("%s%s", r->name, ex ? "（特例）" : ""));
+		row[c++] = keep(t, kdx_strdup_printf("%s%s", w, r->stale ? "※" : ""));
+		if (list) {
+			row[c++] = keep(t, r->submitted && r->den > 0 ? kdx_strdup_printf("%d/%d", r->num, r->den) : kdx_strdup("-"));
+		} else {
+			row[c++] = keep(t, r->submitted ? kdx_strdup_printf("%d", r->den) : kdx_strdup("-"));
+			row[c++] = keep(t, r->submitted ? kdx_strdup_printf("%d", r->num) : kdx_strdup("-"));
+			row[c++] = r->display;
+		}
+		t->bg[i * nc + c] = kdx_status_tint(r->status);
+		row[c++] = r->status;
+		row[c++] = keep(t, kdx_strdup_printf("%s%s", fy, moved ? "※特別な事情" : ""));
+		bool open = !strcmp(r->status, "未達") || !strcmp(r->status, "期限超過");
+		if (list) {
+			row[c++] = open ? r->needed : "";
+			row[c++] = keep(t, r->has_prev ? kdx_strdup_printf("%d/%d", r->prev_num, r->prev_den)
+			                               : kdx_strdup(r->submitted && r->den > 0 ? "前回調査なし" : ""));
+		} else {
+			row[c++] = keep(t, r->remaining > 0 ? kdx_strdup_printf("%d", r->remaining) : kdx_strdup(""));
+			row[c++] = keep(t, r->rank > 0 ? kdx_strdup_printf("%d", r->rank) : kdx_strdup(""));
+			row[c++] = keep(t, r->has_change ? kdx_strdup_printf("%+dpt", r->change_pt)
+			                                 : kdx_strdup(r->submitted && r->den > 0 && !r->prev_display[0] ? "前回調査なし" : ""));
+		}
+		row[c++] = keep(t, kdx_outlook_text(g, r));
+	}
+	t->tab = (kdx_table){ n, nc, t->cells, list ? list_w : rate_w, list ? list_al : rate_al, t->bg, KDX_MIN_BODY };
+}
+
+static void detail_free(struct detail *t)
+{
+	for (int i = 0; i < t->nowned; i++)
+		free(t->owned[i]);
+	free(t->owned);
+	free(t->cells);
+	free(t->bg);
+}
+
+static char *detail_note(const kdx_goal_table *g, const struct detail *t)
+{
+	kdx_buf note = { 0 };
+	if (t->stale)
+		kdx_buf_adds(&note, "※ 調査基準日が6か月より前のデータ。");
+	if (kdx_goal_is_checklist(g))
+		kdx_buf_adds(&note, "済/対象・前回の済は項目の数（率ではない）。");
+	else
+		kdx_buf_adds(&note, "表示は整数%（四捨五入）、達成の判定は端数を含む実数で行う。");
+	if (t->special)
+		kdx_buf_adds(&note, "期限の「※特別な事情」は、園のあり方を検討するなど特別な事情があり、目標年度を令和9年度末とした団体。");
+	if (t->exempt)
+		kdx_buf_adds(&note, "「（特例）」は、対象の業務システムが特定移行困難システムに指定されるなど特別な事情があり、PMHのその分野を目標の対象外とした団体"
+		                    "（分母から除く）。");
+	kdx_buf_adds(&note, !strcmp(g->id, "nursery") || !strcmp(g->id, "clubs")
+	                    ? "見通しは前回と今回の調査から直線で延ばした達成日。各団体の期限より後になる団体を要注意とする（前回調査がない団体は判断しない）。"
+	                    : "見通しは各団体が回答した予定年度による（必要な項目に予定年度がない・未定・期限より後のものがあれば要注意）。");
+	return note.data;
+}
+
+/* the bar chart's height: as tall as it may be while its goal's table still
+ * fits on the same page, never below what its labels need; when the table
+ * cannot share the page, as tall as the page allows */
+#define KDX_BARS_H 180
+#define KDX_BARS_MIN_H 140
+#define KDX_BARS_MAX_H 330
 
 static void goal_section(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_table *g)
 {
@@ -307,8 +467,9 @@ static void goal_section(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_t
 	kdx_doc_para(d, buf, 9.5);
 	const kdx_goal_row *t = &g->rows[0];
 	kdx_buf b = { 0 };
+	bool list = kdx_goal_is_checklist(g);
 	/* a checklist goal: the municipalities that reached it first, the items done only after (SPEC §2) */
-	if (kdx_goal_is_checklist(g))
+	if (list)
 		kdx_buf_printf(&b, "達成 %d/%d団体　（参考）済の%s %d/%d（%s）", g->achieved_count, g->in_scope_count, g->unit,
 		               t->num, t->den, t->display);
 	else
@@ -320,106 +481,43 @@ static void goal_section(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_t
 	} else if (t->den > 0) {
 		kdx_buf_adds(&b, "　前回調査なし");
 	}
-	if (!kdx_goal_is_checklist(g))
+	if (!list)
 		kdx_buf_printf(&b, "　達成 %d/%d団体", g->achieved_count, g->in_scope_count);
 	kdx_doc_para(d, b.data, 9.5);
 	kdx_buf_free(&b);
 
-	seed_table(d, g);
+	struct detail det;
+	detail_build(&det, rd, g);
+	char *note = detail_note(g, &det);
+	double below = kdx_doc_table_height(d, &det.tab) + kdx_doc_para_height(d, note, KDX_MIN_BODY);
 
-	/* the chart: bars against the target for the rate goals; the checklist itself for the others */
-	if (kdx_goal_is_checklist(g)) {
+	/* the chart: the checklist itself for the checklist goals (its grid has the
+	 * seed table's rows); bars against the target for the rate goals */
+	if (list && grid_fits(d, g->nrows - 1)) {
+		checklist_table(d, rd, g);
+	} else if (list) {
+		seed_table(d, g);
 		checklist_table(d, rd, g);
 	} else {
-		kdx_doc_need(d, 190);
+		seed_table(d, g);
+		/* with its table when both fit; else the chart fills its page and the table has the next */
+		double room = d->h - d->mb - d->y - below - 10, page = d->h - d->mb - d->y - 10;
+		double ch = room >= KDX_BARS_H ? KDX_BARS_H : room >= KDX_BARS_MIN_H ? room
+		          : page > KDX_BARS_MAX_H ? KDX_BARS_MAX_H : page > KDX_BARS_H ? page : KDX_BARS_H;
+		kdx_doc_need(d, ch + 10);
 		kdx_chart_goal_data chart;
 		kdx_goal_chart(g, &chart);
-		kdx_chart_goal(d->cr, d->pc, &chart, d->ml, d->y, d->w - d->ml - d->mr, 180);
+		kdx_chart_goal(d->cr, d->pc, &chart, d->ml, d->y, d->w - d->ml - d->mr, ch);
 		kdx_goal_chart_free(&chart);
-		d->y += 190;
+		d->y += ch + 10;
 	}
-
-	/* detail per municipality, each with its own deadline */
-	enum { NC = 11, OWN = 7 };
-	const int n = g->nrows;
-	const char **cells = kdx_xcalloc((size_t)NC * n, sizeof *cells);
-	kdx_rgb *bg = kdx_xcalloc((size_t)NC * n, sizeof *bg);
-	char **owned = kdx_xcalloc((size_t)n * OWN, sizeof *owned);
-	static const char *const head[] = { "団体", "調査基準日", "分母", "分子", "表示", "状況", "期限", "残り", "順位", "前回比", "見通し" };
-	static const double widths[] = { 88, 92, 36, 36, 40, 52, 140, 36, 36, 50, 150 };
-	static const int align[] = { 0, 1, 2, 2, 2, 1, 1, 2, 2, 2, 0 };
-	for (int c = 0; c < NC; c++) {
-		cells[c] = head[c];
-		bg[c] = none;
-	}
-	bool special = false, exempt = false;
-	for (int i = 1; i < n; i++) {
-		const kdx_goal_row *r = &g->rows[i];
-		const char **row = cells + i * NC;
-		char **own = owned + i * OWN;
-		for (int c = 0; c < NC; c++)
-			bg[i * NC + c] = none;
-		/* a PMH area exempt by 特例 is marked where the municipality is named */
-		int nd = 0;
-		bool ex = false;
-		const kdx_detail_row *det = kdx_report_details(rd, (int)(g - rd->goals), r->code, &nd);
-		for (int k = 0; k < nd; k++)
-			ex |= !strcmp(g->id, "pmh") && !strcmp(det[k].kind, "特例対象外");
-		exempt |= ex;
-		own[0] = kdx_strdup_printf("%s%s", r->name, ex ? "（特例）" : "");
-		row[0] = own[0];
-		char w[40];
-		kdx_wareki_text(r->survey_date, "－", w, sizeof w);
-		own[1] = kdx_strdup_printf("%s%s", w, r->stale ? "※" : "");
-		row[1] = own[1];
-		own[2] = r->submitted ? kdx_strdup_printf("%d", r->den) : kdx_strdup("-");
-		own[3] = r->submitted ? kdx_strdup_printf("%d", r->num) : kdx_strdup("-");
-		row[2] = own[2];
-		row[3] = own[3];
-		row[4] = r->display;
-		row[5] = r->status;
-		bg[i * NC + 5] = kdx_status_tint(r->status);
-		/* the municipality's own deadline, in 和暦; ※ where 特別な事情 moves it */
-		char fy[40];
-		kdx_fy_end_text(r->deadline, fy, sizeof fy);
-		bool moved = strcmp(r->deadline, g->deadline) != 0;
-		special |= moved;
-		own[4] = kdx_strdup_printf("%s%s", fy, moved ? "※特別な事情" : "");
-		row[6] = own[4];
-		own[5] = r->remaining > 0 ? kdx_strdup_printf("%d", r->remaining) : kdx_strdup("");
-		row[7] = own[5];
-		own[6] = r->rank > 0 ? kdx_strdup_printf("%d", r->rank) : kdx_strdup("");
-		row[8] = own[6];
-		row[9] = r->has_change ? kdx_strdup_printf("%+dpt", r->change_pt)
-		                       : kdx_strdup(r->submitted && r->den > 0 && !r->prev_display[0] ? "前回調査なし" : "");
-		row[10] = kdx_outlook_text(g, r);
-	}
-	kdx_table tab = { n, NC, cells, widths, align, bg, KDX_MIN_BODY };
 	/* the table whole on a page of its own rather than a few rows carried over */
-	if (n <= 30)
-		kdx_doc_need(d, n * (KDX_MIN_BODY * 1.45 + 4) + 40);
-	kdx_doc_table(d, &tab);
-	for (int i = 1; i < n; i++) {
-		free((char *)cells[i * NC + 9]);
-		free((char *)cells[i * NC + 10]);
-	}
-	for (int i = 0; i < n * OWN; i++)
-		free(owned[i]);
-	free(owned);
-	free(cells);
-	free(bg);
-	kdx_buf note = { 0 };
-	kdx_buf_adds(&note, "※ 調査基準日が6か月より前のデータ。表示は整数%（四捨五入）、達成の判定は端数を含む実数で行う。");
-	if (special)
-		kdx_buf_adds(&note, "期限の「※特別な事情」は、園のあり方を検討するなど特別な事情があり、目標年度を令和9年度末とした団体。");
-	if (exempt)
-		kdx_buf_adds(&note, "「（特例）」は、対象の業務システムが特定移行困難システムに指定されるなど特別な事情があり、PMHのその分野を目標の対象外とした団体"
-		                    "（分母から除く）。");
-	kdx_buf_adds(&note, !strcmp(g->id, "nursery") || !strcmp(g->id, "clubs")
-	                    ? "見通しは前回と今回の調査から直線で延ばした達成日。各団体の期限より後になる団体を要注意とする（前回調査がない団体は判断しない）。"
-	                    : "見通しは各団体が回答した予定年度による。まだ必要な項目に予定年度がない・未定・期限より後のものがあれば要注意とし、その項目を示す。");
-	kdx_doc_para(d, note.data, KDX_MIN_BODY);
-	kdx_buf_free(&note);
+	if (below < d->h - d->mt - d->mb)
+		kdx_doc_need(d, below);
+	kdx_doc_table(d, &det.tab);
+	kdx_doc_para(d, note, KDX_MIN_BODY);
+	free(note);
+	detail_free(&det);
 }
 
 static void summary_page(kdx_doc *d, const kdx_report_data *rd)
@@ -476,11 +574,55 @@ static void summary_page(kdx_doc *d, const kdx_report_data *rd)
 	                "未提出: 時点までに提出がない（全体の計算から除く）。", 7.5);
 }
 
+/* A council too large for a column per municipality: for each procedure the
+ * number of municipalities in each state. */
+static void procedures_counts(kdx_doc *d, const kdx_report_data *rd, int nm)
+{
+	kdx_doc_heading(d, "手続の電子化状況（対象手続ごとの団体数）", 14);
+	enum { NC = 6 };
+	static const char *const head[NC] = { "手続", "済", "準備中", "未着手", "所掌外", "未提出" };
+	static const double widths[NC] = { 330, 80, 80, 80, 80, 80 };
+	static const int align[NC] = { 0, 2, 2, 2, 2, 2 };
+	int nr = rd->nprocs + 1;
+	const char **cells = kdx_xcalloc((size_t)NC * nr, sizeof *cells);
+	char **owned = kdx_xcalloc((size_t)NC * nr, sizeof *owned);
+	for (int c = 0; c < NC; c++)
+		cells[c] = head[c];
+	for (int i = 0; i < rd->nprocs; i++) {
+		int n[NC] = { 0 };
+		for (int j = 0; j < nm; j++) {
+			const char *v = rd->proc_cells[i][j];
+			int k = !v[0] ? 5 : 0;
+			for (int c = 1; c < 5 && !k; c++)
+				if (!strcmp(v, head[c]))
+					k = c;
+			n[k]++;
+		}
+		cells[(i + 1) * NC] = owned[(i + 1) * NC] = kdx_strdup_printf("%s %s", rd->proc_ids[i], rd->proc_names[i]);
+		for (int c = 1; c < NC; c++)
+			cells[(i + 1) * NC + c] = owned[(i + 1) * NC + c] = kdx_strdup_printf("%d", n[c]);
+	}
+	kdx_table tab = { nr, NC, cells, widths, align, NULL, KDX_MIN_BODY };
+	kdx_doc_table(d, &tab);
+	char *t = kdx_strdup_printf("%d団体のため、手続ごとの団体数を示す。済: 電子化済　準備中: 電子化の準備中　未着手: 未着手　"
+	                            "所掌外: その団体が所掌していない手続（対象外）　未提出: 時点までに提出がない。", nm);
+	kdx_doc_para(d, t, KDX_MIN_BODY);
+	free(t);
+	for (int i = 0; i < NC * nr; i++)
+		free(owned[i]);
+	free(owned);
+	free(cells);
+}
+
 static void procedures_matrix(kdx_doc *d, const kdx_report_data *rd)
 {
 	kdx_doc_page(d);
-	kdx_doc_heading(d, "手続の電子化状況（対象手続 × 市町村）", 14);
 	int nm = rd->goals[0].nrows - 1;
+	if (!grid_fits(d, nm)) {
+		procedures_counts(d, rd, nm);
+		return;
+	}
+	kdx_doc_heading(d, "手続の電子化状況（対象手続 × 市町村）", 14);
 	int nc = nm + 1, nr = rd->nprocs + 1;
 	const char **cells = kdx_xcalloc((size_t)nc * nr, sizeof *cells);
 	kdx_rgb *bg = kdx_xcalloc((size_t)nc * nr, sizeof *bg);

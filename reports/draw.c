@@ -117,6 +117,13 @@ void kdx_doc_heading(kdx_doc *d, const char *text, double size)
 	cairo_set_source_rgb(d->cr, 0, 0, 0);
 }
 
+double kdx_doc_para_height(kdx_doc *d, const char *text, double size)
+{
+	if (size < KDX_MIN_BODY)
+		size = KDX_MIN_BODY;
+	return kdx_text_height(d->cr, d->pc, d->w - d->ml - d->mr, text, size, 0);
+}
+
 void kdx_doc_para(kdx_doc *d, const char *text, double size)
 {
 	double cw = d->w - d->ml - d->mr;
@@ -187,6 +194,14 @@ void kdx_doc_table(kdx_doc *d, const kdx_table *given)
 	t.size = KDX_MIN_BODY;
 	doc_table(d, &t);
 	free(w);
+}
+
+double kdx_doc_table_height(kdx_doc *d, const kdx_table *t)
+{
+	double h = 8;
+	for (int r = 0; r < t->nrows; r++)
+		h += row_height(d, t, r);
+	return h;
 }
 
 static void doc_table(kdx_doc *d, const kdx_table *t)

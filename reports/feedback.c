@@ -48,18 +48,9 @@ static void left_list(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_tabl
 	int listed = 0;
 	int nd = 0;
 	const kdx_detail_row *xs = kdx_report_details(rd, (int)(g - rd->goals), r->code, &nd);
-	/* postpartum: only the items its rule still needs (オンライン申請; one of the three others) */
-	bool pp = !strcmp(g->id, "postpartum"), other_done = false;
-	for (int i = 0; pp && i < nd; i++)
-		other_done |= xs[i].done && (!strcmp(xs[i].key, "承認通知の電子化") || !strcmp(xs[i].key, "利用実績のシステム管理")
-		                             || !strcmp(xs[i].key, "集計・請求の自動化"));
 	for (int i = 0; i < nd; i++) {
 		const kdx_detail_row *x = &xs[i];
 		if (!x->in_scope || x->done)
-			continue;
-		if (pp && strcmp(x->key, "オンライン申請")
-		    && (other_done || (strcmp(x->key, "承認通知の電子化") && strcmp(x->key, "利用実績のシステム管理")
-		                       && strcmp(x->key, "集計・請求の自動化"))))
 			continue;
 		if (facility)
 			kdx_buf_printf(&b, "・%s（%s、番号 %s）ICT未導入\n", x->name, x->kind, x->key);
@@ -68,6 +59,14 @@ static void left_list(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_tabl
 		else
 			kdx_buf_printf(&b, "・%s（%s%s%s）\n", x->name, x->kind, x->note[0] ? "、" : "", x->note);
 		listed++;
+	}
+	/* a checklist goal: what its rule still needs, as the warehouse judges it (SPEC §2) */
+	if (kdx_goal_is_checklist(g) && r->needed[0]) {
+		char *t = kdx_strdup_printf("目標の達成に必要: %s", r->needed);
+		kdx_doc_para(d, t, 9);
+		free(t);
+		if (listed)
+			kdx_doc_para(d, "未実施の項目:", 9);
 	}
 	if (listed) {
 		if (facility && !strcmp(g->id, "clubs") && listed > r->remaining && r->remaining > 0)
@@ -109,11 +108,12 @@ kdx_status kdx_report_muni_pdf(const kdx_report_data *rd, int mi, const char *pa
 	kdx_rgb bg[7 * 9];
 	char *owned[7 * 9] = { 0 };
 	static const char *const head[] = { "目標", "自団体", "全体", "目標値", "期限", "状況", "順位", "残り", "前回比" };
-	/* Each figure stays on one line at 7.5 pt (2 pt padding either side):
-	 * "(999/999)", "2028-03-31", "1741位/1741" in the national view,
-	 * "あと999クラブ", "100%→100%".  Only the goal's title and the longest
-	 * target label wrap, between words (オンライン申請 / ＋1項目). */
-	static const double widths[] = { 170, 64, 44, 110, 70, 44, 72, 84, 76 };
+	/* Each figure stays on one line at 9 pt (2 pt padding either side):
+	 * "(999/999)", "済 3/6項目", "令和10年度末", "1741位/1741" in the national
+	 * view, "あと999クラブ", "2/6→3/6"; a rate's change takes a second line
+	 * ("100%→100%" / "+0pt").  Only the goal's title and the longest target
+	 * label wrap, between words (オンライン申請 / ＋1項目). */
+	static const double widths[] = { 164, 72, 66, 100, 70, 44, 72, 84, 76 };
 	static const int align[] = { 0, 2, 2, 1, 1, 1, 1, 2, 2 };
 	for (int c = 0; c < nc; c++) {
 		cells[c] = head[c];
@@ -126,9 +126,19 @@ kdx_status kdx_report_muni_pdf(const kdx_report_data *rd, int mi, const char *pa
 		for (int c = 0; c < nc; c++)
 			bg[k + c] = none;
 		cells[k] = g->title;
-		owned[k + 1] = r->den > 0 ? kdx_strdup_printf("%s\n(%d/%d)", r->display, r->num, r->den) : kdx_strdup(r->display);
+		/* a checklist goal: the items done as a count, 全体 as the municipalities that reached it (SPEC §2) */
+		bool list = kdx_goal_is_checklist(g);
+		if (list)
+			owned[k + 1] = r->den > 0 ? kdx_strdup_printf("済 %d/%d%s", r->num, r->den, g->unit) : kdx_strdup(r->display);
+		else
+			owned[k + 1] = r->den > 0 ? kdx_strdup_printf("%s\n(%d/%d)", r->display, r->num, r->den) : kdx_strdup(r->display);
 		cells[k + 1] = owned[k + 1];
-		cells[k + 2] = g->rows[0].display;
+		if (list) {
+			owned[k + 2] = kdx_strdup_printf("達成\n%d/%d団体", g->achieved_count, g->in_scope_count);
+			cells[k + 2] = owned[k + 2];
+		} else {
+			cells[k + 2] = g->rows[0].display;
+		}
 		cells[k + 3] = g->target_label;
 		/* its own deadline, in 和暦; ※ where 特別な事情 moves it */
 		char fy[40];
@@ -141,7 +151,12 @@ kdx_status kdx_report_muni_pdf(const kdx_report_data *rd, int mi, const char *pa
 		cells[k + 6] = owned[k + 6];
 		owned[k + 7] = r->remaining > 0 ? kdx_strdup_printf("あと%d%s", r->remaining, g->unit) : kdx_strdup("");
 		cells[k + 7] = owned[k + 7];
-		owned[k + 8] = r->has_change ? kdx_strdup_printf("%s→%s\n%+dpt", r->prev_display, r->display, r->change_pt) : kdx_strdup("");
+		if (list)
+			owned[k + 8] = r->has_prev ? kdx_strdup_printf("%d/%d→%d/%d", r->prev_num, r->prev_den, r->num, r->den)
+			                           : kdx_strdup(r->den > 0 ? "前回調査なし" : "");
+		else
+			owned[k + 8] = r->has_change ? kdx_strdup_printf("%s→%s\n%+dpt", r->prev_display, r->display, r->change_pt)
+			                             : kdx_strdup(r->submitted && r->den > 0 ? "前回調査なし" : "");
 		cells[k + 8] = owned[k + 8];
 	}
 	kdx_table tab = { 7, nc, cells, widths, align, bg, KDX_MIN_BODY };
@@ -155,15 +170,27 @@ kdx_status kdx_report_muni_pdf(const kdx_report_data *rd, int mi, const char *pa
 	kdx_doc_para(d, buf, 7);
 
 	/* trend charts, two rows of three */
-	kdx_doc_heading(d, "推移（調査基準日ごとの率と目標）", 11);
+	kdx_doc_heading(d, "推移（調査基準日ごとの率と目標。チェックリストの目標は済の項目数と判定）", 11);
 	double cw = (d->w - d->ml - d->mr) / 3, chh = 120;
 	kdx_doc_need(d, chh * 2 + 10);
 	for (int gi = 0; gi < 6; gi++) {
 		kdx_history h;
 		kdx_history_get(rd, gi, me->code, &h);
-		kdx_chart_series series = { h.n, h.dates, h.rates, h.valid };
-		kdx_chart_trend(d->cr, d->pc, rd->goals[gi].short_title, &series, rd->goals[gi].target,
-		                d->ml + cw * (gi % 3), d->y + (chh + 6) * (gi / 3), cw - 8, chh);
+		for (int i = 0; i < h.n; i++) {  /* dates in 和暦 */
+			char w[40];
+			kdx_wareki_text(h.dates[i], "", w, sizeof w);
+			free(h.dates[i]);
+			h.dates[i] = kdx_strdup(w);
+		}
+		double x = d->ml + cw * (gi % 3), y = d->y + (chh + 6) * (gi / 3);
+		if (kdx_goal_is_checklist(&rd->goals[gi])) {
+			/* the items done at each survey, never a rate against 100% (SPEC §2) */
+			kdx_chart_counts counts = { h.n, h.dates, h.nums, h.dens, h.statuses };
+			kdx_chart_count_trend(d->cr, d->pc, rd->goals[gi].short_title, &counts, x, y, cw - 8, chh);
+		} else {
+			kdx_chart_series series = { h.n, h.dates, h.rates, h.valid };
+			kdx_chart_trend(d->cr, d->pc, rd->goals[gi].short_title, &series, rd->goals[gi].target, x, y, cw - 8, chh);
+		}
 		kdx_history_free(&h);
 	}
 	d->y += chh * 2 + 16;

@@ -14,6 +14,10 @@
 #include "kdx/xlsxout.h"
 #include "kdx/workers.h"
 
+/* the municipalities a slide's checklist has a column each for (a larger
+ * council's slide counts them by item) */
+#define KDX_SLIDE_GRID_COLUMNS 24
+
 struct job {
 	const kdx_report_data *rd;
 	int mi;
@@ -49,10 +53,19 @@ static kdx_status w_chart_svg(void *c, const char *tmp, kdx_error **err)
 {
 	struct job *j = c;
 	char *png_tmp = kdx_strdup_printf("%s.tmp%ld", j->png, (long)getpid());
-	kdx_chart_goal_data chart;
-	kdx_goal_chart(&j->rd->goals[j->gi], &chart);
-	kdx_status st = kdx_chart_goal_files(&chart, png_tmp, tmp, err);
-	kdx_goal_chart_free(&chart);
+	kdx_status st;
+	if (kdx_goal_is_checklist(&j->rd->goals[j->gi])) {
+		/* a checklist goal's slide is its checklist, never bars of n/k (SPEC §2) */
+		kdx_chart_grid_data grid;
+		kdx_checklist_grid(j->rd, j->gi, KDX_SLIDE_GRID_COLUMNS, &grid);
+		st = kdx_chart_grid_files(&grid, png_tmp, tmp, err);
+		kdx_checklist_grid_free(&grid);
+	} else {
+		kdx_chart_goal_data chart;
+		kdx_goal_chart(&j->rd->goals[j->gi], &chart);
+		st = kdx_chart_goal_files(&chart, png_tmp, tmp, err);
+		kdx_goal_chart_free(&chart);
+	}
 	if (st == KDX_OK && rename(png_tmp, j->png) != 0)
 		st = kdx_fail(err, KDX_EIO, "could not write \"%s\": %s", j->png, strerror(errno));
 	if (st != KDX_OK)

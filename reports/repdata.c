@@ -74,7 +74,11 @@ static void parse_goal_row(PGresult *r, int i, kdx_goal_row *w)
 	w->own_display = dupv(r, i, 21);
 	w->deadline = dupv(r, i, 24);
 	w->prev_survey_date = dupv(r, i, 25);
-	w->outlook_items = kdx_strdup("");
+	w->outlook_items = dupv(r, i, 26);
+	w->needed = dupv(r, i, 27);
+	w->has_prev = !PQgetisnull(r, i, 29) && intv(r, i, 29) > 0;
+	w->prev_num = intv(r, i, 28);
+	w->prev_den = intv(r, i, 29);
 }
 
 static void copy_goal_row(kdx_goal_row *w, const kdx_goal_row *s)
@@ -89,6 +93,7 @@ static void copy_goal_row(kdx_goal_row *w, const kdx_goal_row *s)
 	w->prev_display = kdx_strdup(s->prev_display);
 	w->prev_survey_date = kdx_strdup(s->prev_survey_date);
 	w->outlook_items = kdx_strdup(s->outlook_items);
+	w->needed = kdx_strdup(s->needed);
 	w->projected = kdx_strdup(s->projected);
 	w->own_display = kdx_strdup(s->own_display);
 }
@@ -106,6 +111,7 @@ static void free_goal_rows(kdx_goal_row *rows, int n)
 		free(w->prev_display);
 		free(w->prev_survey_date);
 		free(w->outlook_items);
+		free(w->needed);
 		free(w->projected);
 		free(w->own_display);
 	}
@@ -122,15 +128,6 @@ static kdx_council_part *council_part(kdx_report_data *d, const char *code)
 	memset(c, 0, sizeof *c);
 	snprintf(c->code, sizeof c->code, "%s", code);
 	return c;
-}
-
-static void set_outlook(kdx_goal_row *rows, int n, const char *code, const char *items)
-{
-	for (int i = 1; i < n; i++)
-		if (!strcmp(rows[i].code, code)) {
-			free(rows[i].outlook_items);
-			rows[i].outlook_items = kdx_strdup(items);
-		}
 }
 
 /* A council's previous round, as its 全体 row of goal_table_councils gives it. */
@@ -170,7 +167,8 @@ static kdx_status load_goal(kdx_db *db, kdx_report_data *d, const char *id, kdx_
 		" change_pt IS NOT NULL, coalesce(change_pt, 0), coalesce(prev_display, ''), coalesce(projected_date::text, ''),"
 		" coalesce(caution, false), own_denominator IS NOT NULL, coalesce(own_denominator, 0), coalesce(own_numerator, 0),"
 		" coalesce(own_display, ''), coalesce(achieved_count, 0), coalesce(in_scope_count, 0), deadline,"
-		" coalesce(prev_survey_date::text, '')"
+		" coalesce(prev_survey_date::text, ''), coalesce(outlook_items, ''), coalesce(needed, ''),"
+		" coalesce(prev_numerator, 0), prev_denominator"
 		" FROM kdx.goal_table_councils($1, $2)", 2, p, err);
 	if (!r)
 		return KDX_EINTERNAL;
@@ -202,19 +200,8 @@ static kdx_status load_goal(kdx_db *db, kdx_report_data *d, const char *id, kdx_
 	PQclear(r);
 	if (!g->rows)
 		return kdx_fail(err, KDX_EINTERNAL, "goal_table_councils gave no rows for council %s", d->pref_code);
-	if (strcmp(id, "nursery") && strcmp(id, "clubs")) {
-		/* the items behind a plan-year 要注意, by municipality (every council's rows) */
-		PGresult *o = kdx_db_query(db, "SELECT code, items FROM kdx.goal_outlook($1, $2) WHERE items IS NOT NULL", 2, p, err);
-		if (!o)
-			return KDX_EINTERNAL;
-		for (int i = 0; i < PQntuples(o); i++) {
-			set_outlook(g->rows, g->nrows, PQgetvalue(o, i, 0), PQgetvalue(o, i, 1));
-			for (int c = 0; c < d->ncouncils; c++)
-				set_outlook(d->councils[c].rows[gi], d->councils[c].nrows[gi], PQgetvalue(o, i, 0), PQgetvalue(o, i, 1));
-		}
-		PQclear(o);
-	}
-	PGresult *h = kdx_db_query(db, "SELECT code, survey_date::text, coalesce(rate, 0), valid FROM kdx.goal_history($1, $2)", 2, p, err);
+	PGresult *h = kdx_db_query(db, "SELECT code, survey_date::text, coalesce(rate, 0), valid, numerator, denominator, status"
+		                             " FROM kdx.goal_history($1, $2)", 2, p, err);
 	if (!h)
 		return KDX_EINTERNAL;
 	g->nhist = PQntuples(h);
@@ -224,6 +211,9 @@ static kdx_status load_goal(kdx_db *db, kdx_report_data *d, const char *id, kdx_
 		snprintf(g->hist[i].date, sizeof g->hist[i].date, "%s", PQgetvalue(h, i, 1));
 		g->hist[i].rate = atof(PQgetvalue(h, i, 2));
 		g->hist[i].valid = boolv(h, i, 3);
+		g->hist[i].num = intv(h, i, 4);
+		g->hist[i].den = intv(h, i, 5);
+		snprintf(g->hist[i].status, sizeof g->hist[i].status, "%s", PQgetvalue(h, i, 6));
 	}
 	PQclear(h);
 	return KDX_OK;
@@ -248,7 +238,9 @@ static const char *const side_sql[NSIDE] = {
 	[Q_DETAILS] =
 		"SELECT g.id, d.muni_code, d.item_key, d.item_name, d.item_kind, coalesce(d.note, ''), d.in_scope, d.in_own_scope, d.done"
 		" FROM kdx.goal g CROSS JOIN LATERAL kdx.goal_detail(g.id, $1) d"
-		" ORDER BY g.ord, d.muni_code, d.item_key",
+		/* a checklist's items in the master's order (the seed's), the rest by key */
+		" LEFT JOIN kdx.goal_item gi ON gi.goal = g.id AND gi.code = d.item_key"
+		" ORDER BY g.ord, d.muni_code, gi.ord NULLS FIRST, d.item_key",
 	[Q_QUALITY] = "SELECT code, name, dataset, kind, message FROM kdx.quality_findings($1)",
 	[Q_LEDGER] =
 		"SELECT code, name, dataset, coalesce(survey_date::text, ''), coalesce(file_name, ''), state"
@@ -827,20 +819,32 @@ void kdx_history_get(const kdx_report_data *d, int gi, const char *code, kdx_his
 	h->dates = kdx_xcalloc((size_t)n + 1, sizeof *h->dates);
 	h->rates = kdx_xcalloc((size_t)n + 1, sizeof *h->rates);
 	h->valid = kdx_xcalloc((size_t)n + 1, sizeof *h->valid);
+	h->nums = kdx_xcalloc((size_t)n + 1, sizeof *h->nums);
+	h->dens = kdx_xcalloc((size_t)n + 1, sizeof *h->dens);
+	h->statuses = kdx_xcalloc((size_t)n + 1, sizeof *h->statuses);
 	for (int i = 0; i < n; i++) {
-		h->dates[i] = kdx_strdup(g->hist[first + i].date);
-		h->rates[i] = g->hist[first + i].rate;
-		h->valid[i] = g->hist[first + i].valid;
+		const kdx_hist_point *p = &g->hist[first + i];
+		h->dates[i] = kdx_strdup(p->date);
+		h->rates[i] = p->rate;
+		h->valid[i] = p->valid;
+		h->nums[i] = p->num;
+		h->dens[i] = p->den;
+		h->statuses[i] = kdx_strdup(p->status);
 	}
 }
 
 void kdx_history_free(kdx_history *h)
 {
-	for (int i = 0; i < h->n; i++)
+	for (int i = 0; i < h->n; i++) {
 		free(h->dates[i]);
+		free(h->statuses[i]);
+	}
 	free(h->dates);
 	free(h->rates);
 	free(h->valid);
+	free(h->nums);
+	free(h->dens);
+	free(h->statuses);
 	memset(h, 0, sizeof *h);
 }
 

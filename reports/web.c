@@ -473,21 +473,12 @@ static void left_for(kdx_buf *b, const kdx_report_data *d, int gi, const kdx_goa
 	}
 	if (undone == 0) {
 		kdx_buf_adds(b, "すべて済");
-	} else if (!strcmp(g->id, "postpartum")) {
-		/* the rule's items, not every item not yet done (SPEC §2, as goal_rows judges it) */
-		bool online = false, other = false;
-		for (int i = 0; i < n; i++) {
-			if (!det[i].done)
-				continue;
-			online |= !strcmp(det[i].key, "オンライン申請");
-			other |= !strcmp(det[i].key, "承認通知の電子化") || !strcmp(det[i].key, "利用実績のシステム管理")
-			         || !strcmp(det[i].key, "集計・請求の自動化");
-		}
-		if (online && other)
-			kdx_buf_adds(b, "目標の項目は済");
+	} else if (kdx_goal_is_checklist(g)) {
+		/* the items the goal's rule still needs, as the warehouse judges them (SPEC §2) */
+		if (w->needed[0])
+			esc(b, w->needed);
 		else
-			kdx_buf_printf(b, "%s%s%s", online ? "" : "オンライン申請", !online && !other ? "、" : "",
-			               other ? "" : "承認通知の電子化・利用実績のシステム管理・集計・請求の自動化のうち1項目");
+			kdx_buf_adds(b, "目標の項目は済");
 	} else if (names) {
 		kdx_buf_adds(b, "未了 ");
 		unit_count(b, g, undone);

@@ -61,5 +61,11 @@ typedef struct kdx_table {
 	double size;
 } kdx_table;
 void kdx_doc_table(kdx_doc *d, const kdx_table *t);
+/* The height a table of text at 9 pt or more takes when drawn on one page,
+ * with the space kdx_doc_table leaves after it. */
+double kdx_doc_table_height(kdx_doc *d, const kdx_table *t);
+/* The height kdx_doc_para needs on the page for text at size (the space it
+ * leaves after the text not included). */
+double kdx_doc_para_height(kdx_doc *d, const char *text, double size);
 
 #endif

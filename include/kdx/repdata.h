@@ -28,7 +28,11 @@ typedef struct kdx_goal_row {
 	char *prev_survey_date; /* the previous round's 調査基準日; for 全体 "" when the municipalities' differ */
 	char *projected;        /* "" when none */
 	bool caution;           /* 要注意 */
-	char *outlook_items;    /* goals with plan years: the items still needed without a plan in time, "" when none */
+	char *outlook_items;    /* goals with plan years, 未達 or 期限超過: the items still needed without a plan in
+	                         * time, grouped by why (「予定年度なし: N04・N05」), "" when none */
+	char *needed;           /* goals with plan years: every item the goal's rule still needs (SPEC §2), "" when none */
+	bool has_prev;          /* a previous round with something in scope */
+	int prev_num, prev_den;
 	bool has_own;
 	int own_den, own_num;
 	char *own_display;
@@ -39,6 +43,8 @@ typedef struct kdx_hist_point {
 	char date[11];
 	double rate;
 	bool valid;
+	int num, den;           /* the items done and in scope, for a checklist goal's history */
+	char status[16];        /* that round's status, by the goal's rule */
 } kdx_hist_point;
 
 typedef struct kdx_goal_table {
@@ -99,7 +105,7 @@ typedef struct kdx_report_data {
 	/* procedures matrix: proc x muni */
 	int nprocs;
 	char **proc_ids, **proc_names;
-	char ***proc_cells;     /* [proc][muni] 済 / 未 / 所掌外 / "" */
+	char ***proc_cells;     /* [proc][muni] 済 / 準備中 / 未着手 / 所掌外 / "" (未提出) */
 	kdx_detail_row *details;  /* by goal (goals[] order), municipality, item */
 	int ndetails;
 	int detail_start[6], detail_end[6];  /* each goal's block of details */
@@ -151,6 +157,8 @@ typedef struct kdx_history {
 	char **dates;
 	double *rates;
 	bool *valid;
+	int *nums, *dens;
+	char **statuses;
 } kdx_history;
 /* One municipality's history of goal gi, from the preloaded data (caller frees with kdx_history_free). */
 void kdx_history_get(const kdx_report_data *d, int gi, const char *code, kdx_history *h);

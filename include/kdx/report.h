@@ -21,6 +21,13 @@ void kdx_prev_round_label(const char *iso, char *buf, size_t n);
 /* "令和9年度末（2028-03-31）" style text for a deadline. */
 void kdx_deadline_text(const char *iso, char *buf, size_t n);
 
+/* A checklist goal's grid (SPEC §2), for the council report and the slides:
+ * its items × the council's municipalities, or, for more than max_cols of
+ * them, items × the numbers of municipalities that have done each, not yet,
+ * are exempt or sent nothing.  Free with kdx_checklist_grid_free. */
+void kdx_checklist_grid(const kdx_report_data *rd, int gi, int max_cols, kdx_chart_grid_data *g);
+void kdx_checklist_grid_free(kdx_chart_grid_data *g);
+
 kdx_status kdx_report_council_pdf(const kdx_report_data *d, const char *path, kdx_error **err);
 /* mi: the municipality's row index in the goal tables. */
 kdx_status kdx_report_muni_pdf(const kdx_report_data *d, int mi, const char *path, kdx_error **err);

@@ -115,7 +115,7 @@ todo[1][5] = 'R10'     # after the deadline (令和9年度末)
 for r in todo[2:]:
     r[5] = 'R9'
 csv.writer(open(f'{sys.argv[2]}/kitsuki.csv', 'w', encoding='utf-8', newline='')).writerows([head] + rows)
-open(f'{sys.argv[2]}/expect.txt', 'w').write(f'{todo[0][2]}（予定年度なし）、{todo[1][2]}（令和10年度予定）\n')
+open(f'{sys.argv[2]}/expect.txt', 'w').write(f'予定年度なし（{todo[0][2]}）、令和10年度予定（{todo[1][2]}）\n')
 PY
 	kdx_rc 0 ingest --quiet "$KDX_HOME/kitsuki.csv"
 	kdx_rc 0 report --quiet --as-of 2026-11-30

@@ -297,7 +297,7 @@ test_workbook_scratch_files_go_to_tmpdir_or_memory() {
 }
 
 # The seed-style table across the page: every column as wide as its text, so
-# no name or figure wraps (188/320, 豊後高田).
+# no name or figure wraps (188/320, 豊後高田); the checklist goals' grids.
 test_seed_table_keeps_names_and_figures_whole() {
 	load_sample
 	kdx_rc 0 report --quiet --as-of 2026-11-30 --council-only --out s
@@ -308,14 +308,35 @@ text = open(sys.argv[1], encoding='utf-8').read()
 shorts = [m['short_name'] for m in csv.DictReader(open(sys.argv[2], encoding='utf-8')) if m['pref_code'] == '440001']
 assert len(shorts) == 18
 heads = [l.split() for l in text.splitlines() if l.split()[:1] == ['全体'] and len(l.split()) == 19]
-assert len(heads) == 6, len(heads)            # one per goal, on one line each
+assert len(heads) == 3, len(heads)            # one per rate goal, on one line each
 for h in heads:
     assert h[1:] == shorts, h
-# the rate goals' 分子/分母; the checklist goals count their items (済/対象), never a rate (SPEC §2)
-fracs = [l.split() for l in text.splitlines() if l.startswith(('分子/分母', '済/対象'))]
-assert len(fracs) == 6 and sum(f[0] == '済/対象' for f in fracs) == 3, fracs
+# the rate goals' 分子/分母 with 全体
+fracs = [l.split() for l in text.splitlines() if l.startswith('分子/分母')]
+assert len(fracs) == 3, fracs
 for f in fracs:
     assert len(f) == 20 and all(re.fullmatch(r'\d+/\d+|-', x) for x in f[1:]), f
+# the checklist goals are drawn as their checklist (SPEC §2): items down, the 18
+# municipalities across (a name too long for its narrow column broken in half,
+# 豊後 / 高田), and their items counted (済/対象), never a rate
+lines = text.splitlines()
+grids = [i for i, l in enumerate(lines) if l.split()[:1] == ['項目'] and len(l.split()) > 10]
+assert len(grids) == 3, grids
+for i in grids:
+    top, below = lines[i].split()[1:], lines[i + 1].split()
+    names = []
+    for n in shorts:
+        if top and top[0] == n:
+            names.append(top.pop(0))
+        else:
+            head = top.pop(0)
+            names.append(head + below.pop(0))
+    assert names == shorts and not top and not below, (lines[i], lines[i + 1])
+counts = [l.split() for l in lines if l.startswith('済/対象（項目数）')]
+assert len(counts) == 3, counts
+for f in counts:
+    assert len(f) == 19 and all(re.fullmatch(r'\d+/\d+|-', x) for x in f[1:]), f
+assert not any(re.search(r'\d+%', ' '.join(l)) for l in counts), counts
 PY
 }
 
@@ -347,6 +368,10 @@ PY
 	eq "$(grep -o '120団体（左から団体コード順。団体名は表を参照）' <<<"$flat" | wc -l)" 2 "the line under the other rate charts"
 	# the checklist goals: each item's number of municipalities instead of 120 columns
 	eq "$(grep -o '120団体のため、項目ごとの団体数を示す。' <<<"$flat" | wc -l)" 3 "the checklist goals of a large council"
+	# and the procedures: each procedure's number of municipalities by state, not 120
+	# columns; none of them sent procedures, so all 120 are 未提出 for each of the 18
+	contains "$flat" "手続の電子化状況（対象手続ごとの団体数）"
+	eq "$(pdftotext -layout "$pdf" - | grep -cE '^ *N(0[1-9]|1[0-8]) .* 0 +0 +0 +0 +120 *$')" 18 "procedures counted by state"
 	local i
 	for i in 1 60 120; do contains "$flat" "第${i}市"; done
 	qpdf --check "$pdf" >/dev/null || die "qpdf --check failed"

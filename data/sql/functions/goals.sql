@@ -142,10 +142,15 @@ $$;
 -- still needed that have no plan year, are 未定, or are planned for a year that
 -- ends after the municipality's own deadline.  For postpartum the rule's items:
 -- オンライン申請, and one of 承認通知の電子化・利用実績のシステム管理・集計・請求の
--- 自動化 (a plan in time for any one of them is enough).  caution: some such item;
--- items: their names (procedures by number), with why.
-CREATE OR REPLACE FUNCTION kdx.goal_outlook(p_goal text, p_asof date)
-RETURNS TABLE (code char(6), caution boolean, items text)
+-- 自動化 (a plan in time for any one of them is enough).
+--   caution  some such item;
+--   items    those items with why, grouped by why: 「予定年度なし（N04・N05）、
+--            令和10年度予定（N03）」 (procedures by number, the others by name);
+--   needed   every item the rule still needs, plan or not (SPEC §2 "what is
+--            left"): the one place the reports and the web edition take it from.
+DROP FUNCTION IF EXISTS kdx.goal_outlook(text, date);
+CREATE FUNCTION kdx.goal_outlook(p_goal text, p_asof date)
+RETURNS TABLE (code char(6), caution boolean, items text, needed text)
 LANGUAGE sql STABLE SET jit = off AS $$
 	-- (no enable_nestloop = off here: its disable cost on the one-row goal join made
 	-- every call look expensive enough to JIT-compile, 0.9 s for nothing)
@@ -154,7 +159,8 @@ LANGUAGE sql STABLE SET jit = off AS $$
 	-- these goals have one deadline for every municipality (特別な事情 moves only nursery's)
 	dl AS (SELECT g.deadline FROM kdx.goal g WHERE g.id = p_goal),
 	it AS (
-		SELECT d.muni_code, d.item_key, d.item_name, d.done, dl.deadline,
+		SELECT d.muni_code, d.item_key, CASE WHEN p_goal = 'procedures' THEN d.item_key ELSE d.item_name END AS label,
+		       d.done, dl.deadline,
 		       coalesce(pf.planned_fy, pl.planned_fy, pp.planned_fy) AS fy, coalesce(pl.status = '未定', false) AS undecided,
 		       CASE WHEN p_goal = 'postpartum' AND d.item_key IN ('承認通知の電子化', '利用実績のシステム管理', '集計・請求の自動化')
 		            THEN 'other' WHEN p_goal = 'postpartum' AND d.item_key <> 'オンライン申請' THEN 'optional'
@@ -167,23 +173,32 @@ LANGUAGE sql STABLE SET jit = off AS $$
 		LEFT JOIN kdx.postpartum_fact pp ON p_goal = 'postpartum' AND pp.batch_id = d.batch_id AND pp.muni_code = d.muni_code
 		     AND pp.survey_date = d.survey_date AND pp.item = d.item_key
 	),
-	-- each need still open, and whether some item of it is planned in time
+	-- each need still open, whether some item of it is planned in time, and why not
 	needs AS (
-		SELECT i.muni_code, i.need,
+		SELECT i.muni_code, i.need, min(i.item_key) AS first_key,
 		       bool_or(NOT i.undecided AND i.fy IS NOT NULL AND make_date(i.fy + 1, 3, 31) <= i.deadline) AS in_time,
-		       string_agg(CASE WHEN p_goal = 'procedures' THEN i.item_key ELSE i.item_name END
-		                  || CASE WHEN i.undecided THEN '（未定）' WHEN i.fy IS NULL THEN '（予定年度なし）'
-		                          ELSE '（' || kdx.fy_label(i.fy) || '予定）' END, '・' ORDER BY i.item_key) AS what,
-		       min(i.item_key) AS first_key
+		       CASE WHEN i.need = 'other' THEN '承認通知の電子化・利用実績のシステム管理・集計・請求の自動化のうち1項目'
+		            ELSE min(i.label) END AS what,
+		       -- why, for a need of one item; for postpartum's "one of three", the nearest plan
+		       CASE WHEN bool_or(i.undecided) AND count(*) = 1 THEN '未定'
+		            WHEN max(i.fy) IS NULL THEN '予定年度なし'
+		            ELSE kdx.fy_label(min(i.fy)) || '予定' END AS why
 		FROM it i
 		WHERE i.need <> 'optional'
 		GROUP BY i.muni_code, i.need
 		HAVING NOT bool_or(i.done)
-	)
-	SELECT n.muni_code, bool_or(NOT n.in_time),
-	       string_agg(CASE WHEN n.need = 'other' THEN '次のいずれか1項目: ' || n.what ELSE n.what END, '、'
-	                  ORDER BY n.first_key) FILTER (WHERE NOT n.in_time)
-	FROM needs n GROUP BY n.muni_code
+	),
+	late AS (
+		SELECT n.muni_code, n.why, min(n.first_key) AS first_key,
+		       string_agg(n.what, '・' ORDER BY n.first_key) AS what
+		FROM needs n WHERE NOT n.in_time GROUP BY n.muni_code, n.why
+	),
+	lates AS (SELECT l.muni_code, string_agg(l.why || '（' || l.what || '）', '、' ORDER BY l.first_key) AS items
+	          FROM late l GROUP BY l.muni_code),
+	open AS (SELECT n.muni_code, bool_or(NOT n.in_time) AS caution, string_agg(n.what, '、' ORDER BY n.first_key) AS needed
+	         FROM needs n GROUP BY n.muni_code)
+	SELECT o.muni_code, o.caution, l.items, o.needed
+	FROM open o LEFT JOIN lates l ON l.muni_code = o.muni_code
 $$;
 
 -- Every council's tables in one pass.  In the national view (council 000000)
@@ -192,12 +207,17 @@ $$;
 -- ranks and the counts of municipalities that reached the goal do.  This
 -- computes the municipalities once and those parts per council: the session's
 -- council and, in the national view, every prefecture.
-CREATE OR REPLACE FUNCTION kdx.goal_table_councils(p_goal text, p_asof date)
+-- For the goals with plan years each municipality's row also carries what the
+-- rule still needs and the items behind a 要注意 (goal_outlook's needed and
+-- items); every row its previous round's numerator and denominator.
+DROP FUNCTION IF EXISTS kdx.goal_table_councils(text, date);
+CREATE FUNCTION kdx.goal_table_councils(p_goal text, p_asof date)
 RETURNS TABLE (council char(6), code char(6), name text, short_name text, denominator integer, numerator integer,
                rate numeric, display text, target numeric, deadline date, status text, remaining integer, rank integer,
                survey_date date, stale boolean, prev_survey_date date, prev_display text, change_pt integer,
                projected_date date, caution boolean, own_denominator integer, own_numerator integer,
-               own_display text, achieved_count integer, in_scope_count integer)
+               own_display text, achieved_count integer, in_scope_count integer, outlook_items text, needed text,
+               prev_numerator integer, prev_denominator integer)
 LANGUAGE sql STABLE AS $$
 	WITH cur0 AS (SELECT * FROM kdx.goal_rows(p_goal, p_asof)),
 	-- the councils each municipality's row belongs to
@@ -264,7 +284,8 @@ LANGUAGE sql STABLE AS $$
 	       CASE WHEN tot.pden IS NOT NULL AND tot.den > 0
 	            THEN (floor(tot.num::numeric * 100 / tot.den + 0.5) - floor(tot.pnum::numeric * 100 / tot.pden + 0.5))::int END,
 	       NULL::date, NULL::boolean,
-	       NULL::int, NULL::int, NULL::text, tot.ach, tot.scope
+	       NULL::int, NULL::int, NULL::text, tot.ach, tot.scope, NULL::text, NULL::text,
+	       CASE WHEN tot.pden IS NOT NULL THEN tot.pnum END, tot.pden
 	FROM tot CROSS JOIN goalrow g
 	UNION ALL
 	SELECT r.council, r.code, r.name, r.short_name, r.denominator, r.numerator, r.rate, r.display, r.target, r.deadline,
@@ -277,7 +298,8 @@ LANGUAGE sql STABLE AS $$
 	       CASE WHEN p_goal IN ('nursery', 'clubs')
 	            THEN p.pden IS NOT NULL AND r.status IN ('未達', '期限超過') AND (proj.d IS NULL OR proj.d > r.deadline)
 	            ELSE r.status IN ('未達', '期限超過') AND coalesce(o.caution, false) END,
-	       r.own_denominator, r.own_numerator, r.own_display, NULL::int, NULL::int
+	       r.own_denominator, r.own_numerator, r.own_display, NULL::int, NULL::int,
+	       CASE WHEN r.status IN ('未達', '期限超過') THEN o.items END, o.needed, p.pnum, p.pden
 	FROM ranked r
 	LEFT JOIN prev p ON p.code = r.code
 	LEFT JOIN outlook o ON o.code = r.code
@@ -351,15 +373,17 @@ LANGUAGE sql STABLE SET enable_nestloop = off AS $$
 $$;
 
 -- Each municipality's rate on each of its own survey dates up to the as-of (trend charts).
-CREATE OR REPLACE FUNCTION kdx.goal_history(p_goal text, p_asof date)
-RETURNS TABLE (code char(6), survey_date date, rate numeric, valid boolean)
+DROP FUNCTION IF EXISTS kdx.goal_history(text, date);
+CREATE FUNCTION kdx.goal_history(p_goal text, p_asof date)
+RETURNS TABLE (code char(6), survey_date date, rate numeric, valid boolean, numerator integer, denominator integer,
+               status text)
 LANGUAGE sql STABLE AS $$
 	WITH dates AS (
 		SELECT DISTINCT e.survey_date FROM kdx.submission_effective e
 		WHERE e.dataset = CASE WHEN p_goal IN ('platforms', 'pmh') THEN 'platforms' ELSE p_goal END
 		  AND e.survey_date <= p_asof
 	)
-	SELECT g.code, g.survey_date, g.rate, g.denominator > 0
+	SELECT g.code, g.survey_date, g.rate, g.denominator > 0, g.numerator, g.denominator, g.status
 	FROM dates CROSS JOIN LATERAL kdx.goal_rows(p_goal, dates.survey_date) g
 	WHERE g.survey_date = dates.survey_date
 	ORDER BY g.code, g.survey_date
