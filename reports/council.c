@@ -477,7 +477,10 @@ static void goal_section(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_t
 	if (g->has_prev_total && t->den > 0) {
 		char when[64];
 		kdx_prev_round_label(g->prev_asof, when, sizeof when);
-		kdx_buf_printf(&b, "　%s %s → %s（%+dpt）", when, g->prev_total_display, t->display, t->change_pt);
+		if (list && t->has_prev)  /* items counted, never a change in points (SPEC §2) */
+			kdx_buf_printf(&b, "　%s 済の%s %d/%d → %d/%d", when, g->unit, t->prev_num, t->prev_den, t->num, t->den);
+		else
+			kdx_buf_printf(&b, "　%s %s → %s（%+dpt）", when, g->prev_total_display, t->display, t->change_pt);
 	} else if (t->den > 0) {
 		kdx_buf_adds(&b, "　前回調査なし");
 	}

@@ -74,10 +74,13 @@ static void left_list(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_tabl
 		kdx_doc_para(d, b.data, 8);
 	}
 	if (r->has_own) {
-		char *t = kdx_strdup_printf("独自目標（%sを含む）: %s（%d/%d）", !strcmp(g->id, "nursery") ? "民間の保育所等" : "民立のクラブ",
-		                            r->own_display, r->own_num, r->own_den);
-		kdx_doc_para(d, t, 8);
+		/* the own target, and the facilities behind what it still lacks, by name */
+		char *missing = kdx_own_missing(rd, (int)(g - rd->goals), r->code);
+		char *t = kdx_strdup_printf("独自目標（%sを含む）: %s（%d/%d）%s%s", !strcmp(g->id, "nursery") ? "民間の保育所等" : "民立のクラブ",
+		                            r->own_display, r->own_num, r->own_den, missing[0] ? "　未導入: " : "　すべて導入済", missing);
+		kdx_doc_para(d, t, KDX_MIN_BODY);
 		free(t);
+		free(missing);
 	}
 	kdx_buf_free(&b);
 }

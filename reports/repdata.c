@@ -3,6 +3,7 @@
 #include <string.h>
 #include <pthread.h>
 #include "kdx/repdata.h"
+#include "kdx/buf.h"
 
 static char *dupv(PGresult *r, int i, int c)
 {
@@ -894,4 +895,16 @@ int kdx_report_checklist_items(const kdx_report_data *d, int gi, const char **ke
 		}
 	}
 	return n;
+}
+
+char *kdx_own_missing(const kdx_report_data *d, int gi, const char *code)
+{
+	kdx_buf b = { 0 };
+	int nd = 0;
+	const kdx_detail_row *det = kdx_report_details(d, gi, code, &nd);
+	for (int i = 0; i < nd; i++)
+		if (det[i].in_own_scope && !det[i].done)
+			kdx_buf_printf(&b, "%s%s（%s）", b.len ? "、" : "", det[i].name, det[i].note[0] ? det[i].note : det[i].kind);
+	kdx_buf_reserve(&b, 0);
+	return b.data;
 }

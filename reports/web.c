@@ -534,8 +534,8 @@ static void muni_page(kdx_buf *b, const kdx_report_data *d, int mi)
 	table_end(b);
 	/* its history, as the warehouse has it */
 	kdx_buf_adds(b, "<h2>これまでの推移</h2>\n");
-	snprintf(cap, sizeof cap, "%sの調査ごとの率", m->name);
-		static const char *const hh[] = { "目標", "調査基準日", "率" };
+	snprintf(cap, sizeof cap, "%sの調査ごとの率（チェックリストの目標は済の項目数と判定）", m->name);
+	static const char *const hh[] = { "目標", "調査基準日", "率・済の項目数" };
 	table_open(b, cap, hh, 3);
 	for (int gi = 0; gi < 6; gi++) {
 		kdx_history h;
@@ -546,10 +546,12 @@ static void muni_page(kdx_buf *b, const kdx_report_data *d, int mi)
 			kdx_buf_adds(b, "</th><td>");
 			date_text(b, h.dates[k]);
 			kdx_buf_adds(b, "</td><td>");
-			if (h.valid[k])
-				kdx_buf_printf(b, "%d%%", (int)(h.rates[k] * 100 + 0.5));
-			else
+			if (!h.valid[k])
 				kdx_buf_adds(b, "対象なし");
+			else if (kdx_goal_is_checklist(&d->goals[gi]))  /* items counted, never a rate (SPEC §2) */
+				kdx_buf_printf(b, "済 %d/%d%s（%s）", h.nums[k], h.dens[k], d->goals[gi].unit, h.statuses[k]);
+			else
+				kdx_buf_printf(b, "%d%%", (int)(h.rates[k] * 100 + 0.5));
 			kdx_buf_adds(b, "</td></tr>\n");
 		}
 		kdx_history_free(&h);

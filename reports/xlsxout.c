@@ -16,9 +16,10 @@
 #include "kdx/datasets.h"
 #include "kdx/fsutil.h"
 #include "kdx/text.h"
+#include "kdx/buf.h"
 
 struct fmts {
-	lxw_format *title, *head, *pct, *intf, *text, *wrap, *date, *bold_pct, *bold_int, *bold_text, *rate, *bold_rate, *shown;
+	lxw_format *bold_plain, *title, *head, *pct, *intf, *text, *wrap, *date, *bold_pct, *bold_int, *bold_text, *rate, *bold_rate, *shown;
 	lxw_format *st[5];
 };
 
@@ -28,6 +29,8 @@ static const lxw_color_t status_fill[5] = { 0xCFE3F2, 0xFBE8C2, 0xF6D0BA, 0xEEEE
 
 static void make_formats(lxw_workbook *wb, struct fmts *f)
 {
+	f->bold_plain = workbook_add_format(wb);
+	format_set_bold(f->bold_plain);
 	f->title = workbook_add_format(wb);
 	format_set_bold(f->title);
 	format_set_font_size(f->title, 14);
@@ -178,14 +181,20 @@ static void goal_sheet_name(const kdx_goal_table *g, const char *prefix, char *b
 }
 
 /* One goal's table: header row, 全体 (formulas), municipalities; returns the last row. */
-static int goal_table_rows(lxw_worksheet *ws, struct widths *w, const struct fmts *f, const kdx_goal_table *g,
-                           int first_muni, int last_muni, bool with_total)
+static int goal_table_rows(lxw_worksheet *ws, struct widths *w, const struct fmts *f, const kdx_report_data *d,
+                           const kdx_goal_table *g, int first_muni, int last_muni, bool with_total)
 {
 	static const char *const head[] = { "コード", "団体", "調査基準日", "分母", "分子", "率", "表示", "目標", "期限", "状況",
-	                                    "残り", "順位", "前回比(pt)", "達成見込み", "要注意", "独自目標 分母", "独自目標 分子" };
-	const int nh = 17;
+	                                    "残り", "順位", "前回比(pt)", "達成見込み", "要注意", "独自目標 分母", "独自目標 分子",
+	                                    "独自目標で未導入の施設" };
+	/* a checklist goal counts its items and is judged by its rule, not a rate against 100% (SPEC §2) */
+	static const char *const list_head[18] = { [3] = "対象の項目数", [4] = "済の項目数", [5] = "（参考）済の割合",
+	                                         [6] = "（参考）表示", [7] = "目標（判定の規則）", [10] = "残り（項目）",
+	                                         [12] = "前回比（参考, pt）", [14] = "要注意" };
+	bool list = kdx_goal_is_checklist(g);
+	const int nh = 18;
 	for (int c = 0; c < nh; c++)
-		put_str(ws, w, 0, c, head[c], f->head);
+		put_str(ws, w, 0, c, list && list_head[c] ? list_head[c] : head[c], f->head);
 	int r = 1;
 	int mrow0 = with_total ? 2 : 1;
 	int mrow1 = mrow0 + (last_muni - first_muni);
@@ -201,7 +210,10 @@ static int goal_table_rows(lxw_worksheet *ws, struct widths *w, const struct fmt
 		worksheet_write_formula_num(ws, (lxw_row_t)r, 4, fs, f->bold_int, t->num);
 		worksheet_write_formula_num(ws, (lxw_row_t)r, 5, "=IF(D2>0,E2/D2,\"\")", f->bold_rate, t->den > 0 ? (double)t->num / t->den : 0);
 		put_str(ws, w, r, 6, t->display, f->bold_text);
-		put_num(ws, w, r, 7, g->target, f->bold_pct);
+		if (list)
+			put_str(ws, w, r, 7, g->target_label, f->bold_text);
+		else
+			put_num(ws, w, r, 7, g->target, f->bold_pct);
 		put_date(ws, w, r, 8, t->deadline, f->date);
 		put_str(ws, w, r, 9, t->status, f->bold_text);
 		if (t->remaining > 0)
@@ -226,7 +238,10 @@ static int goal_table_rows(lxw_worksheet *ws, struct widths *w, const struct fmt
 				worksheet_write_formula_str(ws, (lxw_row_t)r, 5, fs, f->pct, "");
 		}
 		put_str(ws, w, r, 6, m->display, f->shown);
-		put_num(ws, w, r, 7, g->target, f->pct);
+		if (list)
+			put_str(ws, w, r, 7, g->target_label, f->text);
+		else
+			put_num(ws, w, r, 7, g->target, f->pct);
 		put_date(ws, w, r, 8, m->deadline, f->date);
 		put_str(ws, w, r, 9, m->status, f->text);
 		if (m->remaining > 0)
@@ -245,6 +260,9 @@ static int goal_table_rows(lxw_worksheet *ws, struct widths *w, const struct fmt
 		if (m->has_own) {
 			put_num(ws, w, r, 15, m->own_den, f->intf);
 			put_num(ws, w, r, 16, m->own_num, f->intf);
+			char *missing = kdx_own_missing(d, (int)(g - d->goals), m->code);
+			put_str(ws, w, r, 17, missing, f->text);
+			free(missing);
 		}
 	}
 	apply_widths(ws, w, nh);
@@ -254,34 +272,119 @@ static int goal_table_rows(lxw_worksheet *ws, struct widths *w, const struct fmt
 	return r - 1;
 }
 
-static void goal_chart(lxw_workbook *wb, lxw_worksheet *ws, const char *sheet, const kdx_goal_table *g, int first, int last,
-                       int at_row)
+/*
+ * A rate goal's chart, native to Excel and LibreOffice alike.  It draws from a
+ * block of plain numbers under the table (グラフのデータ: each municipality's
+ * rate, the target and 全体), not from the table's formulas, so the chart's
+ * cached values are the real ones for any reader that does not recalculate.
+ * The target (dashed) and 全体 (solid) are lines across the bars: the linear
+ * trend lines of two series with neither fill nor outline, each named in the
+ * legend for what it is (libxlsxwriter 1.1.4 cannot combine a line chart into
+ * a column chart).  Returns the row after the block and chart.
+ */
+static int goal_chart(lxw_workbook *wb, lxw_worksheet *ws, struct widths *w, const struct fmts *f, const char *sheet,
+                      const kdx_goal_table *g, int at_row)
 {
+	int n = g->nrows - 1, r0 = at_row + 1;
+	worksheet_write_string(ws, (lxw_row_t)at_row, 0, "グラフのデータ（率は上の表の分子÷分母。目標と全体はグラフでは線で示す）", f->bold_plain);
+	static const char *const head[] = { "団体", "率", "目標", "全体" };
+	for (int c = 0; c < 4; c++)
+		put_str(ws, w, r0, 1 + c, head[c], f->head);
+	for (int i = 1; i <= n; i++) {
+		const kdx_goal_row *m = &g->rows[i];
+		put_str(ws, w, r0 + i, 1, m->short_name, f->text);
+		if (m->den > 0)
+			put_num(ws, w, r0 + i, 2, (double)m->num / m->den, f->rate);
+		put_num(ws, w, r0 + i, 3, g->target, f->pct);
+		if (g->rows[0].den > 0)
+			put_num(ws, w, r0 + i, 4, (double)g->rows[0].num / g->rows[0].den, f->rate);
+	}
 	lxw_chart *ch = workbook_add_chart(wb, LXW_CHART_COLUMN);
 	lxw_chart_series *s = chart_add_series(ch, NULL, NULL);
-	chart_series_set_categories(s, sheet, (lxw_row_t)first, 1, (lxw_row_t)last, 1);
-	chart_series_set_values(s, sheet, (lxw_row_t)first, 5, (lxw_row_t)last, 5);
+	chart_series_set_categories(s, sheet, (lxw_row_t)(r0 + 1), 1, (lxw_row_t)(r0 + n), 1);
+	chart_series_set_values(s, sheet, (lxw_row_t)(r0 + 1), 2, (lxw_row_t)(r0 + n), 2);
 	chart_series_set_name(s, "導入率");
 	lxw_chart_fill fill = { .color = 0x0072B2 };
 	chart_series_set_fill(s, &fill);
-	/* the target: an outlined series at the target height over each bar
-	 * (libxlsxwriter 1.1.4 cannot combine a line chart into a column chart) */
-	lxw_chart_series *t = chart_add_series(ch, NULL, NULL);
-	chart_series_set_categories(t, sheet, (lxw_row_t)first, 1, (lxw_row_t)last, 1);
-	chart_series_set_values(t, sheet, (lxw_row_t)first, 7, (lxw_row_t)last, 7);
-	chart_series_set_name(t, "目標");
-	lxw_chart_fill nofill = { .none = LXW_TRUE };
-	lxw_chart_line dash = { .color = 0x000000, .dash_type = LXW_CHART_LINE_DASH_DASH, .width = 1.25 };
-	chart_series_set_fill(t, &nofill);
-	chart_series_set_line(t, &dash);
+	char name[2][96];
+	snprintf(name[0], sizeof name[0], "目標 %s", g->target_label);
+	snprintf(name[1], sizeof name[1], "全体 %s", g->rows[0].display);
+	lxw_chart_line lines[2] = { { .color = 0x1A1A1A, .dash_type = LXW_CHART_LINE_DASH_DASH, .width = 1.5 },
+	                            { .color = 0x009E73, .width = 1.75 } };
+	for (int k = 0; k < 2; k++) {
+		if (k == 1 && g->rows[0].den == 0)
+			break;
+		lxw_chart_series *t = chart_add_series(ch, NULL, NULL);
+		chart_series_set_categories(t, sheet, (lxw_row_t)(r0 + 1), 1, (lxw_row_t)(r0 + n), 1);
+		chart_series_set_values(t, sheet, (lxw_row_t)(r0 + 1), 3 + k, (lxw_row_t)(r0 + n), 3 + k);
+		chart_series_set_name(t, k == 0 ? "目標" : "全体");
+		lxw_chart_fill nofill = { .none = LXW_TRUE };
+		lxw_chart_line noline = { .none = LXW_TRUE };
+		chart_series_set_fill(t, &nofill);
+		chart_series_set_line(t, &noline);
+		chart_series_set_trendline(t, LXW_CHART_TRENDLINE_TYPE_LINEAR, 0);
+		chart_series_set_trendline_name(t, name[k]);
+		chart_series_set_trendline_line(t, &lines[k]);
+	}
+	int16_t hidden[] = { 1, 2, -1 };  /* the two carriers; their lines are in the legend by name */
+	chart_legend_delete_series(ch, hidden);
 	chart_set_series_overlap(ch, 100);
-	chart_title_set_name(ch, g->title);
+	char title[256];
+	snprintf(title, sizeof title, "%s（破線: %s　緑の線: %s）", g->title, name[0], name[1]);
+	chart_title_set_name(ch, g->rows[0].den > 0 ? title : g->title);
 	chart_axis_set_num_format(ch->y_axis, "0%");
 	chart_axis_set_max(ch->y_axis, 1);
 	chart_axis_set_min(ch->y_axis, 0);
 	chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
 	lxw_chart_options opt = { .x_scale = 2.0, .y_scale = 1.3 };
-	worksheet_insert_chart_opt(ws, (lxw_row_t)at_row, 1, ch, &opt);
+	worksheet_insert_chart_opt(ws, (lxw_row_t)(r0 + n + 2), 1, ch, &opt);
+	return r0 + n + 24;
+}
+
+/* A checklist goal's grid (SPEC §2) on a sheet of its own after the goal's
+ * table: items down, the municipalities across (or counts of them), 済 and 未
+ * by colour and word, each municipality's status by the rule under them. */
+static void goal_checklist(lxw_workbook *wb, const struct fmts *f, const kdx_report_data *d, int gi)
+{
+	char name[32];
+	goal_sheet_name(&d->goals[gi], "", name, sizeof name);
+	snprintf(name + strlen(name), sizeof name - strlen(name), "_項目");
+	lxw_worksheet *ws = workbook_add_worksheet(wb, name);
+	struct widths ww = { { 0 } }, *w = &ww;
+	int at_row = 0;
+	kdx_chart_grid_data grid;
+	kdx_checklist_grid(d, gi, 64 - 2, &grid);
+	lxw_format *done = workbook_add_format(wb), *open = workbook_add_format(wb);
+	format_set_bg_color(done, 0xCCE6F7);
+	format_set_bg_color(open, 0xFCE3BF);
+	lxw_format *fill[2] = { done, open };
+	for (int k = 0; k < 2; k++) {
+		format_set_border(fill[k], LXW_BORDER_THIN);
+		format_set_align(fill[k], LXW_ALIGN_CENTER);
+	}
+	worksheet_write_string(ws, (lxw_row_t)at_row, 0, "チェックリスト（済: 実施・導入済　未: まだ　特例: 目標の対象外　-: 未提出）",
+	                       f->bold_plain);
+	put_str(ws, w, at_row + 1, 1, "項目", f->head);
+	for (int c = 0; c < grid.ncols; c++)
+		put_str(ws, w, at_row + 1, 2 + c, grid.cols[c], f->head);
+	for (int r = 0; r < grid.nrows; r++) {
+		put_str(ws, w, at_row + 2 + r, 1, grid.rows[r], r >= grid.nitems ? f->bold_text : f->text);
+		for (int c = 0; c < grid.ncols; c++) {
+			const char *word = grid.cells[r * grid.ncols + c];
+			lxw_format *fmt = !strcmp(word, "済") ? done : !strcmp(word, "未") ? open : f->shown;
+			put_str(ws, w, at_row + 2 + r, 2 + c, word, fmt);
+		}
+	}
+	for (int c = 0; c < grid.ncols; c++)
+		status_formatting(ws, at_row + 2 + grid.nitems, at_row + 1 + grid.nrows, 2 + c, f);
+	worksheet_write_string(ws, (lxw_row_t)(at_row + 2 + grid.nrows), 1, grid.note, NULL);
+	apply_widths(ws, w, 2 + grid.ncols);
+	worksheet_freeze_panes(ws, 2, 2);
+	char hd[200];
+	snprintf(hd, sizeof hd, "%s の項目（%s時点）", d->goals[gi].title, d->asof_wareki);
+	page_setup(ws, hd);
+	worksheet_repeat_rows(ws, 0, 1);
+	kdx_checklist_grid_free(&grid);
 }
 
 static void detail_sheet(lxw_workbook *wb, const struct fmts *f, const kdx_report_data *d, const kdx_goal_table *g,
@@ -319,7 +422,7 @@ static void detail_sheet(lxw_workbook *wb, const struct fmts *f, const kdx_repor
 	worksheet_freeze_panes(ws, 1, 0);
 	worksheet_autofilter(ws, 0, 0, (lxw_row_t)(r > 1 ? r - 1 : 1), 8);
 	char hd[128];
-	snprintf(hd, sizeof hd, "%s の根拠（%s 時点）", g->title, d->asof_iso);
+	snprintf(hd, sizeof hd, "%s の根拠（%s時点）", g->title, d->asof_wareki);
 	page_setup(ws, hd);
 }
 
@@ -463,11 +566,15 @@ kdx_status kdx_xlsx_council(const kdx_report_data *d, const char *path, kdx_erro
 		goal_sheet_name(g, "", name, sizeof name);
 		lxw_worksheet *gs = workbook_add_worksheet(wb, name);
 		struct widths gw = { { 0 } };
-		int last = goal_table_rows(gs, &gw, &f, g, 1, g->nrows - 1, true);
-		goal_chart(wb, gs, name, g, 2, last, last + 3);
+		int last = goal_table_rows(gs, &gw, &f, d, g, 1, g->nrows - 1, true);
+		if (!kdx_goal_is_checklist(g))
+			goal_chart(wb, gs, &gw, &f, name, g, last + 2);
+		apply_widths(gs, &gw, 18);
 		char hd[200];
-		snprintf(hd, sizeof hd, "%s（%s 時点）", g->title, d->asof_iso);
+		snprintf(hd, sizeof hd, "%s（%s時点）", g->title, d->asof_wareki);
 		page_setup(gs, hd);
+		if (kdx_goal_is_checklist(g))
+			goal_checklist(wb, &f, d, gi);
 	}
 	/* procedures matrix */
 	lxw_worksheet *pm = workbook_add_worksheet(wb, "手続マトリクス");
@@ -516,29 +623,37 @@ static void history_sheet(lxw_workbook *wb, const struct fmts *f, const kdx_repo
 {
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "推移");
 	struct widths w = { { 0 } };
-	static const char *const head[] = { "目標", "調査基準日", "率", "目標値" };
-	for (int c = 0; c < 4; c++)
-		put_str(ws, &w, 0, c, head[c], f->head);
+	static const char *const head[] = { "目標", "調査基準日", "分子/分母（チェックリストの目標は済/対象の項目数）", "率", "状況",
+	                                    "目標値" };
+	for (int c = 0; c < 6; c++)
+		worksheet_write_string(ws, 0, (lxw_col_t)c, head[c], f->head);
 	int r = 1;
 	for (int gi = 0; gi < 6; gi++) {
 		kdx_history h;
 		kdx_history_get(d, gi, me->code, &h);
+		bool list = kdx_goal_is_checklist(&d->goals[gi]);
 		for (int k = 0; k < h.n; k++, r++) {
 			put_str(ws, &w, r, 0, d->goals[gi].title, f->text);
 			put_date(ws, &w, r, 1, h.dates[k], f->date);
-			if (h.valid[k])
-				put_num(ws, &w, r, 2, h.rates[k], f->rate);
+			char frac[32];
+			snprintf(frac, sizeof frac, "%d/%d", h.nums[k], h.dens[k]);
+			put_str(ws, &w, r, 2, h.valid[k] ? frac : "対象なし", f->shown);
+			if (h.valid[k] && !list)  /* a checklist goal's items are never read as a rate (SPEC §2) */
+				put_num(ws, &w, r, 3, h.rates[k], f->rate);
 			else
-				put_str(ws, &w, r, 2, "対象なし", f->shown);
-			if (kdx_goal_is_checklist(&d->goals[gi]))
-				put_str(ws, &w, r, 3, d->goals[gi].target_label, f->shown);
+				put_str(ws, &w, r, 3, "", f->text);
+			put_str(ws, &w, r, 4, h.statuses[k], f->text);
+			if (list)
+				put_str(ws, &w, r, 5, d->goals[gi].target_label, f->shown);
 			else
-				put_num(ws, &w, r, 3, d->goals[gi].target, f->pct);
+				put_num(ws, &w, r, 5, d->goals[gi].target, f->pct);
 		}
 		kdx_history_free(&h);
 	}
-	apply_widths(ws, &w, 4);
+	apply_widths(ws, &w, 6);
+	worksheet_set_column(ws, 2, 2, 22, NULL);
 	worksheet_freeze_panes(ws, 1, 0);
+	status_formatting(ws, 1, r > 1 ? r - 1 : 1, 4, f);
 	page_setup(ws, "推移");
 }
 
@@ -556,28 +671,45 @@ kdx_status kdx_xlsx_muni(const kdx_report_data *d, int mi, const char *path, kdx
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "概要");
 	struct widths w = { { 0 } };
 	worksheet_write_string(ws, 0, 0, title, f.title);
+	/* headers wrap in their cells and goal titles wrap in theirs, so the sheet
+	 * prints on A4 landscape at full size rather than shrunk to fit */
 	static const char *const head[] = { "目標", "分母", "分子", "率", "全体の率", "目標", "期限", "状況", "順位", "対象団体数",
 	                                    "残り", "前回比(pt)", "独自目標の率" };
+	worksheet_set_row(ws, 2, 30, NULL);
 	for (int c = 0; c < 13; c++)
-		put_str(ws, &w, 2, c, head[c], f.head);
+		worksheet_write_string(ws, 2, (lxw_col_t)c, head[c], f.head);
+	bool any_list = false;
 	for (int gi = 0; gi < 6; gi++) {
 		const kdx_goal_table *g = &d->goals[gi];
 		const kdx_goal_row *m = &g->rows[mi];
+		/* a checklist goal: its items counted and its rule, never a rate (SPEC §2) */
+		bool list = kdx_goal_is_checklist(g);
+		any_list |= list;
 		int r = 3 + gi;
-		put_str(ws, &w, r, 0, g->title, f.text);
+		worksheet_set_row(ws, (lxw_row_t)r, 30, NULL);  /* two lines: the wrapped title or target */
+		worksheet_write_string(ws, (lxw_row_t)r, 0, g->title, f.wrap);
 		if (m->submitted) {
 			put_num(ws, &w, r, 1, m->den, f.intf);
 			put_num(ws, &w, r, 2, m->num, f.intf);
 			char fs[64];
 			snprintf(fs, sizeof fs, "=IF(B%d>0,C%d/B%d,\"\")", r + 1, r + 1, r + 1);
-			if (m->den > 0)
+			if (list)
+				put_str(ws, &w, r, 3, "", f.text);
+			else if (m->den > 0)
 				worksheet_write_formula_num(ws, (lxw_row_t)r, 3, fs, f.pct, (double)m->num / m->den);
 			else
 				worksheet_write_formula_str(ws, (lxw_row_t)r, 3, fs, f.pct, "");
 		}
-		if (g->rows[0].den > 0)
-			put_num(ws, &w, r, 4, g->rows[0].rate, f.pct);
-		put_num(ws, &w, r, 5, g->target, f.pct);
+		if (list) {
+			char *ach = kdx_strdup_printf("達成 %d/%d団体", g->achieved_count, g->in_scope_count);
+			worksheet_write_string(ws, (lxw_row_t)r, 4, ach, f.wrap);
+			free(ach);
+			worksheet_write_string(ws, (lxw_row_t)r, 5, g->target_label, f.wrap);
+		} else {
+			if (g->rows[0].den > 0)
+				put_num(ws, &w, r, 4, g->rows[0].rate, f.pct);
+			put_num(ws, &w, r, 5, g->target, f.pct);
+		}
 		put_date(ws, &w, r, 6, m->deadline, f.date);
 		put_str(ws, &w, r, 7, m->status, f.text);
 		if (m->rank > 0)
@@ -585,13 +717,38 @@ kdx_status kdx_xlsx_muni(const kdx_report_data *d, int mi, const char *path, kdx
 		put_num(ws, &w, r, 9, g->in_scope_count, f.intf);
 		if (m->remaining > 0)
 			put_num(ws, &w, r, 10, m->remaining, f.intf);
-		if (m->has_change)
+		if (m->has_change && !list)
 			put_num(ws, &w, r, 11, m->change_pt, f.intf);
 		if (m->has_own && m->own_den > 0)
 			put_num(ws, &w, r, 12, (double)m->own_num / m->own_den, f.pct);
 	}
 	status_formatting(ws, 3, 8, 7, &f);
 	apply_widths(ws, &w, 13);
+	worksheet_set_column(ws, 0, 0, 34, NULL);
+	worksheet_set_column(ws, 4, 5, 12, NULL);
+	int row = 10;
+	if (any_list) {
+		kdx_buf b = { 0 };
+		for (int gi = 0; gi < 6; gi++)
+			if (kdx_goal_is_checklist(&d->goals[gi]))
+				kdx_buf_printf(&b, "%s%s", b.len ? "・" : "", d->goals[gi].short_title);
+		kdx_buf_adds(&b, "は、分子・分母が項目の数で、状況は各目標の規則で判定する（率では判定しない）。");
+		worksheet_write_string(ws, (lxw_row_t)row++, 0, b.data, NULL);
+		kdx_buf_free(&b);
+	}
+	/* each own target (独自目標), with the facilities behind what it still lacks */
+	for (int gi = 0; gi < 6; gi++) {
+		const kdx_goal_row *m = &d->goals[gi].rows[mi];
+		if (!m->has_own)
+			continue;
+		char *missing = kdx_own_missing(d, gi, m->code);
+		char *t = kdx_strdup_printf("独自目標（%s、%sを含む）: %s（%d/%d）%s%s", d->goals[gi].title,
+		                            !strcmp(d->goals[gi].id, "nursery") ? "民間の保育所等" : "民立のクラブ", m->own_display,
+		                            m->own_num, m->own_den, missing[0] ? "　未導入: " : "　すべて導入済", missing);
+		worksheet_write_string(ws, (lxw_row_t)row++, 0, t, NULL);
+		free(t);
+		free(missing);
+	}
 	worksheet_freeze_panes(ws, 3, 1);
 	page_setup(ws, title);
 	worksheet_repeat_rows(ws, 0, 2);  /* the title and the header row */
@@ -608,9 +765,11 @@ kdx_status kdx_xlsx_muni(const kdx_report_data *d, int mi, const char *path, kdx
 		const kdx_detail_row *xs = kdx_report_details(d, gi, me->code, &nd);
 		for (int i = 0; i < nd; i++) {
 			const kdx_detail_row *x = &xs[i];
-			if (!x->in_scope || x->done)
+			if (x->done || !(x->in_scope || x->in_own_scope))
 				continue;
-			const char *gt = d->goals[gi].title;
+			char own[160];
+			snprintf(own, sizeof own, "%s（独自目標のみ）", d->goals[gi].title);
+			const char *gt = x->in_scope ? d->goals[gi].title : own;
 			put_str(ls, &lw, r, 0, gt, f.text);
 			put_str(ls, &lw, r, 1, x->key, f.text);
 			put_str(ls, &lw, r, 2, x->name, f.text);

@@ -143,6 +143,10 @@ bool kdx_goal_is_checklist(const kdx_goal_table *g);
  * details' order: at most max keys and names (the details' strings). */
 int kdx_report_checklist_items(const kdx_report_data *d, int gi, const char **keys, const char **names, int max);
 
+/* The facilities of a municipality's own target (独自目標) not yet done, by
+ * name with why they count (私立, 民立), "、"-joined; "" when none (caller frees). */
+char *kdx_own_missing(const kdx_report_data *d, int gi, const char *code);
+
 /* One municipality's ledger rows: the first, and their number in *n. */
 const kdx_ledger_row *kdx_report_ledger(const kdx_report_data *d, const char *code, int *n);
 

@@ -173,7 +173,7 @@ test_editions_bookmarks_and_page_labels() {
 import json, sys
 j = json.load(sys.stdin)
 titles = [o["title"] for o in j["outlines"]]
-want = ["表紙", "進捗一覧", "1. こども関係手続の電子化", "2. 保育所等のICT化", "3. 保育業務施設管理PF", "4. 放課後児童クラブのICT化",
+want = ["表紙", "進捗一覧", "1. こども関係手続の電子化", "2. 保育所等のICT化", "3. 保育業務施設管理プラットフォーム及び保活情報連携基盤の導入", "4. 放課後児童クラブのICT化",
         "5. 産後ケア事業のDX", "6. PMHの導入", "手続の電子化状況", "データ品質"]
 for w in want:
     assert any(t.startswith(w) for t in titles), (w, titles)
@@ -305,7 +305,9 @@ assert oita[head.index('率')].number_format == '0.0%' and oita[head.index('表�
 assert tot[head.index('前回比(pt)')].value == int(sys.argv[2]), (tot[head.index('前回比(pt)')].value, sys.argv[2])
 for s in wb.worksheets:
     # the header row (the title and header rows of 概要) printed on every page
-    assert (s.print_title_rows or '').replace('$', '') == ('1:4' if s.title == '概要' else '1:1'), (s.title, s.print_title_rows)
+    # (a checklist sheet's title and header rows)
+    want = '1:4' if s.title == '概要' else '1:2' if s.title.endswith('_項目') else '1:1'
+    assert (s.print_title_rows or '').replace('$', '') == want, (s.title, s.print_title_rows)
     assert s.page_setup.orientation == 'landscape', s.title
 PY
 	# the submission table of the PDF's annex, and the feedback workbook's history, from the inputs
@@ -320,7 +322,9 @@ def pct(rows):
     return round(sum(1 for r in ins if r[3] == '電子化済') / len(ins), 4)
 prev = [r for r in csv.reader(open(f'{sys.argv[3]}/2025-10-01_手続電子化状況.csv', encoding='cp932')) if r[1] == '442011']
 now = [list(r) for r in openpyxl.load_workbook(f'{sys.argv[3]}/2026-10-01_442011_大分市.xlsx', data_only=True)['手続電子化'].iter_rows(min_row=2, values_only=True) if r[2]]
-hist = [(r[1], r[2]) for r in openpyxl.load_workbook(sys.argv[2])['推移'].iter_rows(min_row=2, values_only=True) if r[0] == 'こども関係手続の電子化']
+ws = openpyxl.load_workbook(sys.argv[2])['推移']
+rate = [c.value for c in ws[1]].index('率')
+hist = [(r[1], r[rate]) for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == 'こども関係手続の電子化']
 assert hist == [(datetime.datetime(2025, 10, 1), pct(prev)), (datetime.datetime(2026, 10, 1), pct(now))], (hist, pct(prev), pct(now))
 PY
 	(cd "$KDX_HOME" && timeout 300 libreoffice --headless --convert-to pdf --outdir lo "$x" >/dev/null 2>&1) || die "LibreOffice could not convert the workbook"
@@ -343,4 +347,252 @@ PY
 	local report; report=$(cat "$KDX_HOME/near.csv.reject.txt" 2>/dev/null || cat "$KDX_HOME"/rejects/*near.csv.reject.txt)
 	contains "$report" "「状況」の値が正しくありません"
 	contains "$report" "「電子化済」のことであれば、そのとおりに入力してください。"
+}
+
+# The checklist goals' items by the rule (SPEC §2), from the sample's 2026-10-01
+# workbooks: per municipality and goal, the items done, in scope, and what the
+# rule still needs.  Printed as "goal code done den status needed" (needed "、"-joined).
+checklist_expect() {
+	/usr/bin/python3 - "$SAMPLE" "$ROOT/data/master/goal_items.csv" <<'PY'
+import csv, glob, sys, openpyxl
+sample, items = sys.argv[1], list(csv.DictReader(open(sys.argv[2], encoding='utf-8')))
+name = {(i['goal'], i['code']): i['name'] for i in items}
+other = ('承認通知の電子化', '利用実績のシステム管理', '集計・請求の自動化')
+for path in sorted(glob.glob(f'{sample}/2026-10-01_44*.xlsx')):
+    wb = openpyxl.load_workbook(path, data_only=True)
+    pp = {r[2]: r[3] for r in wb['産後ケア'].iter_rows(min_row=2, values_only=True) if r[1]}
+    pl = {r[2]: r[3] for r in wb['基盤導入'].iter_rows(min_row=2, values_only=True) if r[1]}
+    code = path.split('_')[1]
+    done = [k for k, v in pp.items() if v == '実施済']
+    need = ([] if pp['オンライン申請'] == '実施済' else ['オンライン申請']) + \
+           ([] if any(pp[k] == '実施済' for k in other) else ['・'.join(other) + 'のうち1項目'])
+    print('postpartum', code, len(done), len(pp), '達成' if not need else '未達', '、'.join(need) or '-')
+    for goal, keys in (('platforms', ('保育業務施設管理PF', '保活情報連携基盤')), ('pmh', ('PMH医療費助成', 'PMH予防接種'))):
+        scope = [k for k in keys if pl[k] != '特例対象外']
+        ok = [k for k in scope if pl[k] in ('導入済', '類似システム導入済')]
+        need = [name[(goal, k)] for k in scope if k not in ok]
+        print(goal, code, len(ok), len(scope), '達成' if scope and not need else '未達' if scope else '対象外',
+              '、'.join(need) or '-')
+PY
+}
+
+# The council report's table of a checklist goal counts items and names what
+# the rule still needs, with no rate, rank or change in points; each feedback
+# report says what its municipality still needs.
+test_checklist_tables_count_items_and_name_what_is_left() {
+	load_all
+	kdx_rc 0 report --quiet --as-of 2026-11-30
+	checklist_expect >"$KDX_HOME/expect.txt"
+	[ "$(wc -l <"$KDX_HOME/expect.txt")" -eq 54 ] || die "expected 3 goals × 18 municipalities: $(wc -l <"$KDX_HOME/expect.txt")"
+	local pdf=$KDX_HOME/out/2026-11-30/council/2026-11-30_こども政策DX進捗.pdf
+	qpdf --json "$pdf" | /usr/bin/python3 -c '
+import json, sys
+o = {x["title"]: x["destpageposfrom1"] for x in json.load(sys.stdin)["outlines"]}
+p = sorted(o.values())
+for t, first in o.items():
+    if t.startswith(("3. ", "5. ", "6. ")):
+        print(t[0], first, p[p.index(first) + 1] - 1)
+' >"$KDX_HOME/pages.txt"
+	local ord first last goal
+	while read -r ord first last; do
+		goal=$(case $ord in 3) echo platforms;; 5) echo postpartum;; 6) echo pmh;; esac)
+		pdftotext -layout -f "$first" -l "$last" "$pdf" "$KDX_HOME/sec.txt"
+		/usr/bin/python3 - "$KDX_HOME/sec.txt" "$KDX_HOME/expect.txt" "$goal" "$ROOT/data/master/municipalities.csv" <<'PY' || die "$goal's table in the council report"
+import csv, re, sys
+text = open(sys.argv[1], encoding='utf-8').read()
+goal = sys.argv[3]
+names = {m['code']: m['name'] for m in csv.DictReader(open(sys.argv[4], encoding='utf-8'))}
+exp = [l.split() for l in open(sys.argv[2], encoding='utf-8') if l.startswith(goal + ' ')]
+assert '目標の達成に必要な項目' in text and '済/対象' in text, text[:400]
+assert '順位' not in text and '前回比' not in text, 'a checklist goal ranked or changed in points'
+flat = re.sub(r'\s+', '', text)
+for g, code, done, den, status, need in exp:
+    rows = [l for l in text.splitlines() if re.match(re.escape(names[code]) + r'(（特例）)? ', l)]
+    assert len(rows) == 1, (code, rows)
+    cells = rows[0].split()
+    assert f'{done}/{den}' in cells and status in cells, (code, cells, done, den, status)
+    assert not any(c.endswith('%') for c in cells), (code, cells)
+    if status == '未達':
+        # the needed items follow the 期限 in reading order (they may wrap within their cell)
+        at = flat.index(re.sub(r'\s+', '', rows[0])[:len(names[code]) + 8])
+        assert all(n in flat[at:at + 400] for n in need.split('、')), (code, need, flat[at:at + 200])
+PY
+	done <"$KDX_HOME/pages.txt"
+	[ "$(wc -l <"$KDX_HOME/pages.txt")" -eq 3 ] || die "three checklist goal sections: $(cat "$KDX_HOME/pages.txt")"
+	# each feedback report names what its municipality still needs, by the rule
+	local g code done den status need f
+	while read -r g code done den status need; do
+		[ "$status" = 未達 ] || continue
+		f=$(ls "$KDX_HOME/out/2026-11-30/municipalities/${code}_"*.pdf)
+		/usr/bin/python3 - "$f" "$g" "$need" <<'PY' || die "$code's feedback: $g"
+import re, subprocess, sys
+flat = re.sub(r'\s+', '', subprocess.run(['pdftotext', sys.argv[1], '-'], capture_output=True, text=True).stdout)
+title = {'platforms': '3.保育業務施設管理プラットフォーム及び保活情報連携基盤の導入', 'postpartum': '5.産後ケア事業のDX', 'pmh': '6.PMHの導入'}[sys.argv[2]]
+sec = flat[flat.index(title):]
+m = re.search(r'目標の達成に必要:(.*?)未実施の項目:', sec)
+assert m, sec[:300]
+assert set(m.group(1).split('、')) == set(sys.argv[3].split('、')), (m.group(1), sys.argv[3])
+PY
+	done <"$KDX_HOME/expect.txt"
+}
+
+# The slides of a checklist goal show its checklist: a cell per item and
+# municipality, 済 in its own fill, each municipality's status under them;
+# counted in the PNG: regions of the 済 fill = items done, of the 達成 fill =
+# municipalities that reached the goal (both from the inputs by the rule).
+test_checklist_slides_draw_the_checklist() {
+	load_all
+	kdx_rc 0 report --quiet --as-of 2026-11-30 --council-only
+	checklist_expect >"$KDX_HOME/expect.txt"
+	local g
+	for g in platforms postpartum pmh; do
+		/usr/bin/python3 - "$KDX_HOME/out/2026-11-30/charts/$g.png" "$KDX_HOME/expect.txt" "$g" <<'PY' || die "$g.png"
+import sys
+from PIL import Image
+exp = [l.split() for l in open(sys.argv[2], encoding='utf-8') if l.startswith(sys.argv[3] + ' ')]
+done = sum(int(e[2]) for e in exp)
+achieved = sum(e[4] == '達成' for e in exp)
+im = Image.open(sys.argv[1]).convert('RGB')
+w, h = im.size
+px = im.load()
+def regions(colour, least=300):
+    seen, n = set(), 0
+    for y in range(h):
+        for x in range(w):
+            if (x, y) in seen or px[x, y] != colour:
+                continue
+            stack, size = [(x, y)], 0
+            seen.add((x, y))
+            while stack:
+                a, b = stack.pop()
+                size += 1
+                for c, d in ((a + 1, b), (a - 1, b), (a, b + 1), (a, b - 1)):
+                    if 0 <= c < w and 0 <= d < h and (c, d) not in seen and px[c, d] == colour:
+                        seen.add((c, d))
+                        stack.append((c, d))
+            n += size >= least
+    return n
+got_done = regions((204, 230, 247))
+got_ach = regions((207, 227, 242))
+assert (got_done, got_ach) == (done, achieved), (sys.argv[3], got_done, done, got_ach, achieved)
+PY
+	done
+}
+
+# The feedback report's history of a checklist goal counts items at each
+# survey ("2/6 未達"), never a rate: 大分市's postpartum rounds of 2025-10-01
+# (the CSV) and 2026-10-01 (its workbook).
+test_feedback_history_counts_checklist_items() {
+	load_all
+	kdx_rc 0 report --quiet --as-of 2026-11-30 --muni 442011
+	local want; want=$(/usr/bin/python3 - "$SAMPLE" <<'PY'
+import csv, sys, openpyxl
+s = sys.argv[1]
+other = ('承認通知の電子化', '利用実績のシステム管理', '集計・請求の自動化')
+def label(rows):
+    d = {r[2]: r[3] for r in rows}
+    ok = d['オンライン申請'] == '実施済' and any(d[k] == '実施済' for k in other)
+    return f"{sum(v == '実施済' for v in d.values())}/{len(d)}{'達成' if ok else '未達'}"
+old = [r for r in csv.reader(open(f'{s}/2025-10-01_産後ケアDX状況.csv', encoding='utf-8-sig')) if r[1] == '442011']
+new = [r for r in openpyxl.load_workbook(f'{s}/2026-10-01_442011_大分市.xlsx', data_only=True)['産後ケア'].iter_rows(min_row=2, values_only=True) if r[1]]
+print(label(old), label(new))
+PY
+)
+	local page; page=$(pdftotext -f 1 -l 1 "$KDX_HOME/out/2026-11-30/municipalities/442011_大分市.pdf" - | tr -d ' \n')
+	local w; for w in $want; do contains "$page" "$w"; done
+	contains "$page" "済の項目数"
+	# and its workbook's 推移 sheet: the items as a count, no rate
+	/usr/bin/python3 - "$KDX_HOME/out/2026-11-30/municipalities/442011_大分市.xlsx" $want <<'PY' || die "推移 sheet"
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])['推移']
+head = [c.value for c in ws[1]]
+rows = [r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == '産後ケア事業のDX']
+assert len(rows) == 2, rows
+for r, want in zip(rows, sys.argv[2:]):
+    assert f'{r[2]}{r[4]}' == want, (r, want)
+    assert r[head.index('率')] in (None, ''), r
+PY
+}
+
+# The council workbook's charts: the rate goals' bars cache the real rates (a
+# reader that does not recalculate sees them), the target and 全体 are lines
+# named in the chart (trend lines of hidden series), and the checklist goals
+# have their checklist instead of a chart; expected figures from the inputs.
+test_workbook_charts_hold_real_values_and_draw_the_target() {
+	load_all
+	kdx_rc 0 report --quiet --as-of 2026-11-30
+	local prev now
+	read -r prev now < <(procedure_totals)
+	checklist_expect >"$KDX_HOME/expect.txt"
+	/usr/bin/python3 - "$KDX_HOME/out/2026-11-30/council/2026-11-30_こども政策DX進捗.xlsx" "$SAMPLE" "$now" "$KDX_HOME/expect.txt" <<'PY' || die "council workbook charts"
+import glob, re, sys, zipfile, openpyxl
+x, sample, now = sys.argv[1], sys.argv[2], sys.argv[3]
+z = zipfile.ZipFile(x)
+charts = sorted(n for n in z.namelist() if re.fullmatch(r'xl/charts/chart\d+\.xml', n))
+assert len(charts) == 3, charts        # procedures, nursery, clubs; none for the checklist goals
+# which chart is the procedures one: the drawing of sheet 1_手続電子化
+rates = {}
+for path in sorted(glob.glob(f'{sample}/2026-10-01_44*.xlsx')):
+    rows = [r for r in openpyxl.load_workbook(path, data_only=True)['手続電子化'].iter_rows(min_row=2, values_only=True)
+            if r[2] and str(r[2]).startswith('N') and r[3] != '所掌外']
+    rates[path.split('_')[1]] = sum(r[3] == '電子化済' for r in rows) / len(rows)
+want = [rates[c] for c in sorted(rates)]
+xml = [z.read(c).decode() for c in charts]
+proc = [s for s in xml if 'こども関係手続の電子化' in s]
+assert len(proc) == 1
+s = proc[0]
+cache = re.search(r'<c:val>.*?<c:numCache>(.*?)</c:numCache>', s, re.S).group(1)
+got = [float(v) for v in re.findall(r'<c:v>([^<]*)</c:v>', cache)]
+assert len(got) == 18 and all(abs(a - b) < 1e-9 for a, b in zip(got, want)), (got, want)
+names = re.findall(r'<c:trendline><c:name>([^<]*)</c:name>', s)
+assert names == ['目標 100%', f'全体 {now}%'], names
+assert 'prstDash val="dash"' in s
+for t in re.findall(r'<c:ser>.*?</c:ser>', s, re.S)[1:]:
+    assert '<a:noFill/>' in t, 'a carrier series is drawn'
+# the checklist goals: a sheet of items × municipalities, its 済 cells the items done
+wb = openpyxl.load_workbook(x)
+exp = [l.split() for l in open(sys.argv[4], encoding='utf-8')]
+for goal, sheet in (('platforms', '3_保育PF_項目'), ('postpartum', '5_産後ケアDX_項目'), ('pmh', '6_PMH_項目')):
+    assert sheet in wb.sheetnames, (sheet, wb.sheetnames)
+    cells = [v for row in wb[sheet].iter_rows(values_only=True) for v in row]
+    assert cells.count('済') == sum(int(e[2]) for e in exp if e[0] == goal), (sheet, cells.count('済'))
+    assert cells.count('達成') == sum(e[4] == '達成' for e in exp if e[0] == goal), sheet
+PY
+}
+
+# The feedback workbook: the 概要 sheet prints at full size on A4 (LibreOffice:
+# its text at 8 pt or more), and each own target (独自目標) names the facilities
+# behind what it still lacks, as the PDF does: 大分市 counts its private
+# nurseries (設定), and those without ICT are named (the nursery survey).
+test_feedback_workbook_prints_legibly_and_names_own_target_facilities() {
+	load_all
+	kdx_rc 0 report --quiet --as-of 2026-11-30 --muni 442011
+	local missing; missing=$(/usr/bin/python3 - "$SAMPLE" <<'PY'
+import csv, sys
+rows = [r for r in csv.DictReader(open(f'{sys.argv[1]}/2026-10-01_保育所等ICT調査.csv', encoding='utf-8-sig'))
+        if r['市町村コード'] == '442011']
+feats = ('保護者連絡', '登降園管理', '計画・記録', 'キャッシュレス決済', 'その他')
+todo = [r['施設名'] for r in rows if not r['統廃合予定'] and not any(r[f] for f in feats)]
+print(' '.join(todo))
+PY
+)
+	[ -n "$missing" ] || die "the sample should leave one of 大分市's nurseries without ICT"
+	local x=$KDX_HOME/out/2026-11-30/municipalities/442011_大分市.xlsx
+	/usr/bin/python3 - "$x" $missing <<'PY' || die "own target in the workbook"
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])['概要']
+lines = [str(v) for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str) and v.startswith('独自目標（')]
+assert len(lines) == 1, lines
+assert all(n in lines[0] for n in sys.argv[2:]) and '未導入' in lines[0], (lines, sys.argv[2:])
+PY
+	contains "$(pdftotext "$KDX_HOME/out/2026-11-30/municipalities/442011_大分市.pdf" - | tr -d ' \n')" "未導入:$(echo "$missing" | cut -d' ' -f1)"
+	( cd "$KDX_HOME" && timeout 300 libreoffice --headless --convert-to pdf --outdir lo "$x" >/dev/null 2>&1 ) || die "LibreOffice could not convert the workbook"
+	pdftotext -f 1 -l 1 -bbox "$KDX_HOME/lo/442011_大分市.pdf" "$KDX_HOME/lo.html"
+	/usr/bin/python3 - "$KDX_HOME/lo.html" <<'PY' || die "the 概要 sheet prints too small"
+import re, sys
+h = [float(b) - float(a) for a, b in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', open(sys.argv[1], encoding='utf-8').read())]
+assert len(h) > 50, len(h)
+h.sort()
+assert h[len(h) // 10] >= 8, h[:20]      # nine words in ten at 8 pt or more
+PY
 }

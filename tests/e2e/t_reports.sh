@@ -219,7 +219,9 @@ test_national_view_writes_every_prefecture_council() {
 import sys, openpyxl
 wv = openpyxl.load_workbook(sys.argv[1], data_only=True)
 ws = next(wv[n] for n in wv.sheetnames if n.startswith('4_'))
-rows = {ws.cell(r, 1).value: [c.value for c in ws[r]] for r in range(2, ws.max_row + 1)}
+# the table: from the header row to the first empty row (the chart's data follows)
+last = next(r for r in range(2, ws.max_row + 2) if not ws.cell(r, 1).value)
+rows = {ws.cell(r, 1).value: [c.value for c in ws[r]] for r in range(2, last)}
 assert set(rows) == {'400009', '401307', '402028'}, sorted(rows)
 tot = rows['400009']
 assert (tot[3], tot[4], tot[6]) == (5, 4, '80%'), tot
@@ -254,7 +256,9 @@ for path in sys.argv[2:]:
     text = open(path, encoding='utf-8').read()
     for m in re.finditer(r'→', text):
         seen['→'] += 1
-        assert re.match(r'\d+%→\d+%(\s|$)', text[text.rfind(' ', 0, m.start()) + 1:m.end() + 6] + ' '), (path, text[m.start() - 8:m.end() + 8])
+        # a rate's change, or a checklist goal's items counted (never a rate, SPEC §2)
+        assert re.match(r'(\d+%→\d+%|\d+/\d+→\d+/\d+)(\s|$)', text[text.rfind(' ', 0, m.start()) + 1:m.end() + 6] + ' '), \
+            (path, text[m.start() - 8:m.end() + 8])
     for m in re.finditer(r'あと\d+(\S*)', text):
         seen['あと'] += 1
         assert m.group(1) in units, (path, m.group(0))

@@ -87,7 +87,7 @@ for path in glob.glob(f'{web}/**/*.html', recursive=True):
         assert not re.search(rf'\b{word}\b', text), (path, word)
 
 titles = {'procedures': 'こども関係手続の電子化', 'nursery': '保育所等のICT化', 'clubs': '放課後児童クラブのICT化',
-          'platforms': '保育業務施設管理PF・保活情報連携基盤の導入', 'postpartum': '産後ケア事業のDX', 'pmh': 'PMHの導入'}
+          'platforms': '保育業務施設管理プラットフォーム及び保活情報連携基盤の導入', 'postpartum': '産後ケア事業のDX', 'pmh': 'PMHの導入'}
 for g, title in titles.items():
     rows = list(csv.DictReader(open(f'{home}/table_{g}.csv', encoding='utf-8')))
     total, munis = rows[0], rows[1:]
