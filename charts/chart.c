@@ -417,7 +417,8 @@ static kdx_status png_write(cairo_surface_t *s, const char *path, kdx_error **er
 
 bool kdx_chart_grid_fill(const char *word, kdx_rgb *c)
 {
-	static const kdx_rgb done = { 0.80, 0.90, 0.97 }, open = { 0.99, 0.89, 0.75 };
+	/* whole 8-bit values (the workbooks' fills), so a PNG has them exactly */
+	static const kdx_rgb done = { 204 / 255.0, 230 / 255.0, 247 / 255.0 }, open = { 252 / 255.0, 227 / 255.0, 191 / 255.0 };
 	if (!strcmp(word, "済"))
 		*c = done;
 	else if (!strcmp(word, "未"))

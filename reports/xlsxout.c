@@ -137,8 +137,15 @@ static void page_setup(lxw_worksheet *ws, const char *header)
 	worksheet_set_landscape(ws);
 	worksheet_set_paper(ws, 9);  /* A4 */
 	worksheet_fit_to_pages(ws, 1, 0);
+	/* Excel takes a header of up to 255 characters: a longer one is cut at a
+	 * character boundary, never inside a UTF-8 sequence */
 	char h[256];
-	snprintf(h, sizeof h, "&C%s", header);
+	if ((size_t)snprintf(h, sizeof h, "&C%s", header) >= sizeof h) {
+		size_t n = sizeof h - 1;
+		while (n > 0 && ((unsigned char)h[n] & 0xC0) == 0x80)
+			n--;
+		h[n] = '\0';
+	}
 	worksheet_set_header(ws, h);
 	worksheet_set_footer(ws, "&C&P / &N");
 	worksheet_repeat_rows(ws, 0, 0);  /* the header row on every printed page */
@@ -380,7 +387,7 @@ static void goal_checklist(lxw_workbook *wb, const struct fmts *f, const kdx_rep
 	worksheet_write_string(ws, (lxw_row_t)(at_row + 2 + grid.nrows), 1, grid.note, NULL);
 	apply_widths(ws, w, 2 + grid.ncols);
 	worksheet_freeze_panes(ws, 2, 2);
-	char hd[200];
+	char hd[256];
 	snprintf(hd, sizeof hd, "%s の項目（%s時点）", d->goals[gi].title, d->asof_wareki);
 	page_setup(ws, hd);
 	worksheet_repeat_rows(ws, 0, 1);
@@ -421,7 +428,7 @@ static void detail_sheet(lxw_workbook *wb, const struct fmts *f, const kdx_repor
 	apply_widths(ws, &w, 9);
 	worksheet_freeze_panes(ws, 1, 0);
 	worksheet_autofilter(ws, 0, 0, (lxw_row_t)(r > 1 ? r - 1 : 1), 8);
-	char hd[128];
+	char hd[256];
 	snprintf(hd, sizeof hd, "%s の根拠（%s時点）", g->title, d->asof_wareki);
 	page_setup(ws, hd);
 }
@@ -570,7 +577,7 @@ kdx_status kdx_xlsx_council(const kdx_report_data *d, const char *path, kdx_erro
 		if (!kdx_goal_is_checklist(g))
 			goal_chart(wb, gs, &gw, &f, name, g, last + 2);
 		apply_widths(gs, &gw, 18);
-		char hd[200];
+		char hd[256];
 		snprintf(hd, sizeof hd, "%s（%s時点）", g->title, d->asof_wareki);
 		page_setup(gs, hd);
 		if (kdx_goal_is_checklist(g))
