@@ -496,11 +496,8 @@ static void goal_section(kdx_doc *d, const kdx_report_data *rd, const kdx_goal_t
 
 	/* the chart: the checklist itself for the checklist goals (its grid has the
 	 * seed table's rows); bars against the target for the rate goals */
-	if (list && grid_fits(d, g->nrows - 1)) {
-		checklist_table(d, rd, g);
-	} else if (list) {
-		seed_table(d, g);
-		checklist_table(d, rd, g);
+	if (list) {
+		checklist_table(d, rd, g);  /* (for a large council: the counts, and a line saying so) */
 	} else {
 		seed_table(d, g);
 		/* with its table when both fit; else the chart fills its page and the table has the next */

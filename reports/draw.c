@@ -12,9 +12,10 @@ kdx_status kdx_doc_new(const char *path, const char *title, const char *asof_iso
 	/* A4 landscape: the tables of 18 or more municipalities fit at 9 pt */
 	d->w = KDX_A4_H;
 	d->h = KDX_A4_W;
-	d->ml = d->mr = 42;
+	d->ml = d->mr = d->page_ml = d->page_mr = 42;
 	d->mt = 50;
 	d->mb = 48;
+	d->ncols = 1;
 	d->surface = cairo_pdf_surface_create(path, d->w, d->h);
 	if (cairo_surface_status(d->surface) != CAIRO_STATUS_SUCCESS) {
 		kdx_status st = kdx_fail(err, KDX_EIO, "could not create \"%s\": %s", path,
@@ -56,25 +57,27 @@ void kdx_doc_header(kdx_doc *d, const char *header, const char *footer)
 	d->footer = kdx_strdup(footer);
 }
 
+static void set_column(kdx_doc *d);
+
 static void finish_page(kdx_doc *d)
 {
 	if (!d->page_open)
 		return;
 	cairo_t *cr = d->cr;
-	double cw = d->w - d->ml - d->mr;
+	double ml = d->page_ml, cw = d->w - d->page_ml - d->page_mr;
 	cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
 	if (d->header) {
-		kdx_text(cr, d->pc, d->ml, 20, cw, d->header, KDX_MIN_TEXT, KDX_ALIGN_RIGHT);
+		kdx_text(cr, d->pc, ml, 20, cw, d->header, KDX_MIN_TEXT, KDX_ALIGN_RIGHT);
 		cairo_set_line_width(cr, 0.4);
-		cairo_move_to(cr, d->ml, 34);
-		cairo_line_to(cr, d->w - d->mr, 34);
+		cairo_move_to(cr, ml, 34);
+		cairo_line_to(cr, ml + cw, 34);
 		cairo_stroke(cr);
 	}
 	char num[32];
 	snprintf(num, sizeof num, "- %d -", d->page);
-	kdx_text(cr, d->pc, d->ml, d->h - 32, cw, num, 8, KDX_ALIGN_CENTER);
+	kdx_text(cr, d->pc, ml, d->h - 32, cw, num, 8, KDX_ALIGN_CENTER);
 	if (d->footer)
-		kdx_text(cr, d->pc, d->ml, d->h - 32, cw, d->footer, KDX_MIN_TEXT, KDX_ALIGN_LEFT);
+		kdx_text(cr, d->pc, ml, d->h - 32, cw, d->footer, KDX_MIN_TEXT, KDX_ALIGN_LEFT);
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	cairo_show_page(cr);
 	d->page_open = false;
@@ -90,13 +93,62 @@ void kdx_doc_page(kdx_doc *d)
 	snprintf(label, sizeof label, "%d", d->page);
 	cairo_pdf_surface_set_page_label(d->surface, label);
 	d->y = d->mt;
+	d->col = 0;
+	d->col_top = d->mt;
+	d->col_bottom = d->mt;
+	set_column(d);
 	cairo_set_source_rgb(d->cr, 0, 0, 0);
+}
+
+#define KDX_COLUMN_GAP 18
+
+/* the margins of the current column */
+static void set_column(kdx_doc *d)
+{
+	if (d->ncols <= 1) {
+		d->ml = d->page_ml;
+		d->mr = d->page_mr;
+		return;
+	}
+	double cw = (d->w - d->page_ml - d->page_mr - KDX_COLUMN_GAP * (d->ncols - 1)) / d->ncols;
+	d->ml = d->page_ml + d->col * (cw + KDX_COLUMN_GAP);
+	d->mr = d->w - d->ml - cw;
+}
+
+/* the next column, or a new page */
+static void doc_break(kdx_doc *d)
+{
+	if (d->page_open && d->col + 1 < d->ncols) {
+		d->col_bottom = d->y > d->col_bottom ? d->y : d->col_bottom;
+		d->col++;
+		d->y = d->col_top;
+		set_column(d);
+	} else {
+		kdx_doc_page(d);
+	}
+}
+
+void kdx_doc_columns(kdx_doc *d, int n)
+{
+	if (n > 1) {
+		d->ncols = n;
+		d->col = 0;
+		d->col_top = d->y;
+		d->col_bottom = d->y;
+	} else {
+		d->y = d->y > d->col_bottom ? d->y : d->col_bottom;
+		d->ncols = 1;
+		d->col = 0;
+	}
+	set_column(d);
 }
 
 void kdx_doc_need(kdx_doc *d, double h)
 {
-	if (!d->page_open || d->y + h > d->h - d->mb)
+	if (!d->page_open)
 		kdx_doc_page(d);
+	else if (d->y + h > d->h - d->mb)
+		doc_break(d);
 }
 
 void kdx_doc_heading(kdx_doc *d, const char *text, double size)
@@ -212,7 +264,7 @@ static void doc_table(kdx_doc *d, const kdx_table *t)
 	for (int r = 1; r < t->nrows; r++) {
 		double h = row_height(d, t, r);
 		if (d->y + h > d->h - d->mb) {
-			kdx_doc_page(d);
+			doc_break(d);
 			draw_row(d, t, 0, hh);
 		}
 		draw_row(d, t, r, h);

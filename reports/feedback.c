@@ -201,6 +201,8 @@ kdx_status kdx_report_muni_pdf(const kdx_report_data *rd, int mi, const char *pa
 	/* what is left */
 	kdx_doc_page(d);
 	kdx_doc_heading(d, "残っている取組", 14);
+	/* lists of short lines: two columns on the landscape page, half the paper */
+	kdx_doc_columns(d, 2);
 	for (int gi = 0; gi < 6; gi++)
 		left_list(d, rd, &rd->goals[gi], &rd->goals[gi].rows[mi]);
 
@@ -211,7 +213,9 @@ kdx_status kdx_report_muni_pdf(const kdx_report_data *rd, int mi, const char *pa
 	const kdx_ledger_row *ls = kdx_report_ledger(rd, me->code, &nl);
 	for (int i = 0; i < nl; i++) {
 		const kdx_ledger_row *l = &ls[i];
-		kdx_buf_printf(&b, "・%s: %s%s%s\n", kdx_dataset_title(l->dataset), l->state, l->survey_date[0] ? "　調査基準日 " : "", l->survey_date);
+		char w[40];
+		kdx_wareki_text(l->survey_date, "", w, sizeof w);
+		kdx_buf_printf(&b, "・%s: %s%s%s\n", kdx_dataset_title(l->dataset), l->state, w[0] ? "　調査基準日 " : "", w);
 	}
 	for (int i = 0; i < rd->nquality; i++) {
 		const kdx_quality_row *q = &rd->quality[i];

@@ -30,6 +30,11 @@ typedef struct kdx_doc {
 	char *footer;
 	bool page_open;
 	int outline;             /* the last top-level bookmark, 0 before the first */
+	/* columns (kdx_doc_columns): ml and mr are the current column's, these the page's */
+	double page_ml, page_mr;
+	int ncols, col;
+	double col_top;          /* where the columns start on this page */
+	double col_bottom;       /* the lowest a column reached before the cursor moved to the next */
 } kdx_doc;
 
 /* A new A4 PDF at path, with title metadata and dates fixed to asof_iso. */
@@ -41,8 +46,12 @@ void kdx_doc_subject(kdx_doc *d, const char *subject);
 void kdx_doc_bookmark(kdx_doc *d, const char *text);
 /* Start a page (closing the current one). */
 void kdx_doc_page(kdx_doc *d);
-/* Make sure h points fit below the cursor, else start a new page. */
+/* Make sure h points fit below the cursor, else go on in the next column or
+ * on a new page. */
 void kdx_doc_need(kdx_doc *d, double h);
+/* Flow what follows in n columns from the cursor down (on later pages from
+ * the top); n = 1 goes back to the full width below the lowest column. */
+void kdx_doc_columns(kdx_doc *d, int n);
 /* A heading at the cursor. */
 void kdx_doc_heading(kdx_doc *d, const char *text, double size);
 /* A paragraph at the cursor. */

@@ -438,11 +438,19 @@ PY
 		f=$(ls "$KDX_HOME/out/2026-11-30/municipalities/${code}_"*.pdf)
 		/usr/bin/python3 - "$f" "$g" "$need" <<'PY' || die "$code's feedback: $g"
 import re, subprocess, sys
-lines = [re.sub(r'\s+', '', l) for l in
-         subprocess.run(['pdftotext', '-layout', sys.argv[1], '-'], capture_output=True, text=True).stdout.splitlines()]
+# page by page, the left half of the landscape page and then the right (the lists flow in two columns)
+pages = int(re.search(r'Pages:\s+(\d+)', subprocess.run(['pdfinfo', sys.argv[1]], capture_output=True, text=True).stdout).group(1))
+lines = []
+for p in range(1, pages + 1):
+    for x in (0, 421):
+        out = subprocess.run(['pdftotext', '-layout', '-f', str(p), '-l', str(p), '-x', str(x), '-y', '0', '-W', '421', '-H', '596',
+                              sys.argv[1], '-'], capture_output=True, text=True).stdout
+        lines += [re.sub(r'\s+', '', l) for l in out.splitlines()]
 title = {'platforms': '3.保育業務施設管理プラットフォーム及び保活情報連携基盤の導入', 'postpartum': '5.産後ケア事業のDX', 'pmh': '6.PMHの導入'}[sys.argv[2]]
 at = next(i for i, l in enumerate(lines) if l.startswith(title))
-line = next(l for l in lines[at:] if l.startswith('目標の達成に必要:'))
+k = next(i for i in range(at, len(lines)) if lines[i].startswith('目標の達成に必要:'))
+end = next(i for i in range(k, len(lines)) if lines[i].startswith('未実施の項目:'))
+line = ''.join(lines[k:end])      # the sentence, wrapped in its column
 assert set(line.split(':', 1)[1].split('、')) == set(sys.argv[3].split('、')), (line, sys.argv[3])
 PY
 	done <"$KDX_HOME/expect.txt"
@@ -638,4 +646,17 @@ for (title, first), nxt in zip(o, starts[1:]):
         assert nxt - first == 2, (title, first, nxt)
         assert lowest(first) > 0.75, (title, lowest(first))
 ' "$KDX_HOME/bbox.html" || die "half-empty goal pages"
+	# a feedback report's lists (what is left, the submissions) flow in two
+	# columns on the landscape page: 大分市's, the longest of the sample, on one page
+	kdx_rc 0 report --quiet --as-of 2026-11-30 --muni 442011
+	local fb=$KDX_HOME/out/2026-11-30/municipalities/442011_大分市.pdf
+	eq "$(pdfinfo "$fb" | sed -n 's/^Pages: *//p')" 2 "pages of 大分市's feedback"
+	pdftotext -f 2 -l 2 -bbox "$fb" "$KDX_HOME/fb.html"
+	/usr/bin/python3 - "$KDX_HOME/fb.html" <<'PY' || die "the feedback's lists are not in two columns"
+import re, sys
+w = [(float(x), float(y), t) for x, y, t in
+     re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>', open(sys.argv[1], encoding='utf-8').read())]
+heads = {t: (x, y) for x, y, t in w if t in ('残っている取組', '提出データ')}
+assert heads['残っている取組'][0] < 100 and heads['提出データ'][0] > 841.89 / 2, heads
+PY
 }
