@@ -208,7 +208,9 @@ void kdx_chart_count_trend(cairo_t *cr, PangoContext *pc, const char *title, con
 {
 	cairo_save(cr);
 	cairo_set_source_rgb(cr, 0, 0, 0);
-	kdx_text(cr, pc, x, y, w, title, KDX_MIN_TEXT, KDX_BOLD);
+	char head[160];
+	snprintf(head, sizeof head, "%s（済の項目数と判定）", title);
+	kdx_text(cr, pc, x, y, w, head, KDX_MIN_TEXT, KDX_BOLD);
 	double left = x + 30, top = y + 14 + 12, cw = w - 36 - 20, chh = h - 14 - 12 - 18;
 	int max = 1;
 	for (int i = 0; i < s->n; i++)
@@ -227,7 +229,6 @@ void kdx_chart_count_trend(cairo_t *cr, PangoContext *pc, const char *title, con
 		cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
 		kdx_text(cr, pc, left - 30, yy - 4, 27, lab, KDX_MIN_TEXT, KDX_ALIGN_RIGHT);
 	}
-	kdx_text(cr, pc, left - 30, top - 14, 60, "済の項目数", KDX_MIN_TEXT, 0);
 	if (s->n == 0) {
 		kdx_text(cr, pc, left, top + chh / 2 - 5, cw, "提出なし", KDX_MIN_TEXT, KDX_ALIGN_CENTER);
 		cairo_restore(cr);
@@ -259,11 +260,12 @@ void kdx_chart_count_trend(cairo_t *cr, PangoContext *pc, const char *title, con
 			cairo_fill(cr);
 			char lab[48];
 			snprintf(lab, sizeof lab, "%d/%d %s", s->nums[i], s->dens[i], s->statuses[i]);
+			/* in a lane above the plot, where no line runs, over its point */
 			double lw = kdx_text_line_width(cr, pc, lab, KDX_MIN_TEXT, 0);
 			double lx = px - lw / 2;
 			lx = lx < left ? left : lx + lw > left + cw + 20 ? left + cw + 20 - lw : lx;
 			cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-			kdx_text(cr, pc, lx, py - KDX_MIN_TEXT * 1.35 - 2, lw + 2, lab, KDX_MIN_TEXT, 0);
+			kdx_text(cr, pc, lx, top - KDX_MIN_TEXT * 1.35 - 1, lw + 2, lab, KDX_MIN_TEXT, 0);
 		}
 		date_label(cr, pc, px, i, s->n, s->dates[i], top + chh + 3);
 	}
