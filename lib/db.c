@@ -373,8 +373,10 @@ kdx_status kdx_db_copy_buffer(kdx_db *db, const char *sql, const char *data, siz
  *                           transaction, recorded in kdx.schema_version;
  *   sql/functions/T.sql     every function, view, policy and trigger of one
  *                           topic, written to be run again (CREATE OR
- *                           REPLACE); re-applied whenever its SHA-256 differs
- *                           from the one recorded in kdx.schema_definition.
+ *                           REPLACE; DROP ... IF EXISTS first where a
+ *                           function's result columns change); re-applied
+ *                           whenever its SHA-256 differs from the one
+ *                           recorded in kdx.schema_definition.
  *
  * Both run under kdx's "migrate" lock (lock.h), so concurrent migrators take
  * turns, and no reader of the warehouse can hold them up. */

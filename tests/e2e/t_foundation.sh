@@ -85,7 +85,7 @@ test_migrated_and_fresh_warehouses_define_the_same_functions() {
 	local a b
 	a=$(schema_definitions "$old")
 	b=$(schema_definitions "$T_DB")
-	eq "$(grep -c '^function ' <<<"$b")" "$(cat "$ROOT"/data/sql/functions/*.sql | grep -c '^CREATE OR REPLACE FUNCTION')" \
+	eq "$(grep -c '^function ' <<<"$b")" "$(cat "$ROOT"/data/sql/functions/*.sql | grep -cE '^CREATE (OR REPLACE )?FUNCTION')" \
 		"kdx functions in the warehouse against the definition files"
 	contains "$b" 'policy nursery_fact own_rows SELECT kdx.visible_muni(muni_code)'
 	contains "$b" 'trigger CREATE TRIGGER load_batch_deleted AFTER DELETE ON kdx.load_batch'
