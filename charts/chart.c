@@ -157,6 +157,45 @@ static void date_label(cairo_t *cr, PangoContext *pc, double px, int i, int n, c
 	         first ? KDX_ALIGN_LEFT : last ? KDX_ALIGN_RIGHT : KDX_ALIGN_CENTER);
 }
 
+/* One series over survey dates in the plot (left, top, cw, chh): ys[i] (0..1
+ * of the plot's height) where ok[i], joined by a line, a dot at each, the
+ * dates under the plot; "提出なし" when there is no survey. */
+static void series(cairo_t *cr, PangoContext *pc, int n, char *const *dates, const double *ys, const bool *ok,
+                   double left, double top, double cw, double chh)
+{
+	if (n == 0) {
+		kdx_text(cr, pc, left, top + chh / 2 - 5, cw, "提出なし", KDX_MIN_TEXT, KDX_ALIGN_CENTER);
+		return;
+	}
+	double step = n > 1 ? cw / (n - 1) : 0;
+	kdx_rgb blue = kdx_status_color("達成");
+	kdx_set_rgb(cr, blue);
+	cairo_set_line_width(cr, 1.4);
+	bool started = false;
+	for (int i = 0; i < n; i++) {
+		if (!ok[i])
+			continue;
+		double px = n > 1 ? left + step * i : left + cw / 2, py = top + chh - chh * ys[i];
+		if (started)
+			cairo_line_to(cr, px, py);
+		else
+			cairo_move_to(cr, px, py);
+		started = true;
+	}
+	cairo_stroke(cr);
+	for (int i = 0; i < n; i++) {
+		double px = n > 1 ? left + step * i : left + cw / 2;
+		if (ok[i]) {
+			kdx_set_rgb(cr, blue);
+			cairo_new_path(cr);  /* no joining line from the last label */
+			cairo_arc(cr, px, top + chh - chh * ys[i], 2, 0, 6.2832);
+			cairo_fill(cr);
+		}
+		/* the first and last dates inside the chart's own width, never into the next chart's */
+		date_label(cr, pc, px, i, n, dates[i], top + chh + 3);
+	}
+}
+
 void kdx_chart_trend(cairo_t *cr, PangoContext *pc, const char *title, const kdx_chart_series *hist, double target,
                      double x, double y, double w, double h)
 {
@@ -166,40 +205,11 @@ void kdx_chart_trend(cairo_t *cr, PangoContext *pc, const char *title, const kdx
 	double left = x + 30, top = y + 14, cw = w - 36, chh = h - 14 - 18;
 	axis(cr, pc, left, top, cw, chh);
 	target_line(cr, left, top + chh - chh * target, cw, 3, 0.8);
-	if (hist->n == 0) {
-		kdx_text(cr, pc, left, top + chh / 2 - 5, cw, "提出なし", KDX_MIN_TEXT, KDX_ALIGN_CENTER);
-		cairo_restore(cr);
-		return;
-	}
-	double step = hist->n > 1 ? cw / (hist->n - 1) : 0;
-	kdx_rgb blue = kdx_status_color("達成");
-	kdx_set_rgb(cr, blue);
-	cairo_set_line_width(cr, 1.4);
-	bool started = false;
-	for (int i = 0; i < hist->n; i++) {
-		if (!hist->valid[i])
-			continue;
-		double px = hist->n > 1 ? left + step * i : left + cw / 2;
-		double py = top + chh - chh * hist->rates[i];
-		if (!started)
-			cairo_move_to(cr, px, py);
-		else
-			cairo_line_to(cr, px, py);
-		started = true;
-	}
-	cairo_stroke(cr);
-	for (int i = 0; i < hist->n; i++) {
-		double px = hist->n > 1 ? left + step * i : left + cw / 2;
-		if (hist->valid[i]) {
-			double py = top + chh - chh * hist->rates[i];
-			kdx_set_rgb(cr, blue);
-			cairo_new_path(cr);  /* no joining line from the last label */
-			cairo_arc(cr, px, py, 2, 0, 6.2832);
-			cairo_fill(cr);
-		}
-		/* the first and last dates inside the chart's own width, never into the next chart's */
-		date_label(cr, pc, px, i, hist->n, hist->dates[i], top + chh + 3);
-	}
+	double *ys = kdx_xcalloc((size_t)hist->n + 1, sizeof *ys);
+	for (int k = 0; k < hist->n; k++)
+		ys[k] = hist->rates[k];
+	series(cr, pc, hist->n, hist->dates, ys, hist->valid, left, top, cw, chh);
+	free(ys);
 	cairo_restore(cr);
 }
 
@@ -229,46 +239,29 @@ void kdx_chart_count_trend(cairo_t *cr, PangoContext *pc, const char *title, con
 		cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
 		kdx_text(cr, pc, left - 30, yy - 4, 27, lab, KDX_MIN_TEXT, KDX_ALIGN_RIGHT);
 	}
-	if (s->n == 0) {
-		kdx_text(cr, pc, left, top + chh / 2 - 5, cw, "提出なし", KDX_MIN_TEXT, KDX_ALIGN_CENTER);
-		cairo_restore(cr);
-		return;
+	double *ys = kdx_xcalloc((size_t)s->n + 1, sizeof *ys);
+	bool *ok = kdx_xcalloc((size_t)s->n + 1, sizeof *ok);
+	for (int k = 0; k < s->n; k++) {
+		ys[k] = (double)s->nums[k] / max;
+		ok[k] = s->dens[k] > 0;
 	}
+	series(cr, pc, s->n, s->dates, ys, ok, left, top, cw, chh);
+	/* each point's count and status in a lane above the plot, where no line runs */
 	double step = s->n > 1 ? cw / (s->n - 1) : 0;
-	kdx_rgb blue = kdx_status_color("達成");
-	kdx_set_rgb(cr, blue);
-	cairo_set_line_width(cr, 1.4);
-	bool started = false;
-	for (int i = 0; i < s->n; i++) {
-		if (s->dens[i] <= 0)
+	for (int k = 0; k < s->n; k++) {
+		if (!ok[k])
 			continue;
-		double px = s->n > 1 ? left + step * i : left + cw / 2, py = top + chh - chh * s->nums[i] / max;
-		if (started)
-			cairo_line_to(cr, px, py);
-		else
-			cairo_move_to(cr, px, py);
-		started = true;
+		double px = s->n > 1 ? left + step * k : left + cw / 2;
+		char lab[48];
+		snprintf(lab, sizeof lab, "%d/%d %s", s->nums[k], s->dens[k], s->statuses[k]);
+		double lw = kdx_text_line_width(cr, pc, lab, KDX_MIN_TEXT, 0);
+		double lx = px - lw / 2;
+		lx = lx < left ? left : lx + lw > left + cw + 20 ? left + cw + 20 - lw : lx;
+		cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+		kdx_text(cr, pc, lx, top - KDX_MIN_TEXT * 1.35 - 1, lw + 2, lab, KDX_MIN_TEXT, 0);
 	}
-	cairo_stroke(cr);
-	for (int i = 0; i < s->n; i++) {
-		double px = s->n > 1 ? left + step * i : left + cw / 2;
-		if (s->dens[i] > 0) {
-			double py = top + chh - chh * s->nums[i] / max;
-			kdx_set_rgb(cr, blue);
-			cairo_new_path(cr);
-			cairo_arc(cr, px, py, 2.2, 0, 6.2832);
-			cairo_fill(cr);
-			char lab[48];
-			snprintf(lab, sizeof lab, "%d/%d %s", s->nums[i], s->dens[i], s->statuses[i]);
-			/* in a lane above the plot, where no line runs, over its point */
-			double lw = kdx_text_line_width(cr, pc, lab, KDX_MIN_TEXT, 0);
-			double lx = px - lw / 2;
-			lx = lx < left ? left : lx + lw > left + cw + 20 ? left + cw + 20 - lw : lx;
-			cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-			kdx_text(cr, pc, lx, top - KDX_MIN_TEXT * 1.35 - 1, lw + 2, lab, KDX_MIN_TEXT, 0);
-		}
-		date_label(cr, pc, px, i, s->n, s->dates[i], top + chh + 3);
-	}
+	free(ys);
+	free(ok);
 	cairo_restore(cr);
 }
 

@@ -187,6 +187,16 @@ static void goal_sheet_name(const kdx_goal_table *g, const char *prefix, char *b
 	snprintf(buf, n, "%s%d_%s", prefix, g->ord, g->short_title);
 }
 
+/* A goal's target in its table: a rate, or a checklist goal's rule (never 100%, SPEC §2). */
+static void put_target(lxw_worksheet *ws, struct widths *w, int r, const kdx_goal_table *g, lxw_format *text,
+                       lxw_format *pct)
+{
+	if (kdx_goal_is_checklist(g))
+		put_str(ws, w, r, 7, g->target_label, text);
+	else
+		put_num(ws, w, r, 7, g->target, pct);
+}
+
 /* One goal's table: header row, 全体 (formulas), municipalities; returns the last row. */
 static int goal_table_rows(lxw_worksheet *ws, struct widths *w, const struct fmts *f, const kdx_report_data *d,
                            const kdx_goal_table *g, int first_muni, int last_muni, bool with_total)
@@ -217,10 +227,7 @@ static int goal_table_rows(lxw_worksheet *ws, struct widths *w, const struct fmt
 		worksheet_write_formula_num(ws, (lxw_row_t)r, 4, fs, f->bold_int, t->num);
 		worksheet_write_formula_num(ws, (lxw_row_t)r, 5, "=IF(D2>0,E2/D2,\"\")", f->bold_rate, t->den > 0 ? (double)t->num / t->den : 0);
 		put_str(ws, w, r, 6, t->display, f->bold_text);
-		if (list)
-			put_str(ws, w, r, 7, g->target_label, f->bold_text);
-		else
-			put_num(ws, w, r, 7, g->target, f->bold_pct);
+		put_target(ws, w, r, g, f->bold_text, f->bold_pct);
 		put_date(ws, w, r, 8, t->deadline, f->date);
 		put_str(ws, w, r, 9, t->status, f->bold_text);
 		if (t->remaining > 0)
@@ -245,10 +252,7 @@ static int goal_table_rows(lxw_worksheet *ws, struct widths *w, const struct fmt
 				worksheet_write_formula_str(ws, (lxw_row_t)r, 5, fs, f->pct, "");
 		}
 		put_str(ws, w, r, 6, m->display, f->shown);
-		if (list)
-			put_str(ws, w, r, 7, g->target_label, f->text);
-		else
-			put_num(ws, w, r, 7, g->target, f->pct);
+		put_target(ws, w, r, g, f->text, f->pct);
 		put_date(ws, w, r, 8, m->deadline, f->date);
 		put_str(ws, w, r, 9, m->status, f->text);
 		if (m->remaining > 0)
