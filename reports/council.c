@@ -541,8 +541,15 @@ static void summary_page(kdx_doc *d, const kdx_report_data *rd)
 		cells[(i + 1) * nc] = rd->goals[0].rows[i].name;
 		bg[(i + 1) * nc] = none;
 		for (int gi = 0; gi < 6; gi++) {
-			const kdx_goal_row *r = &rd->goals[gi].rows[i];
-			owned[i * 6 + gi] = kdx_strdup_printf("%s\n%s", r->display, r->status);
+			const kdx_goal_table *g = &rd->goals[gi];
+			const kdx_goal_row *r = &g->rows[i];
+			/* a checklist goal's figure is its items counted, 全体 the municipalities that reached it (SPEC §2) */
+			if (!kdx_goal_is_checklist(g) || !r->submitted || r->den == 0)
+				owned[i * 6 + gi] = kdx_strdup_printf("%s\n%s", r->display, r->status);
+			else if (i == 0)
+				owned[i * 6 + gi] = kdx_strdup_printf("達成 %d/%d団体\n%s", g->achieved_count, g->in_scope_count, r->status);
+			else
+				owned[i * 6 + gi] = kdx_strdup_printf("%d/%d%s\n%s", r->num, r->den, g->unit, r->status);
 			cells[(i + 1) * nc + gi + 1] = owned[i * 6 + gi];
 			bg[(i + 1) * nc + gi + 1] = kdx_status_tint(r->status);
 		}

@@ -542,7 +542,7 @@ kdx_status kdx_xlsx_council(const kdx_report_data *d, const char *path, kdx_erro
 	put_str(ws, &w, 3, 1, "団体", f.head);
 	for (int gi = 0; gi < 6; gi++) {
 		char h[64];
-		snprintf(h, sizeof h, "%s 率", d->goals[gi].short_title);
+		snprintf(h, sizeof h, kdx_goal_is_checklist(&d->goals[gi]) ? "%s 済/対象" : "%s 率", d->goals[gi].short_title);
 		put_str(ws, &w, 3, 2 + gi * 2, h, f.head);
 		snprintf(h, sizeof h, "%s 状況", d->goals[gi].short_title);
 		put_str(ws, &w, 3, 3 + gi * 2, h, f.head);
@@ -554,7 +554,12 @@ kdx_status kdx_xlsx_council(const kdx_report_data *d, const char *path, kdx_erro
 		put_str(ws, &w, r, 1, d->goals[0].rows[i].name, i ? f.text : f.bold_text);
 		for (int gi = 0; gi < 6; gi++) {
 			const kdx_goal_row *m = &d->goals[gi].rows[i];
-			if (m->den > 0)
+			if (m->den > 0 && kdx_goal_is_checklist(&d->goals[gi])) {  /* items counted, never a rate (SPEC §2) */
+				char *c = i ? kdx_strdup_printf("%d/%d", m->num, m->den)
+				            : kdx_strdup_printf("達成 %d/%d団体", d->goals[gi].achieved_count, d->goals[gi].in_scope_count);
+				put_str(ws, &w, r, 2 + gi * 2, c, i ? f.shown : f.bold_text);
+				free(c);
+			} else if (m->den > 0)
 				put_num(ws, &w, r, 2 + gi * 2, m->rate, i ? f.pct : f.bold_pct);
 			else
 				put_str(ws, &w, r, 2 + gi * 2, "-", f.text);

@@ -431,6 +431,16 @@ for g, code, done, den, status, need in exp:
 PY
 	done <"$KDX_HOME/pages.txt"
 	[ "$(wc -l <"$KDX_HOME/pages.txt")" -eq 3 ] || die "three checklist goal sections: $(cat "$KDX_HOME/pages.txt")"
+	# the summary matrix (kdx table summary) counts their items too, never a rate
+	kdx_rc 0 table summary --as-of 2026-11-30 --format csv
+	printf '%s\n' "$OUT" >"$KDX_HOME/summary.csv"
+	/usr/bin/python3 - "$KDX_HOME/expect.txt" "$KDX_HOME/summary.csv" <<'PY' || die "kdx table summary of the checklist goals"
+import csv, sys
+rows = {r['code']: r for r in csv.DictReader(open(sys.argv[2], encoding='utf-8-sig'))}
+for g, code, done, den, status, need in (l.split() for l in open(sys.argv[1], encoding='utf-8')):
+    if status != '対象外':
+        assert rows[code][g] == f'{done}/{den}' and rows[code][g + '_status'] == status, (g, code, rows[code])
+PY
 	# each feedback report names what its municipality still needs, by the rule
 	local g code done den status need f
 	while read -r g code done den status need; do

@@ -339,7 +339,13 @@ $$;
 CREATE OR REPLACE FUNCTION kdx.goal_summary(p_asof date)
 RETURNS TABLE (code char(6), name text, goal text, goal_ord integer, display text, status text, remaining integer)
 LANGUAGE sql STABLE AS $$
-	SELECT t.code, t.name, g.id, g.ord, t.display, t.status, t.remaining
+	-- a checklist goal's figure is its items counted (a municipality's 1/2; for
+	-- 全体 the municipalities that reached it), never a rate (SPEC §2)
+	SELECT t.code, t.name, g.id, g.ord,
+	       CASE WHEN g.id NOT IN ('platforms', 'pmh', 'postpartum') OR coalesce(t.denominator, 0) = 0 THEN t.display
+	            WHEN t.code = (SELECT kdx.council_code()) THEN '達成 ' || t.achieved_count || '/' || t.in_scope_count || '団体'
+	            ELSE t.numerator || '/' || t.denominator END,
+	       t.status, t.remaining
 	FROM kdx.goal g CROSS JOIN LATERAL kdx.goal_table(g.id, p_asof) t
 	ORDER BY t.code = (SELECT kdx.council_code()) DESC, t.code, g.ord
 $$;
