@@ -220,9 +220,10 @@ static void message(kdx_buf *b, const kdx_goal_table *g)
 	if (g->has_prev_total && t->den > 0) {
 		char when[64];
 		kdx_prev_round_label(g->prev_asof, when, sizeof when);
-		if (kdx_goal_is_checklist(g))
-			kdx_buf_printf(b, "（%s）", t->display);
-		kdx_buf_printf(b, "、%s%s から %+dpt", when, g->prev_total_display, t->change_pt);
+		if (kdx_goal_is_checklist(g) && t->has_prev)  /* items counted, never a change in points (SPEC §2) */
+			kdx_buf_printf(b, "、%s 済 %d/%d から %d/%d", when, t->prev_num, t->prev_den, t->num, t->den);
+		else
+			kdx_buf_printf(b, "、%s%s から %+dpt", when, g->prev_total_display, t->change_pt);
 	} else if (t->den > 0) {
 		kdx_buf_adds(b, "、前回調査なし");
 	}
@@ -386,8 +387,11 @@ static void goal_table(kdx_buf *b, const kdx_goal_table *g, const char *root)
 			kdx_buf_adds(b, "－");
 		}
 		kdx_buf_adds(b, "</td><td>");
-		if (w->has_change) {
-			kdx_buf_printf(b, "%+dpt", w->change_pt);
+		if (w->has_change || (kdx_goal_is_checklist(g) && w->has_prev)) {
+			if (kdx_goal_is_checklist(g))  /* items counted, never points (SPEC §2) */
+				kdx_buf_printf(b, "%d/%d → %d/%d", w->prev_num, w->prev_den, w->num, w->den);
+			else
+				kdx_buf_printf(b, "%+dpt", w->change_pt);
 			if (i > 0 && w->prev_survey_date[0]) {
 				kdx_buf_adds(b, "（前回 ");
 				date_text(b, w->prev_survey_date);
