@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include "kdx/cli.h"
 #include "kdx/json.h"
+#include "kdx/master.h"
 
 const char kdx_usage_init[] =
 	"usage: kdx init [--master DIR] [--pref CODE]\n"
@@ -46,7 +47,7 @@ int kdx_cmd_init(int argc, char **argv, kdx_env *env)
 	kdx_status st = kdx_cli_db(env, &db, &applied, &err);
 	if (st != KDX_OK)
 		return kdx_cli_fail(st, err);
-	if ((st = kdx_db_load_master(db, master, &err)) != KDX_OK)
+	if ((st = kdx_master_load(db, master, &err)) != KDX_OK)
 		goto out;
 	const char *params[] = { pref };
 	PGresult *r = kdx_db_query(db,

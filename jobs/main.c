@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "kdx/cli.h"
 #include "kdx/jdate.h"
+#include "kdx/master.h"
 
 #define DB_READ  KDX_CMD_NEEDS_DB
 #define DB_WRITE (KDX_CMD_NEEDS_DB | KDX_CMD_MIGRATES | KDX_CMD_WRITES)
@@ -44,9 +45,15 @@ kdx_status kdx_cli_db(kdx_env *env, kdx_db **db, int *applied, kdx_error **err)
 		                running ? running->name : "?");
 	if (!running_db) {
 		kdx_db_schema schema = (running->needs & KDX_CMD_MIGRATES) ? KDX_SCHEMA_MIGRATE : KDX_SCHEMA_CURRENT;
-		kdx_status st = kdx_db_open(env, schema, &running_db, applied, err);
+		int ran = 0;
+		kdx_status st = kdx_db_open(env, schema, &running_db, &ran, err);
+		/* master columns a migration added are filled from the shipped master data */
+		if (st == KDX_OK && ran > 0)
+			st = kdx_master_complete(running_db, err);
 		if (st != KDX_OK)
 			return st;
+		if (applied)
+			*applied = ran;
 	}
 	*db = running_db;
 	return KDX_OK;

@@ -380,7 +380,6 @@ kdx_status kdx_db_copy_buffer(kdx_db *db, const char *sql, const char *data, siz
  *
  * Both run under kdx's "migrate" lock (lock.h), so concurrent migrators take
  * turns, and no reader of the warehouse can hold them up. */
-#define MIGRATE_WAIT 300  /* seconds */
 
 /* What every migration needs first: the schema, the records of what was
  * applied, and kdx's locks.  Two first inits at once may both try to create
@@ -459,7 +458,7 @@ static kdx_status apply_migration(kdx_db *db, const kdx_embedded *e, bool *ran, 
 	kdx_status st = kdx_db_begin(db, err);
 	if (st != KDX_OK)
 		return st;
-	if ((st = kdx_lock_in_transaction(db, "migrate", MIGRATE_WAIT, err)) != KDX_OK)
+	if ((st = kdx_lock_in_transaction(db, "migrate", KDX_MIGRATE_WAIT, err)) != KDX_OK)
 		goto fail;
 	const char *p1[] = { ver };
 	PGresult *r = kdx_db_query(db, "SELECT 1 FROM kdx.schema_version WHERE version = $1", 1, p1, err);
@@ -504,7 +503,7 @@ static kdx_status apply_definitions(kdx_db *db, int *applied, kdx_error **err)
 	kdx_status st = kdx_db_begin(db, err);
 	if (st != KDX_OK)
 		return st;
-	if ((st = kdx_lock_in_transaction(db, "migrate", MIGRATE_WAIT, err)) != KDX_OK ||
+	if ((st = kdx_lock_in_transaction(db, "migrate", KDX_MIGRATE_WAIT, err)) != KDX_OK ||
 	    (st = kdx_db_exec(db, "SET LOCAL check_function_bodies = off", err)) != KDX_OK)
 		goto fail;
 	for (const kdx_embedded *e = kdx_embedded_files; e->path; e++) {
@@ -608,92 +607,3 @@ kdx_status kdx_db_check_schema(kdx_db *db, kdx_error **err)
 	return KDX_OK;
 }
 
-/* Each master file is merged by a server-side function defined in the
- * migrations, so a second init with the same data changes nothing. */
-static const struct {
-	const char *file;
-	const char *staging;
-	const char *merge;
-} master_files[] = {
-	{ "prefectures.csv", "kdx.m_prefecture", "SELECT kdx.merge_master_prefecture()" },
-	{ "municipalities.csv", "kdx.m_municipality", "SELECT kdx.merge_master_municipality()" },
-	{ "procedures.csv", "kdx.m_procedure", "SELECT kdx.merge_master_procedure()" },
-	{ "goals.csv", "kdx.m_goal", "SELECT kdx.merge_master_goal()" },
-	{ "goal_items.csv", "kdx.m_goal_item", "SELECT kdx.merge_master_goal_item()" },
-};
-
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return NULL;
-	kdx_buf b = { 0 };
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		kdx_buf_add(&b, chunk, n);
-	fclose(fp);
-	*len = b.len;
-	return kdx_buf_steal(&b);
-}
-
-kdx_status kdx_db_load_master(kdx_db *db, const char *dir, kdx_error **err)
-{
-	kdx_status st;
-	if ((st = kdx_db_begin(db, err)) != KDX_OK)
-		return st;
-	/* the staging tables are shared: one loader at a time */
-	if ((st = kdx_lock_in_transaction(db, "migrate", MIGRATE_WAIT, err)) != KDX_OK)
-		goto fail;
-	for (size_t i = 0; i < sizeof master_files / sizeof master_files[0]; i++) {
-		const char *data;
-		size_t len;
-		char *owned = NULL;
-		if (dir) {
-			char *path = kdx_strdup_printf("%s/%s", dir, master_files[i].file);
-			owned = read_file(path, &len);
-			if (!owned) {
-				st = kdx_fail(err, KDX_EIO, "could not read master data file \"%s\": %s", path, strerror(errno));
-				free(path);
-				goto fail;
-			}
-			free(path);
-			data = owned;
-		} else {
-			char key[128];
-			snprintf(key, sizeof key, "master/%s", master_files[i].file);
-			const kdx_embedded *e = kdx_embedded_find(key);
-			if (!e) {
-				st = kdx_fail(err, KDX_EINTERNAL, "master data \"%s\" is not built into kdx", key);
-				goto fail;
-			}
-			data = (const char *)e->data;
-			len = e->len;
-		}
-		char sql[256];
-		snprintf(sql, sizeof sql, "TRUNCATE %s", master_files[i].staging);
-		if ((st = kdx_db_exec(db, sql, err)) != KDX_OK)
-			goto fail_owned;
-		snprintf(sql, sizeof sql, "COPY %s FROM STDIN (FORMAT csv, HEADER true)", master_files[i].staging);
-		if ((st = kdx_db_copy_buffer(db, sql, data, len, NULL, err)) != KDX_OK) {
-			if (err && *err)
-				kdx_error_hint(*err, "Check the master data file %s.", master_files[i].file);
-			goto fail_owned;
-		}
-		if ((st = kdx_db_exec(db, master_files[i].merge, err)) != KDX_OK)
-			goto fail_owned;
-		free(owned);
-		continue;
-fail_owned:
-		free(owned);
-		goto fail;
-	}
-	if ((st = kdx_db_commit(db, err)) != KDX_OK)
-		return st;
-	/* statistics for the planner: without them the 33 procedures look like 580
-	 * rows and per-municipality lookups turn into scans of whole fact tables */
-	return kdx_db_exec(db, "ANALYZE kdx.prefecture, kdx.municipality, kdx.procedure, kdx.goal, kdx.goal_item, kdx.council", err);
-fail:
-	kdx_db_rollback(db);
-	return st;
-}

@@ -19,6 +19,7 @@
 #include "kdx/repdata.h"
 #include "kdx/render.h"
 #include "kdx/figures.h"
+#include "kdx/master.h"
 #include "kdx/fsutil.h"
 #include "kdx/version.h"
 
@@ -1032,7 +1033,7 @@ static kdx_status load_archived(kdx_db *rdb, const kdx_tar *t, const char *root,
 	if (st != KDX_OK)
 		return st;
 	char *master = kdx_strdup_printf("%s/%s/data/warehouse/master", bagdir, root);
-	st = kdx_db_load_master(rdb, master, err);
+	st = kdx_master_load(rdb, master, err);
 	free(master);
 	for (int i = 0; i < NDUMPS && st == KDX_OK; i++) {
 		if (!dumps[i].table)

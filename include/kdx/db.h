@@ -77,13 +77,14 @@ kdx_status kdx_db_copy_buffer(kdx_db *db, const char *sql, const char *data, siz
 /* Turn a failed PGresult into a kdx_error (primary/detail/hint from the server). */
 kdx_status kdx_db_result_error(kdx_db *db, PGresult *res, kdx_error **err);
 
+/* How long a migrator (or a master data loader) waits for another one. */
+#define KDX_MIGRATE_WAIT 300  /* seconds */
+
 /* Apply numbered migrations and changed definition files (idempotent).
  * *applied receives how many files ran. */
 kdx_status kdx_db_migrate(kdx_db *db, int *applied, kdx_error **err);
 /* KDX_OK when every migration and definition file of this kdx is applied;
  * else KDX_EUNAVAILABLE, with a hint to run kdx init. */
 kdx_status kdx_db_check_schema(kdx_db *db, kdx_error **err);
-/* Load master data: from dir when non-NULL, else the copy built into kdx. */
-kdx_status kdx_db_load_master(kdx_db *db, const char *dir, kdx_error **err);
 
 #endif

@@ -15,17 +15,23 @@ CREATE OR REPLACE FUNCTION kdx.pct_display(num integer, den integer) RETURNS tex
 $$;
 
 -- The rows behind each figure, one per facility / procedure / item, with
--- whether it is in the joint-goal scope, in the municipality's own scope, and done.
+-- whether it is in the joint-goal scope, in the municipality's own scope, and
+-- done; for a checklist goal's items their need in the rule (goal_item.need)
+-- and whether the item is exempt (特例).  Which fact table a goal counts is its
+-- dataset (kdx.goal.dataset); a goal's id is never tested.
 -- (enable_nestloop is off in here: the planner cannot see how many submissions
 -- the as-of picks, guesses one, and joins 1,741 municipalities' settings to
 -- 30,000 facilities by nested loop: 13 s measured, 90 ms with hash joins.)
-CREATE OR REPLACE FUNCTION kdx.goal_detail(p_goal text, p_asof date)
+DROP FUNCTION IF EXISTS kdx.goal_detail(text, date);
+CREATE FUNCTION kdx.goal_detail(p_goal text, p_asof date)
 RETURNS TABLE (muni_code char(6), survey_date date, batch_id bigint, item_key text, item_name text,
-               item_kind text, in_scope boolean, in_own_scope boolean, done boolean, note text)
+               item_kind text, in_scope boolean, in_own_scope boolean, done boolean, note text,
+               item_need text, exempt boolean)
 LANGUAGE sql STABLE SET enable_nestloop = off AS $$
-	WITH sub AS (
+	WITH g AS (SELECT * FROM kdx.goal WHERE id = p_goal),
+	sub AS (
 		SELECT s.* FROM kdx.submission_asof(p_asof) s
-		WHERE s.dataset = CASE WHEN p_goal IN ('platforms', 'pmh') THEN 'platforms' ELSE p_goal END
+		WHERE s.dataset = (SELECT g.dataset FROM g)
 		  AND s.muni_code IN (SELECT code FROM kdx.council_municipalities())
 	), st AS (SELECT * FROM kdx.settings_asof(p_asof))
 	SELECT f.muni_code, f.survey_date, f.batch_id, f.facility_no, f.facility_name, f.facility_type,
@@ -34,19 +40,21 @@ LANGUAGE sql STABLE SET enable_nestloop = off AS $$
 	         AND (f.owner = '公立' OR coalesce(st.own_private_nursery, false)),
 	       f.f_contact OR f.f_attendance OR f.f_records OR f.f_cashless OR f.f_other,
 	       concat_ws('・', CASE WHEN f.owner = '私立' THEN '私立' END, CASE WHEN f.closing THEN '統廃合予定' END,
-	                 CASE WHEN f.type_group = '対象外施設' THEN '対象外の種別' END)
+	                 CASE WHEN f.type_group = '対象外施設' THEN '対象外の種別' END),
+	       NULL::text, false
 	FROM sub JOIN kdx.nursery_fact f ON f.batch_id = sub.batch_id AND f.muni_code = sub.muni_code AND f.survey_date = sub.survey_date
 	LEFT JOIN st ON st.muni_code = f.muni_code
-	WHERE p_goal = 'nursery'
+	WHERE (SELECT g.dataset FROM g) = 'nursery'
 	UNION ALL
 	SELECT f.muni_code, f.survey_date, f.batch_id, f.club_no, f.club_name, f.operation,
 	       f.operation IN ('公営', '民営') AND NOT f.closing,
 	       NOT f.closing AND (f.operation IN ('公営', '民営') OR coalesce(st.own_minritsu_club, false)),
 	       f.f_contact OR f.f_entry OR f.f_attendance OR f.f_cashless OR f.f_other,
-	       concat_ws('・', CASE WHEN f.operation = '民立' THEN '民立' END, CASE WHEN f.closing THEN '統廃合・配置見直し予定' END)
+	       concat_ws('・', CASE WHEN f.operation = '民立' THEN '民立' END, CASE WHEN f.closing THEN '統廃合・配置見直し予定' END),
+	       NULL::text, false
 	FROM sub JOIN kdx.club_fact f ON f.batch_id = sub.batch_id AND f.muni_code = sub.muni_code AND f.survey_date = sub.survey_date
 	LEFT JOIN st ON st.muni_code = f.muni_code
-	WHERE p_goal = 'clubs'
+	WHERE (SELECT g.dataset FROM g) = 'clubs'
 	UNION ALL
 	SELECT f.muni_code, f.survey_date, f.batch_id, f.proc_id, p.category || ' ' || p.name, f.status,
 	       p.kind = 'N' AND p.goal_fy <= kdx.fiscal_year(p_asof) AND f.status <> '所掌外',
@@ -54,25 +62,28 @@ LANGUAGE sql STABLE SET enable_nestloop = off AS $$
 	       f.status = '電子化済',
 	       concat_ws('・', CASE WHEN p.kind = 'K' THEN '確認のみ' END,
 	                 CASE WHEN f.status = '電子化済' AND f.notice = '未' THEN '処分通知は未電子化' END,
-	                 CASE WHEN f.planned_fy IS NOT NULL THEN '予定 ' || kdx.fy_label(f.planned_fy) END)
+	                 CASE WHEN f.planned_fy IS NOT NULL THEN '予定 ' || kdx.fy_label(f.planned_fy) END),
+	       NULL::text, false
 	FROM sub JOIN kdx.procedure_fact f ON f.batch_id = sub.batch_id AND f.muni_code = sub.muni_code AND f.survey_date = sub.survey_date
 	JOIN kdx.procedure p ON p.id = f.proc_id
-	WHERE p_goal = 'procedures'
+	WHERE (SELECT g.dataset FROM g) = 'procedures'
 	UNION ALL
 	SELECT f.muni_code, f.survey_date, f.batch_id, f.platform, gi.name, f.status,
 	       gi.in_target AND f.status <> '特例対象外', gi.in_target AND f.status <> '特例対象外',
 	       f.status IN ('導入済', '類似システム導入済'),
 	       concat_ws('・', CASE WHEN NOT gi.in_target THEN '目標外（参考）' END,
-	                 CASE WHEN f.planned_fy IS NOT NULL THEN '予定 ' || kdx.fy_label(f.planned_fy) END, f.note)
+	                 CASE WHEN f.planned_fy IS NOT NULL THEN '予定 ' || kdx.fy_label(f.planned_fy) END, f.note),
+	       coalesce(gi.need, 'required'), gi.in_target AND f.status = '特例対象外'
 	FROM sub JOIN kdx.platform_fact f ON f.batch_id = sub.batch_id AND f.muni_code = sub.muni_code AND f.survey_date = sub.survey_date
 	JOIN kdx.goal_item gi ON gi.goal = p_goal AND gi.code = f.platform
-	WHERE p_goal IN ('platforms', 'pmh')
+	WHERE (SELECT g.dataset FROM g) = 'platforms'
 	UNION ALL
-	SELECT f.muni_code, f.survey_date, f.batch_id, f.item, gi.name, f.status, true, true, f.status = '実施済',
-	       CASE WHEN f.planned_fy IS NOT NULL THEN '予定 ' || kdx.fy_label(f.planned_fy) END
+	SELECT f.muni_code, f.survey_date, f.batch_id, f.item, gi.name, f.status, gi.in_target, gi.in_target, f.status = '実施済',
+	       CASE WHEN f.planned_fy IS NOT NULL THEN '予定 ' || kdx.fy_label(f.planned_fy) END,
+	       coalesce(gi.need, 'required'), false
 	FROM sub JOIN kdx.postpartum_fact f ON f.batch_id = sub.batch_id AND f.muni_code = sub.muni_code AND f.survey_date = sub.survey_date
-	JOIN kdx.goal_item gi ON gi.goal = 'postpartum' AND gi.code = f.item
-	WHERE p_goal = 'postpartum'
+	JOIN kdx.goal_item gi ON gi.goal = p_goal AND gi.code = f.item
+	WHERE (SELECT g.dataset FROM g) = 'postpartum'
 $$;
 
 -- Per municipality: counts, status and what is left, as of a date.
@@ -84,25 +95,31 @@ RETURNS TABLE (code char(6), name text, short_name text, ord integer, survey_dat
 LANGUAGE sql STABLE AS $$
 	WITH g AS (SELECT * FROM kdx.goal WHERE id = p_goal),
 	m AS (SELECT * FROM kdx.council_municipalities()),
-	sub AS (SELECT s.* FROM kdx.submission_asof(p_asof) s
-	        WHERE s.dataset = CASE WHEN p_goal IN ('platforms', 'pmh') THEN 'platforms' ELSE p_goal END),
+	sub AS (SELECT s.* FROM kdx.submission_asof(p_asof) s WHERE s.dataset = (SELECT g.dataset FROM g)),
+	-- a checklist's rule: every required item in scope done, and one of the
+	-- one_of items done where the goal has such a group
 	d AS (SELECT d.muni_code,
 	             count(*) FILTER (WHERE d.in_scope)::int AS den,
 	             count(*) FILTER (WHERE d.in_scope AND d.done)::int AS num,
 	             count(*) FILTER (WHERE d.in_own_scope)::int AS own_den,
 	             count(*) FILTER (WHERE d.in_own_scope AND d.done)::int AS own_num,
-	             bool_or(d.item_key = 'オンライン申請' AND d.done) AS pp_online,
-	             bool_or(d.item_key IN ('承認通知の電子化', '利用実績のシステム管理', '集計・請求の自動化') AND d.done) AS pp_other
+	             count(*) FILTER (WHERE d.in_scope AND d.item_need = 'required' AND NOT d.done)::int AS req_open,
+	             coalesce(bool_or(d.in_scope AND d.item_need = 'one_of'), false)
+	               AND NOT coalesce(bool_or(d.in_scope AND d.item_need = 'one_of' AND d.done), false) AS group_open
 	      FROM kdx.goal_detail(p_goal, p_asof) d GROUP BY d.muni_code),
 	st AS (SELECT * FROM kdx.settings_asof(p_asof)),
 	r AS (
 		SELECT m.code, m.name, m.short_name, m.ord, sub.survey_date, sub.batch_id,
 		       CASE WHEN sub.muni_code IS NULL THEN NULL ELSE coalesce(d.den, 0) END AS den,
 		       CASE WHEN sub.muni_code IS NULL THEN NULL ELSE coalesce(d.num, 0) END AS num,
-		       d.own_den, d.own_num, d.pp_online, d.pp_other,
+		       d.own_den, d.own_num, d.req_open, d.group_open, g.kind,
 		       g.target,
-		       CASE WHEN p_goal = 'nursery' AND coalesce(st.special_nursery, false) THEN g.extended_deadline ELSE g.deadline END AS deadline,
-		       st.own_private_nursery, st.own_minritsu_club
+		       -- 特別な事情 moves a goal's deadline where the goal has a later one for it
+		       CASE WHEN g.extended_deadline IS NOT NULL AND coalesce(st.special_nursery, false)
+		            THEN g.extended_deadline ELSE g.deadline END AS deadline,
+		       -- the municipality counts private nurseries or 民立 clubs in its own target
+		       (g.dataset = 'nursery' AND coalesce(st.own_private_nursery, false))
+		         OR (g.dataset = 'clubs' AND coalesce(st.own_minritsu_club, false)) AS own
 		FROM m CROSS JOIN g
 		LEFT JOIN sub ON sub.muni_code = m.code
 		LEFT JOIN d ON d.muni_code = m.code
@@ -110,8 +127,7 @@ LANGUAGE sql STABLE AS $$
 	), a AS (
 		SELECT r.*,
 		       CASE WHEN r.den IS NULL OR r.den = 0 THEN NULL
-		            WHEN p_goal = 'postpartum' THEN coalesce(r.pp_online, false) AND coalesce(r.pp_other, false)
-		            WHEN p_goal IN ('platforms', 'pmh') THEN r.num = r.den
+		            WHEN r.kind = 'checklist' THEN r.req_open = 0 AND NOT r.group_open
 		            ELSE r.num::numeric >= r.target * r.den END AS achieved
 		FROM r
 	)
@@ -125,27 +141,27 @@ LANGUAGE sql STABLE AS $$
 	            WHEN p_asof > a.deadline THEN '期限超過'
 	            ELSE '未達' END,
 	       a.achieved,
+	       -- what is left: a checklist's needs still open, a rate's items short of the target
 	       CASE WHEN a.den IS NULL OR a.den = 0 OR a.achieved THEN 0
-	            WHEN p_goal = 'postpartum' THEN (NOT coalesce(a.pp_online, false))::int + (NOT coalesce(a.pp_other, false))::int
-	            WHEN p_goal IN ('platforms', 'pmh') THEN a.den - a.num
+	            WHEN a.kind = 'checklist' THEN a.req_open + a.group_open::int
 	            ELSE greatest(ceil(a.target * a.den)::int - a.num, 0) END,
 	       a.survey_date IS NOT NULL AND a.survey_date < (p_asof - interval '6 months')::date,
-	       CASE WHEN (p_goal = 'nursery' AND a.own_private_nursery) OR (p_goal = 'clubs' AND a.own_minritsu_club) THEN a.own_den END,
-	       CASE WHEN (p_goal = 'nursery' AND a.own_private_nursery) OR (p_goal = 'clubs' AND a.own_minritsu_club) THEN a.own_num END,
-	       CASE WHEN (p_goal = 'nursery' AND a.own_private_nursery) OR (p_goal = 'clubs' AND a.own_minritsu_club)
-	            THEN kdx.pct_display(a.own_num, a.own_den) END
+	       CASE WHEN a.own THEN a.own_den END,
+	       CASE WHEN a.own THEN a.own_num END,
+	       CASE WHEN a.own THEN kdx.pct_display(a.own_num, a.own_den) END
 	FROM a ORDER BY a.code
 $$;
 
 -- 見通し from what municipalities plan (SPEC §2): for the goals whose rows carry
--- 予定年度 (procedures, platforms, pmh, postpartum), each municipality's items
+-- 予定年度 (the plan_rate and checklist kinds), each municipality's items
 -- still needed that have no plan year, are 未定, or are planned for a year that
--- ends after the municipality's own deadline.  For postpartum the rule's items:
--- オンライン申請, and one of 承認通知の電子化・利用実績のシステム管理・集計・請求の
--- 自動化 (a plan in time for any one of them is enough).
+-- ends after the municipality's own deadline.  A checklist's needs are its
+-- rule's: each required item, and one of its one_of group (a plan in time for
+-- any one of them is enough); items counted but not in the rule are not needed.
 --   caution  some such item;
 --   items    those items with why, grouped by why: 「予定年度なし（N04・N05）、
---            令和10年度予定（N03）」 (procedures by number, the others by name);
+--            令和10年度予定（N03）」 (a plan_rate goal's items by key, the
+--            others by name, a one_of group as 「A・B・Cのうち1項目」);
 --   needed   every item the rule still needs, plan or not (SPEC §2 "what is
 --            left"): the one place the reports and the web edition take it from.
 DROP FUNCTION IF EXISTS kdx.goal_outlook(text, date);
@@ -154,37 +170,36 @@ RETURNS TABLE (code char(6), caution boolean, items text, needed text)
 LANGUAGE sql STABLE SET jit = off AS $$
 	-- (no enable_nestloop = off here: its disable cost on the one-row goal join made
 	-- every call look expensive enough to JIT-compile, 0.9 s for nothing)
-	WITH d AS (SELECT * FROM kdx.goal_detail(p_goal, p_asof) d
-	           WHERE p_goal IN ('procedures', 'platforms', 'pmh', 'postpartum') AND d.in_scope),
-	-- these goals have one deadline for every municipality (特別な事情 moves only nursery's)
-	dl AS (SELECT g.deadline FROM kdx.goal g WHERE g.id = p_goal),
+	WITH g AS (SELECT * FROM kdx.goal WHERE id = p_goal AND kind IN ('plan_rate', 'checklist')),
+	d AS (SELECT * FROM kdx.goal_detail(p_goal, p_asof) d WHERE EXISTS (SELECT 1 FROM g) AND d.in_scope),
+	-- the plan goals' deadline is the goal's (特別な事情 moves only a goal with an extended deadline)
 	it AS (
-		SELECT d.muni_code, d.item_key, CASE WHEN p_goal = 'procedures' THEN d.item_key ELSE d.item_name END AS label,
-		       d.done, dl.deadline,
+		SELECT d.muni_code, d.item_key, CASE WHEN g.kind = 'plan_rate' THEN d.item_key ELSE d.item_name END AS label,
+		       d.done, g.deadline,
 		       coalesce(pf.planned_fy, pl.planned_fy, pp.planned_fy) AS fy, coalesce(pl.status = '未定', false) AS undecided,
-		       CASE WHEN p_goal = 'postpartum' AND d.item_key IN ('承認通知の電子化', '利用実績のシステム管理', '集計・請求の自動化')
-		            THEN 'other' WHEN p_goal = 'postpartum' AND d.item_key <> 'オンライン申請' THEN 'optional'
-		            ELSE d.item_key END AS need
-		FROM d CROSS JOIN dl
-		LEFT JOIN kdx.procedure_fact pf ON p_goal = 'procedures' AND pf.batch_id = d.batch_id AND pf.muni_code = d.muni_code
+		       CASE WHEN d.item_need = 'one_of' THEN 'one_of' WHEN d.item_need = 'none' THEN 'none' ELSE d.item_key END AS need,
+		       coalesce(gi.ord, 0) AS ord
+		FROM d CROSS JOIN g
+		LEFT JOIN kdx.goal_item gi ON gi.goal = g.id AND gi.code = d.item_key
+		LEFT JOIN kdx.procedure_fact pf ON g.dataset = 'procedures' AND pf.batch_id = d.batch_id AND pf.muni_code = d.muni_code
 		     AND pf.survey_date = d.survey_date AND pf.proc_id = d.item_key
-		LEFT JOIN kdx.platform_fact pl ON p_goal IN ('platforms', 'pmh') AND pl.batch_id = d.batch_id AND pl.muni_code = d.muni_code
+		LEFT JOIN kdx.platform_fact pl ON g.dataset = 'platforms' AND pl.batch_id = d.batch_id AND pl.muni_code = d.muni_code
 		     AND pl.survey_date = d.survey_date AND pl.platform = d.item_key
-		LEFT JOIN kdx.postpartum_fact pp ON p_goal = 'postpartum' AND pp.batch_id = d.batch_id AND pp.muni_code = d.muni_code
+		LEFT JOIN kdx.postpartum_fact pp ON g.dataset = 'postpartum' AND pp.batch_id = d.batch_id AND pp.muni_code = d.muni_code
 		     AND pp.survey_date = d.survey_date AND pp.item = d.item_key
 	),
 	-- each need still open, whether some item of it is planned in time, and why not
 	needs AS (
 		SELECT i.muni_code, i.need, min(i.item_key) AS first_key,
 		       bool_or(NOT i.undecided AND i.fy IS NOT NULL AND make_date(i.fy + 1, 3, 31) <= i.deadline) AS in_time,
-		       CASE WHEN i.need = 'other' THEN '承認通知の電子化・利用実績のシステム管理・集計・請求の自動化のうち1項目'
+		       CASE WHEN i.need = 'one_of' THEN string_agg(i.item_key, '・' ORDER BY i.ord, i.item_key) || 'のうち1項目'
 		            ELSE min(i.label) END AS what,
-		       -- why, for a need of one item; for postpartum's "one of three", the nearest plan
+		       -- why, for a need of one item; for a one_of group, the nearest plan
 		       CASE WHEN bool_or(i.undecided) AND count(*) = 1 THEN '未定'
 		            WHEN max(i.fy) IS NULL THEN '予定年度なし'
 		            ELSE kdx.fy_label(min(i.fy)) || '予定' END AS why
 		FROM it i
-		WHERE i.need <> 'optional'
+		WHERE i.need <> 'none'
 		GROUP BY i.muni_code, i.need
 		HAVING NOT bool_or(i.done)
 	),
@@ -237,15 +252,15 @@ LANGUAGE sql STABLE AS $$
 		FROM cur0 c JOIN prevrows p ON p.d = c.survey_date - 1 AND p.code = c.code
 		WHERE c.survey_date IS NOT NULL AND p.survey_date IS NOT NULL
 	),
-	outlook AS (SELECT * FROM kdx.goal_outlook(CASE WHEN p_goal IN ('procedures', 'platforms', 'pmh', 'postpartum')
-	                                                THEN p_goal END, p_asof)),
+	outlook AS (SELECT * FROM kdx.goal_outlook(p_goal, p_asof)),
+	goalrow AS (SELECT * FROM kdx.goal WHERE id = p_goal),
 	ranked AS (
 		-- only the rate goals are ranked (SPEC §2): a checklist has no order beyond its status
-		SELECT c.*, CASE WHEN c.status IN ('対象外', '未提出') OR p_goal IN ('platforms', 'pmh', 'postpartum') THEN NULL
+		SELECT c.*, CASE WHEN c.status IN ('対象外', '未提出') OR (SELECT kind FROM goalrow) = 'checklist' THEN NULL
 		                 ELSE rank() OVER (PARTITION BY c.council, c.status IN ('対象外', '未提出')
 		                                   ORDER BY c.numerator::numeric / nullif(c.denominator, 0) DESC) END::int AS rk
 		FROM cur c
-	), goalrow AS (SELECT * FROM kdx.goal WHERE id = p_goal),
+	),
 	sums AS (
 		SELECT c.council,
 		       sum(c.denominator) FILTER (WHERE c.status NOT IN ('未提出'))::int AS den,
@@ -273,10 +288,10 @@ LANGUAGE sql STABLE AS $$
 	       CASE WHEN tot.den > 0 THEN round(tot.num::numeric / tot.den, 4) END,
 	       kdx.pct_display(tot.num, tot.den), g.target, g.deadline,
 	       CASE WHEN coalesce(tot.den, 0) = 0 THEN '対象外'
-	            WHEN (p_goal IN ('platforms', 'pmh', 'postpartum') AND tot.all_ok)
-	              OR (p_goal NOT IN ('platforms', 'pmh', 'postpartum') AND tot.num::numeric >= g.target * tot.den) THEN '達成'
+	            WHEN (g.kind = 'checklist' AND tot.all_ok)
+	              OR (g.kind <> 'checklist' AND tot.num::numeric >= g.target * tot.den) THEN '達成'
 	            WHEN p_asof > g.deadline THEN '期限超過' ELSE '未達' END,
-	       CASE WHEN p_goal IN ('platforms', 'pmh', 'postpartum') OR coalesce(tot.den, 0) = 0 THEN NULL
+	       CASE WHEN g.kind = 'checklist' OR coalesce(tot.den, 0) = 0 THEN NULL
 	            ELSE greatest(ceil(g.target * tot.den)::int - tot.num, 0) END,
 	       NULL::int, NULL::date, NULL::boolean,
 	       CASE WHEN tot.pden IS NOT NULL THEN tot.pdate END,
@@ -295,7 +310,7 @@ LANGUAGE sql STABLE AS $$
 	       proj.d,
 	       -- 要注意 by the straight line for the facility goals, only with a previous round;
 	       -- by the plan years for the others (goal_outlook)
-	       CASE WHEN p_goal IN ('nursery', 'clubs')
+	       CASE WHEN (SELECT kind FROM goalrow) = 'facility_rate'
 	            THEN p.pden IS NOT NULL AND r.status IN ('未達', '期限超過') AND (proj.d IS NULL OR proj.d > r.deadline)
 	            ELSE r.status IN ('未達', '期限超過') AND coalesce(o.caution, false) END,
 	       r.own_denominator, r.own_numerator, r.own_display, NULL::int, NULL::int,
@@ -305,7 +320,7 @@ LANGUAGE sql STABLE AS $$
 	LEFT JOIN outlook o ON o.code = r.code
 	LEFT JOIN LATERAL (
 		-- straight line through the previous and the current rate, to the target
-		SELECT CASE WHEN p_goal IN ('nursery', 'clubs') AND r.status IN ('未達', '期限超過') AND p.pden > 0
+		SELECT CASE WHEN (SELECT kind FROM goalrow) = 'facility_rate' AND r.status IN ('未達', '期限超過') AND p.pden > 0
 		             AND r.denominator > 0 AND r.survey_date > p.psd
 		             AND r.numerator::numeric / r.denominator > p.pnum::numeric / p.pden
 		            THEN r.survey_date + ceil(((coalesce(r.target, 1) - r.numerator::numeric / r.denominator)
@@ -342,7 +357,7 @@ LANGUAGE sql STABLE AS $$
 	-- a checklist goal's figure is its items counted (a municipality's 1/2; for
 	-- 全体 the municipalities that reached it), never a rate (SPEC §2)
 	SELECT t.code, t.name, g.id, g.ord,
-	       CASE WHEN g.id NOT IN ('platforms', 'pmh', 'postpartum') OR coalesce(t.denominator, 0) = 0 THEN t.display
+	       CASE WHEN g.kind <> 'checklist' OR coalesce(t.denominator, 0) = 0 THEN t.display
 	            WHEN t.code = (SELECT kdx.council_code()) THEN '達成 ' || t.achieved_count || '/' || t.in_scope_count || '団体'
 	            ELSE t.numerator || '/' || t.denominator END,
 	       t.status, t.remaining
@@ -386,7 +401,7 @@ RETURNS TABLE (code char(6), survey_date date, rate numeric, valid boolean, nume
 LANGUAGE sql STABLE AS $$
 	WITH dates AS (
 		SELECT DISTINCT e.survey_date FROM kdx.submission_effective e
-		WHERE e.dataset = CASE WHEN p_goal IN ('platforms', 'pmh') THEN 'platforms' ELSE p_goal END
+		WHERE e.dataset = (SELECT g.dataset FROM kdx.goal g WHERE g.id = p_goal)
 		  AND e.survey_date <= p_asof
 	)
 	SELECT g.code, g.survey_date, g.rate, g.denominator > 0, g.numerator, g.denominator, g.status

@@ -1,5 +1,7 @@
--- Master data: each master file is copied into its kdx.m_* table and merged by
--- one of these, so a second kdx init with the same data changes nothing.
+-- Master data: each master file is copied into its kdx.m_* table (etl/master.c,
+-- every column present: what a file lacks comes from kdx's shipped master
+-- data) and merged by one of these, so a second kdx init with the same data
+-- changes nothing.
 
 CREATE OR REPLACE FUNCTION kdx.merge_master_prefecture() RETURNS void LANGUAGE sql AS $$
 	INSERT INTO kdx.prefecture AS t SELECT * FROM kdx.m_prefecture
@@ -24,16 +26,19 @@ $$;
 CREATE OR REPLACE FUNCTION kdx.merge_master_goal() RETURNS void LANGUAGE sql AS $$
 	INSERT INTO kdx.goal AS t SELECT * FROM kdx.m_goal
 	ON CONFLICT (id) DO UPDATE SET (ord, title, short_title, unit, target, target_label, deadline,
-		extended_deadline, seed_section) = (excluded.ord, excluded.title, excluded.short_title,
+		extended_deadline, seed_section, kind, dataset, scope, done, total, legend, special_reason,
+		exempt_reason, own_scope) = (excluded.ord, excluded.title, excluded.short_title,
 		excluded.unit, excluded.target, excluded.target_label, excluded.deadline,
-		excluded.extended_deadline, excluded.seed_section)
+		excluded.extended_deadline, excluded.seed_section, excluded.kind, excluded.dataset, excluded.scope,
+		excluded.done, excluded.total, excluded.legend, excluded.special_reason, excluded.exempt_reason,
+		excluded.own_scope)
 	WHERE (t.*) IS DISTINCT FROM (excluded.*);
 $$;
 
 CREATE OR REPLACE FUNCTION kdx.merge_master_goal_item() RETURNS void LANGUAGE sql AS $$
 	INSERT INTO kdx.goal_item AS t SELECT * FROM kdx.m_goal_item
-	ON CONFLICT (goal, code) DO UPDATE SET (name, in_target, ord) =
-		(excluded.name, excluded.in_target, excluded.ord)
+	ON CONFLICT (goal, code) DO UPDATE SET (name, in_target, ord, need) =
+		(excluded.name, excluded.in_target, excluded.ord, excluded.need)
 	WHERE (t.*) IS DISTINCT FROM (excluded.*);
 $$;
 
