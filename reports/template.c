@@ -12,6 +12,8 @@
 #include <time.h>
 #include <xlsxwriter.h>
 #include "kdx/template.h"
+#include "kdx/buf.h"
+#include "kdx/datasets.h"
 #include "kdx/text.h"
 #include "kdx/fsutil.h"
 #include "kdx/workers.h"
@@ -70,23 +72,10 @@ static void protect(lxw_worksheet *ws)
 	worksheet_repeat_rows(ws, 0, 0);
 }
 
-static void widths(lxw_worksheet *ws, const char *const *head, int n)
-{
-	for (int c = 0; c < n; c++) {
-		int w = kdx_text_width(head[c]) + 2;
-		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, w < 12 ? 12 : w, NULL);
-	}
-}
-
 static void write_date(lxw_worksheet *ws, int r, int c, kdx_date d, lxw_format *f)
 {
 	lxw_datetime dt = { d.y, d.m, d.d, 0, 0, 0 };
 	worksheet_write_datetime(ws, (lxw_row_t)r, (lxw_col_t)c, &dt, f);
-}
-
-static const char *val(const PGresult *r, int i, int c)
-{
-	return PQgetisnull(r, i, c) ? NULL : PQgetvalue(r, i, c);
 }
 
 static void input(lxw_worksheet *ws, int r, int c, const char *v, const struct tfmt *f)
@@ -97,89 +86,144 @@ static void input(lxw_worksheet *ws, int r, int c, const char *v, const struct t
 		worksheet_write_blank(ws, (lxw_row_t)r, (lxw_col_t)c, f->input);
 }
 
-static const char *fy_values[] = { "R8", "R9", "R10", "R11", "R12", NULL };
-
-/* The header row of a sheet. */
-static void head_row(lxw_worksheet *ws, const char *const *head, int n, const struct tfmt *f)
-{
-	for (int c = 0; c < n; c++)
-		worksheet_write_string(ws, 0, (lxw_col_t)c, head[c], f->head);
-}
-
-/* The locked start of a data row: 調査基準日, 市町村コード and (when given) the item's key. */
-static void locked_prefix(lxw_worksheet *ws, int row, kdx_date survey, const char *code, const char *key, const struct tfmt *f)
-{
-	write_date(ws, row, 0, survey, f->date_locked);
-	worksheet_write_string(ws, (lxw_row_t)row, 1, code, f->locked);
-	if (key)
-		worksheet_write_string(ws, (lxw_row_t)row, 2, key, f->locked);
-}
-
 /*
  * Every municipality's last known answers as of a date, fetched once for all
- * the templates (workers share them copy-on-write) instead of four queries a
- * template: procedures, platforms, postpartum items and settings, each
- * ordered by municipality code.  Column 0 is the code.
+ * the templates (workers share them copy-on-write) instead of a query per
+ * sheet and template.  A sheet is one of the municipal datasets (those with a
+ * sheet name); its rows are the items the municipality answers, and its
+ * columns those of the dataset's column table (etl/datasets.c) that are in
+ * the workbook: each result row is the municipality's code, then one value per
+ * workbook column (NULL where kdx writes the value itself), ordered by code.
  */
-enum { A_PROCS, A_PLATFORMS, A_POSTPARTUM, A_SETTINGS, A_N };
 
-/* the latest submission of a dataset for each of the council's municipalities */
-#define LATEST(ds) \
-	"WITH m AS (SELECT code FROM kdx.council_municipalities())," \
-	" s AS (SELECT DISTINCT ON (e.muni_code) e.batch_id, e.muni_code, e.survey_date FROM kdx.submission e" \
-	"   WHERE e.dataset = '" ds "' AND e.muni_code IN (SELECT code FROM m) AND e.survey_date <= $1::date" \
-	"   ORDER BY e.muni_code, e.survey_date DESC, e.batch_id DESC) "
-
-static const char *const answers_sql[A_N] = {
-	LATEST("procedures")
-	"SELECT m.code, p.id, p.category || ' ' || p.name, f.status, f.digitised_ym,"
-	" CASE WHEN f.planned_fy IS NOT NULL THEN 'R' || (f.planned_fy - 2018) END, f.notice, p.kind"
-	" FROM m CROSS JOIN kdx.procedure p LEFT JOIN s ON s.muni_code = m.code"
-	" LEFT JOIN kdx.procedure_fact f ON f.batch_id = s.batch_id AND f.muni_code = s.muni_code"
-	"   AND f.survey_date = s.survey_date AND f.proc_id = p.id"
-	" ORDER BY m.code, p.ord",
-	LATEST("platforms")
-	"SELECT m.code, gi.code, f.status, CASE WHEN f.planned_fy IS NOT NULL THEN 'R' || (f.planned_fy - 2018) END, f.note"
-	" FROM m CROSS JOIN kdx.goal_item gi LEFT JOIN s ON s.muni_code = m.code"
-	" LEFT JOIN kdx.platform_fact f ON f.batch_id = s.batch_id AND f.muni_code = s.muni_code"
-	"   AND f.survey_date = s.survey_date AND f.platform = gi.code"
-	" WHERE gi.goal IN ('platforms', 'pmh') AND (gi.in_target OR f.status IS NOT NULL)"
-	" ORDER BY m.code, gi.goal = 'pmh', gi.ord",
-	LATEST("postpartum")
-	"SELECT m.code, gi.code, f.status, CASE WHEN f.planned_fy IS NOT NULL THEN 'R' || (f.planned_fy - 2018) END"
-	" FROM m CROSS JOIN kdx.goal_item gi LEFT JOIN s ON s.muni_code = m.code"
-	" LEFT JOIN kdx.postpartum_fact f ON f.batch_id = s.batch_id AND f.muni_code = s.muni_code"
-	"   AND f.survey_date = s.survey_date AND f.item = gi.code"
-	" WHERE gi.goal = 'postpartum' ORDER BY m.code, gi.ord",
-	LATEST("settings")
-	"SELECT s.muni_code, CASE special_nursery WHEN true THEN '有' ELSE '無' END,"
-	" CASE own_private_nursery WHEN true THEN '有' ELSE '無' END,"
-	" CASE own_minritsu_club WHEN true THEN '有' ELSE '無' END"
-	" FROM kdx.setting_fact f JOIN s USING (batch_id, muni_code, survey_date) ORDER BY s.muni_code",
+/* The items a sheet has a row for: key, label, the value a row takes when it
+ * was never answered, whether the row is always there (or only when it was
+ * answered before), and their order.  $2 is the dataset. */
+static const char *const items_sql[KDX_DS_COUNT] = {
+	/* every procedure; the 15 digitised everywhere are listed for confirmation, as done */
+	[KDX_DS_PROCEDURES] = "SELECT p.id AS key, p.category || ' ' || p.name AS label,"
+	                      " CASE WHEN p.kind = 'K' THEN '電子化済' END AS dflt, true AS always, 0 AS o1, p.ord AS o2"
+	                      " FROM kdx.procedure p",
+	/* the items of the goals counted from the dataset; one outside the target only once answered */
+	[KDX_DS_PLATFORMS] = "SELECT gi.code, gi.name, NULL::text, gi.in_target, g.ord, gi.ord"
+	                     " FROM kdx.goal_item gi JOIN kdx.goal g ON g.id = gi.goal WHERE g.dataset = $2",
+	[KDX_DS_POSTPARTUM] = "SELECT gi.code, gi.name, NULL::text, gi.in_target, g.ord, gi.ord"
+	                      " FROM kdx.goal_item gi JOIN kdx.goal g ON g.id = gi.goal WHERE g.dataset = $2",
+	/* one row: the municipality's settings */
+	[KDX_DS_SETTINGS] = "SELECT NULL::text, NULL::text, NULL::text, true, 0, 0",
 };
 
+/* The key column of a dataset's sheet (手続番号, 基盤, 項目), or NULL. */
+static const kdx_col_def *key_column(const kdx_dataset *ds)
+{
+	for (int c = 0; c < ds->ncols; c++) {
+		const kdx_col_def *cd = &ds->cols[c];
+		if ((cd->flags & KDX_COL_LOCKED) && cd->wcol && cd->kind != KDX_COL_DATE && cd->kind != KDX_COL_MUNI_CODE)
+			return cd;
+	}
+	return NULL;
+}
+
+/* The answers query of a dataset's sheet, from its column table. */
+static char *answers_query(const kdx_dataset *ds)
+{
+	const kdx_col_def *key = key_column(ds);
+	kdx_buf b = { 0 };
+	kdx_buf_adds(&b, "WITH m AS (SELECT code FROM kdx.council_municipalities()),"
+	                 " s AS (SELECT DISTINCT ON (e.muni_code) e.batch_id, e.muni_code, e.survey_date FROM kdx.submission e"
+	                 "   WHERE e.dataset = $2 AND e.muni_code IN (SELECT code FROM m) AND e.survey_date <= $1::date"
+	                 "   ORDER BY e.muni_code, e.survey_date DESC, e.batch_id DESC),"
+	                 " i (key, label, dflt, always, o1, o2) AS (");
+	kdx_buf_adds(&b, items_sql[ds - kdx_datasets]);
+	kdx_buf_adds(&b, ") SELECT m.code");
+	for (int c = 0; c < ds->ncols; c++) {
+		const kdx_col_def *cd = &ds->cols[c];
+		if (cd->flags & KDX_COL_NO_TEMPLATE)
+			continue;
+		if (cd == key)
+			kdx_buf_adds(&b, ", i.key");
+		else if (cd->kind == KDX_COL_PROC_NAME)
+			kdx_buf_adds(&b, ", i.label");
+		else if ((cd->flags & KDX_COL_LOCKED) || !cd->wcol)
+			kdx_buf_adds(&b, ", NULL");
+		else if (cd->kind == KDX_COL_FY)  /* as the dropdown offers it: R8 */
+			kdx_buf_printf(&b, ", CASE WHEN f.%s IS NOT NULL THEN 'R' || (f.%s - 2018) END", cd->wcol, cd->wcol);
+		else if (cd->kind == KDX_COL_SETTING)
+			kdx_buf_printf(&b, ", CASE f.%s WHEN true THEN '有' ELSE '無' END", cd->wcol);
+		else if (cd->kind == KDX_COL_ENUM && !strcmp(cd->wcol, "status"))
+			kdx_buf_printf(&b, ", coalesce(f.%s, i.dflt)", cd->wcol);
+		else
+			kdx_buf_printf(&b, ", f.%s", cd->wcol);
+	}
+	kdx_buf_printf(&b, " FROM m CROSS JOIN i LEFT JOIN s ON s.muni_code = m.code"
+	                   " LEFT JOIN %s f ON f.batch_id = s.batch_id AND f.muni_code = s.muni_code AND f.survey_date = s.survey_date",
+	               ds->table);
+	if (key)
+		kdx_buf_printf(&b, " AND f.%s = i.key WHERE i.always OR f.%s IS NOT NULL", key->wcol, key->wcol);
+	kdx_buf_adds(&b, " ORDER BY m.code, i.o1, i.o2");
+	return kdx_buf_steal(&b);
+}
+
 struct answers {
-	PGresult *r[A_N];
+	PGresult *r[KDX_DS_COUNT];  /* NULL for a dataset without a sheet */
+	const char **fy;            /* the plan years a dropdown offers, NULL-terminated */
+	char *fy_text;
 };
 
 static void answers_free(struct answers *a)
 {
-	for (int k = 0; k < A_N; k++)
+	for (int k = 0; k < KDX_DS_COUNT; k++)
 		PQclear(a->r[k]);
+	free(a->fy);
+	free(a->fy_text);
 }
 
-static kdx_status answers_load(kdx_db *db, kdx_date asof, struct answers *a, kdx_error **err)
+/*
+ * The fiscal years a plan may name: from the one the round is in to two
+ * after the latest deadline of any goal (a plan after its deadline is 要注意,
+ * and must still be sayable).
+ */
+static kdx_status plan_years(kdx_db *db, kdx_date survey, struct answers *a, kdx_error **err)
+{
+	PGresult *r = kdx_db_query(db, "SELECT max(coalesce(extended_deadline, deadline))::text FROM kdx.goal", 0, NULL, err);
+	if (!r)
+		return KDX_EINTERNAL;
+	kdx_date last = survey;
+	if (!PQgetisnull(r, 0, 0))
+		kdx_date_parse(PQgetvalue(r, 0, 0), &last);
+	PQclear(r);
+	int from = kdx_fiscal_year(survey), to = kdx_fiscal_year(last) + 2;
+	if (to < from)
+		to = from;
+	kdx_buf b = { 0 };
+	for (int fy = from; fy <= to; fy++)
+		kdx_buf_printf(&b, "R%d%c", kdx_fy_reiwa(fy), '\0');
+	a->fy_text = kdx_buf_steal(&b);
+	a->fy = kdx_xcalloc((size_t)(to - from + 2), sizeof *a->fy);
+	const char *p = a->fy_text;
+	for (int k = 0; k <= to - from; k++, p += strlen(p) + 1)
+		a->fy[k] = p;
+	return KDX_OK;
+}
+
+static kdx_status answers_load(kdx_db *db, kdx_date asof, kdx_date survey, struct answers *a, kdx_error **err)
 {
 	char iso[16];
 	kdx_date_iso(asof, iso, sizeof iso);
-	const char *p[] = { iso };
 	memset(a, 0, sizeof *a);
-	for (int k = 0; k < A_N; k++)
-		if (!(a->r[k] = kdx_db_query(db, answers_sql[k], 1, p, err))) {
-			answers_free(a);
-			return KDX_EINTERNAL;
-		}
-	return KDX_OK;
+	kdx_status st = plan_years(db, survey, a, err);
+	for (int k = 0; k < KDX_DS_COUNT && st == KDX_OK; k++) {
+		if (!kdx_datasets[k].sheet)
+			continue;
+		const char *p[] = { iso, kdx_datasets[k].id };
+		char *sql = answers_query(&kdx_datasets[k]);
+		if (!(a->r[k] = kdx_db_query(db, sql, 2, p, err)))
+			st = KDX_EINTERNAL;
+		free(sql);
+	}
+	if (st != KDX_OK)
+		answers_free(a);
+	return st;
 }
 
 /* The rows [*lo, *lo + return) of result r that are code's. */
@@ -209,100 +253,51 @@ struct sheet_ctx {
 	struct tfmt f;
 };
 
-/* 手続電子化: every procedure, with its last known answer */
-static void sheet_procedures(const struct sheet_ctx *t)
+/* One dataset's sheet: its workbook columns, a row per item with the
+ * municipality's last answer, kdx's columns locked, a dropdown on every coded
+ * column, free text open down the sheet. */
+static void sheet_dataset(const struct sheet_ctx *t, int k)
 {
-	lxw_worksheet *ws = workbook_add_worksheet(t->wb, "手続電子化");
-	static const char *const head[] = { "調査基準日", "市町村コード", "手続番号", "手続名", "状況", "電子化年月", "予定年度", "処分通知" };
-	head_row(ws, head, 8, &t->f);
-	const PGresult *r = t->a->r[A_PROCS];
-	int lo, n = rows_of(r, t->code, &lo);
-	for (int i = 0; i < n; i++) {
-		int row = i + 1;
-		locked_prefix(ws, row, t->survey, t->code, PQgetvalue(r, lo + i, 1), &t->f);
-		worksheet_write_string(ws, (lxw_row_t)row, 3, PQgetvalue(r, lo + i, 2), t->f.locked);
-		/* the 15 procedures digitised everywhere are listed for confirmation */
-		const char *status = val(r, lo + i, 3);
-		if (!status && PQgetvalue(r, lo + i, 7)[0] == 'K')
-			status = "電子化済";
-		input(ws, row, 4, status, &t->f);
-		input(ws, row, 5, val(r, lo + i, 4), &t->f);
-		input(ws, row, 6, val(r, lo + i, 5), &t->f);
-		input(ws, row, 7, val(r, lo + i, 6), &t->f);
+	const kdx_dataset *ds = &kdx_datasets[k];
+	lxw_worksheet *ws = workbook_add_worksheet(t->wb, ds->sheet);
+	const PGresult *r = t->a->r[k];
+	int lo, n = rows_of(r, t->code, &lo), ncol = 0, locked = 0;
+	const kdx_col_def *cols[32];
+	for (int c = 0; c < ds->ncols && ncol < 32; c++)
+		if (!(ds->cols[c].flags & KDX_COL_NO_TEMPLATE))
+			cols[ncol++] = &ds->cols[c];
+	for (int col = 0; col < ncol; col++)
+		worksheet_write_string(ws, 0, (lxw_col_t)col, cols[col]->name, t->f.head);
+	/* row by row, as people read it */
+	for (int i = 0; i < n; i++)
+		for (int col = 0; col < ncol; col++) {
+			const kdx_col_def *cd = cols[col];
+			lxw_row_t row = (lxw_row_t)(i + 1);
+			const char *v = PQgetisnull(r, lo + i, col + 1) ? NULL : PQgetvalue(r, lo + i, col + 1);
+			if (cd->kind == KDX_COL_DATE)
+				write_date(ws, i + 1, col, t->survey, t->f.date_locked);
+			else if (cd->kind == KDX_COL_MUNI_CODE)
+				worksheet_write_string(ws, row, (lxw_col_t)col, t->code, t->f.locked);
+			else if (cd->flags & KDX_COL_LOCKED)
+				worksheet_write_string(ws, row, (lxw_col_t)col, v ? v : "", t->f.locked);
+			else
+				input(ws, i + 1, col, v, &t->f);
+		}
+	for (int col = 0; col < ncol; col++) {
+		const kdx_col_def *cd = cols[col];
+		const char *const *list = cd->kind == KDX_COL_FY ? t->a->fy : cd->kind == KDX_COL_SETTING ? kdx_setting_values
+		                        : cd->kind == KDX_COL_ENUM ? cd->values : NULL;
+		if (list && n > 0)
+			dropdown(ws, 1, n, col, (const char **)list, cd->name);
+		int w = kdx_text_width(cd->name) + 2;
+		/* free text stays open down the sheet */
+		worksheet_set_column(ws, (lxw_col_t)col, (lxw_col_t)col, cd->width ? cd->width : w < 12 ? 12 : w,
+		                     cd->kind == KDX_COL_TEXT ? t->f.input : NULL);
+		if (cd->flags & KDX_COL_LOCKED)
+			locked = col + 1;
 	}
-	static const char *st_values[] = { "電子化済", "準備中", "未着手", "所掌外", NULL };
-	static const char *notice_values[] = { "済", "未", "該当なし", NULL };
-	dropdown(ws, 1, n, 4, st_values, "状況");
-	dropdown(ws, 1, n, 6, fy_values, "予定年度");
-	dropdown(ws, 1, n, 7, notice_values, "処分通知");
-	widths(ws, head, 8);
-	worksheet_set_column(ws, 3, 3, 44, NULL);
-	worksheet_freeze_panes(ws, 1, 4);
-	protect(ws);
-}
-
-/* 基盤導入: the four target rows, and 母子保健 when it was answered before */
-static void sheet_platforms(const struct sheet_ctx *t)
-{
-	lxw_worksheet *ws = workbook_add_worksheet(t->wb, "基盤導入");
-	static const char *const head[] = { "調査基準日", "市町村コード", "基盤", "状況", "予定年度", "備考" };
-	head_row(ws, head, 6, &t->f);
-	const PGresult *r = t->a->r[A_PLATFORMS];
-	int lo, n = rows_of(r, t->code, &lo);
-	for (int i = 0; i < n; i++) {
-		locked_prefix(ws, i + 1, t->survey, t->code, PQgetvalue(r, lo + i, 1), &t->f);
-		input(ws, i + 1, 3, val(r, lo + i, 2), &t->f);
-		input(ws, i + 1, 4, val(r, lo + i, 3), &t->f);
-		input(ws, i + 1, 5, val(r, lo + i, 4), &t->f);
-	}
-	static const char *pf_values[] = { "導入済", "類似システム導入済", "導入予定", "未定", "特例対象外", NULL };
-	dropdown(ws, 1, n, 3, pf_values, "状況");
-	dropdown(ws, 1, n, 4, fy_values, "予定年度");
-	widths(ws, head, 6);
-	worksheet_set_column(ws, 2, 2, 22, NULL);
-	worksheet_set_column(ws, 5, 5, 30, t->f.input);
-	worksheet_freeze_panes(ws, 1, 3);
-	protect(ws);
-}
-
-/* 産後ケア: the six checklist items */
-static void sheet_postpartum(const struct sheet_ctx *t)
-{
-	lxw_worksheet *ws = workbook_add_worksheet(t->wb, "産後ケア");
-	static const char *const head[] = { "調査基準日", "市町村コード", "項目", "状況", "予定年度" };
-	head_row(ws, head, 5, &t->f);
-	const PGresult *r = t->a->r[A_POSTPARTUM];
-	int lo, n = rows_of(r, t->code, &lo);
-	for (int i = 0; i < n; i++) {
-		locked_prefix(ws, i + 1, t->survey, t->code, PQgetvalue(r, lo + i, 1), &t->f);
-		input(ws, i + 1, 3, val(r, lo + i, 2), &t->f);
-		input(ws, i + 1, 4, val(r, lo + i, 3), &t->f);
-	}
-	static const char *pp_values[] = { "実施済", "準備中", "未実施", NULL };
-	dropdown(ws, 1, n, 3, pp_values, "状況");
-	dropdown(ws, 1, n, 4, fy_values, "予定年度");
-	widths(ws, head, 5);
-	worksheet_set_column(ws, 2, 2, 26, NULL);
-	worksheet_freeze_panes(ws, 1, 3);
-	protect(ws);
-}
-
-/* 設定: the municipality's settings */
-static void sheet_settings(const struct sheet_ctx *t)
-{
-	lxw_worksheet *ws = workbook_add_worksheet(t->wb, "設定");
-	static const char *const head[] = { "調査基準日", "市町村コード", "保育所特別な事情", "民間保育所を独自目標に含める",
-	                                    "民立クラブを独自目標に含める" };
-	head_row(ws, head, 5, &t->f);
-	const PGresult *r = t->a->r[A_SETTINGS];
-	int lo, n = rows_of(r, t->code, &lo);
-	locked_prefix(ws, 1, t->survey, t->code, NULL, &t->f);
-	for (int c = 0; c < 3; c++)
-		input(ws, 1, 2 + c, n ? PQgetvalue(r, lo, c + 1) : "無", &t->f);
-	static const char *yn[] = { "有", "無", NULL };
-	for (int c = 2; c < 5; c++)
-		dropdown(ws, 1, 1, c, yn, head[c]);
-	widths(ws, head, 5);
+	if (key_column(ds))  /* the item's key and name stay in view */
+		worksheet_freeze_panes(ws, 1, (lxw_col_t)locked);
 	protect(ws);
 }
 
@@ -359,10 +354,9 @@ static kdx_status template_write(const struct answers *a, const char *code, cons
 	struct sheet_ctx t = { .wb = wb, .a = a, .code = code, .mname = mname, .survey = survey };
 	formats(wb, &t.f);
 	sheet_howto(&t);  /* 記入方法 first: read before filling in */
-	sheet_procedures(&t);
-	sheet_platforms(&t);
-	sheet_postpartum(&t);
-	sheet_settings(&t);
+	for (int k = 0; k < KDX_DS_COUNT; k++)
+		if (kdx_datasets[k].sheet)
+			sheet_dataset(&t, k);
 	lxw_error e = workbook_close(wb);
 	if (e != LXW_NO_ERROR)
 		return kdx_fail(err, KDX_EIO, "could not write workbook \"%s\": %s", path, lxw_strerror(e));
@@ -450,7 +444,7 @@ static kdx_status prepare(kdx_db *db, const char *const *codes, int ncodes, kdx_
 		bt->paths[bt->n++] = kdx_strdup_printf("%s/%s_%s_提出用.xlsx", dir, PQgetvalue(r, i, 0), PQgetvalue(r, i, 1));
 	}
 	if (st == KDX_OK && bt->n > 0)
-		st = answers_load(db, asof, &j->a, err);
+		st = answers_load(db, asof, survey, &j->a, err);
 	if (st != KDX_OK) {
 		job_free(j);
 		return st;

@@ -40,15 +40,25 @@ typedef enum kdx_col_kind {
 enum {
 	KDX_COL_REQUIRED = 1,  /* missing column rejects the file */
 	KDX_COL_SPECIFIC = 2,  /* identifies the dataset */
-	KDX_COL_FUNCTION = 4   /* an ICT function */
+	KDX_COL_FUNCTION = 4,  /* an ICT function */
+	KDX_COL_LOCKED = 8,    /* in the municipal workbook: filled in by kdx and locked */
+	KDX_COL_NO_TEMPLATE = 16  /* not a column of the municipal workbook */
 };
 
+/*
+ * One input column: what it is called and may be called, what it holds, and
+ * where it goes.  The one table of every input column (SPEC §4): ingest reads
+ * by it, the municipal workbook (reports/template.c) is written from it, and
+ * kdx diff names the warehouse's columns by it.
+ */
 typedef struct kdx_col_def {
 	const char *name;
 	const char *synonyms[8];
 	kdx_col_kind kind;
 	unsigned flags;
-	const char *const *values;  /* KDX_COL_ENUM / PLATFORM */
+	const char *const *values;  /* KDX_COL_ENUM / PLATFORM: the coded values, the workbook's dropdown */
+	const char *wcol;           /* its column in the dataset's fact table, or NULL */
+	int width;                  /* its width in the workbook (characters); 0: as wide as its name */
 } kdx_col_def;
 
 typedef struct kdx_dataset {
@@ -57,12 +67,19 @@ typedef struct kdx_dataset {
 	const char *sheet;      /* sheet name in the municipal workbook, or NULL */
 	const kdx_col_def *cols;
 	int ncols;
+	const char *table;      /* its fact table, "kdx.procedure_fact" */
 	const char *copy_target;/* "kdx.x_fact (columns...)" */
 } kdx_dataset;
 
 extern const kdx_dataset kdx_datasets[KDX_DS_COUNT];
+/* The values of a setting (有/無) as a workbook offers them. */
+extern const char *const kdx_setting_values[];
 /* The Japanese title of a dataset id (nursery -> 保育所等ICT調査); the id itself if unknown. */
 const char *kdx_dataset_title(const char *id);
+/* The dataset of an id, or NULL. */
+const kdx_dataset *kdx_dataset_find(const char *id);
+/* The input column of a dataset that fills warehouse column wcol, or NULL. */
+const kdx_col_def *kdx_dataset_column(const kdx_dataset *ds, const char *wcol);
 
 typedef enum { KDX_FLAG_NO = 0, KDX_FLAG_YES = 1, KDX_FLAG_INVALID = -1 } kdx_flag;
 
