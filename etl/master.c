@@ -332,14 +332,21 @@ out:
 	return st;
 }
 
+/* A transaction that may use the staging tables: they are shared, so one
+ * loader (or migrator) at a time. */
+static kdx_status begin_staging(kdx_db *db, kdx_error **err)
+{
+	kdx_status st = kdx_db_begin(db, err);
+	if (st == KDX_OK && (st = kdx_lock_in_transaction(db, "migrate", KDX_MIGRATE_WAIT, err)) != KDX_OK)
+		kdx_db_rollback(db);
+	return st;
+}
+
 kdx_status kdx_master_load(kdx_db *db, const char *dir, kdx_error **err)
 {
 	kdx_status st;
-	if ((st = kdx_db_begin(db, err)) != KDX_OK)
+	if ((st = begin_staging(db, err)) != KDX_OK)
 		return st;
-	/* the staging tables are shared: one loader at a time */
-	if ((st = kdx_lock_in_transaction(db, "migrate", KDX_MIGRATE_WAIT, err)) != KDX_OK)
-		goto fail;
 	for (size_t i = 0; i < sizeof master_files / sizeof master_files[0]; i++) {
 		const struct mfile *mf = &master_files[i];
 		struct mtable shipped, given;
@@ -389,10 +396,8 @@ kdx_status kdx_master_complete(kdx_db *db, kdx_error **err)
 	if (!missing)
 		return KDX_OK;
 	kdx_status st;
-	if ((st = kdx_db_begin(db, err)) != KDX_OK)
+	if ((st = begin_staging(db, err)) != KDX_OK)
 		return st;
-	if ((st = kdx_lock_in_transaction(db, "migrate", KDX_MIGRATE_WAIT, err)) != KDX_OK)
-		goto fail;
 	for (size_t i = 0; i < sizeof master_files / sizeof master_files[0]; i++) {
 		const struct mfile *mf = &master_files[i];
 		if (strcmp(mf->staging, "kdx.m_goal") && strcmp(mf->staging, "kdx.m_goal_item"))

@@ -40,27 +40,18 @@ int kdx_cmd_db(int argc, char **argv, kdx_env *env)
 	kdx_status st = KDX_OK;
 	if (!strcmp(action, "roles")) {
 		kdx_db *db = NULL;
-		if ((st = kdx_cli_db(env, &db, NULL, &err)) != KDX_OK)
-			return kdx_cli_fail(st, err);
-		/* counted in a statement of its own: a sub-select of the creating
-		 * statement sees the roles as they were when it began */
-		PGresult *r = kdx_db_query(db, "SELECT kdx.create_roles()", 0, NULL, &err);
-		PGresult *n = r ? kdx_db_query(db, "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'kdx\\_%'", 0, NULL, &err) : NULL;
-		if (n && env->json) {
+		int created = 0, total = 0;
+		if ((st = kdx_cli_db(env, &db, NULL, &err)) == KDX_OK)
+			st = kdx_db_create_roles(db, &created, &total, &err);
+		if (st == KDX_OK && env->json) {
 			kdx_json j;
 			kdx_json_begin(&j, stdout);
-			kdx_json_num(&j, "created", PQgetvalue(r, 0, 0));
-			kdx_json_num(&j, "roles", PQgetvalue(n, 0, 0));
+			kdx_json_int(&j, "created", created);
+			kdx_json_int(&j, "roles", total);
 			kdx_json_end(&j);
-		} else if (n) {
-			if (!env->quiet)
-				printf("%s roles created; %s kdx roles in all (kdx_secretariat, kdx_auditor, kdx_muni_<code>)\n",
-				       PQgetvalue(r, 0, 0), PQgetvalue(n, 0, 0));
-		} else {
-			st = KDX_EINTERNAL;
+		} else if (st == KDX_OK && !env->quiet) {
+			printf("%d roles created; %d kdx roles in all (kdx_secretariat, kdx_auditor, kdx_muni_<code>)\n", created, total);
 		}
-		PQclear(r);
-		PQclear(n);
 		return kdx_cli_fail(st, err);
 	}
 

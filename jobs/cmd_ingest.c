@@ -6,7 +6,7 @@
 #include "kdx/cli.h"
 #include "kdx/json.h"
 #include "kdx/inbox.h"
-#include "kdx/tabout.h"
+#include "kdx/grid.h"
 
 const char kdx_usage_ingest[] =
 	"usage: kdx ingest [--encoding ENC] FILE...\n"

@@ -79,54 +79,28 @@ int kdx_cmd_report(int argc, char **argv, kdx_env *env)
 	}
 	kdx_error *err = NULL;
 	kdx_db *db = NULL;
+	kdx_report_result res = { 0 };
+	kdx_report_request rq = { asof, env->home, out, (const char *const *)munis, nmunis, shard, nshards, council_only, jobs };
 	kdx_status st = kdx_cli_db(env, &db, NULL, &err);
-	if (st != KDX_OK) {
-		free(munis);
-		return kdx_cli_fail(st, err);
+	if (st == KDX_OK)
+		st = kdx_reports_write(db, &rq, &res, &err);
+	if (st == KDX_OK && env->json) {
+		kdx_json j;
+		kdx_json_begin(&j, stdout);
+		kdx_json_str(&j, "as_of", res.asof_iso);
+		kdx_json_str(&j, "out", res.outdir);
+		kdx_json_bool(&j, "council", res.council);
+		kdx_json_int(&j, "municipalities", res.written);
+		kdx_json_str(&j, "data_sha256", res.data_hash);
+		kdx_json_end(&j);
+	} else if (st == KDX_OK && !env->quiet) {
+		printf("reports for %s written to %s: %s%d municipal feedback reports (PDF and Excel)\n", res.asof_iso, res.outdir,
+		       res.council ? "council report (PDF and Excel), 6 charts (PNG and SVG), " : "", res.written);
+		if (res.ncouncils > 0)
+			printf("and the council reports of %d prefectures in %s/" KDX_OUT_COUNCILS "\n", res.ncouncils, res.outdir);
 	}
-	kdx_report_data *rd = NULL;
-	if ((st = kdx_report_data_load(db, asof, &rd, &err)) != KDX_OK) {
-		free(munis);
-		return kdx_cli_fail(st, err);
-	}
-	char *outdir = out ? kdx_strdup(out) : kdx_home_path(env->home, KDX_PLACE_OUT, rd->asof_iso);
-	int n = rd->goals[0].nrows;
-	bool *want = kdx_xcalloc((size_t)n, sizeof *want);
-	for (int i = 1; i < n; i++)
-		want[i] = nmunis == 0 && !council_only && (i - 1) % nshards == shard - 1;
-	for (int k = 0; k < nmunis; k++) {
-		int mi = kdx_report_muni_index(rd, munis[k]);
-		if (mi < 0) {
-			st = kdx_fail(&err, KDX_EUSAGE, "municipality \"%s\" is not in this council", munis[k]);
-			kdx_error_hint(err, "Give a 6-digit code from kdx table summary.");
-			goto out;
-		}
-		want[mi] = true;
-	}
-	int written = 0;
-	bool council = nmunis == 0 && shard == 1;
-	st = kdx_render_reports(rd, outdir, want, council, jobs, &written, &err);
-	if (st == KDX_OK) {
-		if (env->json) {
-			kdx_json j;
-			kdx_json_begin(&j, stdout);
-			kdx_json_str(&j, "as_of", rd->asof_iso);
-			kdx_json_str(&j, "out", outdir);
-			kdx_json_bool(&j, "council", council);
-			kdx_json_int(&j, "municipalities", written);
-			kdx_json_str(&j, "data_sha256", rd->data_hash);
-			kdx_json_end(&j);
-		} else if (!env->quiet)
-			printf("reports for %s written to %s: %s%d municipal feedback reports (PDF and Excel)\n", rd->asof_iso, outdir,
-			       council ? "council report (PDF and Excel), 6 charts (PNG and SVG), " : "", written);
-		if (!env->json && !env->quiet && council && rd->ncouncils > 0)
-			printf("and the council reports of %d prefectures in %s/" KDX_OUT_COUNCILS "\n", rd->ncouncils, outdir);
-	}
-out:
-	free(want);
-	free(outdir);
+	kdx_report_result_free(&res);
 	free(munis);
-	kdx_report_data_free(rd);
 	return kdx_cli_fail(st, err);
 usage_out:
 	free(munis);

@@ -17,7 +17,7 @@
 #include "kdx/fsutil.h"
 #include "kdx/snapshot.h"
 #include "kdx/template.h"
-#include "kdx/tabout.h"
+#include "kdx/grid.h"
 
 const char kdx_usage_run[] =
 	"usage: kdx run nightly [--as-of DATE] [--inbox DIR]\n"

@@ -32,7 +32,9 @@ int kdx_cmd_snapshots(int argc, char **argv, kdx_env *env)
 		return kdx_cli_usage_error("snapshots", "unexpected argument \"%s\"", argv[optind]);
 	if (strspn(find, "0123456789abcdefABCDEF") != strlen(find))
 		return kdx_cli_usage_error("snapshots", "--find takes the first hex digits of a SHA-256, not \"%s\"", find);
-	static const char *const h[] = { "id", "as_of", "created", "data_sha256", "tagmanifest_sha256", "chain", "files", "path" };
+	static const kdx_field f[] = { { "id", "id", KDX_FIELD_NUMBER }, { "as_of", "as_of", KDX_FIELD_TEXT }, { "created", "created", KDX_FIELD_TEXT },
+	                               { "data_sha256", "data_sha256", KDX_FIELD_TEXT }, { "tagmanifest_sha256", "tagmanifest_sha256", KDX_FIELD_TEXT },
+	                               { "chain", "chain", KDX_FIELD_TEXT }, { "files", "files", KDX_FIELD_NUMBER }, { "path", "path", KDX_FIELD_TEXT } };
 	const char *p[] = { find };
 	/* the chain is judged over every snapshot, then filtered */
 	return kdx_cli_list(env,
@@ -40,5 +42,5 @@ int kdx_cmd_snapshots(int argc, char **argv, kdx_env *env)
 		" CASE WHEN previous_sha256 IS NOT DISTINCT FROM lag(tagmanifest_sha256) OVER (ORDER BY id) THEN 'linked'"
 		" ELSE 'BROKEN' END, payload_files, path FROM kdx.snapshot) s"
 		" WHERE $1 = '' OR data_sha256 LIKE lower($1) || '%' OR tagmanifest_sha256 LIKE lower($1) || '%' ORDER BY id",
-		1, p, h, 8, 1UL | (1UL << 6));
+		1, p, f, 8);
 }

@@ -5,7 +5,7 @@
 #include "kdx/cli.h"
 #include "kdx/datasets.h"
 #include "kdx/jdate.h"
-#include "kdx/tabout.h"
+#include "kdx/grid.h"
 
 const char kdx_usage_status[] =
 	"usage: kdx status [--as-of DATE] [--missing] [--format text|csv|json]\n"
@@ -75,13 +75,12 @@ int kdx_cmd_status(int argc, char **argv, kdx_env *env)
 	kdx_buf_free(&ids);
 	kdx_buf_free(&titles);
 	if (r) {
-		static const char *const ht[] = { "コード", "団体", "データ", "調査基準日", "ファイル", "取込日時", "状態",
-		                                  "差替", "前回からの変化" };
-		static const char *const hc[] = { "code", "name", "dataset", "survey_date", "file", "loaded_at", "state",
-		                                  "superseded", "changes" };
+		static const kdx_field f[] = { { "コード", "code", KDX_FIELD_TEXT }, { "団体", "name", KDX_FIELD_TEXT }, { "データ", "dataset", KDX_FIELD_TEXT },
+		                               { "調査基準日", "survey_date", KDX_FIELD_TEXT }, { "ファイル", "file", KDX_FIELD_TEXT }, { "取込日時", "loaded_at", KDX_FIELD_TEXT },
+		                               { "状態", "state", KDX_FIELD_TEXT }, { "差替", "superseded", KDX_FIELD_NUMBER }, { "前回からの変化", "changes", KDX_FIELD_TEXT } };
 		if (fmt == KDX_FMT_TEXT)
 			printf("提出状況（%s 時点）\n", iso);
-		kdx_tabout(stdout, fmt, r, fmt == KDX_FMT_TEXT ? ht : hc, 9, 1UL << 7);
+		kdx_grid_print_result(stdout, fmt, r, f, 9);
 		PQclear(r);
 	} else {
 		st = KDX_EINTERNAL;

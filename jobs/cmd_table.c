@@ -4,7 +4,7 @@
 #include <string.h>
 #include "kdx/cli.h"
 #include "kdx/jdate.h"
-#include "kdx/tabout.h"
+#include "kdx/tables.h"
 
 const char kdx_usage_table[] =
 	"usage: kdx table GOAL [--as-of DATE] [--format text|csv|json]\n"
@@ -70,76 +70,20 @@ int kdx_cmd_table(int argc, char **argv, kdx_env *env)
 
 	kdx_error *err = NULL;
 	kdx_db *db = NULL;
+	kdx_report_data *rd = NULL;
 	kdx_status st = kdx_cli_db(env, &db, NULL, &err);
+	if (st == KDX_OK)
+		st = kdx_report_data_load(db, asof, &rd, &err);
 	if (st != KDX_OK)
 		return kdx_cli_fail(st, err);
-	char iso[16];
-	kdx_date_iso(asof, iso, sizeof iso);
-	PGresult *r;
-	if (summary) {
-		const char *p[] = { iso };
-		r = kdx_db_query(db,
-			"SELECT code, max(name),"
-			" max(display) FILTER (WHERE goal = 'procedures'), max(status) FILTER (WHERE goal = 'procedures'),"
-			" max(display) FILTER (WHERE goal = 'nursery'), max(status) FILTER (WHERE goal = 'nursery'),"
-			" max(display) FILTER (WHERE goal = 'platforms'), max(status) FILTER (WHERE goal = 'platforms'),"
-			" max(display) FILTER (WHERE goal = 'clubs'), max(status) FILTER (WHERE goal = 'clubs'),"
-			" max(display) FILTER (WHERE goal = 'postpartum'), max(status) FILTER (WHERE goal = 'postpartum'),"
-			" max(display) FILTER (WHERE goal = 'pmh'), max(status) FILTER (WHERE goal = 'pmh')"
-			" FROM kdx.goal_summary($1) GROUP BY code"
-			" ORDER BY code = (SELECT kdx.council_code()) DESC, code", 1, p, &err);
-		if (r) {
-			/* text for people: Japanese headings (the goals' short titles, in the columns' order) */
-			static const char *const h[] = { "コード", "団体", "手続電子化", "状況", "保育所ICT", "状況",
-			                                 "保育PF", "状況", "児童クラブICT", "状況", "産後ケアDX", "状況",
-			                                 "PMH", "状況" };
-			static const char *const hj[] = { "code", "name", "procedures", "procedures_status", "nursery",
-			                                  "nursery_status", "platforms", "platforms_status", "clubs",
-			                                  "clubs_status", "postpartum", "postpartum_status", "pmh", "pmh_status" };
-			if (fmt == KDX_FMT_TEXT)
-				printf("こども政策DX 共同目標 進捗一覧（%s 時点）\n", iso);
-			kdx_tabout(stdout, fmt, r, fmt == KDX_FMT_TEXT ? h : hj, 14, 0x1554);
-		}
-	} else {
-		const char *p[] = { goal, iso };
-		/* people read 古い where the data is stale; JSON keeps the boolean (kdx's own SQL text, no input) */
-		char sql[1024];
-		snprintf(sql, sizeof sql,
-			"SELECT code, name, denominator, numerator, to_char(rate, 'FM0.0000'), display,"
-			" coalesce(to_char(target, 'FM0.00'), (SELECT target_label FROM kdx.goal WHERE id = $1)),"
-			" deadline, status, remaining, rank, survey_date, %s,"
-			" CASE WHEN change_pt IS NULL THEN NULL WHEN change_pt >= 0 THEN '+' || change_pt || 'pt' ELSE change_pt || 'pt' END,"
-			" prev_display, projected_date, caution, own_denominator, own_numerator, own_display,"
-			" achieved_count, in_scope_count"
-			" FROM kdx.goal_table($1, $2)", fmt == KDX_FMT_TEXT ? "CASE WHEN stale THEN '古い' ELSE '' END" : "stale");
-		r = kdx_db_query(db, sql, 2, p, &err);
-		if (r) {
-			static const char *const hcsv[] = { "code", "name", "denominator", "numerator", "rate", "display",
-			                                    "target", "deadline", "status" };
-			static const char *const hjson[] = { "code", "name", "denominator", "numerator", "rate", "display",
-			                                     "target", "deadline", "status", "remaining", "rank",
-			                                     "survey_date", "stale", "change", "previous_display",
-			                                     "projected_date", "caution", "own_denominator",
-			                                     "own_numerator", "own_display", "achieved_count",
-			                                     "in_scope_count" };
-			if (fmt == KDX_FMT_CSV) {
-				kdx_tabout(stdout, fmt, r, hcsv, 9, 0);
-			} else if (fmt == KDX_FMT_JSON) {
-				kdx_tabout(stdout, fmt, r, hjson, 22, (1UL << 2) | (1UL << 3) | (1UL << 4) | (1UL << 9) |
-				           (1UL << 10) | (1UL << 17) | (1UL << 18) | (1UL << 20) | (1UL << 21));
-			} else {
-				static const char *const ht[] = { "コード", "団体", "分母", "分子", "率", "表示", "目標",
-				                                  "期限", "状況", "残り", "順位", "調査基準日", "6か月超", "前回比" };
-				PGresult *t = kdx_db_query(db, "SELECT title FROM kdx.goal WHERE id = $1", 1, p, &err);
-				printf("%s（%s 時点）\n", t && PQntuples(t) ? PQgetvalue(t, 0, 0) : goal, iso);
-				PQclear(t);
-				kdx_tabout(stdout, fmt, r, ht, 14, (1UL << 2) | (1UL << 3) | (1UL << 4) | (1UL << 5) |
-				           (1UL << 9) | (1UL << 10) | (1UL << 13));
-			}
-		}
-	}
-	if (!r)
-		st = KDX_EINTERNAL;
-	PQclear(r);
+	kdx_present *p = kdx_present_new(rd);
+	if (summary)
+		kdx_table_summary(stdout, fmt, p);
+	else if (kdx_table_goal_index(p, goal) >= 0)
+		kdx_table_goal(stdout, fmt, p, kdx_table_goal_index(p, goal));
+	else
+		st = kdx_fail(&err, KDX_EUNAVAILABLE, "goal \"%s\" is not in the warehouse's master data", goal);
+	kdx_present_free(p);
+	kdx_report_data_free(rd);
 	return kdx_cli_fail(st, err);
 }

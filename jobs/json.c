@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kdx/json.h"
-#include "kdx/tabout.h"
+#include "kdx/grid.h"
 
 static void sep(kdx_json *j, const char *key)
 {

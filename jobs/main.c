@@ -67,8 +67,8 @@ const kdx_cmd *kdx_cmd_find(const char *name)
 	return NULL;
 }
 
-int kdx_cli_list(kdx_env *env, const char *sql, int nparams, const char *const *params, const char *const *heads,
-                 int ncols, unsigned long numeric)
+int kdx_cli_list(kdx_env *env, const char *sql, int nparams, const char *const *params, const kdx_field *fields,
+                 int nfields)
 {
 	kdx_error *err = NULL;
 	kdx_db *db = NULL;
@@ -78,7 +78,7 @@ int kdx_cli_list(kdx_env *env, const char *sql, int nparams, const char *const *
 	PGresult *r = kdx_db_query(db, sql, nparams, params, &err);
 	if (!r)
 		return kdx_cli_fail(KDX_EINTERNAL, err);
-	kdx_tabout(stdout, env->json ? KDX_FMT_JSON : KDX_FMT_TEXT, r, heads, ncols, numeric);
+	kdx_grid_print_result(stdout, env->json ? KDX_FMT_JSON : KDX_FMT_TEXT, r, fields, nfields);
 	PQclear(r);
 	return 0;
 }

@@ -607,3 +607,19 @@ kdx_status kdx_db_check_schema(kdx_db *db, kdx_error **err)
 	return KDX_OK;
 }
 
+
+kdx_status kdx_db_create_roles(kdx_db *db, int *created, int *total, kdx_error **err)
+{
+	/* counted in a statement of its own: a sub-select of the creating
+	 * statement sees the roles as they were when it began */
+	PGresult *r = kdx_db_query(db, "SELECT kdx.create_roles()", 0, NULL, err);
+	if (!r)
+		return KDX_EINTERNAL;
+	*created = atoi(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	if (!(r = kdx_db_query(db, "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'kdx\\_%'", 0, NULL, err)))
+		return KDX_EINTERNAL;
+	*total = atoi(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return KDX_OK;
+}

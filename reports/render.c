@@ -19,7 +19,7 @@
 #define KDX_SLIDE_GRID_COLUMNS 24
 
 struct job {
-	const kdx_report_data *rd;
+	const kdx_present *p;
 	int mi;
 	int gi;
 	const char *png;
@@ -28,25 +28,25 @@ struct job {
 static kdx_status w_council_pdf(void *c, const char *tmp, kdx_error **err)
 {
 	struct job *j = c;
-	return kdx_report_council_pdf(j->rd, tmp, err);
+	return kdx_report_council_pdf(j->p, tmp, err);
 }
 
 static kdx_status w_council_xlsx(void *c, const char *tmp, kdx_error **err)
 {
 	struct job *j = c;
-	return kdx_xlsx_council(j->rd, tmp, err);
+	return kdx_xlsx_council(j->p, tmp, err);
 }
 
 static kdx_status w_muni_pdf(void *c, const char *tmp, kdx_error **err)
 {
 	struct job *j = c;
-	return kdx_report_muni_pdf(j->rd, j->mi, tmp, err);
+	return kdx_report_muni_pdf(j->p, j->mi, tmp, err);
 }
 
 static kdx_status w_muni_xlsx(void *c, const char *tmp, kdx_error **err)
 {
 	struct job *j = c;
-	return kdx_xlsx_muni(j->rd, j->mi, tmp, err);
+	return kdx_xlsx_muni(j->p, j->mi, tmp, err);
 }
 
 static kdx_status w_chart_svg(void *c, const char *tmp, kdx_error **err)
@@ -54,15 +54,15 @@ static kdx_status w_chart_svg(void *c, const char *tmp, kdx_error **err)
 	struct job *j = c;
 	char *png_tmp = kdx_strdup_printf("%s.tmp%ld", j->png, (long)getpid());
 	kdx_status st;
-	if (kdx_goal_is_checklist(&j->rd->goals[j->gi])) {
+	if (kdx_goal_is_checklist(&j->p->rd->goals[j->gi])) {
 		/* a checklist goal's slide is its checklist, never bars of n/k (SPEC §2) */
 		kdx_chart_grid_data grid;
-		kdx_checklist_grid(j->rd, j->gi, KDX_SLIDE_GRID_COLUMNS, &grid);
+		kdx_checklist_grid(j->p, j->gi, KDX_SLIDE_GRID_COLUMNS, &grid);
 		st = kdx_chart_grid_files(&grid, png_tmp, tmp, err);
 		kdx_checklist_grid_free(&grid);
 	} else {
 		kdx_chart_goal_data chart;
-		kdx_goal_chart(&j->rd->goals[j->gi], &chart);
+		kdx_goal_chart(&j->p->rd->goals[j->gi], &chart);
 		st = kdx_chart_goal_files(&chart, png_tmp, tmp, err);
 		kdx_goal_chart_free(&chart);
 	}
@@ -74,9 +74,10 @@ static kdx_status w_chart_svg(void *c, const char *tmp, kdx_error **err)
 	return st;
 }
 
-/* The council report of rd into dir/council and its charts into dir/charts. */
-static kdx_status render_council(const kdx_report_data *rd, const char *dir, kdx_error **err)
+/* The council report of p into dir/council and its charts into dir/charts. */
+static kdx_status render_council(const kdx_present *p, const char *dir, kdx_error **err)
 {
+	const kdx_report_data *rd = p->rd;
 	kdx_status st = KDX_OK;
 	char *dirs[2] = { kdx_strdup_printf("%s/" KDX_OUT_COUNCIL, dir), kdx_strdup_printf("%s/" KDX_OUT_CHARTS, dir) };
 	for (int i = 0; i < 2; i++)
@@ -86,7 +87,7 @@ static kdx_status render_council(const kdx_report_data *rd, const char *dir, kdx
 	free(dirs[1]);
 	if (st != KDX_OK)
 		return st;
-	struct job j = { rd, 0, 0, NULL };
+	struct job j = { p, 0, 0, NULL };
 	char *pdf = kdx_strdup_printf("%s/" KDX_OUT_COUNCIL "/%s_こども政策DX進捗.pdf", dir, rd->asof_iso);
 	char *xlsx = kdx_strdup_printf("%s/" KDX_OUT_COUNCIL "/%s_こども政策DX進捗.xlsx", dir, rd->asof_iso);
 	st = kdx_write_via_tmp(pdf, w_council_pdf, &j, err);
@@ -113,7 +114,7 @@ static kdx_status render_council(const kdx_report_data *rd, const char *dir, kdx
  * long council report does not leave the other workers idle.
  */
 struct tasks {
-	const kdx_report_data *rd;
+	const kdx_present *p;
 	const char *outdir;
 	bool council;
 	int ncouncils;
@@ -128,20 +129,22 @@ static int ntasks(const struct tasks *t)
 
 static kdx_status run_task(const struct tasks *t, int k, kdx_error **err)
 {
-	const kdx_report_data *rd = t->rd;
+	const kdx_report_data *rd = t->p->rd;
 	if (t->council) {
 		if (k == 0)
-			return render_council(rd, t->outdir, err);
+			return render_council(t->p, t->outdir, err);
 		if (k == 1)  /* the web edition: a task of its own beside the council report */
-			return kdx_web_write(rd, t->outdir, err);
+			return kdx_web_write(t->p, t->outdir, err);
 		if (k <= 1 + t->ncouncils) {
 			const kdx_council_part *cp = &rd->councils[k - 2];
 			kdx_report_data *cd = kdx_report_data_council(rd, k - 2);
+			kdx_present *cpres = kdx_present_new(cd);
 			char *dir = kdx_strdup_printf("%s/" KDX_OUT_COUNCILS "/%s_%s", t->outdir, cp->code, cp->name);
-			kdx_status st = render_council(cd, dir, err);
+			kdx_status st = render_council(cpres, dir, err);
 			if (st == KDX_OK)
-				st = kdx_web_write(cd, dir, err);
+				st = kdx_web_write(cpres, dir, err);
 			free(dir);
+			kdx_present_free(cpres);
 			kdx_report_data_free(cd);
 			return st;
 		}
@@ -149,7 +152,7 @@ static kdx_status run_task(const struct tasks *t, int k, kdx_error **err)
 	}
 	int mi = t->munis[k];
 	const kdx_goal_row *r = &rd->goals[0].rows[mi];
-	struct job j = { rd, mi, 0, NULL };
+	struct job j = { t->p, mi, 0, NULL };
 	char *pdf = kdx_strdup_printf("%s/" KDX_OUT_MUNIS "/%s_%s.pdf", t->outdir, r->code, r->name);
 	char *xlsx = kdx_strdup_printf("%s/" KDX_OUT_MUNIS "/%s_%s.xlsx", t->outdir, r->code, r->name);
 	kdx_status st = kdx_write_via_tmp(pdf, w_muni_pdf, &j, err);
@@ -230,7 +233,9 @@ kdx_status kdx_render_reports(const kdx_report_data *rd, const char *outdir, con
 {
 	kdx_status st = KDX_OK;
 	int n = rd->goals[0].nrows;
-	struct tasks t = { rd, outdir, council, rd->ncouncils, kdx_xcalloc((size_t)n + 1, sizeof *t.munis), 0 };
+	/* what every figure shows, made once before the workers share it */
+	kdx_present *p = kdx_present_new(rd);
+	struct tasks t = { p, outdir, council, rd->ncouncils, kdx_xcalloc((size_t)n + 1, sizeof *t.munis), 0 };
 	for (int i = 1; i < n; i++)
 		if (want_in ? want_in[i] : true)
 			t.munis[t.nmunis++] = i;
@@ -257,5 +262,45 @@ kdx_status kdx_render_reports(const kdx_report_data *rd, const char *outdir, con
 		*written = t.nmunis;
 out:
 	free(t.munis);
+	kdx_present_free(p);
 	return st;
+}
+
+kdx_status kdx_reports_write(kdx_db *db, const kdx_report_request *rq, kdx_report_result *res, kdx_error **err)
+{
+	memset(res, 0, sizeof *res);
+	kdx_report_data *rd = NULL;
+	kdx_status st = kdx_report_data_load(db, rq->asof, &rd, err);
+	if (st != KDX_OK)
+		return st;
+	snprintf(res->asof_iso, sizeof res->asof_iso, "%s", rd->asof_iso);
+	res->outdir = rq->out ? kdx_strdup(rq->out) : kdx_home_path(rq->home, KDX_PLACE_OUT, rd->asof_iso);
+	res->data_hash = kdx_strdup(rd->data_hash);
+	int n = rd->goals[0].nrows;
+	bool *want = kdx_xcalloc((size_t)n, sizeof *want);
+	for (int i = 1; i < n; i++)
+		want[i] = rq->nmunis == 0 && !rq->council_only && (i - 1) % rq->nshards == rq->shard - 1;
+	for (int k = 0; k < rq->nmunis && st == KDX_OK; k++) {
+		int mi = kdx_report_muni_index(rd, rq->munis[k]);
+		if (mi < 0) {
+			st = kdx_fail(err, KDX_EUSAGE, "municipality \"%s\" is not in this council", rq->munis[k]);
+			kdx_error_hint(*err, "Give a 6-digit code from kdx table summary.");
+		} else {
+			want[mi] = true;
+		}
+	}
+	res->council = rq->nmunis == 0 && rq->shard == 1;
+	res->ncouncils = res->council ? rd->ncouncils : 0;
+	if (st == KDX_OK)
+		st = kdx_render_reports(rd, res->outdir, want, res->council, rq->jobs, &res->written, err);
+	free(want);
+	kdx_report_data_free(rd);
+	return st;
+}
+
+void kdx_report_result_free(kdx_report_result *res)
+{
+	free(res->outdir);
+	free(res->data_hash);
+	memset(res, 0, sizeof *res);
 }

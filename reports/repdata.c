@@ -46,8 +46,6 @@ static int hist_run(const kdx_goal_table *g, const char *code, int *n)
 	return first;
 }
 
-static const char *const goal_ids[6] = { "procedures", "nursery", "platforms", "clubs", "postpartum", "pmh" };
-
 /* One row of goal_table_councils (column 0 is the council). */
 static void parse_goal_row(PGresult *r, int i, kdx_goal_row *w)
 {
@@ -139,27 +137,87 @@ static void prev_total(const kdx_goal_row *total, char **asof, char **display, b
 	*display = kdx_strdup(total->prev_display);
 }
 
-static kdx_status load_goal(kdx_db *db, kdx_report_data *d, const char *id, kdx_goal_table *g, kdx_error **err)
+static kdx_goal_kind kind_of(const char *s)
 {
-	const char *p[] = { id, d->asof_iso };
+	return !strcmp(s, "checklist") ? KDX_GOAL_CHECKLIST : !strcmp(s, "facility_rate") ? KDX_GOAL_FACILITY_RATE
+	                                                       : KDX_GOAL_PLAN_RATE;
+}
+
+static kdx_item_need need_of(const char *s)
+{
+	return !strcmp(s, "one_of") ? KDX_NEED_ONE_OF : !strcmp(s, "none") ? KDX_NEED_NONE : KDX_NEED_REQUIRED;
+}
+
+/* The goals as the master data has them, in their order, with their items. */
+static kdx_status load_goal_master(kdx_db *db, kdx_report_data *d, kdx_error **err)
+{
 	PGresult *r = kdx_db_query(db,
-		"SELECT id, title, short_title, unit, target_label, coalesce(target, 1), deadline, ord FROM kdx.goal WHERE id = $1",
-		1, p, err);
+		"SELECT id, title, short_title, unit, target_label, coalesce(target, 1), deadline, ord, kind, dataset, scope, done,"
+		" total, legend, special_reason, exempt_reason, own_scope, coalesce(extended_deadline::text, ''), target IS NOT NULL"
+		" FROM kdx.goal ORDER BY ord", 0, NULL, err);
 	if (!r)
 		return KDX_EINTERNAL;
-	if (PQntuples(r) != 1) {
+	if (PQntuples(r) != KDX_NGOALS) {
+		int n = PQntuples(r);
 		PQclear(r);
-		return kdx_fail(err, KDX_EUNAVAILABLE, "goal \"%s\" is not in the master data; run \"kdx init\"", id);
+		return kdx_fail(err, KDX_EUNAVAILABLE, "the master data has %d goals, not %d; run \"kdx init\"", n, KDX_NGOALS);
 	}
-	g->id = dupv(r, 0, 0);
-	g->title = dupv(r, 0, 1);
-	g->short_title = dupv(r, 0, 2);
-	g->unit = dupv(r, 0, 3);
-	g->target_label = dupv(r, 0, 4);
-	g->target = atof(PQgetvalue(r, 0, 5));
-	g->deadline = dupv(r, 0, 6);
-	g->ord = intv(r, 0, 7);
+	for (int i = 0; i < KDX_NGOALS; i++) {
+		kdx_goal_table *g = &d->goals[i];
+		if (PQgetisnull(r, i, 8)) {
+			PQclear(r);
+			return kdx_fail(err, KDX_EUNAVAILABLE, "goal \"%s\" has no kind in the master data; run \"kdx init\"",
+			                PQgetvalue(r, i, 0));
+		}
+		g->id = dupv(r, i, 0);
+		g->title = dupv(r, i, 1);
+		g->short_title = dupv(r, i, 2);
+		g->unit = dupv(r, i, 3);
+		g->target_label = dupv(r, i, 4);
+		g->target = atof(PQgetvalue(r, i, 5));
+		g->deadline = dupv(r, i, 6);
+		g->ord = intv(r, i, 7);
+		g->kind = kind_of(PQgetvalue(r, i, 8));
+		g->dataset = dupv(r, i, 9);
+		g->scope = dupv(r, i, 10);
+		g->done = dupv(r, i, 11);
+		g->total = dupv(r, i, 12);
+		g->legend = dupv(r, i, 13);
+		g->special_reason = dupv(r, i, 14);
+		g->exempt_reason = dupv(r, i, 15);
+		g->own_scope = dupv(r, i, 16);
+		g->extended_deadline = dupv(r, i, 17);
+		g->has_target = boolv(r, i, 18);
+	}
 	PQclear(r);
+	r = kdx_db_query(db, "SELECT i.goal, i.code, i.name, i.in_target, coalesce(i.need, 'required')"
+	                     " FROM kdx.goal_item i JOIN kdx.goal g ON g.id = i.goal ORDER BY g.ord, i.ord, i.code",
+	                 0, NULL, err);
+	if (!r)
+		return KDX_EINTERNAL;
+	for (int i = 0, gi = 0; i < PQntuples(r); i++) {
+		while (gi < KDX_NGOALS && strcmp(d->goals[gi].id, PQgetvalue(r, i, 0)))
+			gi++;
+		if (gi == KDX_NGOALS)
+			break;
+		kdx_goal_table *g = &d->goals[gi];
+		g->items = kdx_xrealloc(g->items, (size_t)(g->nitems + 1) * sizeof *g->items);
+		kdx_goal_item *it = &g->items[g->nitems++];
+		it->code = dupv(r, i, 1);
+		it->name = dupv(r, i, 2);
+		it->in_target = boolv(r, i, 3);
+		it->need = need_of(PQgetvalue(r, i, 4));
+	}
+	PQclear(r);
+	return KDX_OK;
+}
+
+/* Goal g's table for the session's council and, in the national view, every
+ * prefecture's, and its history. */
+static kdx_status load_goal(kdx_db *db, kdx_report_data *d, kdx_goal_table *g, kdx_error **err)
+{
+	const char *p[] = { g->id, d->asof_iso };
+	PGresult *r;
 	int gi = (int)(g - d->goals);
 	/* the session's council, and in the national view every prefecture's, in one pass */
 	r = kdx_db_query(db,
@@ -234,10 +292,12 @@ static const char *const side_sql[NSIDE] = {
 		" CASE WHEN d.done THEN '済' WHEN d.item_kind = '所掌外' THEN '所掌外' WHEN d.muni_code IS NULL THEN ''"
 		" WHEN d.item_kind = '準備中' THEN '準備中' ELSE '未着手' END"
 		" FROM kdx.procedure p CROSS JOIN kdx.council_municipalities() m"
-		" LEFT JOIN kdx.goal_detail('procedures', $1) d ON d.muni_code = m.code AND d.item_key = p.id"
+		" LEFT JOIN kdx.goal_detail((SELECT id FROM kdx.goal WHERE kind = 'plan_rate' ORDER BY ord LIMIT 1), $1) d"
+		" ON d.muni_code = m.code AND d.item_key = p.id"
 		" WHERE p.kind = 'N' AND p.goal_fy <= kdx.fiscal_year($1) ORDER BY p.ord, m.code",
 	[Q_DETAILS] =
-		"SELECT g.id, d.muni_code, d.item_key, d.item_name, d.item_kind, coalesce(d.note, ''), d.in_scope, d.in_own_scope, d.done"
+		"SELECT g.id, d.muni_code, d.item_key, d.item_name, d.item_kind, coalesce(d.note, ''), d.in_scope, d.in_own_scope, d.done,"
+		" d.exempt, coalesce(d.item_need, 'required')"
 		" FROM kdx.goal g CROSS JOIN LATERAL kdx.goal_detail(g.id, $1) d"
 		/* a checklist's items in the master's order (the seed's), the rest by key */
 		" LEFT JOIN kdx.goal_item gi ON gi.goal = g.id AND gi.code = d.item_key"
@@ -321,10 +381,12 @@ static void take_details(kdx_report_data *d, struct side *side)
 		x->in_scope = boolv(r, i, 6);
 		x->in_own_scope = boolv(r, i, 7);
 		x->done = boolv(r, i, 8);
+		x->exempt = boolv(r, i, 9);
+		x->need = need_of(PQgetvalue(r, i, 10));
 	}
 	PQclear(r);
 	/* each goal's block (the rows come in goal order) */
-	for (int gi = 0, i = 0; gi < 6; gi++) {
+	for (int gi = 0, i = 0; gi < KDX_NGOALS; gi++) {
 		d->detail_start[gi] = i;
 		while (i < d->ndetails && !strcmp(d->details[i].goal, d->goals[gi].id))
 			i++;
@@ -463,8 +525,10 @@ kdx_status kdx_report_data_load(kdx_db *db, kdx_date asof, kdx_report_data **out
 	d->pref_code = dupv(r, 0, 0);
 	d->pref_name = dupv(r, 0, 1);
 	PQclear(r);
-	for (int i = 0; i < 6; i++)
-		if ((st = load_goal(db, d, goal_ids[i], &d->goals[i], err)) != KDX_OK)
+	if ((st = load_goal_master(db, d, err)) != KDX_OK)
+		goto fail;
+	for (int i = 0; i < KDX_NGOALS; i++)
+		if ((st = load_goal(db, d, &d->goals[i], err)) != KDX_OK)
 			goto fail;
 	if (d->ncouncils > 0) {
 		/* the prefectures' names */
@@ -524,6 +588,20 @@ fail:
 
 static void free_goal(kdx_goal_table *g)
 {
+	for (int i = 0; i < g->nitems; i++) {
+		free(g->items[i].code);
+		free(g->items[i].name);
+	}
+	free(g->items);
+	free(g->dataset);
+	free(g->scope);
+	free(g->done);
+	free(g->total);
+	free(g->legend);
+	free(g->special_reason);
+	free(g->exempt_reason);
+	free(g->own_scope);
+	free(g->extended_deadline);
 	free(g->id);
 	free(g->title);
 	free(g->short_title);
@@ -540,7 +618,7 @@ void kdx_report_data_free(kdx_report_data *d)
 {
 	if (!d)
 		return;
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < KDX_NGOALS; i++)
 		free_goal(&d->goals[i]);
 	int nm = d->goals[0].nrows > 0 ? d->goals[0].nrows - 1 : 0;
 	for (int i = 0; i < d->nprocs; i++) {
@@ -597,7 +675,7 @@ void kdx_report_data_free(kdx_report_data *d)
 	free(d->data_hash);
 	for (int c = 0; c < d->ncouncils; c++) {
 		kdx_council_part *cp = &d->councils[c];
-		for (int gi = 0; gi < 6; gi++) {
+		for (int gi = 0; gi < KDX_NGOALS; gi++) {
 			free_goal_rows(cp->rows[gi], cp->nrows[gi]);
 			free(cp->prev_asof[gi]);
 			free(cp->prev_total_display[gi]);
@@ -612,15 +690,33 @@ void kdx_report_data_free(kdx_report_data *d)
 /* The council's goal tables: its own rows, totals and members' history. */
 static void council_goals(kdx_report_data *d, const kdx_report_data *nat, const kdx_council_part *cp)
 {
-	for (int gi = 0; gi < 6; gi++) {
+	for (int gi = 0; gi < KDX_NGOALS; gi++) {
 		const kdx_goal_table *ng = &nat->goals[gi];
 		kdx_goal_table *g = &d->goals[gi];
 		g->id = kdx_strdup(ng->id);
+		g->kind = ng->kind;
+		g->dataset = kdx_strdup(ng->dataset);
+		g->scope = kdx_strdup(ng->scope);
+		g->done = kdx_strdup(ng->done);
+		g->total = kdx_strdup(ng->total);
+		g->legend = kdx_strdup(ng->legend);
+		g->special_reason = kdx_strdup(ng->special_reason);
+		g->exempt_reason = kdx_strdup(ng->exempt_reason);
+		g->own_scope = kdx_strdup(ng->own_scope);
+		g->extended_deadline = kdx_strdup(ng->extended_deadline);
+		g->nitems = ng->nitems;
+		g->items = kdx_xcalloc((size_t)ng->nitems + 1, sizeof *g->items);
+		for (int k = 0; k < ng->nitems; k++) {
+			g->items[k] = ng->items[k];
+			g->items[k].code = kdx_strdup(ng->items[k].code);
+			g->items[k].name = kdx_strdup(ng->items[k].name);
+		}
 		g->title = kdx_strdup(ng->title);
 		g->short_title = kdx_strdup(ng->short_title);
 		g->unit = kdx_strdup(ng->unit);
 		g->target_label = kdx_strdup(ng->target_label);
 		g->target = ng->target;
+		g->has_target = ng->has_target;
 		g->deadline = kdx_strdup(ng->deadline);
 		g->ord = ng->ord;
 		g->nrows = cp->nrows[gi];
@@ -663,14 +759,14 @@ static void council_procedures(kdx_report_data *d, const kdx_report_data *nat, c
 static void council_details(kdx_report_data *d, const kdx_report_data *nat, int nm)
 {
 	int cap = 0;
-	for (int gi = 0; gi < 6; gi++)
+	for (int gi = 0; gi < KDX_NGOALS; gi++)
 		for (int j = 0; j < nm; j++) {
 			int n = 0;
 			kdx_report_details(nat, gi, d->goals[0].rows[j + 1].code, &n);
 			cap += n;
 		}
 	d->details = kdx_xcalloc((size_t)cap + 1, sizeof *d->details);
-	for (int gi = 0; gi < 6; gi++) {
+	for (int gi = 0; gi < KDX_NGOALS; gi++) {
 		d->detail_start[gi] = d->ndetails;
 		for (int j = 0; j < nm; j++) {
 			int n = 0;
@@ -876,35 +972,13 @@ void kdx_goal_chart_free(kdx_chart_goal_data *c)
 
 bool kdx_goal_is_checklist(const kdx_goal_table *g)
 {
-	return !strcmp(g->id, "platforms") || !strcmp(g->id, "pmh") || !strcmp(g->id, "postpartum");
+	return g->kind == KDX_GOAL_CHECKLIST;
 }
 
-int kdx_report_checklist_items(const kdx_report_data *d, int gi, const char **keys, const char **names, int max)
+int kdx_report_plan_goal(const kdx_report_data *d)
 {
-	int n = 0, nd = 0;
-	const kdx_detail_row *det = kdx_report_details(d, gi, NULL, &nd);
-	for (int i = 0; i < nd; i++) {
-		if (!det[i].in_scope && strcmp(det[i].kind, "特例対象外"))
-			continue;  /* 目標外（参考）: not part of the rule */
-		bool seen = false;
-		for (int k = 0; k < n; k++)
-			seen |= !strcmp(keys[k], det[i].key);
-		if (!seen && n < max) {
-			keys[n] = det[i].key;
-			names[n++] = det[i].name;
-		}
-	}
-	return n;
-}
-
-char *kdx_own_missing(const kdx_report_data *d, int gi, const char *code)
-{
-	kdx_buf b = { 0 };
-	int nd = 0;
-	const kdx_detail_row *det = kdx_report_details(d, gi, code, &nd);
-	for (int i = 0; i < nd; i++)
-		if (det[i].in_own_scope && !det[i].done)
-			kdx_buf_printf(&b, "%s%s（%s）", b.len ? "、" : "", det[i].name, det[i].note[0] ? det[i].note : det[i].kind);
-	kdx_buf_reserve(&b, 0);
-	return b.data;
+	for (int gi = 0; gi < KDX_NGOALS; gi++)
+		if (d->goals[gi].kind == KDX_GOAL_PLAN_RATE)
+			return gi;
+	return -1;
 }

@@ -4,54 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kdx/buf.h"
-#include "kdx/figures.h"
 #include "kdx/fsutil.h"
 #include "kdx/jdate.h"
 #include "kdx/layout.h"
-#include "kdx/report.h"
+#include "kdx/present.h"
+#include "kdx/datasets.h"
 #include "kdx/version.h"
 #include "kdx/web.h"
-
-/* ---- what each goal means, from the seed (共同目標 ①② of each section) ---- */
-
-static const struct goal_text {
-	const char *id;
-	const char *scope;   /* 対象 */
-	const char *total;   /* how 全体 is counted */
-	const char *done;    /* what counts as done */
-} goal_texts[] = {
-	{ "procedures", "こども関係の18手続（各団体が所掌していない手続は、その団体の対象に含めない）。",
-	  "県内の全団体の対象手続を合計し、そのうち電子化済の手続の割合。",
-	  "状況が「電子化済」の手続。" },
-	{ "nursery", "公立の保育所等（保育所、認定こども園、地域型保育事業所）。統廃合の予定がある施設は除く。"
-	             "民間の保育所等は、各市町村が必要に応じて独自目標に加える。",
-	  "県内の全団体の対象施設を合計し、そのうちICTを導入している施設の割合。",
-	  "保護者連絡、登園・降園の管理、保育に関する計画・記録、キャッシュレス決済、その他のいずれかのICTを導入している施設。" },
-	{ "platforms", "保育業務施設管理プラットフォームと保活情報連携基盤の2基盤。",
-	  "県内の全団体の対象基盤を合計し、そのうち導入済の基盤の割合。",
-	  "導入済、または民間事業者による類似のシステムを導入済の基盤。2基盤とも導入した団体が達成。" },
-	{ "clubs", "公立（公営・民営）の放課後児童クラブ。統廃合や配置の見直しの予定があるクラブは除く。"
-	           "民立のクラブは、各市町村が必要に応じて独自目標に加える。",
-	  "県内の全団体の対象クラブを合計し、そのうちICTを導入しているクラブの割合。",
-	  "保護者連絡、入退室の管理・記録、職員の勤怠管理、キャッシュレス決済、その他のいずれかのICTを導入しているクラブ。" },
-	{ "postpartum", "産後ケア事業の申請事務等の6項目（オンライン申請、承認通知の電子化、空き状況のWeb確認、"
-	                "オンライン予約、利用実績のシステム管理、集計・請求の自動化）。",
-	  "県内の全団体の項目を合計し、そのうち実施済の項目の割合。",
-	  "オンライン申請と、承認通知の電子化・利用実績のシステム管理・集計・請求の自動化のいずれか1項目を実施済の団体が達成。" },
-	{ "pmh", "PMH（医療費助成）とPMH（予防接種）の2分野。特別な事情で対象外となった分野は除く。"
-	         "母子保健は国のスケジュールが示されるまで目標に含めない（参考として調査）。",
-	  "県内の全団体の対象分野を合計し、そのうち導入済の分野の割合。",
-	  "導入済の分野。対象の分野をすべて導入した団体が達成。" },
-};
-
-static const struct goal_text *text_of(const char *id)
-{
-	for (size_t i = 0; i < sizeof goal_texts / sizeof goal_texts[0]; i++)
-		if (!strcmp(goal_texts[i].id, id))
-			return &goal_texts[i];
-	return &goal_texts[0];
-}
-
 
 /* ---- small writers ------------------------------------------------------- */
 
@@ -80,39 +39,10 @@ static void date_text(kdx_buf *b, const char *iso)
 		kdx_buf_printf(b, "（%d年%d月%d日）", d.y, d.m, d.d);
 }
 
-/* "令和8年度末" for a deadline. */
-static void deadline_text(kdx_buf *b, const char *iso)
-{
-	char fy[40];
-	kdx_fy_end_text(iso, fy, sizeof fy);
-	kdx_buf_adds(b, fy);
-}
-
 static const char *status_class(const char *st)
 {
-	if (!strcmp(st, "達成")) return "s-ok";
-	if (!strcmp(st, "未達")) return "s-ng";
-	if (!strcmp(st, "期限超過")) return "s-late";
-	if (!strcmp(st, "対象外")) return "s-na";
-	return "s-none";
-}
-
-/* A figure as the tables print it: "78%（14/18手続）", "1/2基盤", "未提出". */
-static void figure(kdx_buf *b, const kdx_goal_table *g, const kdx_goal_row *w)
-{
-	if (!w->submitted) {
-		kdx_buf_adds(b, "未提出");
-	} else if (w->den == 0) {
-		kdx_buf_adds(b, "対象なし");
-	} else if (kdx_goal_is_checklist(g)) {
-		kdx_buf_printf(b, "%d/%d", w->num, w->den);
-		esc(b, g->unit);
-	} else {
-		esc(b, w->display);
-		kdx_buf_printf(b, "（%d/%d", w->num, w->den);
-		esc(b, g->unit);
-		kdx_buf_adds(b, "）");
-	}
+	static const char *const cls[KDX_NROLES] = { "s-ok", "s-ng", "s-late", "s-na", "s-none" };
+	return cls[kdx_role_of(st)];
 }
 
 static void status_cell(kdx_buf *b, const char *st)
@@ -211,25 +141,6 @@ static void table_open(kdx_buf *b, const char *caption, const char *const *heads
 	kdx_buf_adds(b, "<tbody>\n");
 }
 
-/* The sentence a chart says: "18団体中7団体が達成。全体 56%（…）、前回から +5pt。" */
-static void message(kdx_buf *b, const kdx_goal_table *g)
-{
-	const kdx_goal_row *t = &g->rows[0];
-	kdx_buf_printf(b, "%d団体中%d団体が達成。全体 ", g->in_scope_count, g->achieved_count);
-	figure(b, g, t);
-	if (g->has_prev_total && t->den > 0) {
-		char when[64];
-		kdx_prev_round_label(g->prev_asof, when, sizeof when);
-		if (kdx_goal_is_checklist(g) && t->has_prev)  /* items counted, never a change in points (SPEC §2) */
-			kdx_buf_printf(b, "、%s 済 %d/%d から %d/%d", when, t->prev_num, t->prev_den, t->num, t->den);
-		else
-			kdx_buf_printf(b, "、%s%s から %+dpt", when, g->prev_total_display, t->change_pt);
-	} else if (t->den > 0) {
-		kdx_buf_adds(b, "、前回調査なし");
-	}
-	kdx_buf_adds(b, "。");
-}
-
 /* ---- the chart, inline SVG ----------------------------------------------- */
 
 #define VW  560.0   /* the chart's width */
@@ -245,33 +156,24 @@ static void svg_text(kdx_buf *b, double x, double y, const char *anchor, const c
 	kdx_buf_adds(b, "</text>\n");
 }
 
-static const char *const circled[8] = { "①", "②", "③", "④", "⑤", "⑥", "⑦", "⑧" };
+static const char *const circled[KDX_PRESENT_MAX_ITEMS] = { "①", "②", "③", "④", "⑤", "⑥", "⑦", "⑧" };
 
 /* The checklist as a grid: municipalities down, items across, each cell a word
  * (済, 未, 特例) as well as a colour; the status in its own column. */
-static void checklist_grid(kdx_buf *b, const kdx_report_data *d, int gi, double top, int nitems, const char **keys)
+static void checklist_grid(kdx_buf *b, const kdx_present *p, const kdx_pgoal *pg, double top)
 {
-	const kdx_goal_table *g = &d->goals[gi];
+	int nitems = pg->nitems;
 	for (int k = 0; k < nitems; k++)
 		svg_text(b, PX0 + 32 + k * 56, top - 10, "middle", "axis", circled[k]);
 	double sx = PX0 + nitems * 56 + 12;
 	svg_text(b, sx, top - 10, "start", "axis", "状況");
-	for (int i = 1; i < g->nrows; i++) {
-		const kdx_goal_row *w = &g->rows[i];
+	for (int i = 1; i < pg->ncells; i++) {
+		const kdx_goal_row *w = pg->cells[i].row;
 		double y = top + (i - 1) * ROW;
 		svg_text(b, PX0 - 8, y + 19, "end", "name", w->name);
-		int nd = 0;
-		const kdx_detail_row *det = kdx_report_details(d, gi, w->code, &nd);
 		for (int k = 0; k < nitems && w->submitted; k++) {
-			const char *word = "－", *cls = "s-na";
-			for (int j = 0; j < nd; j++) {
-				if (strcmp(det[j].key, keys[k]))
-					continue;
-				if (det[j].in_scope)
-					word = det[j].done ? "済" : "未", cls = det[j].done ? "s-ok" : "s-ng";
-				else if (!strcmp(det[j].kind, "特例対象外"))
-					word = "特例";
-			}
+			const char *word = kdx_present_item_word(p, pg->gi, i, pg->item_keys[k]);
+			const char *cls = !strcmp(word, "済") ? "s-ok" : !strcmp(word, "未") ? "s-ng" : "s-na";
 			kdx_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"52\" height=\"22\" class=\"cell %s\"/>\n",
 			               PX0 + 6 + k * 56, y + 2, cls);
 			svg_text(b, PX0 + 32 + k * 56, y + 19, "middle", "mark", word);
@@ -280,21 +182,19 @@ static void checklist_grid(kdx_buf *b, const kdx_report_data *d, int gi, double 
 	}
 }
 
-static void chart(kdx_buf *b, const kdx_report_data *d, int gi)
+static void chart(kdx_buf *b, const kdx_present *p, const kdx_pgoal *pg)
 {
-	const kdx_goal_table *g = &d->goals[gi];
+	const kdx_goal_table *g = pg->g;
 	int n = g->nrows - 1;
-	bool list = kdx_goal_is_checklist(g);
-	const char *keys[8], *names[8];
-	int nitems = list ? kdx_report_checklist_items(d, gi, keys, names, 8) : 0;
+	bool list = g->kind == KDX_GOAL_CHECKLIST;
 	double top = 36, height = top + n * ROW + (list ? 8 : 36);
-	double width = list ? PX0 + nitems * 56 + 100 : VW;
+	double width = list ? PX0 + pg->nitems * 56 + 100 : VW;
 	kdx_buf_printf(b, "<figure>\n<svg class=\"chart\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-labelledby=\"c-title c-desc\""
 	                  " xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"c-title\">", width, height);
 	esc(b, g->title);
-	kdx_buf_printf(b, "（%s時点）", d->asof_wareki);
+	kdx_buf_printf(b, "（%s時点）", p->asof);
 	kdx_buf_adds(b, "</title>\n<desc id=\"c-desc\">");
-	message(b, g);
+	esc(b, pg->message);
 	if (list)
 		kdx_buf_adds(b, "団体ごとに、各項目が済・未・特例のどれかを示す。項目の名前は図の後にある。");
 	else
@@ -302,16 +202,17 @@ static void chart(kdx_buf *b, const kdx_report_data *d, int gi)
 	kdx_buf_adds(b, "</desc>\n<rect x=\"0\" y=\"0\" width=\"100%\" height=\"100%\" class=\"bg\"/>\n");
 	char buf[128];
 	if (list) {
-		checklist_grid(b, d, gi, top, nitems, keys);
+		checklist_grid(b, p, pg, top);
 	} else {
 		for (int i = 1; i < g->nrows; i++) {
-			const kdx_goal_row *w = &g->rows[i];
+			const kdx_pcell *c = &pg->cells[i];
+			const kdx_goal_row *w = c->row;
 			double y = top + (i - 1) * ROW;
 			svg_text(b, PX0 - 8, y + 19, "end", "name", w->name);
-			if (w->submitted && w->den > 0)
+			if (c->measured)
 				kdx_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"16\" class=\"bar\"/>\n", PX0, y + 6,
 				               PW * w->rate);
-			if (!w->submitted || w->den == 0)
+			if (!c->measured)
 				snprintf(buf, sizeof buf, "%s", w->status);
 			else
 				snprintf(buf, sizeof buf, "%s %s", w->display, w->status);
@@ -333,12 +234,12 @@ static void chart(kdx_buf *b, const kdx_report_data *d, int gi)
 		}
 	}
 	kdx_buf_adds(b, "</svg>\n<figcaption>");
-	message(b, g);
+	esc(b, pg->message);
 	if (list) {
 		kdx_buf_adds(b, "<br>項目: ");
-		for (int k = 0; k < nitems; k++) {
+		for (int k = 0; k < pg->nitems; k++) {
 			kdx_buf_printf(b, "%s%s", k ? "、" : "", circled[k]);
-			esc(b, names[k]);
+			esc(b, pg->item_names[k]);
 		}
 		kdx_buf_adds(b, "。済＝実施・導入済、未＝未了、特例＝特別な事情で対象外、－＝回答なし。");
 	}
@@ -347,123 +248,28 @@ static void chart(kdx_buf *b, const kdx_report_data *d, int gi)
 
 /* ---- pages --------------------------------------------------------------- */
 
-static void unit_count(kdx_buf *b, const kdx_goal_table *g, int n)
+/* A cell's own deadline, with 特別な事情 where it moved. */
+static void deadline_cell(kdx_buf *b, const kdx_pcell *c)
 {
-	kdx_buf_printf(b, "%d", n);
-	esc(b, g->unit);
+	esc(b, c->deadline);
+	if (c->moved)
+		kdx_buf_adds(b, "（特別な事情）");
 }
 
-/* The goal's table: 全体 first, then each municipality. */
-static void goal_table(kdx_buf *b, const kdx_goal_table *g, const char *root)
+/* What is left for one municipality and goal: the items a checklist's rule
+ * still needs, the names of procedures; for facilities and clubs, counts only
+ * (their names are never published). */
+static void left_for(kdx_buf *b, const kdx_present *p, const kdx_pgoal *pg, int mi)
 {
-	char cap[256];
-	snprintf(cap, sizeof cap, "%sの団体別の状況", g->title);
-		static const char *const heads[] = { "団体", "現状", "状況", "期限", "目標まで", "前回から", "調査基準日" };
-	table_open(b, cap, heads, 7);
-	for (int i = 0; i < g->nrows; i++) {
-		const kdx_goal_row *w = &g->rows[i];
-		kdx_buf_adds(b, i == 0 ? "<tr class=\"total\"><th scope=\"row\">全体" : "<tr><th scope=\"row\">");
-		if (i > 0) {
-			kdx_buf_printf(b, "<a href=\"%smuni/%s.html\">", root, w->code);
-			esc(b, w->name);
-			kdx_buf_adds(b, "</a>");
-		}
-		kdx_buf_adds(b, "</th><td>");
-		figure(b, g, w);
-		kdx_buf_adds(b, "</td><td>");
-		if (i > 0)
-			status_cell(b, w->status);
-		else
-			kdx_buf_printf(b, "達成 %d/%d団体", g->achieved_count, g->in_scope_count);
-		kdx_buf_adds(b, "</td><td>");
-		deadline_text(b, i > 0 ? w->deadline : g->deadline);
-		if (i > 0 && strcmp(w->deadline, g->deadline))
-			kdx_buf_adds(b, "（特別な事情）");
-		kdx_buf_adds(b, "</td><td>");
-		if (i > 0 && w->submitted && w->den > 0 && w->remaining > 0) {
-			kdx_buf_adds(b, "あと");
-			unit_count(b, g, w->remaining);
-		} else {
-			kdx_buf_adds(b, "－");
-		}
-		kdx_buf_adds(b, "</td><td>");
-		if (w->has_change || (kdx_goal_is_checklist(g) && w->has_prev)) {
-			if (kdx_goal_is_checklist(g))  /* items counted, never points (SPEC §2) */
-				kdx_buf_printf(b, "%d/%d → %d/%d", w->prev_num, w->prev_den, w->num, w->den);
-			else
-				kdx_buf_printf(b, "%+dpt", w->change_pt);
-			if (i > 0 && w->prev_survey_date[0]) {
-				kdx_buf_adds(b, "（前回 ");
-				date_text(b, w->prev_survey_date);
-				kdx_buf_adds(b, "）");
-			}
-		} else {
-			kdx_buf_adds(b, w->submitted && w->den > 0 && !w->prev_display[0] ? "前回調査なし" : "－");
-		}
-		kdx_buf_adds(b, "</td><td>");
-		if (i > 0)
-			date_text(b, w->survey_date);
-		else
-			kdx_buf_adds(b, "－");
-		kdx_buf_adds(b, "</td></tr>\n");
-	}
-	table_end(b);
-}
-
-static void goal_page(kdx_buf *b, const kdx_report_data *d, int gi)
-{
-	const kdx_goal_table *g = &d->goals[gi];
-	const struct goal_text *gt = text_of(g->id);
-	page_begin(b, d, g->title, "../");
-	kdx_buf_adds(b, "<h1>");
-	esc(b, g->title);
-	kdx_buf_adds(b, "</h1>\n<h2>目標の定義</h2>\n<dl class=\"def\">\n<dt>目標</dt><dd>");
-	deadline_text(b, g->deadline);
-	kdx_buf_adds(b, "までに ");
-	esc(b, g->target_label);
-	if (!strcmp(g->id, "nursery"))
-		kdx_buf_adds(b, "（園のあり方を検討するなど特別な事情がある団体は令和9年度末まで）");
-	kdx_buf_adds(b, "</dd>\n<dt>対象</dt><dd>");
-	esc(b, gt->scope);
-	kdx_buf_adds(b, "</dd>\n<dt>達成とみなすもの</dt><dd>");
-	esc(b, gt->done);
-	kdx_buf_adds(b, "</dd>\n<dt>全体の数え方</dt><dd>");
-	esc(b, gt->total);
-	kdx_buf_adds(b, "</dd>\n</dl>\n<h2>現在の状況</h2>\n");
-	chart(b, d, gi);
-	goal_table(b, g, "../");
-	kdx_buf_adds(b, "<h2>目標までに残っているもの</h2>\n<ul>\n");
-	int left = 0;
-	for (int i = 1; i < g->nrows; i++) {
-		const kdx_goal_row *w = &g->rows[i];
-		if (!w->submitted || w->den == 0 || w->remaining == 0)
-			continue;
-		left++;
-		kdx_buf_printf(b, "<li><a href=\"../muni/%s.html\">", w->code);
-		esc(b, w->name);
-		kdx_buf_adds(b, "</a>: あと");
-		unit_count(b, g, w->remaining);
-		kdx_buf_adds(b, "</li>\n");
-	}
-	if (!left)
-		kdx_buf_adds(b, "<li>目標に届いていない団体はありません。</li>\n");
-	kdx_buf_adds(b, "</ul>\n<p>");
-	kdx_buf_printf(b, "<a href=\"../data/%s.csv\">この目標の数値（CSV）</a></p>\n", g->id);
-	page_end(b, d, "../");
-}
-
-/* What is left for one municipality and goal: names of procedures, platforms
- * and items; for facilities and clubs, counts only. */
-static void left_for(kdx_buf *b, const kdx_report_data *d, int gi, const kdx_goal_row *w)
-{
-	const kdx_goal_table *g = &d->goals[gi];
-	if (!w->submitted || w->den == 0) {
+	const kdx_goal_table *g = pg->g;
+	const kdx_pcell *c = &pg->cells[mi];
+	if (!c->measured) {
 		kdx_buf_adds(b, "－");
 		return;
 	}
 	int n = 0, undone = 0;
-	const kdx_detail_row *det = kdx_report_details(d, gi, w->code, &n);
-	bool names = strcmp(g->id, "nursery") && strcmp(g->id, "clubs");
+	const kdx_detail_row *det = kdx_report_details(p->rd, pg->gi, c->row->code, &n);
+	bool names = g->kind != KDX_GOAL_FACILITY_RATE;
 	kdx_buf listed = { 0 };
 	for (int i = 0; i < n; i++) {
 		if (!det[i].in_scope || det[i].done)
@@ -477,32 +283,126 @@ static void left_for(kdx_buf *b, const kdx_report_data *d, int gi, const kdx_goa
 	}
 	if (undone == 0) {
 		kdx_buf_adds(b, "すべて済");
-	} else if (kdx_goal_is_checklist(g)) {
+	} else if (g->kind == KDX_GOAL_CHECKLIST) {
 		/* the items the goal's rule still needs, as the warehouse judges them (SPEC §2) */
-		if (w->needed[0])
-			esc(b, w->needed);
+		if (c->needed[0])
+			esc(b, c->needed);
 		else
 			kdx_buf_adds(b, "目標の項目は済");
 	} else if (names) {
-		kdx_buf_adds(b, "未了 ");
-		unit_count(b, g, undone);
+		kdx_buf_printf(b, "未了 %d", undone);
+		esc(b, g->unit);
 		kdx_buf_adds(b, "（");
 		kdx_buf_add(b, listed.data, listed.len);
 		kdx_buf_adds(b, "）");
 	} else {
-		kdx_buf_adds(b, "未導入 ");
-		unit_count(b, g, undone);
-		if (w->remaining > 0) {
-			kdx_buf_adds(b, "（目標まであと");
-			unit_count(b, g, w->remaining);
+		kdx_buf_printf(b, "未導入 %d", undone);
+		esc(b, g->unit);
+		if (c->left[0]) {
+			kdx_buf_adds(b, "（目標まで");
+			esc(b, c->left);
 			kdx_buf_adds(b, "）");
 		}
 	}
 	kdx_buf_free(&listed);
 }
 
-static void muni_page(kdx_buf *b, const kdx_report_data *d, int mi)
+/* The goal's table: 全体 first, then each municipality. */
+static void goal_table(kdx_buf *b, const kdx_pgoal *pg, const char *root)
 {
+	const kdx_goal_table *g = pg->g;
+	char cap[256];
+	snprintf(cap, sizeof cap, "%sの団体別の状況", g->title);
+	static const char *const heads[] = { "団体", "現状", "状況", "期限", "目標まで", "前回から", "調査基準日" };
+	table_open(b, cap, heads, 7);
+	for (int i = 0; i < pg->ncells; i++) {
+		const kdx_pcell *c = &pg->cells[i];
+		const kdx_goal_row *w = c->row;
+		kdx_buf_adds(b, i == 0 ? "<tr class=\"total\"><th scope=\"row\">全体" : "<tr><th scope=\"row\">");
+		if (i > 0) {
+			kdx_buf_printf(b, "<a href=\"%smuni/%s.html\">", root, w->code);
+			esc(b, w->name);
+			kdx_buf_adds(b, "</a>");
+		}
+		kdx_buf_adds(b, "</th><td>");
+		esc(b, c->figure);
+		kdx_buf_adds(b, "</td><td>");
+		if (i > 0)
+			status_cell(b, c->status);
+		else
+			esc(b, pg->achieved);
+		kdx_buf_adds(b, "</td><td>");
+		deadline_cell(b, c);
+		kdx_buf_adds(b, "</td><td>");
+		if (i > 0 && c->left[0])
+			esc(b, c->left);
+		else
+			kdx_buf_adds(b, "－");
+		kdx_buf_adds(b, "</td><td>");
+		esc(b, c->change[0] ? c->change : "－");
+		if (c->has_change && c->prev_date[0]) {
+			kdx_buf_adds(b, "（前回 ");
+			date_text(b, w->prev_survey_date);
+			kdx_buf_adds(b, "）");
+		}
+		kdx_buf_adds(b, "</td><td>");
+		if (i > 0)
+			date_text(b, w->survey_date);
+		else
+			kdx_buf_adds(b, "－");
+		kdx_buf_adds(b, "</td></tr>\n");
+	}
+	table_end(b);
+}
+
+static void goal_page(kdx_buf *b, const kdx_present *p, int gi)
+{
+	const kdx_report_data *d = p->rd;
+	const kdx_pgoal *pg = &p->goals[gi];
+	const kdx_goal_table *g = pg->g;
+	page_begin(b, d, g->title, "../");
+	kdx_buf_adds(b, "<h1>");
+	esc(b, g->title);
+	kdx_buf_adds(b, "</h1>\n<h2>目標の定義</h2>\n<dl class=\"def\">\n<dt>目標</dt><dd>");
+	esc(b, pg->target);
+	kdx_buf_adds(b, "</dd>\n<dt>対象</dt><dd>");
+	esc(b, g->scope);
+	kdx_buf_adds(b, "</dd>\n<dt>達成とみなすもの</dt><dd>");
+	esc(b, g->done);
+	kdx_buf_adds(b, "</dd>\n<dt>全体の数え方</dt><dd>");
+	esc(b, g->total);
+	kdx_buf_adds(b, "</dd>\n</dl>\n<h2>現在の状況</h2>\n");
+	chart(b, p, pg);
+	goal_table(b, pg, "../");
+	kdx_buf_adds(b, "<h2>目標までに残っているもの</h2>\n<ul>\n");
+	int left = 0;
+	for (int i = 1; i < pg->ncells; i++) {
+		const kdx_pcell *c = &pg->cells[i];
+		if (!c->left[0])
+			continue;
+		left++;
+		kdx_buf_printf(b, "<li><a href=\"../muni/%s.html\">", c->row->code);
+		esc(b, c->row->name);
+		kdx_buf_adds(b, "</a>: ");
+		esc(b, c->left);
+		/* which items, where they may be named (never a facility's name) */
+		if (g->kind != KDX_GOAL_FACILITY_RATE) {
+			kdx_buf_adds(b, "（");
+			left_for(b, p, pg, i);
+			kdx_buf_adds(b, "）");
+		}
+		kdx_buf_adds(b, "</li>\n");
+	}
+	if (!left)
+		kdx_buf_adds(b, "<li>目標に届いていない団体はありません。</li>\n");
+	kdx_buf_adds(b, "</ul>\n<p>");
+	kdx_buf_printf(b, "<a href=\"../data/%s.csv\">この目標の数値（CSV）</a></p>\n", g->id);
+	page_end(b, d, "../");
+}
+
+static void muni_page(kdx_buf *b, const kdx_present *p, int mi)
+{
+	const kdx_report_data *d = p->rd;
 	const kdx_goal_row *m = &d->goals[0].rows[mi];
 	char title[256];
 	snprintf(title, sizeof title, "%sの進捗", m->name);
@@ -512,27 +412,25 @@ static void muni_page(kdx_buf *b, const kdx_report_data *d, int mi)
 	kdx_buf_adds(b, "</h1>\n<h2>6つの目標の状況</h2>\n");
 	char cap[256];
 	snprintf(cap, sizeof cap, "%sの目標ごとの状況と全体", m->name);
-		static const char *const heads[] = { "目標", "現状", "状況", "目標値", "期限", "全体", "残っているもの" };
+	static const char *const heads[] = { "目標", "現状", "状況", "目標値", "期限", "全体", "残っているもの" };
 	table_open(b, cap, heads, 7);
-	for (int gi = 0; gi < 6; gi++) {
-		const kdx_goal_table *g = &d->goals[gi];
-		const kdx_goal_row *w = &g->rows[mi];
-		kdx_buf_printf(b, "<tr><th scope=\"row\"><a href=\"../goal/%s.html\">", g->id);
-		esc(b, g->title);
+	for (int gi = 0; gi < KDX_NGOALS; gi++) {
+		const kdx_pgoal *pg = &p->goals[gi];
+		const kdx_pcell *c = &pg->cells[mi];
+		kdx_buf_printf(b, "<tr><th scope=\"row\"><a href=\"../goal/%s.html\">", pg->g->id);
+		esc(b, pg->g->title);
 		kdx_buf_adds(b, "</a></th><td>");
-		figure(b, g, w);
+		esc(b, c->figure);
 		kdx_buf_adds(b, "</td><td>");
-		status_cell(b, w->status);
+		status_cell(b, c->status);
 		kdx_buf_adds(b, "</td><td>");
-		esc(b, g->target_label);
+		esc(b, c->target);
 		kdx_buf_adds(b, "</td><td>");
-		deadline_text(b, w->deadline);
-		if (strcmp(w->deadline, g->deadline))
-			kdx_buf_adds(b, "（特別な事情）");
+		deadline_cell(b, c);
 		kdx_buf_adds(b, "</td><td>");
-		figure(b, g, &g->rows[0]);
+		esc(b, pg->cells[0].figure);
 		kdx_buf_adds(b, "</td><td class=\"left\">");
-		left_for(b, d, gi, w);
+		left_for(b, p, pg, mi);
 		kdx_buf_adds(b, "</td></tr>\n");
 	}
 	table_end(b);
@@ -541,19 +439,20 @@ static void muni_page(kdx_buf *b, const kdx_report_data *d, int mi)
 	snprintf(cap, sizeof cap, "%sの調査ごとの率（チェックリストの目標は済の項目数と判定）", m->name);
 	static const char *const hh[] = { "目標", "調査基準日", "率・済の項目数" };
 	table_open(b, cap, hh, 3);
-	for (int gi = 0; gi < 6; gi++) {
+	for (int gi = 0; gi < KDX_NGOALS; gi++) {
+		const kdx_goal_table *g = &d->goals[gi];
 		kdx_history h;
 		kdx_history_get(d, gi, m->code, &h);
 		for (int k = 0; k < h.n; k++) {
 			kdx_buf_adds(b, "<tr><th scope=\"row\">");
-			esc(b, d->goals[gi].title);
+			esc(b, g->title);
 			kdx_buf_adds(b, "</th><td>");
 			date_text(b, h.dates[k]);
 			kdx_buf_adds(b, "</td><td>");
 			if (!h.valid[k])
 				kdx_buf_adds(b, "対象なし");
-			else if (kdx_goal_is_checklist(&d->goals[gi]))  /* items counted, never a rate (SPEC §2) */
-				kdx_buf_printf(b, "済 %d/%d%s（%s）", h.nums[k], h.dens[k], d->goals[gi].unit, h.statuses[k]);
+			else if (g->kind == KDX_GOAL_CHECKLIST)  /* items counted, never a rate (SPEC §2) */
+				kdx_buf_printf(b, "済 %d/%d%s（%s）", h.nums[k], h.dens[k], g->unit, h.statuses[k]);
 			else
 				kdx_buf_printf(b, "%d%%", (int)(h.rates[k] * 100 + 0.5));
 			kdx_buf_adds(b, "</td></tr>\n");
@@ -569,8 +468,9 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void index_page(kdx_buf *b, const kdx_report_data *d)
+static void index_page(kdx_buf *b, const kdx_present *p)
 {
+	const kdx_report_data *d = p->rd;
 	page_begin(b, d, "概要", "");
 	kdx_buf_adds(b, "<h1>");
 	esc(b, d->pref_name);
@@ -579,8 +479,8 @@ static void index_page(kdx_buf *b, const kdx_report_data *d)
 	kdx_buf_adds(b, "時点の状況です。県内の各市町村は、こども関係手続の電子化など6つの共同目標に取り組んでいます。</p>\n");
 	/* the survey dates behind the figures */
 	int n = 0;
-	char **dates = kdx_xcalloc((size_t)(6 * d->goals[0].nrows) + 1, sizeof *dates);
-	for (int gi = 0; gi < 6; gi++)
+	char **dates = kdx_xcalloc((size_t)(KDX_NGOALS * d->goals[0].nrows) + 1, sizeof *dates);
+	for (int gi = 0; gi < KDX_NGOALS; gi++)
 		for (int i = 1; i < d->goals[gi].nrows; i++) {
 			const char *s = d->goals[gi].rows[i].survey_date;
 			if (s && *s)
@@ -602,20 +502,20 @@ static void index_page(kdx_buf *b, const kdx_report_data *d)
 	kdx_buf_printf(b, "</p>\n<p>第%d版。データの版（SHA-256）: <code>", d->edition);
 	esc(b, d->data_hash);
 	kdx_buf_adds(b, "</code></p>\n<h2>目標ごとの全体の状況</h2>\n<ul class=\"goals\">\n");
-	for (int gi = 0; gi < 6; gi++) {
-		const kdx_goal_table *g = &d->goals[gi];
-		kdx_buf_printf(b, "<li><a href=\"goal/%s.html\">", g->id);
-		esc(b, g->title);
+	for (int gi = 0; gi < KDX_NGOALS; gi++) {
+		const kdx_pgoal *pg = &p->goals[gi];
+		kdx_buf_printf(b, "<li><a href=\"goal/%s.html\">", pg->g->id);
+		esc(b, pg->g->title);
 		kdx_buf_adds(b, "</a>: ");
-		message(b, g);
+		esc(b, pg->message);
 		kdx_buf_adds(b, "（期限 ");
-		deadline_text(b, g->deadline);
+		esc(b, pg->cells[0].deadline);
 		kdx_buf_adds(b, "）</li>\n");
 	}
 	kdx_buf_adds(b, "</ul>\n<h2>市町村別の状況</h2>\n");
 	table_begin(b, "市町村別・目標別の状況（上段: 現状、下段: 状況）");
 	kdx_buf_adds(b, "<thead><tr><th scope=\"col\">団体</th>");
-	for (int gi = 0; gi < 6; gi++) {
+	for (int gi = 0; gi < KDX_NGOALS; gi++) {
 		kdx_buf_printf(b, "<th scope=\"col\"><a href=\"goal/%s.html\">", d->goals[gi].id);
 		esc(b, d->goals[gi].short_title);
 		kdx_buf_adds(b, "</a></th>");
@@ -630,28 +530,28 @@ static void index_page(kdx_buf *b, const kdx_report_data *d)
 			esc(b, m->name);
 			kdx_buf_adds(b, "</a></th>");
 		}
-		for (int gi = 0; gi < 6; gi++) {
-			const kdx_goal_table *g = &d->goals[gi];
-			const kdx_goal_row *w = &g->rows[i];
+		for (int gi = 0; gi < KDX_NGOALS; gi++) {
+			const kdx_pcell *c = &p->goals[gi].cells[i];
 			kdx_buf_adds(b, "<td>");
-			figure(b, g, w);
+			esc(b, c->figure);
 			kdx_buf_adds(b, "<br>");
 			if (i == 0)
-				kdx_buf_printf(b, "達成 %d/%d団体", g->achieved_count, g->in_scope_count);
+				esc(b, p->goals[gi].achieved);
 			else
-				status_cell(b, w->status);
+				status_cell(b, c->status);
 			kdx_buf_adds(b, "</td>");
 		}
 		kdx_buf_adds(b, "</tr>\n");
 	}
 	table_end(b);
 	kdx_buf_adds(b, "<h2>オープンデータ</h2>\n<ul>\n<li><a href=\"data/all.csv\">6つの目標のすべての数値（CSV）</a></li>\n");
-	for (int gi = 0; gi < 6; gi++) {
+	for (int gi = 0; gi < KDX_NGOALS; gi++) {
 		kdx_buf_printf(b, "<li><a href=\"data/%s.csv\">", d->goals[gi].id);
 		esc(b, d->goals[gi].title);
 		kdx_buf_adds(b, "（CSV）</a></li>\n");
 	}
-	kdx_buf_adds(b, "<li><a href=\"data/README.csv\">各列の定義・出典・ライセンス（README.csv）</a></li>\n</ul>\n"
+	kdx_buf_adds(b, "<li><a href=\"data/history.csv\">これまでの調査ごとの数値（CSV）</a></li>\n"
+	                "<li><a href=\"data/README.csv\">各列の定義・出典・ライセンス（README.csv）</a></li>\n</ul>\n"
 	                "<p>CSVは文字コードUTF-8（BOM付き）で、Excelでそのまま開けます。</p>\n");
 	page_end(b, d, "");
 }
@@ -664,37 +564,150 @@ static void cell(kdx_buf *b, const char *s, bool last)
 	kdx_buf_adds(b, last ? "\r\n" : ",");
 }
 
-#define GOAL_CSV_HEADER "団体コード,団体名,分母,分子,率,表示,目標,期限,状況,目標までの残り,調査基準日"
-
-static void goal_csv(kdx_buf *b, const kdx_goal_table *g)
+static void cell_int(kdx_buf *b, bool have, int v, bool last)
 {
-	kdx_buf_adds(b, "\xEF\xBB\xBF" GOAL_CSV_HEADER "\r\n");
-	for (int i = 0; i < g->nrows; i++) {
-		const kdx_goal_row *w = &g->rows[i];
-		char den[16] = "", num[16] = "", rate[16] = "", rem[16];
-		if (w->submitted) {
-			snprintf(den, sizeof den, "%d", w->den);
-			snprintf(num, sizeof num, "%d", w->num);
-			if (w->den > 0)
-				snprintf(rate, sizeof rate, "%.4f", w->rate);
-		}
-		snprintf(rem, sizeof rem, "%d", w->remaining);
+	char t[16] = "";
+	if (have)
+		snprintf(t, sizeof t, "%d", v);
+	cell(b, t, last);
+}
+
+/*
+ * The open data (SPEC §5): one file per goal and all.csv with the same
+ * columns, named as the Digital Agency's 自治体標準オープンデータセット names
+ * them, the as-of on every row.  A checklist goal holds no percentage
+ * anywhere, 全体 included: its items counted, its municipalities that reached
+ * it, what its rule still needs.
+ */
+static const char *const open_cols[][2] = {
+	{ "全国地方公共団体コード", "6桁の団体コード。全体の行は都道府県のコード" },
+	{ "都道府県名", "都道府県の名前" },
+	{ "地方公共団体名", "市町村の名前。全体の行は都道府県の名前" },
+	{ "集計の単位", "「団体」はその団体の数値、「全体」は県内の全団体の合計（分子の合計÷分母の合計）" },
+	{ "時点", "この数値の時点（YYYY-MM-DD）" },
+	{ "目標", "6つの共同目標のどれか" },
+	{ "調査基準日", "その団体の数値のもとになった調査の基準日（YYYY-MM-DD）" },
+	{ "単位", "分母・分子が数えるもの（手続、施設、基盤、クラブ、項目、分野）" },
+	{ "分母", "目標の対象となるものの数。空欄は未提出" },
+	{ "分子", "分母のうち、電子化済・ICT導入済・導入済・実施済のものの数" },
+	{ "率", "分子÷分母（小数4桁）。率で測る目標のみ。チェックリストで判定する目標（保育PF・産後ケアDX・PMH）は空欄" },
+	{ "表示", "率を百分率の整数に四捨五入したもの。率で測る目標のみ" },
+	{ "状況", "達成、未達、期限超過、対象外（対象がない）、未提出のいずれか。チェックリストで判定する目標は各目標の規則による" },
+	{ "目標値", "その団体の目標の水準（100%、80%、2基盤導入など。特例の分野がある団体はそれを除いた数）" },
+	{ "期限", "その団体の期限（年度末の日付、YYYY-MM-DD）。特別な事情がある団体は、その団体の期限" },
+	{ "特別な事情", "期限が特別な事情により後になっている団体は「有」" },
+	{ "目標までの残り", "目標を達成するのに、あといくつ必要か（単位の数）。全体の行は各団体の残りの合計" },
+	{ "目標の達成に必要な項目", "チェックリストで判定する目標で、規則がまだ求めている項目" },
+	{ "達成団体数", "全体の行のみ: 目標を達成した団体の数" },
+	{ "対象団体数", "全体の行のみ: 対象外・未提出を除く団体の数" },
+	{ "前回の調査基準日", "前回の調査の基準日（YYYY-MM-DD）。前回調査がない団体は空欄" },
+	{ "前回の分子", "前回の調査での分子" },
+	{ "前回の分母", "前回の調査での分母" },
+	{ "前回比（ポイント）", "表示の前回からの差（率で測る目標のみ）" },
+	{ "独自目標の分母", "民間の保育所等・民立のクラブを独自目標に加えた団体のみ: 独自目標の対象の数" },
+	{ "独自目標の分子", "独自目標の対象のうち、ICTを導入しているものの数" },
+	{ "独自目標の表示", "独自目標の率を百分率の整数に四捨五入したもの" },
+};
+#define NOPEN (int)(sizeof open_cols / sizeof open_cols[0])
+
+static void open_header(kdx_buf *b)
+{
+	for (int c = 0; c < NOPEN; c++)
+		cell(b, open_cols[c][0], c == NOPEN - 1);
+}
+
+/* The prefecture of a municipality code: in the national view its council's, else the council's own. */
+static const char *pref_of(const kdx_report_data *d, const char *code)
+{
+	for (int c = 0; c < d->ncouncils; c++)
+		if (!strncmp(d->councils[c].code, code, 2))
+			return d->councils[c].name;
+	return d->pref_name;
+}
+
+static void open_rows(kdx_buf *b, const kdx_present *p, const kdx_pgoal *pg)
+{
+	const kdx_report_data *d = p->rd;
+	const kdx_goal_table *g = pg->g;
+	bool list = g->kind == KDX_GOAL_CHECKLIST;
+	int left_total = 0;
+	for (int i = 1; i < pg->ncells; i++)
+		left_total += pg->cells[i].measured ? pg->cells[i].row->remaining : 0;
+	for (int i = 0; i < pg->ncells; i++) {
+		const kdx_pcell *c = &pg->cells[i];
+		const kdx_goal_row *w = c->row;
+		char rate[16] = "";
+		if (!list && c->measured)
+			snprintf(rate, sizeof rate, "%.4f", w->rate);
 		cell(b, w->code, false);
-		cell(b, i == 0 ? "全体" : w->name, false);
-		cell(b, den, false);
-		cell(b, num, false);
+		cell(b, i == 0 ? d->pref_name : pref_of(d, w->code), false);
+		cell(b, i == 0 ? d->pref_name : w->name, false);
+		cell(b, i == 0 ? "全体" : "団体", false);
+		cell(b, d->asof_iso, false);
+		cell(b, g->title, false);
+		cell(b, w->survey_date, false);
+		cell(b, g->unit, false);
+		cell_int(b, w->submitted, w->den, false);
+		cell_int(b, w->submitted, w->num, false);
 		cell(b, rate, false);
-		cell(b, w->display, false);
-		cell(b, g->target_label, false);
-		cell(b, i == 0 ? g->deadline : w->deadline, false);
-		cell(b, w->status, false);
-		cell(b, rem, false);
-		cell(b, w->survey_date, true);
+		cell(b, list ? "" : w->display, false);
+		cell(b, c->status, false);
+		cell(b, c->target, false);
+		cell(b, w->deadline, false);
+		cell(b, c->moved ? "有" : "", false);
+		cell_int(b, c->measured, i == 0 && list ? left_total : w->remaining, false);
+		cell(b, c->needed, false);
+		cell_int(b, i == 0, g->achieved_count, false);
+		cell_int(b, i == 0, g->in_scope_count, false);
+		cell(b, c->has_change ? w->prev_survey_date : "", false);
+		cell_int(b, w->has_prev, w->prev_num, false);
+		cell_int(b, w->has_prev, w->prev_den, false);
+		cell_int(b, !list && w->has_change, w->change_pt, false);
+		cell_int(b, w->has_own, w->own_den, false);
+		cell_int(b, w->has_own, w->own_num, false);
+		cell(b, w->has_own ? w->own_display : "", true);
 	}
 }
 
-static void readme_csv(kdx_buf *b, const kdx_report_data *d)
+/* Each municipality's figure at each of its surveys. */
+static void history_csv(kdx_buf *b, const kdx_present *p)
 {
+	const kdx_report_data *d = p->rd;
+	static const char *const cols[] = { "全国地方公共団体コード", "都道府県名", "地方公共団体名", "時点", "目標", "調査基準日",
+	                                    "単位", "分母", "分子", "率", "状況" };
+	int nc = (int)(sizeof cols / sizeof cols[0]);
+	kdx_buf_adds(b, "\xEF\xBB\xBF");
+	for (int c = 0; c < nc; c++)
+		cell(b, cols[c], c == nc - 1);
+	for (int gi = 0; gi < KDX_NGOALS; gi++) {
+		const kdx_goal_table *g = &d->goals[gi];
+		for (int i = 1; i < g->nrows; i++) {
+			kdx_history h;
+			kdx_history_get(d, gi, g->rows[i].code, &h);
+			for (int k = 0; k < h.n; k++) {
+				char rate[16] = "";
+				if (h.valid[k] && g->kind != KDX_GOAL_CHECKLIST)
+					snprintf(rate, sizeof rate, "%.4f", h.rates[k]);
+				cell(b, g->rows[i].code, false);
+				cell(b, pref_of(d, g->rows[i].code), false);
+				cell(b, g->rows[i].name, false);
+				cell(b, d->asof_iso, false);
+				cell(b, g->title, false);
+				cell(b, h.dates[k], false);
+				cell(b, g->unit, false);
+				cell_int(b, true, h.dens[k], false);
+				cell_int(b, true, h.nums[k], false);
+				cell(b, rate, false);
+				cell(b, h.statuses[k], true);
+			}
+			kdx_history_free(&h);
+		}
+	}
+}
+
+static void readme_csv(kdx_buf *b, const kdx_present *p)
+{
+	const kdx_report_data *d = p->rd;
 	kdx_buf_adds(b, "\xEF\xBB\xBF" "区分,名前,説明\r\n");
 	kdx_buf t = { 0 };
 	kdx_buf_printf(&t, "%s こども政策DX 共同目標の進捗", d->pref_name);
@@ -703,9 +716,10 @@ static void readme_csv(kdx_buf *b, const kdx_report_data *d)
 	date_text(&t, d->asof_iso);
 	cell(b, "データセット", false); cell(b, "時点", false); cell(b, t.data, true);
 	kdx_buf_reset(&t);
-	kdx_buf_printf(&t, "%s「こども政策DX 共同目標」の進捗調査。各市町村が提出した保育所等ICT調査、放課後児童クラブICT調査、"
-	                   "手続電子化状況、基盤導入状況、産後ケアDX状況、市町村設定による。各団体の調査基準日は各ファイルの「調査基準日」列のとおり。",
-	               d->pref_name);
+	kdx_buf_printf(&t, "%s「こども政策DX 共同目標」の進捗調査。各市町村が提出した", d->pref_name);
+	for (int k = 0; k < KDX_DS_COUNT; k++)
+		kdx_buf_printf(&t, "%s%s", k ? "、" : "", kdx_datasets[k].title);
+	kdx_buf_adds(&t, "による。各団体の調査基準日は各ファイルの「調査基準日」列のとおり。");
 	cell(b, "データセット", false); cell(b, "出典", false); cell(b, t.data, true);
 	char ed[16];
 	snprintf(ed, sizeof ed, "第%d版", d->edition);
@@ -713,36 +727,23 @@ static void readme_csv(kdx_buf *b, const kdx_report_data *d)
 	cell(b, "データセット", false); cell(b, "データのSHA-256", false); cell(b, d->data_hash, true);
 	cell(b, "データセット", false); cell(b, "ライセンス", false); cell(b, licence(), true);
 	cell(b, "データセット", false); cell(b, "文字コード", false); cell(b, "UTF-8（BOM付き）、区切りはカンマ、改行はCRLF", true);
-	for (int gi = 0; gi < 6; gi++) {
-		const kdx_goal_table *g = &d->goals[gi];
-		const struct goal_text *gt = text_of(g->id);
+	for (int gi = 0; gi < KDX_NGOALS; gi++) {
+		const kdx_pgoal *pg = &p->goals[gi];
+		const kdx_goal_table *g = pg->g;
 		char *file = kdx_strdup_printf("%s.csv", g->id);
 		kdx_buf_reset(&t);
-		kdx_buf_printf(&t, "%s。目標: ", g->title);
-		deadline_text(&t, g->deadline);
-		kdx_buf_printf(&t, "までに%s。対象: %s 達成とみなすもの: %s 全体: %s", g->target_label, gt->scope, gt->done, gt->total);
+		kdx_buf_printf(&t, "%s。目標: %s。対象: %s 達成とみなすもの: %s 全体: %s", g->title, pg->target, g->scope, g->done, g->total);
 		cell(b, "ファイル", false); cell(b, file, false); cell(b, t.data, true);
 		free(file);
 	}
 	cell(b, "ファイル", false); cell(b, "all.csv", false);
-	cell(b, "6目標のすべての数値を1つにまとめたもの（列は「目標」「団体コード」ほか。独自目標の列は、民間の保育所等・民立のクラブを独自目標に加えた団体のみ）", true);
-	static const char *const cols[][2] = {
-		{ "団体コード", "全国地方公共団体コード（6桁）。全体の行は協議会（県）のコード" },
-		{ "団体名", "市町村名。「全体」は県内の全団体の合計" },
-		{ "分母", "目標の対象となる手続・施設・クラブ・基盤・項目・分野の数。空欄は未提出" },
-		{ "分子", "分母のうち、電子化済・ICT導入済・導入済・実施済のものの数" },
-		{ "率", "分子÷分母（小数4桁）。分母が0または未提出のときは空欄" },
-		{ "表示", "率を百分率の整数に四捨五入したもの。「-」は対象なしまたは未提出" },
-		{ "目標", "目標の水準（100%、80%、2基盤導入など）" },
-		{ "期限", "目標の期限（年度末の日付）。特別な事情がある団体は、その団体の期限" },
-		{ "状況", "達成、未達、期限超過、対象外（対象がない）、未提出のいずれか" },
-		{ "目標までの残り", "目標を達成するのに、あといくつ必要か" },
-		{ "調査基準日", "その団体の数値のもとになった調査の基準日" },
-	};
-	for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+	cell(b, "6目標のすべての数値を1つにまとめたもの（列は目標ごとのファイルと同じ）", true);
+	cell(b, "ファイル", false); cell(b, "history.csv", false);
+	cell(b, "各団体の、これまでの調査ごとの分母・分子・状況（チェックリストで判定する目標の率は空欄）", true);
+	for (int i = 0; i < NOPEN; i++) {
 		cell(b, "列", false);
-		cell(b, cols[i][0], false);
-		cell(b, cols[i][1], true);
+		cell(b, open_cols[i][0], false);
+		cell(b, open_cols[i][1], true);
 	}
 	kdx_buf_free(&t);
 }
@@ -792,26 +793,32 @@ static const char stylesheet[] =
 	"@media print { .skip { display: none; } a { color: #000; text-decoration: none; } .scroll { overflow: visible; }"
 	" h2 { break-after: avoid; } tr { break-inside: avoid; } }\n";
 
-kdx_status kdx_web_write(const kdx_report_data *d, const char *dir, kdx_error **err)
+kdx_status kdx_web_write(const kdx_present *p, const char *dir, kdx_error **err)
 {
+	const kdx_report_data *d = p->rd;
 	char *web = kdx_strdup_printf("%s/" KDX_OUT_WEB, dir);
-	kdx_buf b = { 0 };
+	kdx_buf b = { 0 }, all = { 0 };
 	kdx_buf_adds(&b, stylesheet);
 	kdx_status st = put(web, "style.css", &b, err);
 	if (st == KDX_OK) {
 		kdx_buf_reset(&b);
-		index_page(&b, d);
+		index_page(&b, p);
 		st = put(web, "index.html", &b, err);
 	}
-	for (int gi = 0; gi < 6 && st == KDX_OK; gi++) {
+	kdx_buf_adds(&all, "\xEF\xBB\xBF");
+	open_header(&all);
+	for (int gi = 0; gi < KDX_NGOALS && st == KDX_OK; gi++) {
 		char rel[64];
 		kdx_buf_reset(&b);
-		goal_page(&b, d, gi);
+		goal_page(&b, p, gi);
 		snprintf(rel, sizeof rel, "goal/%s.html", d->goals[gi].id);
 		st = put(web, rel, &b, err);
 		if (st == KDX_OK) {
 			kdx_buf_reset(&b);
-			goal_csv(&b, &d->goals[gi]);
+			kdx_buf_adds(&b, "\xEF\xBB\xBF");
+			open_header(&b);
+			open_rows(&b, p, &p->goals[gi]);
+			open_rows(&all, p, &p->goals[gi]);
 			snprintf(rel, sizeof rel, "data/%s.csv", d->goals[gi].id);
 			st = put(web, rel, &b, err);
 		}
@@ -819,21 +826,24 @@ kdx_status kdx_web_write(const kdx_report_data *d, const char *dir, kdx_error **
 	for (int i = 1; i < d->goals[0].nrows && st == KDX_OK; i++) {
 		char rel[64];
 		kdx_buf_reset(&b);
-		muni_page(&b, d, i);
+		muni_page(&b, p, i);
 		snprintf(rel, sizeof rel, "muni/%s.html", d->goals[0].rows[i].code);
 		st = put(web, rel, &b, err);
 	}
+	if (st == KDX_OK)
+		st = put(web, "data/all.csv", &all, err);
 	if (st == KDX_OK) {
 		kdx_buf_reset(&b);
-		kdx_figures_csv(d, true, &b);
-		st = put(web, "data/all.csv", &b, err);
+		history_csv(&b, p);
+		st = put(web, "data/history.csv", &b, err);
 	}
 	if (st == KDX_OK) {
 		kdx_buf_reset(&b);
-		readme_csv(&b, d);
+		readme_csv(&b, p);
 		st = put(web, "data/README.csv", &b, err);
 	}
 	kdx_buf_free(&b);
+	kdx_buf_free(&all);
 	free(web);
 	return st;
 }

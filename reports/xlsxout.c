@@ -12,7 +12,6 @@
 #include <time.h>
 #include <xlsxwriter.h>
 #include "kdx/xlsxout.h"
-#include "kdx/report.h"
 #include "kdx/datasets.h"
 #include "kdx/fsutil.h"
 #include "kdx/text.h"
@@ -20,12 +19,11 @@
 
 struct fmts {
 	lxw_format *bold_plain, *title, *head, *pct, *intf, *text, *wrap, *date, *bold_pct, *bold_int, *bold_text, *rate, *bold_rate, *shown;
-	lxw_format *st[5];
+	lxw_format *st[KDX_NROLES];
 };
 
-static const char *const status_names[5] = { "達成", "未達", "期限超過", "対象外", "未提出" };
-/* Okabe-Ito tints, as in the PDFs */
-static const lxw_color_t status_fill[5] = { 0xCFE3F2, 0xFBE8C2, 0xF6D0BA, 0xEEEEEE, 0xFFFFFF };
+/* Okabe-Ito tints, as in the PDFs, by role (kdx_role_words) */
+static const lxw_color_t status_fill[KDX_NROLES] = { 0xCFE3F2, 0xFBE8C2, 0xF6D0BA, 0xEEEEEE, 0xFFFFFF };
 
 static void make_formats(lxw_workbook *wb, struct fmts *f)
 {
@@ -77,7 +75,7 @@ static void make_formats(lxw_workbook *wb, struct fmts *f)
 	f->bold_text = workbook_add_format(wb);
 	format_set_bold(f->bold_text);
 	format_set_border(f->bold_text, LXW_BORDER_THIN);
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < KDX_NROLES; i++) {
 		f->st[i] = workbook_add_format(wb);
 		format_set_bg_color(f->st[i], status_fill[i]);
 	}
@@ -153,19 +151,20 @@ static void page_setup(lxw_worksheet *ws, const char *header)
 
 static void status_formatting(lxw_worksheet *ws, int first_row, int last_row, int col, const struct fmts *f)
 {
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < KDX_NROLES; i++) {
 		lxw_conditional_format cf;
 		memset(&cf, 0, sizeof cf);
 		cf.type = LXW_CONDITIONAL_TYPE_TEXT;
 		cf.criteria = LXW_CONDITIONAL_CRITERIA_TEXT_CONTAINING;
-		cf.value_string = (char *)status_names[i];
+		cf.value_string = (char *)kdx_role_words[i];
 		cf.format = f->st[i];
 		worksheet_conditional_format_range(ws, (lxw_row_t)first_row, (lxw_col_t)col, (lxw_row_t)last_row, (lxw_col_t)col, &cf);
 	}
 }
 
-static void set_props(lxw_workbook *wb, const kdx_report_data *d, const char *title)
+static void set_props(lxw_workbook *wb, const kdx_present *pr, const char *title)
 {
+	const kdx_report_data *d = pr->rd;
 	lxw_doc_properties p;
 	memset(&p, 0, sizeof p);
 	p.title = (char *)title;
@@ -176,9 +175,7 @@ static void set_props(lxw_workbook *wb, const kdx_report_data *d, const char *ti
 	tm.tm_mon = d->asof.m - 1;
 	tm.tm_mday = d->asof.d;
 	p.created = timegm(&tm) - 9 * 3600;  /* the as-of date, 00:00 JST */
-	char edition[96];
-	kdx_edition_text(d, edition, sizeof edition);
-	p.subject = edition;
+	p.subject = (char *)pr->edition;
 	workbook_set_properties(wb, &p);
 }
 
@@ -198,16 +195,17 @@ static void put_target(lxw_worksheet *ws, struct widths *w, int r, const kdx_goa
 }
 
 /* One goal's table: header row, 全体 (formulas), municipalities; returns the last row. */
-static int goal_table_rows(lxw_worksheet *ws, struct widths *w, const struct fmts *f, const kdx_report_data *d,
-                           const kdx_goal_table *g, int first_muni, int last_muni, bool with_total)
+static int goal_table_rows(lxw_worksheet *ws, struct widths *w, const struct fmts *f, const kdx_pgoal *pg,
+                           int first_muni, int last_muni, bool with_total)
 {
+	const kdx_goal_table *g = pg->g;
 	static const char *const head[] = { "コード", "団体", "調査基準日", "分母", "分子", "率", "表示", "目標", "期限", "状況",
 	                                    "残り", "順位", "前回比(pt)", "達成見込み", "要注意", "独自目標 分母", "独自目標 分子",
 	                                    "独自目標で未導入の施設" };
 	/* a checklist goal counts its items and is judged by its rule, not a rate against 100% (SPEC §2) */
 	static const char *const list_head[18] = { [3] = "対象の項目数", [4] = "済の項目数", [5] = "（参考）済の割合",
 	                                         [6] = "（参考）表示", [7] = "目標（判定の規則）", [10] = "残り（項目）",
-	                                         [12] = "前回比（参考, pt）", [14] = "要注意" };
+	                                         [12] = "前回の済の項目数", [14] = "要注意" };
 	bool list = kdx_goal_is_checklist(g);
 	const int nh = 18;
 	for (int c = 0; c < nh; c++)
@@ -232,12 +230,15 @@ static int goal_table_rows(lxw_worksheet *ws, struct widths *w, const struct fmt
 		put_str(ws, w, r, 9, t->status, f->bold_text);
 		if (t->remaining > 0)
 			put_num(ws, w, r, 10, t->remaining, f->bold_int);
-		if (t->has_change)  /* the council's own previous round (SPEC §2) */
+		if (list && pg->cells[0].has_change)  /* the council's own previous round, in items (SPEC §2) */
+			put_str(ws, w, r, 12, pg->cells[0].prev_count, f->bold_text);
+		else if (t->has_change)
 			put_num(ws, w, r, 12, t->change_pt, f->bold_int);
 		r++;
 	}
 	for (int i = first_muni; i <= last_muni; i++, r++) {
-		const kdx_goal_row *m = &g->rows[i];
+		const kdx_pcell *c = &pg->cells[i];
+		const kdx_goal_row *m = c->row;
 		put_str(ws, w, r, 0, m->code, f->text);
 		put_str(ws, w, r, 1, m->name, f->text);
 		put_date(ws, w, r, 2, m->survey_date, f->date);
@@ -259,21 +260,18 @@ static int goal_table_rows(lxw_worksheet *ws, struct widths *w, const struct fmt
 			put_num(ws, w, r, 10, m->remaining, f->intf);
 		if (m->rank > 0)
 			put_num(ws, w, r, 11, m->rank, f->intf);
-		if (m->has_change)
+		if (list && c->has_change)
+			put_str(ws, w, r, 12, c->prev_count, f->shown);
+		else if (c->has_change)
 			put_num(ws, w, r, 12, m->change_pt, f->intf);
 		if (m->projected[0])
 			put_date(ws, w, r, 13, m->projected, f->date);
-		if (m->caution) {
-			char *o = kdx_outlook_text(g, m);
-			put_str(ws, w, r, 14, o, f->text);
-			free(o);
-		}
+		if (c->caution)
+			put_str(ws, w, r, 14, c->outlook, f->text);
 		if (m->has_own) {
 			put_num(ws, w, r, 15, m->own_den, f->intf);
 			put_num(ws, w, r, 16, m->own_num, f->intf);
-			char *missing = kdx_own_missing(d, (int)(g - d->goals), m->code);
-			put_str(ws, w, r, 17, missing, f->text);
-			free(missing);
+			put_str(ws, w, r, 17, c->own_missing, f->text);
 		}
 	}
 	apply_widths(ws, w, nh);
@@ -355,8 +353,9 @@ static int goal_chart(lxw_workbook *wb, lxw_worksheet *ws, struct widths *w, con
 /* A checklist goal's grid (SPEC §2) on a sheet of its own after the goal's
  * table: items down, the municipalities across (or counts of them), 済 and 未
  * by colour and word, each municipality's status by the rule under them. */
-static void goal_checklist(lxw_workbook *wb, const struct fmts *f, const kdx_report_data *d, int gi)
+static void goal_checklist(lxw_workbook *wb, const struct fmts *f, const kdx_present *p, int gi)
 {
+	const kdx_report_data *d = p->rd;
 	char name[32];
 	goal_sheet_name(&d->goals[gi], "", name, sizeof name);
 	snprintf(name + strlen(name), sizeof name - strlen(name), "_項目");
@@ -364,7 +363,7 @@ static void goal_checklist(lxw_workbook *wb, const struct fmts *f, const kdx_rep
 	struct widths ww = { { 0 } }, *w = &ww;
 	int at_row = 0;
 	kdx_chart_grid_data grid;
-	kdx_checklist_grid(d, gi, 64 - 2, &grid);
+	kdx_checklist_grid(p, gi, 64 - 2, &grid);
 	lxw_format *done = workbook_add_format(wb), *open = workbook_add_format(wb);
 	format_set_bg_color(done, 0xCCE6F7);
 	format_set_bg_color(open, 0xFCE3BF);
@@ -484,7 +483,6 @@ lxw_workbook *kdx_xlsx_workbook(const char *path)
  * marked), 未提出 where there is none. */
 static void submissions_sheet(lxw_workbook *wb, const struct fmts *f, const kdx_report_data *d)
 {
-	static const char *const ds[] = { "nursery", "clubs", "procedures", "platforms", "postpartum", "settings" };
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "提出状況");
 	struct widths w = { { 0 } };
 	lxw_format *stale = workbook_add_format(wb);
@@ -494,8 +492,8 @@ static void submissions_sheet(lxw_workbook *wb, const struct fmts *f, const kdx_
 	format_set_num_format(stale, "[$-411]ggge\"年\"m\"月\"d\"日\"\"※\"");
 	put_str(ws, &w, 0, 0, "団体コード", f->head);
 	put_str(ws, &w, 0, 1, "団体", f->head);
-	for (int c = 0; c < 6; c++)
-		put_str(ws, &w, 0, 2 + c, kdx_dataset_title(ds[c]), f->head);
+	for (int c = 0; c < KDX_DS_COUNT; c++)
+		put_str(ws, &w, 0, 2 + c, kdx_datasets[c].title, f->head);
 	int nm = d->goals[0].nrows - 1;
 	for (int i = 0; i < nm; i++) {
 		const kdx_goal_row *m = &d->goals[0].rows[i + 1];
@@ -503,10 +501,10 @@ static void submissions_sheet(lxw_workbook *wb, const struct fmts *f, const kdx_
 		put_str(ws, &w, 1 + i, 1, m->name, f->text);
 		int nl = 0;
 		const kdx_ledger_row *l = kdx_report_ledger(d, m->code, &nl);
-		for (int c = 0; c < 6; c++) {
+		for (int c = 0; c < KDX_DS_COUNT; c++) {
 			const kdx_ledger_row *hit = NULL;
 			for (int k = 0; k < nl; k++)
-				if (!strcmp(l[k].dataset, ds[c]) && l[k].survey_date[0])
+				if (!strcmp(l[k].dataset, kdx_datasets[c].id) && l[k].survey_date[0])
 					hit = &l[k];
 			if (hit)
 				put_date(ws, &w, 1 + i, 2 + c, hit->survey_date, !strcmp(hit->state, "古い") ? stale : f->date);
@@ -515,19 +513,20 @@ static void submissions_sheet(lxw_workbook *wb, const struct fmts *f, const kdx_
 		}
 	}
 	worksheet_write_string(ws, (lxw_row_t)(nm + 2), 0, "※ と色付きのセルは、調査基準日が6か月より前のデータ。", NULL);
-	apply_widths(ws, &w, 8);
+	apply_widths(ws, &w, 2 + KDX_DS_COUNT);
 	worksheet_freeze_panes(ws, 1, 2);
 	page_setup(ws, "提出状況");
 }
 
-kdx_status kdx_xlsx_council(const kdx_report_data *d, const char *path, kdx_error **err)
+kdx_status kdx_xlsx_council(const kdx_present *p, const char *path, kdx_error **err)
 {
+	const kdx_report_data *d = p->rd;
 	lxw_workbook *wb = kdx_xlsx_workbook(path);
 	if (!wb)
 		return kdx_fail(err, KDX_EIO, "could not create workbook \"%s\"", path);
 	char title[256];
-	snprintf(title, sizeof title, "こども政策DX 共同目標 進捗状況（%s時点）", d->asof_wareki);
-	set_props(wb, d, title);
+	snprintf(title, sizeof title, "こども政策DX 共同目標 進捗状況（%s時点）", p->asof);
+	set_props(wb, p, title);
 	struct fmts f;
 	make_formats(wb, &f);
 
@@ -552,14 +551,12 @@ kdx_status kdx_xlsx_council(const kdx_report_data *d, const char *path, kdx_erro
 		int r = 4 + i;
 		put_str(ws, &w, r, 0, d->goals[0].rows[i].code, i ? f.text : f.bold_text);
 		put_str(ws, &w, r, 1, d->goals[0].rows[i].name, i ? f.text : f.bold_text);
-		for (int gi = 0; gi < 6; gi++) {
-			const kdx_goal_row *m = &d->goals[gi].rows[i];
-			if (m->den > 0 && kdx_goal_is_checklist(&d->goals[gi])) {  /* items counted, never a rate (SPEC §2) */
-				char *c = i ? kdx_strdup_printf("%d/%d", m->num, m->den)
-				            : kdx_strdup_printf("達成 %d/%d団体", d->goals[gi].achieved_count, d->goals[gi].in_scope_count);
-				put_str(ws, &w, r, 2 + gi * 2, c, i ? f.shown : f.bold_text);
-				free(c);
-			} else if (m->den > 0)
+		for (int gi = 0; gi < KDX_NGOALS; gi++) {
+			const kdx_pcell *c = &p->goals[gi].cells[i];
+			const kdx_goal_row *m = c->row;
+			if (c->measured && kdx_goal_is_checklist(&d->goals[gi]))  /* items counted, never a rate (SPEC §2) */
+				put_str(ws, &w, r, 2 + gi * 2, c->value, i ? f.shown : f.bold_text);
+			else if (m->den > 0)
 				put_num(ws, &w, r, 2 + gi * 2, m->rate, i ? f.pct : f.bold_pct);
 			else
 				put_str(ws, &w, r, 2 + gi * 2, "-", f.text);
@@ -582,7 +579,7 @@ kdx_status kdx_xlsx_council(const kdx_report_data *d, const char *path, kdx_erro
 		goal_sheet_name(g, "", name, sizeof name);
 		lxw_worksheet *gs = workbook_add_worksheet(wb, name);
 		struct widths gw = { { 0 } };
-		int last = goal_table_rows(gs, &gw, &f, d, g, 1, g->nrows - 1, true);
+		int last = goal_table_rows(gs, &gw, &f, &p->goals[gi], 1, g->nrows - 1, true);
 		if (!kdx_goal_is_checklist(g))
 			goal_chart(wb, gs, &gw, &f, name, g, last + 2);
 		apply_widths(gs, &gw, 18);
@@ -590,7 +587,7 @@ kdx_status kdx_xlsx_council(const kdx_report_data *d, const char *path, kdx_erro
 		snprintf(hd, sizeof hd, "%s（%s時点）", g->title, d->asof_wareki);
 		page_setup(gs, hd);
 		if (kdx_goal_is_checklist(g))
-			goal_checklist(wb, &f, d, gi);
+			goal_checklist(wb, &f, p, gi);
 	}
 	/* procedures matrix */
 	lxw_worksheet *pm = workbook_add_worksheet(wb, "手続マトリクス");
@@ -673,15 +670,16 @@ static void history_sheet(lxw_workbook *wb, const struct fmts *f, const kdx_repo
 	page_setup(ws, "推移");
 }
 
-kdx_status kdx_xlsx_muni(const kdx_report_data *d, int mi, const char *path, kdx_error **err)
+kdx_status kdx_xlsx_muni(const kdx_present *p, int mi, const char *path, kdx_error **err)
 {
+	const kdx_report_data *d = p->rd;
 	const kdx_goal_row *me = &d->goals[0].rows[mi];
 	lxw_workbook *wb = kdx_xlsx_workbook(path);
 	if (!wb)
 		return kdx_fail(err, KDX_EIO, "could not create workbook \"%s\"", path);
 	char title[256];
-	snprintf(title, sizeof title, "%s こども政策DX 共同目標 フィードバック（%s時点）", me->name, d->asof_wareki);
-	set_props(wb, d, title);
+	snprintf(title, sizeof title, "%s こども政策DX 共同目標 フィードバック（%s時点）", me->name, p->asof);
+	set_props(wb, p, title);
 	struct fmts f;
 	make_formats(wb, &f);
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "概要");
@@ -716,10 +714,9 @@ kdx_status kdx_xlsx_muni(const kdx_report_data *d, int mi, const char *path, kdx
 			else
 				worksheet_write_formula_str(ws, (lxw_row_t)r, 3, fs, f.pct, "");
 		}
+		const kdx_pcell *c = &p->goals[gi].cells[mi];
 		if (list) {
-			char *ach = kdx_strdup_printf("達成 %d/%d団体", g->achieved_count, g->in_scope_count);
-			worksheet_write_string(ws, (lxw_row_t)r, 4, ach, f.wrap);
-			free(ach);
+			worksheet_write_string(ws, (lxw_row_t)r, 4, p->goals[gi].achieved, f.wrap);
 			worksheet_write_string(ws, (lxw_row_t)r, 5, g->target_label, f.wrap);
 		} else {
 			if (g->rows[0].den > 0)
@@ -733,7 +730,9 @@ kdx_status kdx_xlsx_muni(const kdx_report_data *d, int mi, const char *path, kdx
 		put_num(ws, &w, r, 9, g->in_scope_count, f.intf);
 		if (m->remaining > 0)
 			put_num(ws, &w, r, 10, m->remaining, f.intf);
-		if (m->has_change && !list)
+		if (c->has_change && list)  /* items, never points (SPEC §2) */
+			put_str(ws, &w, r, 11, c->change_from, f.shown);
+		else if (c->has_change)
 			put_num(ws, &w, r, 11, m->change_pt, f.intf);
 		if (m->has_own && m->own_den > 0)
 			put_num(ws, &w, r, 12, (double)m->own_num / m->own_den, f.pct);
@@ -753,17 +752,13 @@ kdx_status kdx_xlsx_muni(const kdx_report_data *d, int mi, const char *path, kdx
 		kdx_buf_free(&b);
 	}
 	/* each own target (独自目標), with the facilities behind what it still lacks */
-	for (int gi = 0; gi < 6; gi++) {
-		const kdx_goal_row *m = &d->goals[gi].rows[mi];
-		if (!m->has_own)
+	for (int gi = 0; gi < KDX_NGOALS; gi++) {
+		const kdx_pcell *c = &p->goals[gi].cells[mi];
+		if (!c->own[0])
 			continue;
-		char *missing = kdx_own_missing(d, gi, m->code);
-		char *t = kdx_strdup_printf("独自目標（%s、%sを含む）: %s（%d/%d）%s%s", d->goals[gi].title,
-		                            !strcmp(d->goals[gi].id, "nursery") ? "民間の保育所等" : "民立のクラブ", m->own_display,
-		                            m->own_num, m->own_den, missing[0] ? "　未導入: " : "　すべて導入済", missing);
+		char *t = kdx_strdup_printf("%s　%s", d->goals[gi].title, c->own);
 		worksheet_write_string(ws, (lxw_row_t)row++, 0, t, NULL);
 		free(t);
-		free(missing);
 	}
 	worksheet_freeze_panes(ws, 3, 1);
 	page_setup(ws, title);

@@ -10,7 +10,7 @@
 
 #include <getopt.h>
 #include "kdx/db.h"
-#include "kdx/tabout.h"
+#include "kdx/grid.h"
 #include "kdx/version.h"
 
 /* What a command needs; main() does the setup once, the same for every command. */
@@ -67,11 +67,10 @@ int kdx_cli_common(int opt, const char *cmd, kdx_env *env);
  * migration files the opening applied. */
 kdx_status kdx_cli_db(kdx_env *env, kdx_db **db, int *applied, kdx_error **err);
 
-/* Run a listing query on the command's connection and print it as text, or
- * JSON with --json (heads: the column names; numeric: bit c for a number
- * column); returns the exit code. */
-int kdx_cli_list(kdx_env *env, const char *sql, int nparams, const char *const *params, const char *const *heads,
-                 int ncols, unsigned long numeric);
+/* Run a listing query on the command's connection and print its first
+ * nfields columns as text, or JSON with --json; returns the exit code. */
+int kdx_cli_list(kdx_env *env, const char *sql, int nparams, const char *const *params, const kdx_field *fields,
+                 int nfields);
 
 /* Print "kdx: error: MSG" and the usage hint; returns 64. */
 int kdx_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

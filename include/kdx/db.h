@@ -87,4 +87,9 @@ kdx_status kdx_db_migrate(kdx_db *db, int *applied, kdx_error **err);
  * else KDX_EUNAVAILABLE, with a hint to run kdx init. */
 kdx_status kdx_db_check_schema(kdx_db *db, kdx_error **err);
 
+/* Create kdx's roles: kdx_secretariat, kdx_auditor (read-only) and one
+ * kdx_muni_<code> per municipality; *created says how many were new, *total
+ * how many kdx roles there are. */
+kdx_status kdx_db_create_roles(kdx_db *db, int *created, int *total, kdx_error **err);
+
 #endif

@@ -10,6 +10,9 @@
 #include "kdx/chart.h"
 #include "kdx/jdate.h"
 
+/* The joint goals (SPEC §2), in the master data's order. */
+#define KDX_NGOALS 6
+
 typedef struct kdx_goal_row {
 	char code[7];
 	char *name, *short_name;
@@ -47,10 +50,37 @@ typedef struct kdx_hist_point {
 	char status[16];        /* that round's status, by the goal's rule */
 } kdx_hist_point;
 
+/* What kind of goal it is (kdx.goal.kind, master data): how its figure is
+ * read and judged.  Reports test the kind, never a goal's id. */
+typedef enum kdx_goal_kind {
+	KDX_GOAL_PLAN_RATE,      /* a rate over items that carry plan years (procedures) */
+	KDX_GOAL_FACILITY_RATE,  /* a rate over facilities or clubs; outlook by a straight line; own targets */
+	KDX_GOAL_CHECKLIST       /* items judged by a rule, never read as a rate (SPEC §2) */
+} kdx_goal_kind;
+
+/* How an item counts in a checklist goal's rule (kdx.goal_item.need). */
+typedef enum kdx_item_need { KDX_NEED_REQUIRED, KDX_NEED_ONE_OF, KDX_NEED_NONE } kdx_item_need;
+
+typedef struct kdx_goal_item {
+	char *code, *name;
+	bool in_target;
+	kdx_item_need need;
+} kdx_goal_item;
+
 typedef struct kdx_goal_table {
 	char *id, *title, *short_title, *unit, *target_label;
+	kdx_goal_kind kind;
+	char *dataset;          /* the input dataset its figures come from */
+	/* its words (master data): 対象, what counts as done or the rule, how 全体
+	 * is counted, a checklist's legend, why a deadline moves, why an item is
+	 * exempt, what an own target adds; "" where a goal has none */
+	char *scope, *done, *total, *legend, *special_reason, *exempt_reason, *own_scope;
+	kdx_goal_item *items;   /* its items in the master's order (a checklist's, the ICT functions) */
+	int nitems;
 	double target;          /* 1.0 for the all-items goals and postpartum */
+	bool has_target;        /* a target fraction in the master data (not a rule's label alone) */
 	char *deadline;
+	char *extended_deadline;/* "" unless 特別な事情 moves it */
 	int ord;
 	kdx_goal_row *rows;     /* rows[0] is 全体 */
 	int nrows;
@@ -68,6 +98,8 @@ typedef struct kdx_goal_table {
 typedef struct kdx_detail_row {
 	char *goal, *muni_code, *key, *name, *kind, *note;
 	bool in_scope, in_own_scope, done;
+	bool exempt;            /* out of the goal by 特例 */
+	kdx_item_need need;     /* a checklist item's need in the rule */
 } kdx_detail_row;
 
 typedef struct kdx_quality_row {
@@ -87,11 +119,11 @@ typedef struct kdx_change_row {
 typedef struct kdx_council_part {
 	char code[7];
 	char *name;
-	kdx_goal_row *rows[6];   /* rows[gi][0] is the council's 全体 */
-	int nrows[6];
-	int achieved_count[6], in_scope_count[6];
-	char *prev_asof[6], *prev_total_display[6];
-	bool has_prev_total[6];
+	kdx_goal_row *rows[KDX_NGOALS];   /* rows[gi][0] is the council's 全体 */
+	int nrows[KDX_NGOALS];
+	int achieved_count[KDX_NGOALS], in_scope_count[KDX_NGOALS];
+	char *prev_asof[KDX_NGOALS], *prev_total_display[KDX_NGOALS];
+	bool has_prev_total[KDX_NGOALS];
 	char *data_hash;
 	int edition;
 } kdx_council_part;
@@ -101,14 +133,14 @@ typedef struct kdx_report_data {
 	char asof_iso[16];
 	char asof_wareki[40];
 	char *pref_code, *pref_name;
-	kdx_goal_table goals[6];
+	kdx_goal_table goals[KDX_NGOALS];
 	/* procedures matrix: proc x muni */
 	int nprocs;
 	char **proc_ids, **proc_names;
 	char ***proc_cells;     /* [proc][muni] 済 / 準備中 / 未着手 / 所掌外 / "" (未提出) */
 	kdx_detail_row *details;  /* by goal (goals[] order), municipality, item */
 	int ndetails;
-	int detail_start[6], detail_end[6];  /* each goal's block of details */
+	int detail_start[KDX_NGOALS], detail_end[KDX_NGOALS];  /* each goal's block of details */
 	kdx_quality_row *quality;
 	int nquality;
 	kdx_ledger_row *ledger;
@@ -136,17 +168,12 @@ int kdx_report_muni_index(const kdx_report_data *d, const char *code);
  * code is NULL: the first row, and their number in *n. */
 const kdx_detail_row *kdx_report_details(const kdx_report_data *d, int gi, const char *code, int *n);
 
-/* The checklist goals (platforms, pmh, postpartum) are judged by their items,
- * never read as a rate against 100% (SPEC §2). */
+/* The checklist goals are judged by their items, never read as a rate
+ * against 100% (SPEC §2). */
 bool kdx_goal_is_checklist(const kdx_goal_table *g);
-/* The items of checklist goal gi in scope somewhere (or exempt by 特例), in the
- * details' order: at most max keys and names (the details' strings). */
-int kdx_report_checklist_items(const kdx_report_data *d, int gi, const char **keys, const char **names, int max);
-
-/* The facilities of a municipality's own target (独自目標) not yet done, by
- * name with why they count (私立, 民立), "、"-joined; "" when none (caller frees). */
-char *kdx_own_missing(const kdx_report_data *d, int gi, const char *code);
-
+/* The goal that counts procedures with plan years (the procedures matrix's),
+ * or -1. */
+int kdx_report_plan_goal(const kdx_report_data *d);
 /* One municipality's ledger rows: the first, and their number in *n. */
 const kdx_ledger_row *kdx_report_ledger(const kdx_report_data *d, const char *code, int *n);
 

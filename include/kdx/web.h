@@ -5,8 +5,10 @@
  *   index.html            the round at a glance: the goals x municipalities table
  *   goal/<goal>.html      a goal: its definition, chart (inline SVG), table, what is left
  *   muni/<code>.html      a municipality: its six goals, own deadlines, what is left, history
- *   data/<goal>.csv       each goal's figures (UTF-8 with BOM, header in Japanese)
- *   data/all.csv          every figure in one long file (as a snapshot's data/figures.csv)
+ *   data/<goal>.csv       each goal's figures (UTF-8 with BOM, the columns named as the
+ *                         自治体標準オープンデータセット names them, the as-of on every row)
+ *   data/all.csv          every goal's rows in one file, with the same columns
+ *   data/history.csv      each municipality's figures at each of its past surveys
  *   data/README.csv       each column's 定義, the 出典, as-of, edition and licence
  *   style.css             the one stylesheet
  *
@@ -17,8 +19,8 @@
 #ifndef KDX_WEB_H
 #define KDX_WEB_H
 
-#include "kdx/repdata.h"
+#include "kdx/present.h"
 
-kdx_status kdx_web_write(const kdx_report_data *d, const char *dir, kdx_error **err);
+kdx_status kdx_web_write(const kdx_present *p, const char *dir, kdx_error **err);
 
 #endif

@@ -5,14 +5,14 @@
 #ifndef KDX_XLSXOUT_H
 #define KDX_XLSXOUT_H
 
-#include "kdx/repdata.h"
+#include "kdx/present.h"
 
 struct lxw_workbook;
 /* A new workbook at path, its parts written through kdx_scratch_dir(); NULL
  * on failure. */
 struct lxw_workbook *kdx_xlsx_workbook(const char *path);
 
-kdx_status kdx_xlsx_council(const kdx_report_data *d, const char *path, kdx_error **err);
-kdx_status kdx_xlsx_muni(const kdx_report_data *d, int mi, const char *path, kdx_error **err);
+kdx_status kdx_xlsx_council(const kdx_present *p, const char *path, kdx_error **err);
+kdx_status kdx_xlsx_muni(const kdx_present *p, int mi, const char *path, kdx_error **err);
 
 #endif

@@ -434,12 +434,14 @@ PY
 	# the summary matrix (kdx table summary) counts their items too, never a rate
 	kdx_rc 0 table summary --as-of 2026-11-30 --format csv
 	printf '%s\n' "$OUT" >"$KDX_HOME/summary.csv"
-	/usr/bin/python3 - "$KDX_HOME/expect.txt" "$KDX_HOME/summary.csv" <<'PY' || die "kdx table summary of the checklist goals"
+	/usr/bin/python3 - "$KDX_HOME/expect.txt" "$KDX_HOME/summary.csv" "$ROOT/data/master/goals.csv" <<'PY' || die "kdx table summary of the checklist goals"
 import csv, sys
 rows = {r['code']: r for r in csv.DictReader(open(sys.argv[2], encoding='utf-8-sig'))}
+unit = {r['id']: r['unit'] for r in csv.DictReader(open(sys.argv[3], encoding='utf-8'))}
 for g, code, done, den, status, need in (l.split() for l in open(sys.argv[1], encoding='utf-8')):
     if status != '対象外':
-        assert rows[code][g] == f'{done}/{den}' and rows[code][g + '_status'] == status, (g, code, rows[code])
+        # the items counted with their unit (2/2基盤), as every output says it
+        assert rows[code][g] == f'{done}/{den}{unit[g]}' and rows[code][g + '_status'] == status, (g, code, rows[code])
 PY
 	# each feedback report names what its municipality still needs, by the rule
 	local g code done den status need f

@@ -106,18 +106,40 @@ for g, title in titles.items():
     assert raw.startswith(b'\xef\xbb\xbf'), 'no BOM'
     mine = list(csv.DictReader(open(f'{web}/data/{g}.csv', encoding='utf-8-sig', newline='')))
     assert len(mine) == len(rows), (g, len(mine), len(rows))
+    # the columns as the 自治体標準オープンデータセット names them, the header on line 1, the as-of on every row
+    assert raw[3:].split(b'\r\n')[0].decode().startswith('全国地方公共団体コード,都道府県名,地方公共団体名'), raw[:80]
+    checklist = g in ('platforms', 'pmh', 'postpartum')
     for a, b in zip(rows, mine):
-        assert a['code'] == b['団体コード'], (a, b)
-        assert (a['denominator'], a['numerator'], a['rate'], a['display'], a['status']) == \
-               (b['分母'], b['分子'], b['率'], b['表示'], b['状況']), (g, a, b)
+        assert a['code'] == b['全国地方公共団体コード'], (a, b)
+        assert b['都道府県名'] == '大分県' and b['時点'] == '2026-11-30', b
+        assert b['地方公共団体名'] == ('大分県' if a['code'] == '440001' else a['name']), (a, b)
+        assert (a['denominator'], a['numerator'], a['status']) == (b['分母'], b['分子'], b['状況']), (g, a, b)
         assert a['deadline'] == b['期限'], (a, b)
+        if checklist:
+            # a checklist goal is counted, never a rate: no percentage anywhere, 全体 included (SPEC §5)
+            assert b['率'] == '' and b['表示'] == '' and '%' not in ''.join(b.values()), (g, b)
+        else:
+            assert (a['rate'], a['display']) == (b['率'], b['表示']), (g, a, b)
+    if checklist:
+        # 全体: the municipalities that reached it, and what is still missing counted (never 0 while items are)
+        t = mine[0]
+        assert t['達成団体数'] == str(achieved) and t['対象団体数'] == str(scope), t
+        left = sum(int(r['目標までの残り'] or 0) for r in mine[1:])
+        assert t['目標までの残り'] == str(left), (t, left)
+        assert left > 0 or achieved == scope, (g, t)
 
 # the long file: every goal and municipality, 全体 first
 allrows = list(csv.DictReader(open(f'{web}/data/all.csv', encoding='utf-8-sig', newline='')))
 assert len(allrows) == 6 * 19, len(allrows)
+# with the goal files' columns
+assert list(allrows[0].keys()) == list(csv.DictReader(open(f'{web}/data/nursery.csv', encoding='utf-8-sig')).fieldnames), allrows[0].keys()
+# the history of past rounds, a file of its own
+hist = list(csv.DictReader(open(f'{web}/data/history.csv', encoding='utf-8-sig', newline='')))
+assert hist and {'全国地方公共団体コード', '調査基準日', '分母', '分子'} <= set(hist[0]), hist[:1]
+assert {r['調査基準日'] for r in hist if r['目標'] == '保育所等のICT化'} >= {'2025-04-01', '2026-04-01', '2026-10-01'}
 readme = list(csv.DictReader(open(f'{web}/data/README.csv', encoding='utf-8-sig', newline='')))
 cols = {r['名前'] for r in readme if r['区分'] == '列'}
-for c in ('分母', '分子', '率', '表示', '状況', '期限', '調査基準日'):
+for c in ('全国地方公共団体コード', '都道府県名', '地方公共団体名', '時点', '分母', '分子', '率', '表示', '状況', '期限', '調査基準日'):
     assert c in cols, c
 meta = {r['名前']: r['説明'] for r in readme if r['区分'] == 'データセット'}
 assert 'CC BY 4.0' in meta['ライセンス'] and '令和8年11月30日' in meta['時点'] and '出典' in meta, meta

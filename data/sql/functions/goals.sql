@@ -311,7 +311,10 @@ LANGUAGE sql STABLE AS $$
 	       -- 要注意 by the straight line for the facility goals, only with a previous round;
 	       -- by the plan years for the others (goal_outlook)
 	       CASE WHEN (SELECT kind FROM goalrow) = 'facility_rate'
-	            THEN p.pden IS NOT NULL AND r.status IN ('未達', '期限超過') AND (proj.d IS NULL OR proj.d > r.deadline)
+	            -- (a line that reached the target on or before the as-of, while the goal is
+	            -- still not reached, means the pace fell behind: never a promise)
+	            THEN p.pden IS NOT NULL AND r.status IN ('未達', '期限超過')
+	                 AND (proj.d IS NULL OR proj.d > r.deadline OR proj.d <= p_asof)
 	            ELSE r.status IN ('未達', '期限超過') AND coalesce(o.caution, false) END,
 	       r.own_denominator, r.own_numerator, r.own_display, NULL::int, NULL::int,
 	       CASE WHEN r.status IN ('未達', '期限超過') THEN o.items END, o.needed, p.pnum, p.pden
