@@ -461,8 +461,8 @@ for p in range(1, pages + 1):
 title = {'platforms': '3.保育業務施設管理プラットフォーム及び保活情報連携基盤の導入', 'postpartum': '5.産後ケア事業のDX', 'pmh': '6.PMHの導入'}[sys.argv[2]]
 at = next(i for i, l in enumerate(lines) if l.startswith(title))
 k = next(i for i in range(at, len(lines)) if lines[i].startswith('目標の達成に必要:'))
-end = next(i for i in range(k, len(lines)) if lines[i].startswith('未実施の項目:'))
-line = ''.join(lines[k:end])      # the sentence, wrapped in its column
+end = next(i for i in range(k, len(lines)) if lines[i].startswith(('達成の条件:', '未実施の項目:')))
+line = ''.join(lines[k:end])      # the sentence, wrapped in its column (the rule follows it)
 assert set(line.split(':', 1)[1].split('、')) == set(sys.argv[3].split('、')), (line, sys.argv[3])
 PY
 	done <"$KDX_HOME/expect.txt"
@@ -613,7 +613,7 @@ PY
 	/usr/bin/python3 - "$x" $missing <<'PY' || die "own target in the workbook"
 import sys, openpyxl
 ws = openpyxl.load_workbook(sys.argv[1])['概要']
-lines = [str(v) for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str) and v.startswith('独自目標（')]
+lines = [str(v) for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str) and '独自目標（' in v]
 assert len(lines) == 1, lines
 assert all(n in lines[0] for n in sys.argv[2:]) and '未導入' in lines[0], (lines, sys.argv[2:])
 PY

@@ -94,8 +94,8 @@ test_reports_are_byte_identical_on_rerun() {
 		n=$((n + 1))
 	done < <(cd a && find . -type f | sort)
 	# council PDF and xlsx, 6 charts as PNG and SVG, 18 feedback PDFs and xlsx; the web edition: its
-	# stylesheet, index, 6 goal pages, 18 municipality pages, 6 goal CSVs, all.csv and README.csv; .edition
-	[ "$n" -eq $((2 + 12 + 36 + 2 + 6 + 18 + 8 + 1)) ] || die "expected 85 files, found $n"
+	# stylesheet, index, 6 goal pages, 18 municipality pages, 6 goal CSVs, all.csv, history.csv and README.csv; .edition
+	[ "$n" -eq $((2 + 12 + 36 + 2 + 6 + 18 + 9 + 1)) ] || die "expected 86 files, found $n"
 	# the document dates are the as-of, not the time of the run
 	contains "$(pdfinfo -rawdates a/council/2026-11-30_こども政策DX進捗.pdf | grep CreationDate)" "20261130000000+09'00"
 	contains "$(pdfinfo -rawdates a/municipalities/442011_大分市.pdf | grep ModDate)" "20261130000000+09'00"
