@@ -13,6 +13,7 @@
 #include <linux/magic.h>
 #include <unistd.h>
 #include "kdx/fsutil.h"
+#include "kdx/mem.h"
 
 int kdx_mkdirs(const char *path, mode_t mode)
 {
