@@ -8,7 +8,7 @@
 #include "kdx/figures.h"
 #include "kdx/jdate.h"
 #include "kdx/reader.h"
-#include "kdx/snapshot.h"
+#include "kdx/verify.h"
 #include "kdx/strset.h"
 #include "kdx/tar.h"
 
