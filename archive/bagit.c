@@ -59,6 +59,8 @@ char *kdx_bagit_root(const kdx_tar *t)
 const char *kdx_bagit_info_field(const char *info, const char *key, char *buf, size_t n)
 {
 	size_t kl = strlen(key);
+	if (n)
+		buf[0] = '\0';
 	for (const char *p = info; p && *p;) {
 		if (!strncmp(p, key, kl) && p[kl] == ':') {
 			const char *v = p + kl + 1;

@@ -27,8 +27,8 @@ kdx_status kdx_bagit_read(const char *archive, const char *const *keep, kdx_tar 
 /* The bag's folder: the top-level folder of t's first entry, NULL when it
  * has none; caller frees. */
 char *kdx_bagit_root(const kdx_tar *t);
-/* The value of field key in the text of bag-info.txt, into buf (n bytes);
- * buf, or NULL when the field is absent. */
+/* The value of field key in the text of bag-info.txt (NULL reads as empty),
+ * into buf (n bytes); buf, or NULL when the field is absent and buf is "". */
 const char *kdx_bagit_info_field(const char *info, const char *key, char *buf, size_t n);
 
 #endif
