@@ -160,5 +160,7 @@ clean:
 
 -include $(OBJ:.o=.d) $(TOBJ:.o=.d) $(FUZZOBJ:.o=.d)
 
-# keep the objects of pattern-rule chains (fuzz builds)
-.SECONDARY:
+# keep the fuzz objects, which only the pattern rule of the fuzz targets names
+# (a bare .SECONDARY: would keep every target, so that a missing object, as
+# after a file moves, never got built while bin/kdx was newer than its source)
+.SECONDARY: $(FUZZOBJ)
