@@ -9,7 +9,7 @@ BASE     := -std=c11 -D_GNU_SOURCE -Iinclude $(WARN) -MMD -MP
 CFLAGS   ?= -O2 -g
 SAN      := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-LIBSRC   := $(sort $(wildcard lib/*.c etl/*.c charts/*.c reports/*.c))
+LIBSRC   := $(sort $(wildcard lib/*.c etl/*.c charts/*.c reports/*.c archive/*.c))
 CMDSRC   := $(sort $(wildcard jobs/*.c))
 SRC      := $(LIBSRC) $(CMDSRC)
 EMBED    := $(sort $(wildcard data/sql/*.sql)) $(sort $(wildcard data/sql/functions/*.sql)) $(sort $(wildcard data/master/*.csv))
@@ -160,5 +160,7 @@ clean:
 
 -include $(OBJ:.o=.d) $(TOBJ:.o=.d) $(FUZZOBJ:.o=.d)
 
-# keep the objects of pattern-rule chains (fuzz builds)
-.SECONDARY:
+# keep the fuzz objects, which only the pattern rule of the fuzz targets names
+# (a bare .SECONDARY: would keep every target, so that a missing object, as
+# after a file moves, never got built while bin/kdx was newer than its source)
+.SECONDARY: $(FUZZOBJ)

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include "kdx/cli.h"
 #include "kdx/json.h"
-#include "kdx/snapshot.h"
+#include "kdx/restore.h"
 
 const char kdx_usage_restore[] =
 	"usage: kdx restore ARCHIVE --out DIR\n"

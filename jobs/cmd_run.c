@@ -15,7 +15,7 @@
 #include "kdx/inbox.h"
 #include "kdx/render.h"
 #include "kdx/fsutil.h"
-#include "kdx/snapshot.h"
+#include "kdx/bag.h"
 #include "kdx/template.h"
 #include "kdx/grid.h"
 

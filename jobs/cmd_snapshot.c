@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include "kdx/cli.h"
 #include "kdx/json.h"
-#include "kdx/snapshot.h"
+#include "kdx/bag.h"
 
 const char kdx_usage_snapshot[] =
 	"usage: kdx snapshot [--as-of DATE]\n"

@@ -6,7 +6,8 @@
 #include "kdx/cli.h"
 #include "kdx/json.h"
 #include "kdx/layout.h"
-#include "kdx/snapshot.h"
+#include "kdx/reproduce.h"
+#include "kdx/verify.h"
 
 const char kdx_usage_verify[] =
 	"usage: kdx verify ARCHIVE\n"

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <stdio.h>
 #include "kdx/buf.h"
-#include "kdx/error.h"
+#include "kdx/mem.h"
 
 void kdx_buf_grow(kdx_buf *b, size_t extra)
 {

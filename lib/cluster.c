@@ -18,6 +18,7 @@
 #include "kdx/cluster.h"
 #include "kdx/buf.h"
 #include "kdx/fsutil.h"
+#include "kdx/mem.h"
 
 #define PG_DEFAULT_BINDIR "/usr/lib/postgresql/15/bin"
 #define SOCKET_NAME_LEN 16 /* "/.s.PGSQL.5432" plus slack */

@@ -10,6 +10,7 @@
 #include "kdx/digest.h"
 #include "kdx/version.h"
 #include "kdx/buf.h"
+#include "kdx/mem.h"
 
 bool kdx_db_is_private(const kdx_env *env)
 {

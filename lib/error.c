@@ -1,4 +1,4 @@
-/* error.c - the status table and PostgreSQL-style error printing. */
+/* error.c - the status table, the error value (and the operator's view of a rejected file), PostgreSQL-style printing. */
 #include <stdlib.h>
 #include <string.h>
 #include <stdarg.h>
@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <sys/stat.h>
 #include "kdx/error.h"
+#include "kdx/buf.h"
+#include "kdx/mem.h"
 #include "kdx/problem.h"
 
 int kdx_quiet = 0;
@@ -36,68 +38,6 @@ int kdx_status_exit(kdx_status st)
 	if ((unsigned)st >= KDX_STATUS_COUNT)
 		return 70;
 	return status_table[st].exit_code;
-}
-
-void *kdx_xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-	if (!p) {
-		fputs("kdx: fatal: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
-
-void *kdx_xcalloc(size_t n, size_t m)
-{
-	void *p = calloc(n ? n : 1, m ? m : 1);
-	if (!p) {
-		fputs("kdx: fatal: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
-
-void *kdx_xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (!q) {
-		fputs("kdx: fatal: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
-
-char *kdx_strdup(const char *s)
-{
-	if (!s)
-		return NULL;
-	size_t n = strlen(s) + 1;
-	char *d = kdx_xmalloc(n);
-	memcpy(d, s, n);
-	return d;
-}
-
-char *kdx_strdup_vprintf(const char *fmt, va_list ap)
-{
-	va_list aq;
-	va_copy(aq, ap);
-	int n = vsnprintf(NULL, 0, fmt, aq);
-	va_end(aq);
-	if (n < 0)
-		n = 0;
-	char *s = kdx_xmalloc((size_t)n + 1);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	return s;
-}
-
-char *kdx_strdup_printf(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = kdx_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	return s;
 }
 
 kdx_error *kdx_error_new(kdx_status st, const char *fmt, ...)
@@ -153,6 +93,48 @@ kdx_status kdx_fail(kdx_error **err, kdx_status st, const char *fmt, ...)
 		*err = e;
 	}
 	return st;
+}
+
+kdx_problem *kdx_error_attach(kdx_error **err, kdx_problem_code code, const char *fix, const char *fmt, ...)
+{
+	if (!err || !*err)
+		return NULL;
+	kdx_problem *p = kdx_xcalloc(1, sizeof *p);
+	va_list ap;
+	p->code = code;
+	p->offset = -1;
+	va_start(ap, fmt);
+	p->msg = kdx_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	p->fix = kdx_strdup(fix);
+	kdx_problem_free((*err)->problem);
+	(*err)->problem = p;
+	return p;
+}
+
+kdx_error *kdx_problems_error(const kdx_problems *ps, const char *fname, const char *report_path)
+{
+	kdx_error *e = kdx_error_new(KDX_EDATA, "file \"%s\" rejected: %d problem%s, nothing loaded", fname, ps->n,
+	                             ps->n == 1 ? "" : "s");
+	kdx_buf d = { 0 };
+	int shown = ps->n < 20 ? ps->n : 20;
+	for (int i = 0; i < shown; i++) {
+		const kdx_problem *p = &ps->v[i];
+		char *w = kdx_problem_where(p);
+		char *v = kdx_problem_shown_value(p);
+		kdx_buf_printf(&d, "%s%s: %s", i ? "\n" : "", fname, w);
+		if (v)
+			kdx_buf_printf(&d, " 値「%s」", v);
+		kdx_buf_printf(&d, ": %s", p->msg);
+		free(w);
+		free(v);
+	}
+	if (ps->n > shown)
+		kdx_buf_printf(&d, "\n... and %d more", ps->n - shown);
+	e->detail = kdx_buf_steal(&d);
+	if (report_path)
+		e->hint = kdx_strdup_printf("The reject report for the submitter is %s (and .csv).", report_path);
+	return e;
 }
 
 /* True when stderr is the journal's stream (systemd sets JOURNAL_STREAM to

@@ -13,6 +13,7 @@
 #include <linux/magic.h>
 #include <unistd.h>
 #include "kdx/fsutil.h"
+#include "kdx/mem.h"
 
 int kdx_mkdirs(const char *path, mode_t mode)
 {
@@ -212,4 +213,47 @@ const char *kdx_scratch_dir(void)
 		chosen = true;
 	}
 	return dir;
+}
+
+/* rm -r of a scratch folder kdx made: lstat, so that a link is removed, never followed. */
+static void rm_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		char *p = kdx_strdup_printf("%s/%s", dir, de->d_name);
+		struct stat sb;
+		if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
+			rm_tree(p);
+		else
+			unlink(p);
+		free(p);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+char *kdx_tmpdir_new(const char *home)
+{
+	char *base = kdx_strdup_printf("%s/var/tmp", home);
+	kdx_mkdirs(base, 0750);
+	char *tmpl = kdx_strdup_printf("%s/kdx.XXXXXX", base);
+	free(base);
+	if (!mkdtemp(tmpl)) {
+		free(tmpl);
+		return NULL;
+	}
+	return tmpl;
+}
+
+void kdx_tmpdir_free(char *dir)
+{
+	if (!dir)
+		return;
+	rm_tree(dir);
+	free(dir);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kdx/ink.h"
+#include "kdx/mem.h"
 
 kdx_rgb kdx_status_color(const char *s)
 {

@@ -1,6 +1,6 @@
 /* layout.c - where things are under KDX_HOME (see layout.h). */
 #include "kdx/layout.h"
-#include "kdx/error.h"
+#include "kdx/mem.h"
 
 char *kdx_home_path(const char *home, kdx_place place, const char *asof_iso)
 {

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "kdx/lock.h"
+#include "kdx/mem.h"
 
 struct kdx_lock {
 	kdx_db *conn;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "kdx/problem.h"
 #include "kdx/buf.h"
+#include "kdx/mem.h"
 
 static const char *const code_names[KDX_P_CODE_COUNT] = {
 	[KDX_P_NONE] = "E_NONE",
@@ -128,23 +129,6 @@ void kdx_cell_ref(int col, long row, char *buf, size_t n)
 	snprintf(buf, n, "%s%ld", rev, row);
 }
 
-kdx_problem *kdx_error_attach(kdx_error **err, kdx_problem_code code, const char *fix, const char *fmt, ...)
-{
-	if (!err || !*err)
-		return NULL;
-	kdx_problem *p = kdx_xcalloc(1, sizeof *p);
-	va_list ap;
-	p->code = code;
-	p->offset = -1;
-	va_start(ap, fmt);
-	p->msg = kdx_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	p->fix = kdx_strdup(fix);
-	kdx_problem_free((*err)->problem);
-	(*err)->problem = p;
-	return p;
-}
-
 static kdx_problem *push(kdx_problems *ps)
 {
 	if (ps->n == ps->cap) {
@@ -249,29 +233,4 @@ char *kdx_problem_shown_value(const kdx_problem *p)
 	if (p->offset >= 0)
 		return kdx_strdup_printf("%ld バイト目", p->offset);
 	return NULL;
-}
-
-kdx_error *kdx_problems_error(const kdx_problems *ps, const char *fname, const char *report_path)
-{
-	kdx_error *e = kdx_error_new(KDX_EDATA, "file \"%s\" rejected: %d problem%s, nothing loaded", fname, ps->n,
-	                             ps->n == 1 ? "" : "s");
-	kdx_buf d = { 0 };
-	int shown = ps->n < 20 ? ps->n : 20;
-	for (int i = 0; i < shown; i++) {
-		const kdx_problem *p = &ps->v[i];
-		char *w = kdx_problem_where(p);
-		char *v = kdx_problem_shown_value(p);
-		kdx_buf_printf(&d, "%s%s: %s", i ? "\n" : "", fname, w);
-		if (v)
-			kdx_buf_printf(&d, " 値「%s」", v);
-		kdx_buf_printf(&d, ": %s", p->msg);
-		free(w);
-		free(v);
-	}
-	if (ps->n > shown)
-		kdx_buf_printf(&d, "\n... and %d more", ps->n - shown);
-	e->detail = kdx_buf_steal(&d);
-	if (report_path)
-		e->hint = kdx_strdup_printf("The reject report for the submitter is %s (and .csv).", report_path);
-	return e;
 }

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kdx/strset.h"
-#include "kdx/error.h"
+#include "kdx/mem.h"
 
 #define ARENA_BLOCK 65536
 

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "kdx/workers.h"
+#include "kdx/mem.h"
 
 int kdx_workers_next(int *next)
 {

@@ -14,6 +14,11 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+/* mem.h: the allocation helpers lived in this module, and nearly every caller
+ * of the error API builds its messages with kdx_strdup_printf; mem depends on
+ * nothing of kdx.  problem.h: an error may carry a located problem. */
+#include "kdx/mem.h"
+#include "kdx/problem.h"
 
 typedef enum kdx_status {
 	KDX_OK = 0,
@@ -32,8 +37,6 @@ const char *kdx_status_str(kdx_status st);
 /* The process exit code for a status (sysexits.h values). */
 int kdx_status_exit(kdx_status st);
 
-struct kdx_problem;
-
 typedef struct kdx_error {
 	kdx_status status;
 	char *primary;  /* short, lower case, no final period */
@@ -42,7 +45,7 @@ typedef struct kdx_error {
 	char sqlstate[6]; /* the server's SQLSTATE for a warehouse error, else "" */
 	/* For a data error (KDX_EDATA) found by a reader or decoder: what the
 	 * submitter is told, in Japanese, with its place (problem.h); owned. */
-	struct kdx_problem *problem;
+	kdx_problem *problem;
 } kdx_error;
 
 /* A new error with a formatted primary message; never returns NULL (aborts
@@ -58,6 +61,16 @@ void kdx_error_free(kdx_error *e);
 /* Convenience: set *err (when err is non-NULL) and return st. */
 kdx_status kdx_fail(kdx_error **err, kdx_status st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Attach a new problem to *err (a reader's data error), unless err or *err is
+ * NULL; returns it (or NULL) for the caller to place (row, offset). */
+kdx_problem *kdx_error_attach(kdx_error **err, kdx_problem_code code, const char *fix, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* The operator's view of a rejected file: "file "F" rejected: N problems,
+ * nothing loaded", the first 20 problems as detail lines, and a hint naming
+ * the submitter's report. */
+kdx_error *kdx_problems_error(const kdx_problems *ps, const char *fname, const char *report_path);
 
 /* Print in PostgreSQL's frontend style: "prog: error: ...". */
 void kdx_error_print(FILE *fp, const char *prog, const kdx_error *e);
@@ -75,13 +88,5 @@ void kdx_emitf(FILE *fp, int level, const char *fmt, ...) __attribute__((format(
 void kdx_log_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kdx_log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 extern int kdx_quiet;
-
-/* Heap printf; aborts on out-of-memory. */
-char *kdx_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-char *kdx_strdup_vprintf(const char *fmt, va_list ap);
-char *kdx_strdup(const char *s);
-void *kdx_xmalloc(size_t n);
-void *kdx_xcalloc(size_t n, size_t m);
-void *kdx_xrealloc(void *p, size_t n);
 
 #endif

@@ -33,6 +33,13 @@ kdx_status kdx_write_file_atomic(const char *path, const void *data, size_t n, k
  * as the record does.  The path of a folder syncs its entries (a rename). */
 kdx_status kdx_sync_path(const char *path, kdx_error **err);
 
+/* A new private folder under home/var/tmp (made when missing) for scratch
+ * work bigger than one file: the reports a snapshot archives, a reproduction.
+ * NULL (errno set) when it cannot be made.  kdx_tmpdir_free removes it and all
+ * it holds, then frees the name; NULL does nothing. */
+char *kdx_tmpdir_new(const char *home);
+void kdx_tmpdir_free(char *dir);
+
 /* The folder for short-lived scratch files that are unlinked at once (a
  * workbook's parts before they are zipped): $TMPDIR when it names a writable
  * folder; otherwise /dev/shm when it is a writable tmpfs with at least

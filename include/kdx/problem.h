@@ -6,15 +6,18 @@
  * sees it (line, or sheet and cell, column name, byte offset), the value, what
  * is wrong and how to fix it in Japanese, and a stable code.  The ingest
  * collects them in a kdx_problems list; one renderer writes them for the
- * operator (kdx_problems_error: PostgreSQL's frontend form, English primary,
- * the Japanese problem lines as detail) and another for the submitter
+ * operator (kdx_problems_error in error.h: PostgreSQL's frontend form, English
+ * primary, the Japanese problem lines as detail) and another for the submitter
  * (etl/reject.c: the .reject.txt and .reject.csv).
+ *
+ * A problem knows nothing of kdx_error: an error carries a problem (error.h),
+ * not the other way round, so that the two modules do not need each other.
  */
 #ifndef KDX_PROBLEM_H
 #define KDX_PROBLEM_H
 
 #include <stdbool.h>
-#include "kdx/error.h"
+#include <stddef.h>
 
 /* The stable codes; kdx_problem_code_name() gives "E_DATE_INVALID" and so on.
  * Codes are never renumbered in meaning: submitters' tools may key on them. */
@@ -130,10 +133,6 @@ void kdx_problems_free(kdx_problems *ps);
 /* Drop the problems after the first n (those that follow from one already reported). */
 void kdx_problems_truncate(kdx_problems *ps, int n);
 
-/* Attach a new problem to *err (a reader's data error), unless err or *err is
- * NULL; returns it (or NULL) for the caller to place (row, offset). */
-kdx_problem *kdx_error_attach(kdx_error **err, kdx_problem_code code, const char *fix, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
 void kdx_problem_set_value(kdx_problem *p, const char *value);
 void kdx_problem_clear(kdx_problem *p);
 void kdx_problem_free(kdx_problem *p);
@@ -146,10 +145,5 @@ void kdx_cell_ref(int col, long row, char *buf, size_t n);
 char *kdx_problem_where(const kdx_problem *p);
 /* What the report shows as the value: the value, or "168 バイト目" for a byte. */
 char *kdx_problem_shown_value(const kdx_problem *p);
-
-/* The operator's view of a rejected file: "file "F" rejected: N problems,
- * nothing loaded", the first 20 problems as detail lines, and a hint naming
- * the submitter's report. */
-kdx_error *kdx_problems_error(const kdx_problems *ps, const char *fname, const char *report_path);
 
 #endif

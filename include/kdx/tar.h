@@ -28,6 +28,10 @@ typedef struct kdx_tar {
 void kdx_tar_add(kdx_tar *t, const char *path, const void *data, size_t size);
 /* Add a file whose content stays on disk at src until written (bounded memory). */
 void kdx_tar_add_file(kdx_tar *t, const char *path, const char *src, size_t size);
+/* Every regular file under dir (names starting with "." and anything but
+ * files and folders skipped), in readdir order, added with
+ * kdx_tar_add_file as "prefix/<path under dir>": read when written or hashed. */
+kdx_status kdx_tar_add_tree(kdx_tar *t, const char *dir, const char *prefix, kdx_error **err);
 /* Move entry e (its buffers) into t under a new path. */
 void kdx_tar_move(kdx_tar *t, const char *path, kdx_tar_entry *e);
 void kdx_tar_free(kdx_tar *t);

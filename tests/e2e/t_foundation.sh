@@ -185,21 +185,21 @@ test_roles_and_row_level_security() {
 	[ "$(sql "SELECT count(*) FROM kdx.club_fact")" -gt 0 ] || die "rows were deleted"
 }
 
-# The layers are lib -> etl -> charts -> reports -> jobs: a file includes the
-# headers of its own layer and those below, never above.  A header belongs to
-# the layer of the file that implements it.
+# The layers are lib -> etl -> charts -> reports -> archive -> jobs: a file
+# includes the headers of its own layer and those below, never above.  A header
+# belongs to the layer of the file that implements it.
 test_layers_include_only_downward() {
-	local -A layer=([lib]=0 [etl]=1 [charts]=2 [reports]=3 [jobs]=4)
+	local -A layer=([lib]=0 [etl]=1 [charts]=2 [reports]=3 [archive]=4 [jobs]=5)
 	local -A owner=([cli]=jobs [reader]=etl [report]=reports [version]=lib [embedded]=lib)
 	local h m f dir bad=0 src inc
 	for h in "$ROOT"/include/kdx/*.h; do
 		m=$(basename "$h" .h)
 		[ -n "${owner[$m]:-}" ] && continue
-		f=$(cd "$ROOT" && ls lib/"$m".c etl/"$m".c charts/"$m".c reports/"$m".c jobs/"$m".c 2>/dev/null | head -1)
+		f=$(cd "$ROOT" && ls lib/"$m".c etl/"$m".c charts/"$m".c reports/"$m".c archive/"$m".c jobs/"$m".c 2>/dev/null | head -1)
 		[ -n "$f" ] || die "no file implements include/kdx/$m.h, and it has no owner in this test"
 		owner[$m]=${f%%/*}
 	done
-	for src in "$ROOT"/{lib,etl,charts,reports,jobs}/*.c; do
+	for src in "$ROOT"/{lib,etl,charts,reports,archive,jobs}/*.c; do
 		dir=$(basename "$(dirname "$src")")
 		while read -r inc; do
 			if [ "${layer[${owner[$inc]}]}" -gt "${layer[$dir]}" ]; then
@@ -219,6 +219,31 @@ test_layers_include_only_downward() {
 		done < <(sed -n 's/^#include "kdx\/\([a-z_]*\)\.h".*/\1/p' "$h")
 	done
 	eq "$bad" 0 "includes that run upward"
+}
+
+# An auditor reads the verifying and restoring side of the archive without the
+# writer: archive/verify.c and archive/restore.c reach kdx/bag.h through none
+# of their includes, direct or through other headers.
+test_auditor_side_reads_without_the_writer() {
+	local src inc bad=0
+	local -a todo
+	local -A seen
+	for src in "$ROOT"/archive/verify.c "$ROOT"/archive/restore.c; do
+		seen=()
+		mapfile -t todo < <(sed -n 's/^#include "kdx\/\([a-z_]*\)\.h".*/\1/p' "$src")
+		while [ ${#todo[@]} -gt 0 ]; do
+			inc=${todo[0]}
+			todo=("${todo[@]:1}")
+			[ -n "${seen[$inc]:-}" ] && continue
+			seen[$inc]=1
+			mapfile -t -O ${#todo[@]} todo < <(sed -n 's/^#include "kdx\/\([a-z_]*\)\.h".*/\1/p' "$ROOT/include/kdx/$inc.h")
+		done
+		if [ -n "${seen[bag]:-}" ]; then
+			echo "${src#$ROOT/} reaches kdx/bag.h, the writer"
+			bad=1
+		fi
+	done
+	eq "$bad" 0 "auditor's files that need the writer"
 }
 
 # Commands that only read (table, status, jobs, snapshots, verify) never change

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include "kdx/snapshot.h"
+#include "kdx/verify.h"
 #include "kdx/tar.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "kdx/validate.h"
+#include "kdx/mem.h"
 #include "kdx/muni.h"
 
 static kdx_master oita;

@@ -2,13 +2,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "kdx/bagit.h"
 #include "kdx/buf.h"
 #include "kdx/datasets.h"
 #include "kdx/diff.h"
 #include "kdx/figures.h"
 #include "kdx/jdate.h"
 #include "kdx/reader.h"
-#include "kdx/snapshot.h"
+#include "kdx/verify.h"
 #include "kdx/strset.h"
 #include "kdx/tar.h"
 
@@ -106,22 +107,6 @@ static const struct fact_spec {
 };
 
 static const char *const keep[] = { "data/warehouse/", "data/figures.csv", NULL };
-
-static const char *info_value(const char *info, const char *key, char *buf, size_t n)
-{
-	size_t kl = strlen(key);
-	buf[0] = '\0';
-	for (const char *p = info; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
-		if (!strncmp(p, key, kl) && p[kl] == ':') {
-			const char *v = p + kl + 1;
-			while (*v == ' ')
-				v++;
-			snprintf(buf, n, "%.*s", (int)strcspn(v, "\r\n"), v);
-			break;
-		}
-	}
-	return buf;
-}
 
 static kdx_status parse(const kdx_tar *t, const char *root, const char *rel, table *out, const char *archive,
                         const char *as_of, kdx_error **err)
@@ -232,9 +217,9 @@ static kdx_status open_side(side *s, const char *archive, kdx_diff_side *self, k
 	const kdx_tar_entry *info = kdx_tar_find(t, ip);
 	free(ip);
 	const char *text = info && info->data ? (const char *)info->data : "";
-	info_value(text, "KDX-As-Of", self->as_of, sizeof self->as_of);
-	info_value(text, "KDX-Council", self->council, sizeof self->council);
-	info_value(text, "KDX-Data-SHA256", self->data_sha256, sizeof self->data_sha256);
+	kdx_bagit_info_field(text, "KDX-As-Of", self->as_of, sizeof self->as_of);
+	kdx_bagit_info_field(text, "KDX-Council", self->council, sizeof self->council);
+	kdx_bagit_info_field(text, "KDX-Data-SHA256", self->data_sha256, sizeof self->data_sha256);
 	st = parse(t, root, "data/warehouse/in_force.csv", &s->in_force, archive, self->as_of, err);
 	if (st == KDX_OK)
 		st = parse(t, root, "data/figures.csv", &s->figures, archive, self->as_of, err);

@@ -1,38 +1,24 @@
 /*
- * snapshot.h - archived, verifiable snapshots (SPEC §6).
+ * verify.h - the auditor's side of the archive (SPEC §6): a bag against its
+ * manifests and Payload-Oxum, against what the warehouse recorded, against a
+ * chain head published elsewhere, and against the council's public key.
  *
- * A snapshot is a BagIt 1.0 bag (RFC 8493) in a .tar.gz:
- *   <bag>/bagit.txt, bag-info.txt, manifest-sha256.txt, manifest-sha512.txt,
- *   tagmanifest-sha256.txt, data/warehouse/... (CSV dumps, in_force.csv: the
- *   submission each figure used), data/figures.csv (every figure), data/reports/...
- * bag-info.txt names the previous snapshot's tagmanifest SHA-256, so the
- * snapshots form a hash chain, which the warehouse also records.
+ * It reads bags through bagit.h and tar.h only, never through the writer
+ * (bag.h), so that an auditor can read and trust it on its own.  Without a
+ * warehouse, kdx_snapshot_verify, kdx_snapshot_read, kdx_snapshot_check_chain
+ * and kdx_snapshot_check_signature are all there is.
  */
-#ifndef KDX_SNAPSHOT_H
-#define KDX_SNAPSHOT_H
+#ifndef KDX_VERIFY_H
+#define KDX_VERIFY_H
 
 #include <stdbool.h>
 #include "kdx/db.h"
-#include "kdx/repdata.h"
-#include "kdx/jdate.h"
+#include "kdx/error.h"
+#include "kdx/tar.h"
 
-typedef struct kdx_snapshot_info {
-	long id;
-	char path[4096];
-	char tagmanifest_sha256[65];
-	int files;
-	long long bytes;
-	bool reused;  /* the payload was already archived for this as-of */
-} kdx_snapshot_info;
-
-/* reports_dir: the reports of this as-of already written by kdx report (its
- * council/, municipalities/, charts/ and councils/ are archived); NULL to
- * render them afresh.  rd: the data those reports were written from, or NULL
- * to load it. */
-kdx_status kdx_snapshot_create(const kdx_env *env, kdx_db *db, kdx_date asof, const char *reports_dir,
-                               const kdx_report_data *rd, kdx_snapshot_info *info, kdx_error **err);
-
-/* Verification collects every problem; returns KDX_EDATA when there is any. */
+/* Verification collects every problem; returns KDX_EDATA when there is any.
+ * The caller owns the result: zeroed before the first use, it may gather the
+ * problems of several bags, and kdx_verify_result_free releases them. */
 typedef struct kdx_verify_result {
 	char **problems;
 	int nproblems;
@@ -42,17 +28,21 @@ typedef struct kdx_verify_result {
 	char tagsha[65];        /* its tagmanifest's SHA-256 */
 	char prev[65];          /* Previous-Snapshot-SHA256, "" for none */
 } kdx_verify_result;
+/* Release r's problems and zero it; NULL does nothing. */
 void kdx_verify_result_free(kdx_verify_result *r);
-/* Add a problem to r. */
+/* Add a problem to r (formatted, copied). */
 void kdx_verify_problem(kdx_verify_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Verify one bag (a .tar.gz, a re-packed .tar or an extracted folder); its
+ * tagmanifest SHA-256 and Previous-Snapshot-SHA256 into tagsha and prev when
+ * not NULL.  KDX_EDATA with the problems in r; another status, with *err,
+ * when the bag could not be read at all. */
 kdx_status kdx_snapshot_verify(const char *archive, kdx_verify_result *r, char tagsha[65], char prev[65], kdx_error **err);
 /* kdx_snapshot_verify, keeping the bag in *out (when not NULL; the caller
  * frees it with kdx_tar_free): its tag files and the payload files under the
  * bag's folders listed in keep ("data/warehouse/"), whole; the others as
  * digests only.  *out is filled whenever the bag could be read, valid or not. */
-struct kdx_tar;
 kdx_status kdx_snapshot_read(const char *archive, const char *const *keep, kdx_verify_result *r, char tagsha[65],
-                             char prev[65], struct kdx_tar *out, kdx_error **err);
+                             char prev[65], kdx_tar *out, kdx_error **err);
 /* The bag r last verified against what the warehouse recorded for the
  * snapshot it claims to be (its folder's as-of and sequence): the same
  * tagmanifest, the same link to the one before.  *claim (caller frees) says
@@ -73,9 +63,5 @@ kdx_status kdx_snapshot_refuse(const char *archive, const kdx_verify_result *r, 
 /* Every recorded snapshot and the chain; with archive_root, also every
  * archive (*.tar.gz) under it that the warehouse never recorded. */
 kdx_status kdx_snapshot_verify_all(kdx_db *db, const char *archive_root, kdx_verify_result *r, kdx_error **err);
-/* Regenerate the reports from the archived data in a temporary database and compare byte for byte. */
-kdx_status kdx_snapshot_reproduce(const kdx_env *env, kdx_db *db, const char *archive, kdx_verify_result *r, kdx_error **err);
-/* Extract safely into dir (which must not exist or be empty). */
-kdx_status kdx_snapshot_restore(const char *archive, const char *dir, int *files, kdx_error **err);
 
 #endif

@@ -11,6 +11,7 @@
 #include "kdx/buf.h"
 #include "kdx/digest.h"
 #include "kdx/fsutil.h"
+#include "kdx/mem.h"
 
 #define MAX_TOTAL (4ULL << 30)
 
@@ -44,6 +45,32 @@ void kdx_tar_add_file(kdx_tar *t, const char *path, const char *src, size_t size
 	e->path = kdx_strdup(path);
 	e->src = kdx_strdup(src);
 	e->size = size;
+}
+
+kdx_status kdx_tar_add_tree(kdx_tar *t, const char *dir, const char *prefix, kdx_error **err)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return kdx_fail(err, KDX_EIO, "could not read folder \"%s\": %s", dir, strerror(errno));
+	struct dirent *de;
+	kdx_status st = KDX_OK;
+	while (st == KDX_OK && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		char *p = kdx_strdup_printf("%s/%s", dir, de->d_name);
+		char *q = kdx_strdup_printf("%s/%s", prefix, de->d_name);
+		struct stat sb;
+		if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			st = kdx_tar_add_tree(t, p, q, err);
+		} else if (lstat(p, &sb) == 0 && S_ISREG(sb.st_mode)) {
+			/* the content stays on disk until it is hashed and archived */
+			kdx_tar_add_file(t, q, p, (size_t)sb.st_size);
+		}
+		free(p);
+		free(q);
+	}
+	closedir(d);
+	return st;
 }
 
 void kdx_tar_move(kdx_tar *t, const char *path, kdx_tar_entry *from)

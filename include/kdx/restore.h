@@ -1,0 +1,16 @@
+/*
+ * restore.h - kdx restore (SPEC §6): a bag extracted only after it passes
+ * verification (verify.h), and never an absolute path, "..", a link or an
+ * entry named twice.
+ */
+#ifndef KDX_RESTORE_H
+#define KDX_RESTORE_H
+
+#include "kdx/error.h"
+
+/* Extract safely into dir (which must not exist or be empty); *files counts
+ * the files written.  A bag that fails verification is refused (KDX_EDATA,
+ * its problems named) with nothing written. */
+kdx_status kdx_snapshot_restore(const char *archive, const char *dir, int *files, kdx_error **err);
+
+#endif
