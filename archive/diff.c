@@ -85,26 +85,41 @@ typedef struct side {
 	int *first[NFACTS], *next[NFACTS];
 } side;
 
-/* Per dataset: its fact file, the column that names an item and the columns compared, with the input's headings. */
-static const struct fact_spec {
-	const char *file, *key, *name;
-	const char *cols[11], *labels[11];
-} specs[NFACTS] = {
-	[KDX_DS_NURSERY] = { "nursery_fact.csv", "facility_no", "facility_name",
-		{ "facility_name", "facility_type", "owner", "closing", "f_contact", "f_attendance", "f_records", "f_cashless", "f_other", "other_text" },
-		{ "施設名", "施設種別", "設置主体", "統廃合予定", "保護者連絡", "登降園管理", "計画・記録", "キャッシュレス決済", "その他", "その他の内容" } },
-	[KDX_DS_CLUBS] = { "club_fact.csv", "club_no", "club_name",
-		{ "club_name", "operation", "closing", "f_contact", "f_entry", "f_attendance", "f_cashless", "f_other", "other_text" },
-		{ "クラブ名", "運営形態", "統廃合予定", "保護者連絡", "入退室管理", "勤怠管理", "キャッシュレス決済", "その他", "その他の内容" } },
-	[KDX_DS_PROCEDURES] = { "procedure_fact.csv", "proc_id", NULL,
-		{ "status", "digitised_ym", "planned_fy", "notice" }, { "状況", "電子化年月", "予定年度", "処分通知" } },
-	[KDX_DS_PLATFORMS] = { "platform_fact.csv", "platform", NULL,
-		{ "status", "planned_fy", "note" }, { "状況", "予定年度", "備考" } },
-	[KDX_DS_POSTPARTUM] = { "postpartum_fact.csv", "item", NULL, { "status", "planned_fy" }, { "状況", "予定年度" } },
-	[KDX_DS_SETTINGS] = { "setting_fact.csv", NULL, NULL,
-		{ "special_nursery", "own_private_nursery", "own_minritsu_club" },
-		{ "保育所特別な事情", "民間保育所を独自目標に含める", "民立クラブを独自目標に含める" } },
-};
+/* Per dataset: its fact file, the column that names an item and the columns
+ * compared, with the input's headings: from the one table of input columns
+ * (etl/datasets.c), made once. */
+enum { MAXCOLS = 16 };
+static struct fact_spec {
+	char file[64];
+	const char *key, *name;
+	const char *cols[MAXCOLS], *labels[MAXCOLS];
+} specs[NFACTS];
+
+static void specs_init(void)
+{
+	for (int ds = 0; ds < NFACTS; ds++) {
+		const kdx_dataset *d = &kdx_datasets[ds];
+		struct fact_spec *sp = &specs[ds];
+		memset(sp, 0, sizeof *sp);
+		snprintf(sp->file, sizeof sp->file, "%s.csv", strncmp(d->table, "kdx.", 4) ? d->table : d->table + 4);
+		int n = 0;
+		for (int c = 0; c < d->ncols; c++) {
+			const kdx_col_def *cd = &d->cols[c];
+			if (!cd->wcol || cd->kind == KDX_COL_DATE || cd->kind == KDX_COL_MUNI_CODE)
+				continue;
+			if (cd->kind == KDX_COL_ID || cd->kind == KDX_COL_PROC_ID || cd->kind == KDX_COL_PLATFORM || cd->kind == KDX_COL_ITEM) {
+				sp->key = cd->wcol;  /* the item a row is about */
+				continue;
+			}
+			if (cd->kind == KDX_COL_NAME)
+				sp->name = cd->wcol;
+			if (n < MAXCOLS - 1) {
+				sp->cols[n] = cd->wcol;
+				sp->labels[n++] = cd->name;
+			}
+		}
+	}
+}
 
 static const char *const keep[] = { "data/warehouse/", "data/figures.csv", NULL };
 
@@ -143,7 +158,7 @@ static kdx_status index_facts(side *s, int ds, kdx_error **err)
 	table *t = &s->facts[ds];
 	const char *const need[] = { "batch_id", "muni_code", "survey_date", NULL };
 	kdx_status st = need_cols(t, s->path, need, err);
-	for (int i = 0; i < 11 && specs[ds].cols[i] && st == KDX_OK; i++)
+	for (int i = 0; i < MAXCOLS && specs[ds].cols[i] && st == KDX_OK; i++)
 		st = need_cols(t, s->path, (const char *const[]){ specs[ds].cols[i], NULL }, err);
 	if (st == KDX_OK && specs[ds].key)
 		st = need_cols(t, s->path, (const char *const[]){ specs[ds].key, NULL }, err);
@@ -421,7 +436,7 @@ static void compare_rows(kdx_diff *d, side *a, side *b, int ds, const char *code
 			add(d, KDX_DIFF_ROW, "追加", title, code, name, label, "", "", "");
 		} else {
 			char **rowa = ta->cells[j];
-			for (int c = 0; c < 11 && specs[ds].cols[c]; c++) {
+			for (int c = 0; c < MAXCOLS && specs[ds].cols[c]; c++) {
 				const char *va = rowa[col(ta, specs[ds].cols[c])], *vb = rowb[col(tb, specs[ds].cols[c])];
 				if (!strcmp(va, vb))
 					continue;
@@ -547,6 +562,7 @@ static void compare_figures(kdx_diff *d, side *a, side *b)
 
 kdx_status kdx_diff_archives(const char *pa, const char *pb, kdx_diff *out, kdx_error **err)
 {
+	specs_init();
 	memset(out, 0, sizeof *out);
 	side a = { 0 }, b = { 0 };
 	kdx_tar ta = { 0 }, tb = { 0 };
