@@ -12,6 +12,11 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 passed=0
 failed=0
 failures=()
+unit_tests=0
+cases=0
+assertions=0
+now() { echo "${EPOCHREALTIME/[.,]/}"; }   # microseconds
+secs() { local d=$((($2 - $1) / 100000)); echo "$((d / 10)).$((d % 10))"; }
 
 # --- unit tests -----------------------------------------------------------
 for bin in "$@"; do
@@ -21,18 +26,21 @@ for bin in "$@"; do
 		t=${name#replay_}
 		args=(tests/fuzz/corpus/"$t"/* $(ls tests/fuzz/crashes/"$t"/* 2>/dev/null)) ;;
 	esac
+	t0=$(now)
 	out=$("$bin" "${args[@]}" 2>&1)
 	rc=$?
+	t=$(secs "$t0" "$(now)")
 	ok=$(grep -c '^\[       OK \]' <<<"$out")
 	bad=$(grep -c '^\[  FAILED  \] [^0-9]' <<<"$out")
 	if [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then bad=1; fi
 	passed=$((passed + ok))
 	failed=$((failed + bad))
+	unit_tests=$((unit_tests + ok + bad))
 	if [ "$bad" -ne 0 ]; then
 		failures+=("unit:$name")
 		echo "$out" | grep -E 'FAILED|ERROR|error|Assert|Sanitizer' | head -20
 	fi
-	echo "unit $name: $ok passed, $bad failed"
+	echo "unit $name: $ok passed, $bad failed ($t s)"
 done
 
 # --- end-to-end tests -----------------------------------------------------
@@ -52,6 +60,20 @@ trap cleanup EXIT
 	cat "$TMPROOT/cluster.log"; echo "0 passed, 1 failed"; exit 1; }
 export KDX_TEST_SOCKET="$cluster_home/var/run"
 
+# The case files as they are sourced: every "CHECK || die" counts as an
+# assertion when it holds ("&& _pass" before it; tests/e2e/lib.sh), except on
+# the lines of a polling loop (those that sleep), whose checks repeat.
+mkdir -p "$TMPROOT/src"
+for f in tests/e2e/t_*.sh; do
+	sed -E '/sleep /!{
+		s/\|\|( *)die\b/\&\& _pass ||\1die/g
+		s/\|\|( *)\{(.*\bdie\b)/\&\& _pass ||\1{\2/
+		s/(&& *die .*)$/\1 || _pass/
+	}' "$f" >"$TMPROOT/src/${f##*/}"
+done
+mkdir -p build
+: >build/test-times.tsv.new
+
 dbn=0
 run_case() {  # file function
 	local file=$1 fn=$2
@@ -59,25 +81,32 @@ run_case() {  # file function
 	local home="$TMPROOT/t$dbn"
 	mkdir -p "$home"
 	local log="$home/test.log"
+	local t0; t0=$(now)
 	psql -X -q -h "$KDX_TEST_SOCKET" -U postgres -d postgres -c "CREATE DATABASE t$dbn" >/dev/null 2>&1
 	(
 		set -e
 		export KDX_HOME="$home"
 		export KDX_DATABASE_URL="host=$KDX_TEST_SOCKET dbname=t$dbn user=postgres"
 		export T_DB="t$dbn"
+		export KDX_TEST_COUNT="$home/.assertions"
 		cd "$home"
 		source "$ROOT/tests/e2e/lib.sh"
-		source "$ROOT/tests/e2e/$file"
+		source "$TMPROOT/src/$file"
 		"$fn"
 	) >"$log" 2>&1
 	local rc=$?
+	local t; t=$(secs "$t0" "$(now)")
+	local n=0; [ -f "$home/.assertions" ] && n=$(stat -c %s "$home/.assertions")
+	cases=$((cases + 1))
+	assertions=$((assertions + n))
+	printf '%s\t%s\n' "$file:$fn" "$t" >>build/test-times.tsv.new
 	if [ $rc -eq 0 ]; then
 		passed=$((passed + 1))
-		echo "ok   $file $fn"
+		echo "ok   $file $fn ($t s, $n assertions)"
 	else
 		failed=$((failed + 1))
 		failures+=("$file:$fn")
-		echo "FAIL $file $fn (exit $rc)"
+		echo "FAIL $file $fn (exit $rc, $t s, $n assertions)"
 		tail -n ${KDX_TEST_TAIL:-25} "$log" | sed 's/^/     | /'
 	fi
 	psql -X -q -h "$KDX_TEST_SOCKET" -U postgres -d postgres -c "DROP DATABASE IF EXISTS t$dbn" >/dev/null 2>&1
@@ -92,6 +121,8 @@ for f in tests/e2e/t_*.sh; do
 	done
 done
 
+mv build/test-times.tsv.new build/test-times.tsv
+echo "$unit_tests unit tests; $cases end-to-end cases, $assertions assertions"
 if [ ${#failures[@]} -gt 0 ]; then
 	echo "failed: ${failures[*]}"
 fi

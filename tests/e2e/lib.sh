@@ -6,6 +6,12 @@ BAD="$ROOT/tests/bad"
 
 die() { echo "assertion failed: $*" >&2; exit 1; }
 
+# _pass: one assertion held.  The runner counts them per case in the file
+# $KDX_TEST_COUNT (one byte each): the helpers below call it, and every
+# "CHECK || die" in a case file is counted too (tests/run.sh sources the case
+# files with "&& _pass" put before each "|| die").
+_pass() { [ -z "${KDX_TEST_COUNT:-}" ] || printf . >>"$KDX_TEST_COUNT"; return 0; }
+
 # sql "SELECT ..." -> unaligned, tuples only
 sql() { psql -X -q -At -h "$KDX_TEST_SOCKET" -U postgres -d "$T_DB" -v ON_ERROR_STOP=1 -c "$1"; }
 
@@ -24,11 +30,12 @@ kdx_rc() {
 	if grep -q 'Sanitizer' "$KDX_HOME/.err"; then
 		cat "$KDX_HOME/.err"; die "sanitizer report from kdx $*"
 	fi
+	_pass
 }
 
-eq() { [ "$1" = "$2" ] || die "${3:-values differ}: got [$1], want [$2]"; }
-contains() { grep -qF -- "$2" <<<"$1" || { echo "$1" | head -40; die "${3:-text} does not contain [$2]"; }; }
-not_contains() { ! grep -qF -- "$2" <<<"$1" || die "${3:-text} contains [$2]"; }
+eq() { [ "$1" = "$2" ] || die "${3:-values differ}: got [$1], want [$2]"; _pass; }
+contains() { grep -qF -- "$2" <<<"$1" || { echo "$1" | head -40; die "${3:-text} does not contain [$2]"; }; _pass; }
+not_contains() { ! grep -qF -- "$2" <<<"$1" || die "${3:-text} contains [$2]"; _pass; }
 
 # The warehouse holds no fact rows and no load batch.
 nothing_loaded() {
@@ -50,6 +57,7 @@ with open(path, encoding='utf-8-sig', newline='') as fp:
     rows = list(csv.DictReader(fp))
 sys.exit(0 if any(text in (r.get(col) or '') for r in rows) else 1)
 PY
+	_pass
 }
 
 # repack SRC.tar.gz DST.tar.gz PYTHON-EDIT: rewrite an archive with Python's
