@@ -21,13 +21,14 @@ UNIT     := $(patsubst tests/unit/%.c,build/san/tests/%,$(sort $(wildcard tests/
 # the sanitizers, at -O2, where that part runs in full (it samples under them)
 RLIBOBJ  := $(LIBSRC:%.c=build/rel/%.o) build/rel/embedded.o
 EXH      := $(patsubst tests/unit/%.c,build/rel/tests/%,$(shell grep -l KDX_EXHAUSTIVE $(sort $(wildcard tests/unit/test_*.c)) /dev/null))
+NPROC    := $(shell nproc 2>/dev/null || echo 2)
 FUZZ     := csv xlsx date bagit tar
 REPLAY   := $(FUZZ:%=build/san/tests/replay_%)
 FUZZOBJ  := $(LIBSRC:%.c=build/fuzz/%.o) build/fuzz/embedded.o
 FUZZ_SECONDS ?= 600
 FUZZFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
 
-.PHONY: all deps deps-test deps-fuzz run test unit e2e bench fuzz clean install uninstall
+.PHONY: all deps deps-test deps-fuzz run test check unit e2e bench fuzz clean install uninstall
 all: bin/kdx
 
 deps:
@@ -93,8 +94,18 @@ build/san/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(TLIBOBJ)
 	@echo "  REPLAY  $@"
 	@$(CC) $(BASE) $(SAN) $(PKG_CFLAGS) -o $@ $< tests/fuzz/replay.c $(TLIBOBJ) $(PKG_LIBS)
 
-test: deps-test build/san/kdx $(UNIT) $(EXH) $(REPLAY)
+# make test: everything (tests/run.sh; KDX_TEST_JOBS, KDX_TEST_ONLY); make check: the
+# unit tests and the static checks, without a warehouse, for the inner loop
+# (what they run is built with a job per core, whatever -j make was given)
+TESTBUILD = $(MAKE) -s --no-print-directory -j$(NPROC) build/san/kdx $(UNIT) $(EXH) $(REPLAY)
+
+test: deps-test
+	@$(TESTBUILD)
 	@tests/run.sh $(UNIT) $(EXH) $(REPLAY)
+
+check:
+	@$(TESTBUILD)
+	@tests/run.sh --check $(UNIT) $(EXH) $(REPLAY)
 
 # libFuzzer targets (clang); each runs FUZZ_SECONDS (default 600).  New crashes
 # land in tests/fuzz/crashes/<target>/ and are replayed by make test from then on.

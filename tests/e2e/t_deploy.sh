@@ -7,7 +7,7 @@ faked() { local at=$1; shift; ASAN_OPTIONS="$ASAN_OPTIONS:verify_asan_link_order
 # On a UTC host, JST midnight is 15:00 UTC: "today" turns there, not at UTC's
 # midnight; KDX_TZ moves it; the monthly job's default as-of is the 1st of the
 # council's month, also when it runs days late.
-test_today_follows_the_council_time_zone() {
+test_today_follows_the_council_time_zone() {  # kdx-test: slow
 	kdx_rc 0 init --quiet
 	eq "$(faked '2026-11-30 14:59:00' status | head -1)" "提出状況（2026-11-30 時点）" "before JST midnight"
 	eq "$(faked '2026-11-30 15:01:00' status | head -1)" "提出状況（2026-12-01 時点）" "after JST midnight"
@@ -72,6 +72,7 @@ test_make_install_and_the_units() {
 test_cron_lines_run_under_crons_path() {
 	local home=$KDX_HOME/cronhome bin=$KDX_HOME/cronbin
 	mkdir -p "$bin"
+	at_exit "KDX_HOME='$home' KDX_DATABASE_URL= '$KDX' --quiet db stop >/dev/null 2>&1"
 	ln -s "$KDX" "$bin/kdx"
 	local line
 	while IFS= read -r line; do
@@ -89,7 +90,7 @@ test_cron_lines_run_under_crons_path() {
 }
 
 # Only init and run create a warehouse: elsewhere kdx says where it looked.
-test_no_warehouse_in_a_wrong_folder() {
+test_no_warehouse_in_a_wrong_folder() {  # kdx-test: static
 	mkdir wrong
 	local c
 	for c in "table nursery" "status" "report" "snapshot" "jobs" "ingest $SAMPLE/2025-10-01_市町村設定.csv" "db start"; do
@@ -166,7 +167,7 @@ test_operator_is_notified() {
 }
 
 # --json from every command is JSON (parsed by Python), with null, never "(null)".
-test_json_from_every_command() {
+test_json_from_every_command() {  # kdx-test: slow
 	local outs=() o
 	j() { local want=$1; shift; kdx_rc "$want" --json "$@"; outs+=("$*"$'\t'"$OUT"); }
 	j 0 init
@@ -200,7 +201,7 @@ test_json_from_every_command() {
 }
 
 # Every command's usage names every option its source declares.
-test_every_option_is_in_the_usage() {
+test_every_option_is_in_the_usage() {  # kdx-test: static
 	local f c o missing=""
 	for f in "$ROOT"/jobs/cmd_*.c; do
 		c=$(basename "$f" .c); c=${c#cmd_}

@@ -102,7 +102,8 @@ test_warehouse_lost_under_a_report_is_69() {
 	psql -X -q -h "$KDX_TEST_SOCKET" -U postgres -d "$T_DB" -c "BEGIN" -c "LOCK TABLE kdx.nursery_fact, kdx.club_fact IN ACCESS EXCLUSIVE MODE" \
 		-c "SELECT pg_sleep(30)" >/dev/null 2>&1 &
 	local holder=$!
-	wait_for "SELECT count(*) FROM pg_locks WHERE relation = 'kdx.nursery_fact'::regclass AND mode = 'AccessExclusiveLock' AND granted"
+	wait_for "SELECT count(*) FROM pg_locks WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database())
+		AND relation = 'kdx.nursery_fact'::regclass AND mode = 'AccessExclusiveLock' AND granted"
 	set +e
 	"$KDX" report --as-of 2026-11-30 --out o >r.out 2>r.err &
 	local rep=$!
@@ -182,10 +183,10 @@ SQL
 
 # A municipality's or an auditor's login cannot hold up a job: kdx's locks
 # are rows they may not lock, and the advisory keys kdx once used mean nothing.
-test_a_reader_role_cannot_block_a_job() {
+test_a_reader_role_cannot_block_a_job() {  # kdx-test: serial
 	kdx_rc 0 init --quiet
 	# roles are the cluster's: take them away again whatever happens here
-	trap drop_roles EXIT
+	at_exit drop_roles
 	kdx_rc 0 db roles
 	# a municipal officer's and an auditor's logins
 	local officer="officer_$T_DB" auditor="auditor_$T_DB"

@@ -156,7 +156,7 @@ for ws in wb:
 PY
 }
 
-test_editions_bookmarks_and_page_labels() {
+test_editions_bookmarks_and_page_labels() {  # kdx-test: slow
 	load_all
 	kdx_rc 0 run monthly --as-of 2026-11-30
 	local pdf=$KDX_HOME/out/2026-11-30/council/2026-11-30_こども政策DX進捗.pdf
@@ -286,7 +286,7 @@ PY
 
 # The council workbook: dates are dates (shown in 和暦, in LibreOffice too), 率
 # and 表示 apart, the header row printed on every page, 前回比 on the 全体 row.
-test_council_workbook_dates_rates_and_print_titles() {
+test_council_workbook_dates_rates_and_print_titles() {  # kdx-test: slow
 	load_all
 	kdx_rc 0 report --quiet --as-of 2026-11-30
 	local x=$KDX_HOME/out/2026-11-30/council/2026-11-30_こども政策DX進捗.xlsx prev now

@@ -101,7 +101,7 @@ test_reports_are_byte_identical_on_rerun() {
 	contains "$(pdfinfo -rawdates a/municipalities/442011_大分市.pdf | grep ModDate)" "20261130000000+09'00"
 }
 
-test_council_workbook_numbers_and_formulas() {
+test_council_workbook_numbers_and_formulas() {  # kdx-test: slow
 	load_sample
 	kdx_rc 0 report --as-of 2025-06-30
 	local x="$KDX_HOME/out/2025-06-30/council/2025-06-30_こども政策DX進捗.xlsx"
@@ -170,7 +170,7 @@ for v in ('=HYPERLINK("http://x")', '+SUM(1)', '@cmd', '-1+1'):
 PY
 }
 
-test_shards_split_the_municipalities() {
+test_shards_split_the_municipalities() {  # kdx-test: slow
 	load_sample
 	kdx_rc 0 report --as-of 2026-11-30 --shard 1/3 --out s -j 2
 	kdx_rc 0 report --as-of 2026-11-30 --shard 2/3 --out s
@@ -185,7 +185,7 @@ test_shards_split_the_municipalities() {
 # The national view (council 000000) also writes every prefecture's council
 # report, each byte-identical to the one "kdx --council CODE report" writes,
 # with the prefecture's own 全体 and only its municipalities.
-test_national_view_writes_every_prefecture_council() {
+test_national_view_writes_every_prefecture_council() {  # kdx-test: slow
 	mkdir m
 	cp "$ROOT"/data/master/*.csv m/
 	echo '400009,福岡県' >>m/prefectures.csv

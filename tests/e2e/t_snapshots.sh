@@ -105,7 +105,7 @@ files[k.split('/')[0] + '/data/extra.txt'] = b'not in the manifest'"
 	contains "$ERR" "Payload-Oxum"
 }
 
-test_chain_and_a_deleted_snapshot() {
+test_chain_and_a_deleted_snapshot() {  # kdx-test: slow
 	load_sample
 	kdx_rc 0 snapshot --as-of 2025-06-30
 	kdx_rc 0 snapshot --as-of 2025-12-31
@@ -133,7 +133,7 @@ test_chain_and_a_deleted_snapshot() {
 	contains "$ERR" "snapshot 2 (as of 2025-12-31) is missing: $mid"
 }
 
-test_rerun_reuses_snapshot_and_reproduce_is_identical() {
+test_rerun_reuses_snapshot_and_reproduce_is_identical() {  # kdx-test: serial
 	load_sample
 	kdx_rc 0 snapshot --as-of 2026-11-30
 	kdx_rc 0 snapshot --as-of 2026-11-30
@@ -181,7 +181,7 @@ PY
 	[ -f good/kdx-2025-01-31-1/bagit.txt ] || die "restore did not extract the bag"
 }
 
-test_jobs_recorded_idempotent_and_locked() {
+test_jobs_recorded_idempotent_and_locked() {  # kdx-test: serial
 	kdx_rc 0 init --quiet
 	mkdir -p inbox
 	cp "$SAMPLE"/2025-* inbox/
@@ -307,7 +307,7 @@ PY
 
 # A doctored archive whose manifests were recomputed is a valid bag, but not
 # the one the warehouse recorded, nor on the published chain.
-test_doctored_archive_with_recomputed_manifests() {
+test_doctored_archive_with_recomputed_manifests() {  # kdx-test: slow
 	load_sample
 	kdx_rc 0 snapshot --as-of 2025-12-31
 	kdx_rc 0 snapshot --as-of 2026-11-30
@@ -357,7 +357,7 @@ PY
 
 # KDX_SIGNING_KEY signs each bag's tag manifest; verify --pubkey checks it and
 # fails on a wrong key, a missing signature or any change.
-test_signed_snapshots() {
+test_signed_snapshots() {  # kdx-test: slow
 	openssl genpkey -algorithm ed25519 -out key.pem 2>/dev/null
 	openssl pkey -in key.pem -pubout -out pub.pem
 	openssl genpkey -algorithm ed25519 -out other.pem 2>/dev/null
