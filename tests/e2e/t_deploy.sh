@@ -8,7 +8,7 @@ faked() { local at=$1; shift; ASAN_OPTIONS="$ASAN_OPTIONS:verify_asan_link_order
 # midnight; KDX_TZ moves it; the monthly job's default as-of is the 1st of the
 # council's month, also when it runs days late.
 test_today_follows_the_council_time_zone() {  # kdx-test: slow
-	kdx_rc 0 init --quiet
+	use_fixture init
 	eq "$(faked '2026-11-30 14:59:00' status | head -1)" "提出状況（2026-11-30 時点）" "before JST midnight"
 	eq "$(faked '2026-11-30 15:01:00' status | head -1)" "提出状況（2026-12-01 時点）" "after JST midnight"
 	eq "$(KDX_TZ=UTC faked '2026-11-30 15:01:00' status | head -1)" "提出状況（2026-11-30 時点）" "KDX_TZ=UTC"
@@ -104,7 +104,7 @@ test_no_warehouse_in_a_wrong_folder() {  # kdx-test: static
 
 # Under systemd (JOURNAL_STREAM names stderr) every line carries its priority.
 test_journal_priorities() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	: >err.txt
 	local js; js=$(stat -c '%d:%i' err.txt)
 	set +e
@@ -125,7 +125,7 @@ test_journal_priorities() {
 
 # Options anywhere, kdx's words for what getopt refused, numbers in full.
 test_options_anywhere_and_clear_usage_errors() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	kdx_rc 0 table nursery --council 440001 -q --format csv --as-of 2026-11-30
 	contains "$OUT" "440001,全体"
 	kdx_rc 64 table nursery --as-off 2026-11-30
@@ -145,7 +145,7 @@ test_options_anywhere_and_clear_usage_errors() {
 # The operator's command hears of a failed job (kdx-notify, run by the units'
 # OnFailure=) and of the nightly job's rejected files (kdx run itself).
 test_operator_is_notified() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	mkdir -p inbox
 	cp "$BAD/17_bad_owner.csv" inbox/
 	KDX_NOTIFY_COMMAND='cat >notified.txt' kdx_rc 65 run nightly --as-of 2025-12-31

@@ -7,8 +7,7 @@
 # and 津久見市 sent a new round of procedures (N03 未着手 -> 電子化済).  Sets
 # A, B (archive paths) and writes facts.txt: the figures the inputs give.
 two_snapshots() {
-	kdx_rc 0 init --quiet
-	for f in "$SAMPLE"/*; do kdx_rc 0 ingest --quiet "$f"; done
+	use_fixture sample
 	kdx_rc 0 snapshot --quiet --as-of 2026-11-30
 	A=$(ls "$KDX_HOME"/archive/2026-11-30/1_*.tar.gz)
 	/usr/bin/python3 - "$SAMPLE" "$KDX_HOME" <<'PY' || die "could not make the corrected inputs"

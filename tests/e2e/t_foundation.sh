@@ -163,7 +163,7 @@ test_private_cluster_in_0700_folder() {
 
 # Access control: a municipality's role reads only its own rows; the auditor reads, never writes.
 test_roles_and_row_level_security() {  # kdx-test: serial
-	kdx_rc 0 init --quiet
+	use_fixture init
 	for f in "$SAMPLE"/2025-*; do kdx_rc 0 ingest --quiet "$f"; done
 	# the sample's 18 municipalities (data/master/municipalities.csv), the secretariat and the auditor
 	kdx_rc 0 db roles

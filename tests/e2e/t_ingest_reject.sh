@@ -26,7 +26,7 @@ test_bad_input_catalogue() {
 
 # A file with several problems lists every one of them, not the first only.
 test_every_problem_is_reported() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	printf '%s\n' '調査基準日,市町村コード,市町村名,施設番号,施設名,施設種別,設置主体,統廃合予定,保護者連絡' \
 		'2025-04-01,442011,大分市,1,A保育所,保育所,公立,,○' \
 		'2025-04-31,442011,大分市,2,B保育所,保育所,公立,,○' \
@@ -56,7 +56,7 @@ test_every_problem_is_reported() {
 # --inbox: every file is processed; accepted ones move to done/, rejected ones
 # to rejected/ with their report beside them; exit 65 when any was rejected.
 test_inbox_moves_files_and_exits_65() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	mkdir -p inbox
 	cp "$SAMPLE/2025-10-01_市町村設定.csv" inbox/a.csv
 	cp "$BAD/17_bad_owner.csv" inbox/b.csv
@@ -73,7 +73,7 @@ test_inbox_moves_files_and_exits_65() {
 
 # A row with a bad value is reported once, not also as a missing row.
 test_bad_value_is_not_also_a_missing_row() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	kdx_rc 65 ingest "$BAD/05_bad_status.csv"
 	contains "$ERR" "rejected: 1 problem, nothing loaded"
 	not_contains "$(cat "$KDX_HOME/rejects/05_bad_status.csv.reject.txt")" "の行がありません"

@@ -2,8 +2,7 @@
 # pdftoppm for the PDFs; python3-openpyxl and LibreOffice for the workbooks.
 
 load_sample() {
-	kdx_rc 0 init --quiet
-	for f in "$SAMPLE"/*; do kdx_rc 0 ingest --quiet "$f"; done
+	use_fixture sample
 }
 
 council_pdf() { echo "$KDX_HOME/out/$1/council/$1_こども政策DX進捗.pdf"; }
@@ -150,7 +149,7 @@ PY
 }
 
 test_text_is_never_a_formula() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	printf '%s\n' '調査基準日,市町村コード,施設番号,施設名,施設種別,設置主体,保護者連絡' \
 		'2025-04-01,442011,1,"=HYPERLINK(""http://x"")",保育所,公立,○' \
 		'2025-04-01,442011,2,+SUM(1),保育所,公立,' \

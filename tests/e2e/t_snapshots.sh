@@ -1,8 +1,7 @@
 # Snapshots (BagIt in .tar.gz), verification, reproduction, restore, and jobs.
 
 load_sample() {
-	kdx_rc 0 init --quiet
-	for f in "$SAMPLE"/*; do kdx_rc 0 ingest --quiet "$f"; done
+	use_fixture sample
 }
 
 # The archive is on disk before the warehouse records it: its data is flushed
@@ -148,6 +147,7 @@ test_rerun_reuses_snapshot_and_reproduce_is_identical() {  # kdx-test: serial
 }
 
 test_restore_refuses_crafted_archives() {
+	use_fixture init
 	/usr/bin/python3 - <<'PY'
 import io, tarfile
 def make(path, members):
@@ -175,14 +175,13 @@ PY
 	[ ! -e x ] && [ ! -e ../x ] && [ ! -e /tmp/kdx-evil-absolute ] || die "something was written outside"
 	[ ! -e r1/bag/ok.txt ] || die "restore wrote part of a refused archive"
 	# a good archive restores
-	kdx_rc 0 init --quiet
 	kdx_rc 0 snapshot --as-of 2025-01-31
 	kdx_rc 0 restore "$(ls "$KDX_HOME"/archive/2025-01-31/*.tar.gz)" --out good
 	[ -f good/kdx-2025-01-31-1/bagit.txt ] || die "restore did not extract the bag"
 }
 
 test_jobs_recorded_idempotent_and_locked() {  # kdx-test: serial
-	kdx_rc 0 init --quiet
+	use_fixture init
 	mkdir -p inbox
 	cp "$SAMPLE"/2025-* inbox/
 	kdx_rc 0 run nightly --as-of 2025-12-31
@@ -216,7 +215,7 @@ test_jobs_recorded_idempotent_and_locked() {  # kdx-test: serial
 # archive it wrote reads back completely.
 test_outputs_are_private_and_whole() {
 	umask 022
-	kdx_rc 0 init --quiet
+	use_fixture init
 	mkdir -p inbox
 	cp "$SAMPLE"/* inbox/
 	kdx_rc 0 run monthly --quiet --as-of 2026-11-30
@@ -248,7 +247,7 @@ PY
 # it was extracted into ("./" names), uncompressed, pax, any entry order with
 # GNU long names (Python's tarfile), and the extracted folder itself.
 test_repacked_and_extracted_bags_verify() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	kdx_rc 0 ingest --quiet "$SAMPLE/2025-10-01_市町村設定.csv"
 	kdx_rc 0 snapshot --as-of 2025-10-31
 	local a; a=$(ls "$KDX_HOME"/archive/2025-10-31/*.tar.gz)

@@ -2,9 +2,7 @@
 # checked in Debian's chromium with axe-core, read back with Python.
 
 web_sample() {
-	kdx_rc 0 init --quiet
-	for f in "$SAMPLE"/*; do kdx_rc 0 ingest --quiet "$f"; done
-	kdx_rc 0 report --quiet --as-of 2026-11-30
+	use_fixture report
 	WEB=$KDX_HOME/out/2026-11-30/web
 	[ -f "$WEB/index.html" ] || die "no web edition under $WEB"
 }
