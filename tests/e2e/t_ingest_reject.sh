@@ -1,27 +1,51 @@
-# The catalogue of bad inputs (tests/bad/cases.tsv): each is rejected with exit
-# 65, its location and message on stderr and in both reports, and nothing loaded.
+# The catalogue of bad inputs (tests/bad/cases.tsv), one case per row, so that
+# a row that fails hides no other: each file is rejected with exit 65, its
+# location and message on stderr and in both reports, its rejection recorded,
+# and nothing loaded.
 
-test_bad_input_catalogue() {
-	kdx_rc 0 init --quiet
-	local n=0
+# catalogue_rows: the rows of cases.tsv ("file<TAB>where<TAB>message"), less
+# comments and blank lines
+catalogue_rows() {
+	local file where msg
 	while IFS=$'\t' read -r file where msg; do
 		case "$file" in '#'*|'') continue ;; esac
-		n=$((n + 1))
-		kdx_rc 65 ingest "$BAD/$file"
-		contains "$ERR" "file \"$file\" rejected" "stderr of $file"
-		contains "$ERR" "$msg" "stderr of $file"
-		contains "$ERR" "$where" "stderr of $file"
-		local txt="$KDX_HOME/rejects/$file.reject.txt" csv="$KDX_HOME/rejects/$file.reject.csv"
-		[ -f "$txt" ] || die "no text report for $file"
-		[ -f "$csv" ] || die "no CSV report for $file"
-		contains "$(cat "$txt")" "$msg" "text report of $file"
-		contains "$(cat "$txt")" "$where" "text report of $file"
-		contains "$(cat "$txt")" "修正方法:" "text report of $file"
-		csv_field_contains "$csv" 問題 "$msg"
-		nothing_loaded
+		printf '%s\t%s\t%s\n' "$file" "$where" "$msg"
 	done <"$BAD/cases.tsv"
+}
+
+each_test_bad_input() { catalogue_rows | cut -f1; }
+
+test_bad_input() {
+	use_fixture init
+	local file where msg
+	IFS=$'\t' read -r file where msg < <(catalogue_rows | awk -F'\t' -v f="$1" '$1 == f') || true
+	eq "$file" "$1" "the row of $1 in cases.tsv"
+	kdx_rc 65 ingest "$BAD/$file"
+	contains "$ERR" "file \"$file\" rejected" "stderr of $file"
+	contains "$ERR" "$msg" "stderr of $file"
+	contains "$ERR" "$where" "stderr of $file"
+	local txt="$KDX_HOME/rejects/$file.reject.txt" csv="$KDX_HOME/rejects/$file.reject.csv"
+	[ -f "$txt" ] || die "no text report for $file"
+	[ -f "$csv" ] || die "no CSV report for $file"
+	contains "$(cat "$txt")" "$msg" "text report of $file"
+	contains "$(cat "$txt")" "$where" "text report of $file"
+	contains "$(cat "$txt")" "修正方法:" "text report of $file"
+	csv_field_contains "$csv" 問題 "$msg"
+	nothing_loaded
+	eq "$(sql "SELECT count(*) FROM kdx.rejection")" 1 "rejections recorded"
+}
+
+# The catalogue is whole: 60 rows or more, each naming a file of tests/bad/
+# (its case is named after it, so once), and every bad file in a row.
+test_bad_input_catalogue() {  # kdx-test: static
+	local n=0 file
+	while IFS=$'\t' read -r file _; do
+		n=$((n + 1))
+		[ -f "$BAD/$file" ] || die "cases.tsv names $file, which is not in tests/bad/"
+	done < <(catalogue_rows)
 	[ "$n" -ge 60 ] || die "only $n bad inputs in the catalogue"
-	eq "$(sql "SELECT count(*) FROM kdx.rejection")" "$n" "rejections recorded"
+	eq "$(catalogue_rows | cut -f1 | sort -u | wc -l)" "$n" "files named once each in cases.tsv"
+	eq "$(cd "$BAD" && ls | grep -v -e '^cases\.tsv$' -e '^make\.py$' | sort)" "$(catalogue_rows | cut -f1 | sort)" "the files of tests/bad/ and the rows of cases.tsv"
 }
 
 # A file with several problems lists every one of them, not the first only.
