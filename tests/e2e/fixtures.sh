@@ -23,6 +23,12 @@ fixture_sample() {
 	for f in "$SAMPLE"/*; do kdx_rc 0 ingest --quiet "$f"; done
 }
 
+# the sample and its snapshot as of 2026-11-30 (archive/2026-11-30/1_*.tar.gz)
+fixture_snapshot() {
+	use_fixture sample
+	kdx_rc 0 snapshot --quiet --as-of 2026-11-30
+}
+
 # the sample and its reports as of 2026-11-30 (kdx report) in out/2026-11-30/
 fixture_report() {
 	use_fixture sample

@@ -155,8 +155,7 @@ PY
 
 # verify --all names an archive in archive/ that the warehouse never recorded.
 test_verify_all_names_unrecorded_archives() {
-	use_fixture sample
-	kdx_rc 0 snapshot --as-of 2026-11-30
+	use_fixture snapshot
 	kdx_rc 0 verify --all
 	local a; a=$(find archive -name '*.tar.gz' | head -1)
 	cp "$a" archive/2026-11-30/stray.tar.gz

@@ -86,8 +86,7 @@ PY
 }
 
 test_verify_names_every_changed_missing_and_extra_file() {
-	load_sample
-	kdx_rc 0 snapshot --as-of 2026-11-30
+	use_fixture snapshot
 	local a; a=$(ls "$KDX_HOME"/archive/2026-11-30/1_*.tar.gz)
 	repack "$a" changed.tar.gz "
 k = [n for n in files if n.endswith('data/warehouse/club_fact.csv')][0]
@@ -133,8 +132,7 @@ test_chain_and_a_deleted_snapshot() {  # kdx-test: slow
 }
 
 test_rerun_reuses_snapshot_and_reproduce_is_identical() {  # kdx-test: serial
-	load_sample
-	kdx_rc 0 snapshot --as-of 2026-11-30
+	use_fixture snapshot
 	kdx_rc 0 snapshot --as-of 2026-11-30
 	contains "$OUT" "unchanged"
 	eq "$(sql "SELECT count(*) FROM kdx.snapshot")" 1
