@@ -157,8 +157,9 @@ if [ "$cluster_jobs" -gt 0 ]; then
 	add_job cluster cluster "" ""
 fi
 
-# expected times: the last run's, else slow before the rest; the fixtures and
-# the cluster first, then the unit binaries, which are quick
+# expected times: the cluster and the fixtures first; then the last run's
+# times; else the unit binaries (quick, and each is a worker's while it runs),
+# the cases tagged slow, the rest
 declare -A LAST=()
 if [ -f build/test-times.tsv ]; then
 	while IFS=$'\t' read -r n t; do LAST[$n]=$t; done <build/test-times.tsv
@@ -167,8 +168,8 @@ for i in "${!J_KIND[@]}"; do
 	case "${J_KIND[$i]}" in
 	cluster) J_EST[$i]=1000000002 ;;
 	fixtures) J_EST[$i]=1000000001 ;;
-	unit) J_EST[$i]=1000000000 ;;
 	*) if [ -n "${LAST[${J_NAME[$i]}]:-}" ]; then J_EST[$i]=$(( 10#${LAST[${J_NAME[$i]}]/./} * 100 ))
+	   elif [ "${J_KIND[$i]}" = unit ]; then J_EST[$i]=1000000000
 	   elif has_tag "$i" slow; then J_EST[$i]=100000
 	   else J_EST[$i]=5000; fi ;;
 	esac
