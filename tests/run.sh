@@ -184,7 +184,7 @@ done < <(for i in "${!J_KIND[@]}"; do echo "${J_EST[$i]} $i"; done | sort -s -k1
 passed=0 failed=0 failures=()
 unit_tests=0 unit_o2=0 replays=0 cases=0 own_assertions=0 fixture_assertions=0
 cluster_ready=0 cluster_failed=0 fixtures_running=0 dbn=0
-declare -A T0=() TIMES=()
+declare -A T0=()
 TIMES_LINES=()
 
 start_job() {
