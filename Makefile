@@ -17,13 +17,18 @@ OBJ      := $(SRC:%.c=build/rel/%.o) build/rel/embedded.o
 TOBJ     := $(SRC:%.c=build/san/%.o) build/san/embedded.o
 TLIBOBJ  := $(LIBSRC:%.c=build/san/%.o) build/san/embedded.o
 UNIT     := $(patsubst tests/unit/%.c,build/san/tests/%,$(sort $(wildcard tests/unit/test_*.c)))
+# unit tests with an exhaustive part (KDX_EXHAUSTIVE) are built again without
+# the sanitizers, at -O2, where that part runs in full (it samples under them)
+RLIBOBJ  := $(LIBSRC:%.c=build/rel/%.o) build/rel/embedded.o
+EXH      := $(patsubst tests/unit/%.c,build/rel/tests/%,$(shell grep -l KDX_EXHAUSTIVE $(sort $(wildcard tests/unit/test_*.c)) /dev/null))
+NPROC    := $(shell nproc 2>/dev/null || echo 2)
 FUZZ     := csv xlsx date bagit tar
 REPLAY   := $(FUZZ:%=build/san/tests/replay_%)
 FUZZOBJ  := $(LIBSRC:%.c=build/fuzz/%.o) build/fuzz/embedded.o
 FUZZ_SECONDS ?= 600
 FUZZFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
 
-.PHONY: all deps deps-test deps-fuzz run test unit e2e bench fuzz clean install uninstall
+.PHONY: all deps deps-test deps-fuzz run test check unit e2e bench fuzz clean install uninstall
 all: bin/kdx
 
 deps:
@@ -75,6 +80,11 @@ build/san/tests/%: tests/unit/%.c $(TLIBOBJ)
 	@echo "  TEST    $@"
 	@$(CC) $(BASE) $(SAN) $(PKG_CFLAGS) -o $@ $< $(TLIBOBJ) $(PKG_LIBS) -lcmocka
 
+build/rel/tests/%: tests/unit/%.c $(RLIBOBJ)
+	@mkdir -p $(@D)
+	@echo "  TEST-O2 $@"
+	@$(CC) $(BASE) $(CFLAGS) -DKDX_EXHAUSTIVE $(PKG_CFLAGS) -o $@ $< $(RLIBOBJ) $(PKG_LIBS) -lcmocka
+
 # The private warehouse, the sample data, the monthly job.
 run: deps bin/kdx
 	@tools/run.sh
@@ -84,8 +94,18 @@ build/san/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(TLIBOBJ)
 	@echo "  REPLAY  $@"
 	@$(CC) $(BASE) $(SAN) $(PKG_CFLAGS) -o $@ $< tests/fuzz/replay.c $(TLIBOBJ) $(PKG_LIBS)
 
-test: deps-test build/san/kdx $(UNIT) $(REPLAY)
-	@tests/run.sh $(UNIT) $(REPLAY)
+# make test: everything (tests/run.sh; KDX_TEST_JOBS, KDX_TEST_ONLY); make check: the
+# unit tests and the static checks, without a warehouse, for the inner loop
+# (what they run is built with a job per core, whatever -j make was given)
+TESTBUILD = $(MAKE) -s --no-print-directory -j$(NPROC) build/san/kdx $(UNIT) $(EXH) $(REPLAY)
+
+test: deps-test
+	@$(TESTBUILD)
+	@tests/run.sh $(UNIT) $(EXH) $(REPLAY)
+
+check:
+	@$(TESTBUILD)
+	@tests/run.sh --check $(UNIT) $(EXH) $(REPLAY)
 
 # libFuzzer targets (clang); each runs FUZZ_SECONDS (default 600).  New crashes
 # land in tests/fuzz/crashes/<target>/ and are replayed by make test from then on.

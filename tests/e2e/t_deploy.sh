@@ -7,8 +7,8 @@ faked() { local at=$1; shift; ASAN_OPTIONS="$ASAN_OPTIONS:verify_asan_link_order
 # On a UTC host, JST midnight is 15:00 UTC: "today" turns there, not at UTC's
 # midnight; KDX_TZ moves it; the monthly job's default as-of is the 1st of the
 # council's month, also when it runs days late.
-test_today_follows_the_council_time_zone() {
-	kdx_rc 0 init --quiet
+test_today_follows_the_council_time_zone() {  # kdx-test: slow
+	use_fixture init
 	eq "$(faked '2026-11-30 14:59:00' status | head -1)" "提出状況（2026-11-30 時点）" "before JST midnight"
 	eq "$(faked '2026-11-30 15:01:00' status | head -1)" "提出状況（2026-12-01 時点）" "after JST midnight"
 	eq "$(KDX_TZ=UTC faked '2026-11-30 15:01:00' status | head -1)" "提出状況（2026-11-30 時点）" "KDX_TZ=UTC"
@@ -23,8 +23,16 @@ test_today_follows_the_council_time_zone() {
 	contains "$(tar -xzOf "$a" --wildcards '*/bag-info.txt')" "Bagging-Date: 2026-12-01"
 }
 
-# make install puts every file in place, the man page renders, the completion
-# completes, and the units verify and rate below 4.0 for exposure.
+# The man page renders with every section (make install installs it as it is).
+test_man_page_renders() {  # kdx-test: static
+	local man f
+	man=$(MANWIDTH=100 man -l "$ROOT/docs/kdx.1" 2>/dev/null)
+	for f in NAME SYNOPSIS ENVIRONMENT FILES "EXIT STATUS" EXAMPLES KDX_TZ KDX_NOTIFY_COMMAND; do contains "$man" "$f" "man page"; done
+}
+
+# make install puts every file in place (the man page as test_man_page_renders
+# reads it), the completion completes, and the units verify and rate below 4.0
+# for exposure.
 test_make_install_and_the_units() {
 	local d=$KDX_HOME/inst
 	make -s -C "$ROOT" install KDX_BIN="$KDX" PREFIX="$d/usr" UNITDIR="$d/units" SYSUSERSDIR="$d/sysusers" \
@@ -35,8 +43,7 @@ test_make_install_and_the_units() {
 		units/kdx-monthly.timer units/kdx-warehouse.service units/kdx-notify@.service; do
 		[ -s "$d/$f" ] || die "make install did not install $f"
 	done
-	local man; man=$(MANWIDTH=100 man -l "$d/usr/share/man/man1/kdx.1" 2>/dev/null)
-	for f in NAME SYNOPSIS ENVIRONMENT FILES "EXIT STATUS" EXAMPLES KDX_TZ KDX_NOTIFY_COMMAND; do contains "$man" "$f" "man page"; done
+	cmp -s "$d/usr/share/man/man1/kdx.1" "$ROOT/docs/kdx.1" || die "the installed man page is not docs/kdx.1"
 	eq "$(bash -c 'source "$1"; COMP_WORDS=(kdx ta); COMP_CWORD=1; _kdx; echo "${COMPREPLY[*]}"' _ "$d/usr/share/bash-completion/completions/kdx")" "table"
 	eq "$(bash -c 'source "$1"; COMP_WORDS=(kdx table nur); COMP_CWORD=2; _kdx; echo "${COMPREPLY[*]}"' _ "$d/usr/share/bash-completion/completions/kdx")" "nursery"
 	eq "$(bash -c 'source "$1"; COMP_WORDS=(kdx report --co); COMP_CWORD=2; _kdx; echo "${COMPREPLY[*]}"' _ "$d/usr/share/bash-completion/completions/kdx")" "--council-only --council"
@@ -72,6 +79,7 @@ test_make_install_and_the_units() {
 test_cron_lines_run_under_crons_path() {
 	local home=$KDX_HOME/cronhome bin=$KDX_HOME/cronbin
 	mkdir -p "$bin"
+	at_exit "KDX_HOME='$home' KDX_DATABASE_URL= '$KDX' --quiet db stop >/dev/null 2>&1"
 	ln -s "$KDX" "$bin/kdx"
 	local line
 	while IFS= read -r line; do
@@ -89,7 +97,7 @@ test_cron_lines_run_under_crons_path() {
 }
 
 # Only init and run create a warehouse: elsewhere kdx says where it looked.
-test_no_warehouse_in_a_wrong_folder() {
+test_no_warehouse_in_a_wrong_folder() {  # kdx-test: static
 	mkdir wrong
 	local c
 	for c in "table nursery" "status" "report" "snapshot" "jobs" "ingest $SAMPLE/2025-10-01_市町村設定.csv" "db start"; do
@@ -103,7 +111,7 @@ test_no_warehouse_in_a_wrong_folder() {
 
 # Under systemd (JOURNAL_STREAM names stderr) every line carries its priority.
 test_journal_priorities() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	: >err.txt
 	local js; js=$(stat -c '%d:%i' err.txt)
 	set +e
@@ -124,7 +132,7 @@ test_journal_priorities() {
 
 # Options anywhere, kdx's words for what getopt refused, numbers in full.
 test_options_anywhere_and_clear_usage_errors() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	kdx_rc 0 table nursery --council 440001 -q --format csv --as-of 2026-11-30
 	contains "$OUT" "440001,全体"
 	kdx_rc 64 table nursery --as-off 2026-11-30
@@ -144,7 +152,7 @@ test_options_anywhere_and_clear_usage_errors() {
 # The operator's command hears of a failed job (kdx-notify, run by the units'
 # OnFailure=) and of the nightly job's rejected files (kdx run itself).
 test_operator_is_notified() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	mkdir -p inbox
 	cp "$BAD/17_bad_owner.csv" inbox/
 	KDX_NOTIFY_COMMAND='cat >notified.txt' kdx_rc 65 run nightly --as-of 2025-12-31
@@ -166,7 +174,7 @@ test_operator_is_notified() {
 }
 
 # --json from every command is JSON (parsed by Python), with null, never "(null)".
-test_json_from_every_command() {
+test_json_from_every_command() {  # kdx-test: slow
 	local outs=() o
 	j() { local want=$1; shift; kdx_rc "$want" --json "$@"; outs+=("$*"$'\t'"$OUT"); }
 	j 0 init
@@ -200,7 +208,7 @@ test_json_from_every_command() {
 }
 
 # Every command's usage names every option its source declares.
-test_every_option_is_in_the_usage() {
+test_every_option_is_in_the_usage() {  # kdx-test: static
 	local f c o missing=""
 	for f in "$ROOT"/jobs/cmd_*.c; do
 		c=$(basename "$f" .c); c=${c#cmd_}

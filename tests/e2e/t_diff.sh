@@ -6,11 +6,15 @@
 # nurseries for the same 調査基準日 (44201-002 gone, 44201-014 gained 保護者連絡)
 # and 津久見市 sent a new round of procedures (N03 未着手 -> 電子化済).  Sets
 # A, B (archive paths) and writes facts.txt: the figures the inputs give.
+# Built once per run (a fixture of this file), as every case here needs it.
 two_snapshots() {
-	kdx_rc 0 init --quiet
-	for f in "$SAMPLE"/*; do kdx_rc 0 ingest --quiet "$f"; done
-	kdx_rc 0 snapshot --quiet --as-of 2026-11-30
+	use_fixture two_snapshots
 	A=$(ls "$KDX_HOME"/archive/2026-11-30/1_*.tar.gz)
+	B=$(ls "$KDX_HOME"/archive/2026-11-30/2_*.tar.gz)
+}
+
+fixture_two_snapshots() {
+	use_fixture snapshot
 	/usr/bin/python3 - "$SAMPLE" "$KDX_HOME" <<'PY' || die "could not make the corrected inputs"
 import csv, glob, openpyxl, sys
 sample, home = sys.argv[1:3]
@@ -83,7 +87,6 @@ with open(f'{home}/facts.txt', 'w') as fp:
 PY
 	kdx_rc 0 ingest --quiet "$KDX_HOME/2026-10-01_大分市_保育所等ICT調査_訂正.csv" "$KDX_HOME/2026-11-01_津久見市_手続電子化状況.csv"
 	kdx_rc 0 snapshot --quiet --as-of 2026-11-30
-	B=$(ls "$KDX_HOME"/archive/2026-11-30/2_*.tar.gz)
 }
 
 fact() { sed -n "s/^$1=//p" "$KDX_HOME/facts.txt"; }

@@ -11,7 +11,7 @@ wait_for() {
 # The same file by two kdx at once: one loads it, the other waits and says
 # "already loaded"; both exit 0 and there is one batch.
 test_same_file_twice_at_once() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	/usr/bin/python3 "$ROOT/tests/bench/gen.py" big.csv 100000
 	set +e
 	"$KDX" ingest big.csv >a.out 2>a.err & local a=$!
@@ -30,7 +30,7 @@ test_same_file_twice_at_once() {
 # Three `kdx ingest --inbox` at once over one inbox: every file is loaded once,
 # every run exits 0, and the inbox is left empty.
 test_several_inbox_runs_at_once() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	mkdir -p inbox
 	cp "$SAMPLE"/* inbox/
 	local n; n=$(ls inbox | wc -l)
@@ -66,7 +66,7 @@ test_several_first_inits_at_once() {
 # A monthly job killed with -9 is marked interrupted by the next run (the
 # lock is free, so its holder is gone), and its unfinished files are removed.
 test_killed_job_is_marked_interrupted() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	mkdir -p inbox
 	cp "$SAMPLE"/* inbox/
 	"$KDX" run monthly --as-of 2026-11-30 >/dev/null 2>&1 &
@@ -96,13 +96,13 @@ test_killed_job_is_marked_interrupted() {
 # The warehouse going away under a running report is exit 69 with a clear
 # message, not 70 "query failed".
 test_warehouse_lost_under_a_report_is_69() {
-	kdx_rc 0 init --quiet
-	for f in "$SAMPLE"/*; do kdx_rc 0 ingest --quiet "$f"; done
+	use_fixture sample
 	# hold the report's tables so that its queries wait, then end its sessions
 	psql -X -q -h "$KDX_TEST_SOCKET" -U postgres -d "$T_DB" -c "BEGIN" -c "LOCK TABLE kdx.nursery_fact, kdx.club_fact IN ACCESS EXCLUSIVE MODE" \
 		-c "SELECT pg_sleep(30)" >/dev/null 2>&1 &
 	local holder=$!
-	wait_for "SELECT count(*) FROM pg_locks WHERE relation = 'kdx.nursery_fact'::regclass AND mode = 'AccessExclusiveLock' AND granted"
+	wait_for "SELECT count(*) FROM pg_locks WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database())
+		AND relation = 'kdx.nursery_fact'::regclass AND mode = 'AccessExclusiveLock' AND granted"
 	set +e
 	"$KDX" report --as-of 2026-11-30 --out o >r.out 2>r.err &
 	local rep=$!
@@ -121,8 +121,7 @@ test_warehouse_lost_under_a_report_is_69() {
 
 # A full disk names the file and says so; no unfinished file is left.
 test_disk_full_names_the_file() {
-	kdx_rc 0 init --quiet
-	for f in "$SAMPLE"/*; do kdx_rc 0 ingest --quiet "$f"; done
+	use_fixture sample
 	mkdir full
 	mount -t tmpfs -o size=600k tmpfs full || die "cannot mount a small file system for the test"
 	set +e
@@ -156,9 +155,7 @@ PY
 
 # verify --all names an archive in archive/ that the warehouse never recorded.
 test_verify_all_names_unrecorded_archives() {
-	kdx_rc 0 init --quiet
-	for f in "$SAMPLE"/*; do kdx_rc 0 ingest --quiet "$f"; done
-	kdx_rc 0 snapshot --as-of 2026-11-30
+	use_fixture snapshot
 	kdx_rc 0 verify --all
 	local a; a=$(find archive -name '*.tar.gz' | head -1)
 	cp "$a" archive/2026-11-30/stray.tar.gz
@@ -182,10 +179,10 @@ SQL
 
 # A municipality's or an auditor's login cannot hold up a job: kdx's locks
 # are rows they may not lock, and the advisory keys kdx once used mean nothing.
-test_a_reader_role_cannot_block_a_job() {
-	kdx_rc 0 init --quiet
+test_a_reader_role_cannot_block_a_job() {  # kdx-test: serial
+	use_fixture init
 	# roles are the cluster's: take them away again whatever happens here
-	trap drop_roles EXIT
+	at_exit drop_roles
 	kdx_rc 0 db roles
 	# a municipal officer's and an auditor's logins
 	local officer="officer_$T_DB" auditor="auditor_$T_DB"

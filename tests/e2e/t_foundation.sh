@@ -1,6 +1,6 @@
 # Foundation: the command table, exit codes, migrations, the private cluster.
 
-test_help_lists_every_command() {
+test_help_lists_every_command() {  # kdx-test: static
 	kdx_rc 0 --help
 	local help=$OUT
 	for c in init ingest status table report template snapshot snapshots verify restore run jobs db; do
@@ -17,7 +17,7 @@ test_help_lists_every_command() {
 	done
 }
 
-test_unknown_command_and_option_exit_64() {
+test_unknown_command_and_option_exit_64() {  # kdx-test: static
 	kdx_rc 64 frobnicate
 	contains "$ERR" 'unknown command "frobnicate"'
 	kdx_rc 64 init --no-such-option
@@ -119,7 +119,7 @@ test_master_data_matches_spec() {
 	eq "$(sql "SELECT count(*) FROM kdx.goal_item WHERE goal = 'pmh' AND in_target")" 2
 }
 
-test_unreachable_warehouse_exits_69() {
+test_unreachable_warehouse_exits_69() {  # kdx-test: static
 	export KDX_DATABASE_URL="host=$KDX_HOME/nowhere dbname=x user=postgres password=sekrit"
 	kdx_rc 69 init
 	contains "$ERR" "could not connect to the warehouse at socket \"$KDX_HOME/nowhere\""
@@ -136,6 +136,7 @@ test_private_cluster_in_0700_folder() {
 	unset KDX_DATABASE_URL
 	export KDX_HOME="$top/home"
 	mkdir "$KDX_HOME"
+	at_exit "KDX_HOME='$KDX_HOME' '$KDX' --quiet db stop >/dev/null 2>&1"
 	kdx_rc 0 init
 	contains "$OUT" "council 440001 with 18 municipalities"
 	kdx_rc 0 db status
@@ -161,8 +162,8 @@ test_private_cluster_in_0700_folder() {
 }
 
 # Access control: a municipality's role reads only its own rows; the auditor reads, never writes.
-test_roles_and_row_level_security() {
-	kdx_rc 0 init --quiet
+test_roles_and_row_level_security() {  # kdx-test: serial
+	use_fixture init
 	for f in "$SAMPLE"/2025-*; do kdx_rc 0 ingest --quiet "$f"; done
 	# the sample's 18 municipalities (data/master/municipalities.csv), the secretariat and the auditor
 	kdx_rc 0 db roles
@@ -188,7 +189,7 @@ test_roles_and_row_level_security() {
 # The layers are lib -> etl -> charts -> reports -> archive -> jobs: a file
 # includes the headers of its own layer and those below, never above.  A header
 # belongs to the layer of the file that implements it.
-test_layers_include_only_downward() {
+test_layers_include_only_downward() {  # kdx-test: static
 	local -A layer=([lib]=0 [etl]=1 [charts]=2 [reports]=3 [archive]=4 [jobs]=5)
 	local -A owner=([cli]=jobs [reader]=etl [report]=reports [version]=lib [embedded]=lib)
 	local h m f dir bad=0 src inc
@@ -224,7 +225,7 @@ test_layers_include_only_downward() {
 # An auditor reads the verifying and restoring side of the archive without the
 # writer: archive/verify.c and archive/restore.c reach kdx/bag.h through none
 # of their includes, direct or through other headers.
-test_auditor_side_reads_without_the_writer() {
+test_auditor_side_reads_without_the_writer() {  # kdx-test: static
 	local src inc bad=0
 	local -a todo
 	local -A seen

@@ -2,8 +2,7 @@
 # round and outlook"): expected figures derived here from the input files.
 
 load_all() {
-	kdx_rc 0 init --quiet
-	for f in "$SAMPLE"/*; do kdx_rc 0 ingest --quiet "$f"; done
+	use_fixture sample
 }
 
 council_text() { pdftotext -layout "$KDX_HOME/out/2026-11-30/council/2026-11-30_こども政策DX進捗.pdf" -; }
@@ -28,8 +27,7 @@ PY
 }
 
 test_previous_round_is_a_real_survey_round() {
-	load_all
-	kdx_rc 0 report --quiet --as-of 2026-11-30
+	use_fixture report
 	local text prev now
 	text=$(council_text)
 	read -r prev now < <(procedure_totals)
@@ -62,7 +60,7 @@ assert rows["442071"]["survey_date"] == "2026-11-01", rows["442071"]
 }
 
 test_no_previous_round_says_so_and_flags_nothing() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	# one round only: the 2026-10-01 files
 	for f in "$SAMPLE"/2026-10-01_*; do kdx_rc 0 ingest --quiet "$f"; done
 	kdx_rc 0 report --quiet --as-of 2026-11-30
@@ -156,7 +154,7 @@ for ws in wb:
 PY
 }
 
-test_editions_bookmarks_and_page_labels() {
+test_editions_bookmarks_and_page_labels() {  # kdx-test: slow
 	load_all
 	kdx_rc 0 run monthly --as-of 2026-11-30
 	local pdf=$KDX_HOME/out/2026-11-30/council/2026-11-30_こども政策DX進捗.pdf
@@ -219,8 +217,7 @@ PY
 # 9 pt or more, as pdftotext -bbox measures the words (a word's box is as tall
 # as its font size, within 2%).
 test_nothing_below_8pt_and_tables_at_9pt() {
-	load_all
-	kdx_rc 0 report --quiet --as-of 2026-11-30
+	use_fixture report
 	local out=$KDX_HOME/out/2026-11-30
 	for pdf in "$out/council/2026-11-30_こども政策DX進捗.pdf" "$out/municipalities/442011_大分市.pdf" "$out/municipalities/443221_姫島村.pdf"; do
 		pdfinfo "$pdf" | grep -q "^Page size: *841.89 x 595.276 pts (A4)" || die "$pdf is not A4 landscape"
@@ -248,8 +245,7 @@ PY
 # Each municipality's own deadline where its status is, and PMH 特例 explained
 # (SPEC §2): who has 特別な事情 and which PMH areas are exempt, from the inputs.
 test_own_deadlines_and_exemptions_are_shown() {
-	load_all
-	kdx_rc 0 report --quiet --as-of 2026-11-30
+	use_fixture report
 	/usr/bin/python3 - "$SAMPLE" >"$KDX_HOME/who.txt" <<'PY'
 import csv, glob, sys, openpyxl
 sample = sys.argv[1]
@@ -286,9 +282,8 @@ PY
 
 # The council workbook: dates are dates (shown in 和暦, in LibreOffice too), 率
 # and 表示 apart, the header row printed on every page, 前回比 on the 全体 row.
-test_council_workbook_dates_rates_and_print_titles() {
-	load_all
-	kdx_rc 0 report --quiet --as-of 2026-11-30
+test_council_workbook_dates_rates_and_print_titles() {  # kdx-test: slow
+	use_fixture report
 	local x=$KDX_HOME/out/2026-11-30/council/2026-11-30_こども政策DX進捗.xlsx prev now
 	read -r prev now < <(procedure_totals)
 	/usr/bin/python3 - "$x" "$((now - prev))" <<'PY' || die "council workbook"
@@ -333,7 +328,7 @@ PY
 
 # A near miss in a coded column is answered with the value it most likely meant.
 test_reject_report_suggests_the_likely_value() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	/usr/bin/python3 - "$SAMPLE" "$KDX_HOME/near.csv" <<'PY'
 import csv, sys
 rows = list(csv.reader(open(f'{sys.argv[1]}/2025-10-01_手続電子化状況.csv', encoding='cp932')))
@@ -380,8 +375,7 @@ PY
 # the rule still needs, with no rate, rank or change in points; each feedback
 # report says what its municipality still needs.
 test_checklist_tables_count_items_and_name_what_is_left() {
-	load_all
-	kdx_rc 0 report --quiet --as-of 2026-11-30
+	use_fixture report
 	checklist_expect >"$KDX_HOME/expect.txt"
 	[ "$(wc -l <"$KDX_HOME/expect.txt")" -eq 54 ] || die "expected 3 goals × 18 municipalities: $(wc -l <"$KDX_HOME/expect.txt")"
 	local pdf=$KDX_HOME/out/2026-11-30/council/2026-11-30_こども政策DX進捗.pdf
@@ -551,8 +545,7 @@ PY
 # named in the chart (trend lines of hidden series), and the checklist goals
 # have their checklist instead of a chart; expected figures from the inputs.
 test_workbook_charts_hold_real_values_and_draw_the_target() {
-	load_all
-	kdx_rc 0 report --quiet --as-of 2026-11-30
+	use_fixture report
 	local prev now
 	read -r prev now < <(procedure_totals)
 	checklist_expect >"$KDX_HOME/expect.txt"

@@ -2,7 +2,7 @@
 # an interrupted load.
 
 test_sample_loads_in_every_format() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	for f in "$SAMPLE"/*; do kdx_rc 0 ingest "$f"; done
 	eq "$(sql "SELECT count(*) FROM kdx.load_batch")" "$(ls "$SAMPLE" | wc -l)" "batches"
 	eq "$(sql "SELECT string_agg(DISTINCT encoding, ',' ORDER BY encoding) FROM kdx.load_batch")" "CP932,UTF-8,UTF-8 (BOM),xlsx"
@@ -18,8 +18,7 @@ test_sample_loads_in_every_format() {
 # still belongs to a batch and to a submission of a master municipality, the
 # counts agree, and deleting a batch takes its facts with it.
 test_facts_belong_to_batches_and_leave_with_them() {
-	kdx_rc 0 init --quiet
-	for f in "$SAMPLE"/*; do kdx_rc 0 ingest "$f"; done
+	use_fixture sample
 	local t orphans=0 n
 	for t in nursery_fact club_fact procedure_fact platform_fact postpartum_fact setting_fact; do
 		n=$(sql "SELECT count(*) FROM kdx.$t f WHERE NOT EXISTS (SELECT 1 FROM kdx.submission s
@@ -41,7 +40,7 @@ test_facts_belong_to_batches_and_leave_with_them() {
 }
 
 test_same_content_again_is_a_noop() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	kdx_rc 0 ingest "$SAMPLE/2025-10-01_市町村設定.csv"
 	cp "$SAMPLE/2025-10-01_市町村設定.csv" renamed.csv
 	kdx_rc 0 ingest renamed.csv
@@ -52,7 +51,7 @@ test_same_content_again_is_a_noop() {
 }
 
 test_newer_file_supersedes_and_history_stays() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	local h='調査基準日,市町村コード,手続番号,状況'
 	{ echo "$h"; for i in $(seq -w 1 18); do echo "2025-10-01,442011,N$i,未着手"; done; } >first.csv
 	{ echo "$h"; for i in $(seq -w 1 18); do
@@ -83,7 +82,7 @@ test_xlsx_written_by_libreoffice() {
 }
 
 test_fullwidth_and_halfwidth_kana_are_normalised() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	printf '%s\r\n' '調査基準日,市町村ｺｰﾄﾞ,施設番号,施設名,施設種別,設置主体,保護者連絡' \
 		'２０２５／４／１,４４２０１１,１,大分ﾐﾄﾞﾘ保育所,小規模保育事業,公立,〇' \
 		'R7.4.1,44201,２,大分ひかり園,　保育所　,公立,×' | iconv -f UTF-8 -t CP932 >wide.csv
@@ -94,7 +93,7 @@ test_fullwidth_and_halfwidth_kana_are_normalised() {
 
 # kill -9 in the middle of a large load leaves no partial batch.
 test_kill9_leaves_no_partial_batch() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	/usr/bin/python3 - <<'PY'
 import random
 with open('big.csv', 'w', encoding='utf-8') as fp:
@@ -122,7 +121,7 @@ PY
 
 # The submission ledger: received, missing, stale, superseded, and what changed.
 test_status_ledger() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	kdx_rc 0 ingest "$SAMPLE/2025-04-01_保育所等ICT調査.csv"
 	kdx_rc 0 ingest "$SAMPLE/2026-04-01_保育所等ICT調査.xlsx"
 	kdx_rc 0 ingest "$SAMPLE/2025-10-01_市町村設定.csv"
@@ -167,7 +166,7 @@ test_codes_that_lost_their_leading_zero() {
 # A file that can only be read once (a pipe, /dev/stdin) loads as the file does:
 # kdx keeps a private copy to read it twice (digest and encoding, then the rows).
 test_input_from_a_pipe() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	local f="$SAMPLE/2025-04-01_保育所等ICT調査.csv"
 	kdx_rc 0 ingest --quiet <(cat "$f")
 	eq "$(sql "SELECT count(*) FROM kdx.nursery_fact")" "$(($(wc -l <"$f") - 1))" "rows loaded from a pipe"
@@ -185,7 +184,7 @@ test_input_from_a_pipe() {
 # 手続名 instead of 手続番号: "category name" as the template writes it, with or
 # without the space, or the name alone where only one procedure has it.
 test_procedures_named_instead_of_numbered() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	# every new procedure of the master list, by name (the bad catalogue's file less its last row)
 	head -n 19 "$BAD/39_ambiguous_procedure_name.csv" >named.csv
 	sed -i -e '3s/児童扶養手当 証書亡失の届出/児童扶養手当証書亡失の届出/' -e '4s/こども医療費助成 受給資格登録申請/受給資格登録申請/' named.csv

@@ -1,32 +1,56 @@
-# The catalogue of bad inputs (tests/bad/cases.tsv): each is rejected with exit
-# 65, its location and message on stderr and in both reports, and nothing loaded.
+# The catalogue of bad inputs (tests/bad/cases.tsv), one case per row, so that
+# a row that fails hides no other: each file is rejected with exit 65, its
+# location and message on stderr and in both reports, its rejection recorded,
+# and nothing loaded.
 
-test_bad_input_catalogue() {
-	kdx_rc 0 init --quiet
-	local n=0
+# catalogue_rows: the rows of cases.tsv ("file<TAB>where<TAB>message"), less
+# comments and blank lines
+catalogue_rows() {
+	local file where msg
 	while IFS=$'\t' read -r file where msg; do
 		case "$file" in '#'*|'') continue ;; esac
-		n=$((n + 1))
-		kdx_rc 65 ingest "$BAD/$file"
-		contains "$ERR" "file \"$file\" rejected" "stderr of $file"
-		contains "$ERR" "$msg" "stderr of $file"
-		contains "$ERR" "$where" "stderr of $file"
-		local txt="$KDX_HOME/rejects/$file.reject.txt" csv="$KDX_HOME/rejects/$file.reject.csv"
-		[ -f "$txt" ] || die "no text report for $file"
-		[ -f "$csv" ] || die "no CSV report for $file"
-		contains "$(cat "$txt")" "$msg" "text report of $file"
-		contains "$(cat "$txt")" "$where" "text report of $file"
-		contains "$(cat "$txt")" "修正方法:" "text report of $file"
-		csv_field_contains "$csv" 問題 "$msg"
-		nothing_loaded
+		printf '%s\t%s\t%s\n' "$file" "$where" "$msg"
 	done <"$BAD/cases.tsv"
+}
+
+each_test_bad_input() { catalogue_rows | cut -f1; }
+
+test_bad_input() {
+	use_fixture init
+	local file where msg
+	IFS=$'\t' read -r file where msg < <(catalogue_rows | awk -F'\t' -v f="$1" '$1 == f') || true
+	eq "$file" "$1" "the row of $1 in cases.tsv"
+	kdx_rc 65 ingest "$BAD/$file"
+	contains "$ERR" "file \"$file\" rejected" "stderr of $file"
+	contains "$ERR" "$msg" "stderr of $file"
+	contains "$ERR" "$where" "stderr of $file"
+	local txt="$KDX_HOME/rejects/$file.reject.txt" csv="$KDX_HOME/rejects/$file.reject.csv"
+	[ -f "$txt" ] || die "no text report for $file"
+	[ -f "$csv" ] || die "no CSV report for $file"
+	contains "$(cat "$txt")" "$msg" "text report of $file"
+	contains "$(cat "$txt")" "$where" "text report of $file"
+	contains "$(cat "$txt")" "修正方法:" "text report of $file"
+	csv_field_contains "$csv" 問題 "$msg"
+	nothing_loaded
+	eq "$(sql "SELECT count(*) FROM kdx.rejection")" 1 "rejections recorded"
+}
+
+# The catalogue is whole: 60 rows or more, each naming a file of tests/bad/
+# (its case is named after it, so once), and every bad file in a row.
+test_bad_input_catalogue() {  # kdx-test: static
+	local n=0 file
+	while IFS=$'\t' read -r file _; do
+		n=$((n + 1))
+		[ -f "$BAD/$file" ] || die "cases.tsv names $file, which is not in tests/bad/"
+	done < <(catalogue_rows)
 	[ "$n" -ge 60 ] || die "only $n bad inputs in the catalogue"
-	eq "$(sql "SELECT count(*) FROM kdx.rejection")" "$n" "rejections recorded"
+	eq "$(catalogue_rows | cut -f1 | sort -u | wc -l)" "$n" "files named once each in cases.tsv"
+	eq "$(cd "$BAD" && ls | grep -v -e '^cases\.tsv$' -e '^make\.py$' | sort)" "$(catalogue_rows | cut -f1 | sort)" "the files of tests/bad/ and the rows of cases.tsv"
 }
 
 # A file with several problems lists every one of them, not the first only.
 test_every_problem_is_reported() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	printf '%s\n' '調査基準日,市町村コード,市町村名,施設番号,施設名,施設種別,設置主体,統廃合予定,保護者連絡' \
 		'2025-04-01,442011,大分市,1,A保育所,保育所,公立,,○' \
 		'2025-04-31,442011,大分市,2,B保育所,保育所,公立,,○' \
@@ -56,7 +80,7 @@ test_every_problem_is_reported() {
 # --inbox: every file is processed; accepted ones move to done/, rejected ones
 # to rejected/ with their report beside them; exit 65 when any was rejected.
 test_inbox_moves_files_and_exits_65() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	mkdir -p inbox
 	cp "$SAMPLE/2025-10-01_市町村設定.csv" inbox/a.csv
 	cp "$BAD/17_bad_owner.csv" inbox/b.csv
@@ -73,7 +97,7 @@ test_inbox_moves_files_and_exits_65() {
 
 # A row with a bad value is reported once, not also as a missing row.
 test_bad_value_is_not_also_a_missing_row() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	kdx_rc 65 ingest "$BAD/05_bad_status.csv"
 	contains "$ERR" "rejected: 1 problem, nothing loaded"
 	not_contains "$(cat "$KDX_HOME/rejects/05_bad_status.csv.reject.txt")" "の行がありません"

@@ -10,7 +10,7 @@ settings_rows() { sql "SELECT code FROM kdx.municipality WHERE pref_code = '4400
 # Excel's 「Unicode テキスト」 is UTF-16LE with a BOM, tab-separated, CRLF;
 # UTF-16BE with commas is read the same way.
 test_excel_unicode_text_is_read() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	{ echo "$SETTINGS_H"; settings_rows; } | tr ',' '\t' | sed 's/$/\r/' >u.txt
 	/usr/bin/python3 -c "import sys; d=open('u.txt',encoding='utf-8').read(); open('u16le.txt','wb').write(b'\xff\xfe'+d.encode('utf-16-le'))"
 	kdx_rc 0 ingest u16le.txt
@@ -35,7 +35,7 @@ test_excel_unicode_text_is_read() {
 # A Strict Open XML workbook (ISO/IEC 29500 strict namespaces, ISO dates) is
 # read as its Transitional twin.
 test_strict_open_xml_workbook_is_read() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	/usr/bin/python3 - <<'PY'
 import io, zipfile, datetime, openpyxl
 wb = openpyxl.Workbook()
@@ -74,7 +74,7 @@ PY
 # Excel writes every line as wide as the widest: empty fields after the
 # header's last name are fine when the header line has them too.
 test_rows_as_wide_as_the_header_line_load() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	{ echo "$SETTINGS_H,,"; settings_rows | sed 's/$/,,/'; } >wide.csv
 	kdx_rc 0 ingest wide.csv
 	eq "$(sql "SELECT count(*) FROM kdx.setting_fact")" 18
@@ -112,7 +112,7 @@ test_five_digit_code_is_resolved_by_the_row_name() {
 # kdx ingest a.csv missing.csv b.csv: every file is reported, the readable
 # ones are loaded, and the exit status says one could not be read.
 test_every_file_is_tried_when_one_is_missing() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	kdx_rc 74 ingest "$SAMPLE/2025-10-01_市町村設定.csv" missing.csv "$SAMPLE/2025-10-01_産後ケアDX状況.csv"
 	contains "$ERR" 'could not open file "missing.csv": No such file or directory'
 	contains "$OUT" "2 loaded, 0 already loaded, 0 rejected, 1 could not be read"
@@ -125,7 +125,7 @@ test_every_file_is_tried_when_one_is_missing() {
 # Submitter text that Excel would run as a formula is neutralised in every CSV
 # made for people; kdx's own values ("-", -5, 12%) are left alone.
 test_csv_for_people_carries_no_formulas() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	local h='調査基準日,市町村コード,市町村名,施設番号,施設名,施設種別,設置主体'
 	printf '%s\n2025-04-01,442011,大分市,1,A保育所,"=HYPERLINK(""http://x.example/"",""click"")",公立\n2025-04-01,442011,大分市,2,B保育所,保育所,@SUM(A1)\n2025-04-01,442011,大分市,3,C保育所,保育所,-1+1\n' "$h" >inj.csv
 	kdx_rc 65 ingest inj.csv

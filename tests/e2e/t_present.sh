@@ -3,9 +3,12 @@
 # master folder keeps working.
 
 present_sample() {
-	kdx_rc 0 init --quiet
-	for f in "$SAMPLE"/*; do kdx_rc 0 ingest --quiet "$f"; done
-	kdx_rc 0 report --quiet --as-of "${1:-2026-11-30}"
+	if [ -z "${1:-}" ]; then
+		use_fixture report   # the sample's reports as of 2026-11-30
+	else
+		use_fixture sample
+		kdx_rc 0 report --quiet --as-of "$1"
+	fi
 }
 
 # A master folder written for an earlier kdx: today's five files in the

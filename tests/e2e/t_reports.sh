@@ -2,8 +2,7 @@
 # pdftoppm for the PDFs; python3-openpyxl and LibreOffice for the workbooks.
 
 load_sample() {
-	kdx_rc 0 init --quiet
-	for f in "$SAMPLE"/*; do kdx_rc 0 ingest --quiet "$f"; done
+	use_fixture sample
 }
 
 council_pdf() { echo "$KDX_HOME/out/$1/council/$1_こども政策DX進捗.pdf"; }
@@ -101,7 +100,7 @@ test_reports_are_byte_identical_on_rerun() {
 	contains "$(pdfinfo -rawdates a/municipalities/442011_大分市.pdf | grep ModDate)" "20261130000000+09'00"
 }
 
-test_council_workbook_numbers_and_formulas() {
+test_council_workbook_numbers_and_formulas() {  # kdx-test: slow
 	load_sample
 	kdx_rc 0 report --as-of 2025-06-30
 	local x="$KDX_HOME/out/2025-06-30/council/2025-06-30_こども政策DX進捗.xlsx"
@@ -150,7 +149,7 @@ PY
 }
 
 test_text_is_never_a_formula() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	printf '%s\n' '調査基準日,市町村コード,施設番号,施設名,施設種別,設置主体,保護者連絡' \
 		'2025-04-01,442011,1,"=HYPERLINK(""http://x"")",保育所,公立,○' \
 		'2025-04-01,442011,2,+SUM(1),保育所,公立,' \
@@ -170,7 +169,7 @@ for v in ('=HYPERLINK("http://x")', '+SUM(1)', '@cmd', '-1+1'):
 PY
 }
 
-test_shards_split_the_municipalities() {
+test_shards_split_the_municipalities() {  # kdx-test: slow
 	load_sample
 	kdx_rc 0 report --as-of 2026-11-30 --shard 1/3 --out s -j 2
 	kdx_rc 0 report --as-of 2026-11-30 --shard 2/3 --out s
@@ -185,7 +184,7 @@ test_shards_split_the_municipalities() {
 # The national view (council 000000) also writes every prefecture's council
 # report, each byte-identical to the one "kdx --council CODE report" writes,
 # with the prefecture's own 全体 and only its municipalities.
-test_national_view_writes_every_prefecture_council() {
+test_national_view_writes_every_prefecture_council() {  # kdx-test: slow
 	mkdir m
 	cp "$ROOT"/data/master/*.csv m/
 	echo '400009,福岡県' >>m/prefectures.csv

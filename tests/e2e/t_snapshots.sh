@@ -1,8 +1,7 @@
 # Snapshots (BagIt in .tar.gz), verification, reproduction, restore, and jobs.
 
 load_sample() {
-	kdx_rc 0 init --quiet
-	for f in "$SAMPLE"/*; do kdx_rc 0 ingest --quiet "$f"; done
+	use_fixture sample
 }
 
 # The archive is on disk before the warehouse records it: its data is flushed
@@ -87,8 +86,7 @@ PY
 }
 
 test_verify_names_every_changed_missing_and_extra_file() {
-	load_sample
-	kdx_rc 0 snapshot --as-of 2026-11-30
+	use_fixture snapshot
 	local a; a=$(ls "$KDX_HOME"/archive/2026-11-30/1_*.tar.gz)
 	repack "$a" changed.tar.gz "
 k = [n for n in files if n.endswith('data/warehouse/club_fact.csv')][0]
@@ -105,7 +103,7 @@ files[k.split('/')[0] + '/data/extra.txt'] = b'not in the manifest'"
 	contains "$ERR" "Payload-Oxum"
 }
 
-test_chain_and_a_deleted_snapshot() {
+test_chain_and_a_deleted_snapshot() {  # kdx-test: slow
 	load_sample
 	kdx_rc 0 snapshot --as-of 2025-06-30
 	kdx_rc 0 snapshot --as-of 2025-12-31
@@ -133,9 +131,8 @@ test_chain_and_a_deleted_snapshot() {
 	contains "$ERR" "snapshot 2 (as of 2025-12-31) is missing: $mid"
 }
 
-test_rerun_reuses_snapshot_and_reproduce_is_identical() {
-	load_sample
-	kdx_rc 0 snapshot --as-of 2026-11-30
+test_rerun_reuses_snapshot_and_reproduce_is_identical() {  # kdx-test: serial
+	use_fixture snapshot
 	kdx_rc 0 snapshot --as-of 2026-11-30
 	contains "$OUT" "unchanged"
 	eq "$(sql "SELECT count(*) FROM kdx.snapshot")" 1
@@ -148,6 +145,7 @@ test_rerun_reuses_snapshot_and_reproduce_is_identical() {
 }
 
 test_restore_refuses_crafted_archives() {
+	use_fixture init
 	/usr/bin/python3 - <<'PY'
 import io, tarfile
 def make(path, members):
@@ -175,14 +173,13 @@ PY
 	[ ! -e x ] && [ ! -e ../x ] && [ ! -e /tmp/kdx-evil-absolute ] || die "something was written outside"
 	[ ! -e r1/bag/ok.txt ] || die "restore wrote part of a refused archive"
 	# a good archive restores
-	kdx_rc 0 init --quiet
 	kdx_rc 0 snapshot --as-of 2025-01-31
 	kdx_rc 0 restore "$(ls "$KDX_HOME"/archive/2025-01-31/*.tar.gz)" --out good
 	[ -f good/kdx-2025-01-31-1/bagit.txt ] || die "restore did not extract the bag"
 }
 
-test_jobs_recorded_idempotent_and_locked() {
-	kdx_rc 0 init --quiet
+test_jobs_recorded_idempotent_and_locked() {  # kdx-test: serial
+	use_fixture init
 	mkdir -p inbox
 	cp "$SAMPLE"/2025-* inbox/
 	kdx_rc 0 run nightly --as-of 2025-12-31
@@ -216,7 +213,7 @@ test_jobs_recorded_idempotent_and_locked() {
 # archive it wrote reads back completely.
 test_outputs_are_private_and_whole() {
 	umask 022
-	kdx_rc 0 init --quiet
+	use_fixture init
 	mkdir -p inbox
 	cp "$SAMPLE"/* inbox/
 	kdx_rc 0 run monthly --quiet --as-of 2026-11-30
@@ -248,7 +245,7 @@ PY
 # it was extracted into ("./" names), uncompressed, pax, any entry order with
 # GNU long names (Python's tarfile), and the extracted folder itself.
 test_repacked_and_extracted_bags_verify() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	kdx_rc 0 ingest --quiet "$SAMPLE/2025-10-01_市町村設定.csv"
 	kdx_rc 0 snapshot --as-of 2025-10-31
 	local a; a=$(ls "$KDX_HOME"/archive/2025-10-31/*.tar.gz)
@@ -307,7 +304,7 @@ PY
 
 # A doctored archive whose manifests were recomputed is a valid bag, but not
 # the one the warehouse recorded, nor on the published chain.
-test_doctored_archive_with_recomputed_manifests() {
+test_doctored_archive_with_recomputed_manifests() {  # kdx-test: slow
 	load_sample
 	kdx_rc 0 snapshot --as-of 2025-12-31
 	kdx_rc 0 snapshot --as-of 2026-11-30
@@ -357,7 +354,7 @@ PY
 
 # KDX_SIGNING_KEY signs each bag's tag manifest; verify --pubkey checks it and
 # fails on a wrong key, a missing signature or any change.
-test_signed_snapshots() {
+test_signed_snapshots() {  # kdx-test: slow
 	openssl genpkey -algorithm ed25519 -out key.pem 2>/dev/null
 	openssl pkey -in key.pem -pubout -out pub.pem
 	openssl genpkey -algorithm ed25519 -out other.pem 2>/dev/null

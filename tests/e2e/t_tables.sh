@@ -19,8 +19,7 @@ club_file() {
 row_of() { grep "^$1," <<<"$OUT" || die "no row for $1"; }
 
 test_seed_tables_reproduced() {
-	kdx_rc 0 init --quiet
-	for f in "$SAMPLE"/*; do kdx_rc 0 ingest --quiet "$f"; done
+	use_fixture sample
 	# 公立保育所等のICTシステム導入率（令和7年4月時点）, the seed's table, in SPEC §2's column order
 	local seed_nursery="80% 100% 100% 100% 100% 83% 100% - 100% - 0% 0% 0% - 25% 0% - 100% -"
 	local seed_clubs="48% 50% 71% 48% 100% 13% 40% 33% 33% 25% 70% 5% 33% 67% 45% 0% 22% 40% 33%"
@@ -38,7 +37,7 @@ test_seed_tables_reproduced() {
 }
 
 test_half_up_display() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	# 1/8 = 12.5% -> 13%; 5/11 = 45.45% -> 45%; 2/3 = 66.67% -> 67%
 	eq "$(sql "SELECT kdx.pct_display(1, 8) || ' ' || kdx.pct_display(5, 11) || ' ' || kdx.pct_display(2, 3) || ' ' || kdx.pct_display(0, 0)")" "13% 45% 67% -"
 	club_file c.csv 2025-06-01 442011 8 1
@@ -48,7 +47,7 @@ test_half_up_display() {
 }
 
 test_exact_fraction_decides_and_what_is_left() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	# 39/49 = 79.59% displays 80% but is 未達 against 80%; left: ceil(0.8*49) - 39 = 40 - 39 = 1
 	club_file c.csv 2025-06-01 442020 49 39
 	kdx_rc 0 ingest c.csv
@@ -65,7 +64,7 @@ PY
 }
 
 test_deadline_boundaries_and_special_circumstances() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	nursery_file n.csv 2026-04-01 "442011 1 保育所 公立 - ○" "442011 2 保育所 公立 - ×" \
 		"442143 1 保育所 公立 - ×"
 	sed -i 's/,-,/,,/' n.csv
@@ -82,7 +81,7 @@ test_deadline_boundaries_and_special_circumstances() {
 }
 
 test_as_of_picks_latest_survey_and_flags_stale() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	club_file a.csv 2025-04-01 442011 10 2
 	club_file b.csv 2026-04-01 442011 10 9
 	kdx_rc 0 ingest a.csv
@@ -101,7 +100,7 @@ test_as_of_picks_latest_survey_and_flags_stale() {
 }
 
 test_rank_shares_ties() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	club_file a.csv 2025-06-01 442011 4 4   # 100%
 	club_file b.csv 2025-06-01 442020 2 1   # 50%
 	club_file c.csv 2025-06-01 442038 4 2   # 50%
@@ -112,7 +111,7 @@ test_rank_shares_ties() {
 }
 
 test_pmh_exemptions_and_platform_rule() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	{ echo '調査基準日,市町村コード,基盤,状況'
 	  echo '2026-10-01,442011,保育業務施設管理PF,類似システム導入済'
 	  echo '2026-10-01,442011,保活情報連携基盤,導入済'
@@ -135,7 +134,7 @@ test_pmh_exemptions_and_platform_rule() {
 }
 
 test_postpartum_rule_and_n08_cross_check() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	pp() { # code online approval usage billing
 		local i s
 		for i in オンライン申請:$2 承認通知の電子化:$3 空き状況のWeb確認:未実施 オンライン予約:未実施 利用実績のシステム管理:$4 集計・請求の自動化:$5; do
@@ -165,7 +164,7 @@ PY
 }
 
 test_scope_rules_and_own_target() {
-	kdx_rc 0 init --quiet
+	use_fixture init
 	# public in scope: 1 (保育所) + 1 (小規模) ; out: closing, 幼稚園, 認可外, private
 	nursery_file n.csv 2026-04-01 "442011 1 保育所 公立 _ ○" "442011 2 小規模保育事業所 公立 _ ×" \
 		"442011 3 保育所 公立 予定 ×" "442011 4 幼稚園 公立 _ ○" "442011 5 認可外保育施設 公立 _ ×" \

@@ -1,8 +1,7 @@
 # Input templates: generated, edited by another program, ingested back.
 
 test_template_round_trip() {
-	kdx_rc 0 init --quiet
-	for f in "$SAMPLE"/*; do kdx_rc 0 ingest --quiet "$f"; done
+	use_fixture sample
 	kdx_rc 0 template --muni 442143 --as-of 2026-11-30 --survey-date 2026-11-01 --out t
 	local x=t/442143_国東市_提出用.xlsx
 	[ -s "$x" ] || die "no template"
@@ -61,8 +60,7 @@ PY
 }
 
 test_templates_for_every_municipality_ingest_unchanged() {
-	kdx_rc 0 init --quiet
-	for f in "$SAMPLE"/*; do kdx_rc 0 ingest --quiet "$f"; done
+	use_fixture sample
 	kdx_rc 0 template --as-of 2026-11-30 --survey-date 2026-11-01 --out t
 	eq "$(ls t | wc -l)" 18 "templates"
 	for x in t/*.xlsx; do kdx_rc 0 ingest "$x"; done

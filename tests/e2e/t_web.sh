@@ -2,14 +2,12 @@
 # checked in Debian's chromium with axe-core, read back with Python.
 
 web_sample() {
-	kdx_rc 0 init --quiet
-	for f in "$SAMPLE"/*; do kdx_rc 0 ingest --quiet "$f"; done
-	kdx_rc 0 report --quiet --as-of 2026-11-30
+	use_fixture report
 	WEB=$KDX_HOME/out/2026-11-30/web
 	[ -f "$WEB/index.html" ] || die "no web edition under $WEB"
 }
 
-test_web_edition_passes_axe_in_chromium_with_working_links() {
+test_web_edition_passes_axe_in_chromium_with_working_links() {  # kdx-test: slow
 	[ -d "$ROOT/tests/web/node_modules/axe-core" ] || die "tests/web/node_modules is missing: make deps-test installs it (npm ci)"
 	web_sample
 	mkdir -p "$KDX_HOME/shots"
@@ -148,7 +146,7 @@ PY
 	contains "$(sed 's/<[^>]*>/ /g' "$WEB/muni/442011.html")" "産後ケア事業のDX"
 }
 
-test_web_edition_names_no_facility_and_is_deterministic_and_archived() {
+test_web_edition_names_no_facility_and_is_deterministic_and_archived() {  # kdx-test: slow
 	web_sample
 	# every facility and club name of the inputs, read with Python's csv and openpyxl
 	/usr/bin/python3 - "$SAMPLE" >"$KDX_HOME/names.txt" <<'PY'
