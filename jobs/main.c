@@ -102,7 +102,7 @@ static void main_usage(FILE *fp)
 		"KDX_COUNCIL or --council CODE (the prefecture to report on; 000000 = national),\n"
 		"KDX_TZ (the council's time zone, default Asia/Tokyo).  See kdx(1).\n"
 		"Exit codes: 0 ok, 64 usage, 65 data rejected, 69 warehouse unavailable,\n"
-		"74 I/O error, 75 locked by another run.\n");
+		"74 I/O error, 75 locked by another run, 78 configuration refused.\n");
 }
 
 int kdx_cli_usage_error(const char *cmd, const char *fmt, ...)
