@@ -282,7 +282,7 @@ int main(int argc, char **argv)
 {
 	kdx_env env = { 0 };
 	setlocale(LC_CTYPE, "C.UTF-8");
-	kdx_council_tz_init();
+	const char *zone = kdx_council_tz_init();
 	/* Keep freed memory for the next document instead of returning it to the
 	 * kernel at once: writing thousands of PDFs and workbooks one after the
 	 * other, glibc's defaults shrank and regrew the heap (brk) and mapped and
@@ -338,6 +338,15 @@ int main(int argc, char **argv)
 	const kdx_cmd *cmd = kdx_cmd_find(argv[i]);
 	if (!cmd)
 		return kdx_cli_usage_error(NULL, "unknown command \"%s\"", argv[i]);
+	if (!zone) {
+		/* "today" a day off at month ends, silently: glibc's UTC for a zone it cannot find */
+		kdx_error *e = kdx_error_new(KDX_ECONFIG, "refusing KDX_TZ \"%s\": no such time zone", getenv("KDX_TZ"));
+		kdx_error_detail(e, "It names no zone of the time zone database and is no POSIX rule such as JST-9; the C"
+		                    " library would take it for UTC, and the council's day would be wrong near midnight.");
+		kdx_error_hint(e, "Set KDX_TZ to a zone such as Asia/Tokyo (timedatectl list-timezones lists them), or unset it"
+		                  " for Asia/Tokyo.");
+		return kdx_cli_fail(KDX_ECONFIG, e);
+	}
 	optind = 1;
 	opterr = 0;  /* kdx_cli_common says what was wrong, in kdx's words */
 	/* -q, --quiet and --version anywhere on the line, as before the command */

@@ -57,7 +57,10 @@ bool kdx_fy_parse(const char *s, int *fy);
 /* Make the council's time zone the process's local time: KDX_TZ, or
  * Asia/Tokyo, whatever TZ the host or the service has (SPEC §7); the
  * warehouse's sessions follow it.  Called first thing by main; returns the
- * zone. */
+ * zone, or NULL when KDX_TZ names neither a zone of the time zone database
+ * nor a POSIX rule (such as JST-9), which the C library would silently take
+ * for UTC: the caller refuses it (SPEC §7, exit 78), and meanwhile the
+ * default zone is in force. */
 const char *kdx_council_tz_init(void);
 /* Today, in local time (the council's, once kdx_council_tz_init ran). */
 kdx_date kdx_date_today(void);
