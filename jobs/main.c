@@ -275,6 +275,9 @@ int kdx_cli_as_of(const char *cmd, const char *arg, kdx_date *out)
 	if (kdx_date_parse(arg, out) != KDX_DATE_OK)
 		return kdx_cli_usage_error(cmd, "invalid --as-of date \"%s\" (write it as 2026-12-01, 2026/12/1, 令和8年12月1日 or R8.12.1)",
 		                           arg);
+	if (!kdx_date_nameable(*out))
+		return kdx_cli_usage_error(cmd, "--as-of %s is outside the dates kdx can name (%s to %s)", arg,
+		                           KDX_DATE_NAMEABLE_FIRST, KDX_DATE_NAMEABLE_LAST);
 	return 0;
 }
 

@@ -75,6 +75,13 @@ static const struct era eras[] = {
 	{ "昭和", 'S', { 1926, 12, 25 }, { 1989, 1, 7 } },
 };
 
+bool kdx_date_nameable(kdx_date d)
+{
+	const struct era *first = &eras[sizeof eras / sizeof eras[0] - 1];
+	kdx_date last = kdx_fiscal_year_end(9998);
+	return kdx_date_cmp(d, first->start) >= 0 && kdx_date_cmp(d, last) <= 0;
+}
+
 /* Read 1..max digits; returns chars consumed or 0. */
 static int read_num(const char *s, int max, int *v)
 {
