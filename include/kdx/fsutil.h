@@ -4,7 +4,9 @@
 #ifndef KDX_FSUTIL_H
 #define KDX_FSUTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include "kdx/error.h"
 
@@ -49,5 +51,18 @@ void kdx_tmpdir_free(char *dir);
  * in memory it does not.  Chosen once per process. */
 #define KDX_SCRATCH_MIN_FREE (256UL << 20)
 const char *kdx_scratch_dir(void);
+
+/* Whose files kdx trusts as its own (SPEC §7: a configuration others could
+ * have changed is refused): root, the user kdx runs as, the user who invoked
+ * it (the real user, and when that is root the user sudo names in SUDO_UID
+ * and the login user of /proc/self/loginuid), and the system user "kdx". */
+bool kdx_owner_trusted(uid_t uid);
+/* A user's name, or "uid N" for one without a name; caller frees. */
+char *kdx_user_name(uid_t uid);
+/* A group's name, or "gid N"; caller frees. */
+char *kdx_group_name(gid_t gid);
+/* "Its mode is 0644 (-rw-r--r--), its owner root and its group root.": the
+ * detail of a refusal of a file or folder others could change; caller frees. */
+char *kdx_describe_mode(const struct stat *st);
 
 #endif
