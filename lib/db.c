@@ -110,8 +110,8 @@ static kdx_status connect_configured(const kdx_env *env, kdx_db *db, kdx_error *
 {
 	char *conninfo = NULL;
 	kdx_status st;
+	kdx_cluster *c = NULL;
 	if (kdx_db_is_private(env)) {
-		kdx_cluster *c = NULL;
 		if ((st = kdx_cluster_new(env->home, &c, err)) != KDX_OK)
 			return st;
 		if (!env->may_create && !kdx_cluster_exists(c)) {
@@ -126,7 +126,6 @@ static kdx_status connect_configured(const kdx_env *env, kdx_db *db, kdx_error *
 		conninfo = kdx_cluster_conninfo(c, "kdx");
 		db->where = kdx_strdup_printf("socket \"%s\"", c->sockdir);
 		db->private_cluster = true;
-		kdx_cluster_free(c);
 	} else {
 		conninfo = kdx_strdup(env->db_url ? env->db_url : "");
 	}
@@ -157,8 +156,14 @@ static kdx_status connect_configured(const kdx_env *env, kdx_db *db, kdx_error *
 		kdx_error_detail(*err, "%s", m);
 		free(m);
 		kdx_error_hint(*err, "Check KDX_DATABASE_URL, --db or the PG* variables; unset them all to use kdx's private warehouse.");
+		kdx_cluster_free(c);
 		return KDX_EUNAVAILABLE;
 	}
+	/* the connection kdx works through reaches the warehouse's own server */
+	st = c ? kdx_cluster_verify(c, db->conn, err) : KDX_OK;
+	kdx_cluster_free(c);
+	if (st != KDX_OK)
+		return st;
 	session_setup(db->conn);
 	return KDX_OK;
 }
