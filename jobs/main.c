@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "kdx/cli.h"
 #include "kdx/jdate.h"
+#include "kdx/layout.h"
 #include "kdx/master.h"
 
 #define DB_READ  KDX_CMD_NEEDS_DB
@@ -375,6 +376,14 @@ int main(int argc, char **argv)
 	char *abs_home = realpath(env.home, NULL);
 	if (abs_home)
 		env.home = abs_home;
+	/* a command that writes in KDX_HOME first makes sure it is kdx's (SPEC §7) */
+	if (cmd->needs & KDX_CMD_WRITES) {
+		kdx_error *e = NULL;
+		if (kdx_home_check(env.home, &e) != KDX_OK) {
+			free(abs_home);
+			return kdx_cli_fail(KDX_ECONFIG, e);
+		}
+	}
 	/* a command that writes finds out now, not half-way, that it cannot */
 	if ((cmd->needs & KDX_CMD_WRITES) && access(env.home, W_OK | X_OK) != 0 && errno != ENOENT) {
 		kdx_error *e = kdx_error_new(KDX_EIO, "cannot write in KDX_HOME \"%s\": %s", env.home, strerror(errno));

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include "kdx/db.h"
 #include "kdx/cluster.h"
+#include "kdx/layout.h"
 #include "kdx/lock.h"
 #include "kdx/embedded.h"
 #include "kdx/digest.h"
@@ -119,7 +120,8 @@ static kdx_status connect_configured(const kdx_env *env, kdx_db *db, kdx_error *
 			kdx_cluster_free(c);
 			return st;
 		}
-		if ((st = kdx_cluster_ensure(c, err)) != KDX_OK) {
+		/* also for commands that only read: the warehouse is in KDX_HOME */
+		if ((st = kdx_home_check(c->home, err)) != KDX_OK || (st = kdx_cluster_ensure(c, err)) != KDX_OK) {
 			kdx_cluster_free(c);
 			return st;
 		}
