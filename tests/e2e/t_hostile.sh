@@ -166,7 +166,7 @@ test_a_strangers_server_in_the_socket_folder_is_refused() {
 test_another_server_in_kdxs_socket_folder_is_refused() {
 	unset KDX_DATABASE_URL
 	local top home other
-	top=$(mktemp -d "$KDX_TEST_ROOT/h.XXXXXX")
+	top=$(mktemp -d "$KDX_HOME/h.XXXXXX")   # mode 0700
 	home=$top/home
 	mkdir "$home"
 	KDX_HOME=$home kdx_rc 0 init --quiet
@@ -238,7 +238,7 @@ test_private_warehouse_in_a_kdx_home_others_may_write_is_refused() {
 	hostile_user
 	unset KDX_DATABASE_URL
 	local top home
-	top=$(mktemp -d "$KDX_TEST_ROOT/h.XXXXXX")
+	top=$(mktemp -d "$KDX_HOME/h.XXXXXX")   # mode 0700
 	home=$top/home
 	mkdir "$home"
 	KDX_HOME=$home kdx_rc 0 init --quiet
