@@ -119,7 +119,7 @@ static kdx_status inbox_folder(int inbox, const char *inbox_dir, const char *nam
 {
 	char *path = kdx_strdup_printf("%s/%s", inbox_dir, name);
 	kdx_status st = KDX_OK;
-	struct stat sb;
+	struct stat sb = { 0 };
 	const char *why = NULL;
 	char *owner = NULL;
 	if (mkdirat(inbox, name, 0750) != 0 && errno != EEXIST) {

@@ -525,13 +525,11 @@ static kdx_status refuse_newer(kdx_db *db, kdx_error **err)
 			kdx_fail(err, KDX_EUNAVAILABLE, "the warehouse was upgraded by kdx %s; this kdx is %s", by, KDX_VERSION);
 		else
 			kdx_fail(err, KDX_EUNAVAILABLE, "the warehouse was upgraded by a newer kdx; this kdx is %s", KDX_VERSION);
-		if (theirs)
-			kdx_error_detail(*err, "The warehouse at %s has schema version %d; this kdx knows versions up to %d. Its older"
-			                 " definitions would undo the upgrade for every machine that shares the warehouse.",
-			                 db->where, theirs, mine);
-		else
-			kdx_error_detail(*err, "The warehouse at %s holds %s as a later kdx defined it. This kdx's older definitions"
-			                 " would undo the upgrade for every machine that shares the warehouse.", db->where, what);
+		char *found = theirs ? kdx_strdup_printf("has schema version %d; this kdx knows versions up to %d", theirs, mine)
+		                     : kdx_strdup_printf("holds %s as a later kdx defined it", what);
+		kdx_error_detail(*err, "The warehouse at %s %s. This kdx's older definitions would undo the upgrade for every"
+		                 " machine that shares the warehouse.", db->where, found);
+		free(found);
 		if (by)
 			kdx_error_hint(*err, "Install kdx %s or later on this machine; machines that share a warehouse run the same kdx.", by);
 		else

@@ -83,10 +83,11 @@ static int no_pass_phrase(char *buf, int size, int rwflag, void *asked)
 
 static EVP_PKEY *read_key(const char *path, bool private_key, const char **why)
 {
-	/* a private key is never read through a link, nor from a FIFO that would block */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (private_key ? O_NOFOLLOW : 0));
+	/* a private key is never read through a link, nor from a FIFO that would
+	 * block; a public key may come from anywhere (verify --pubkey <(...)) */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | (private_key ? O_NOFOLLOW | O_NONBLOCK : 0));
 	struct stat st;
-	FILE *fp = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? fdopen(fd, "r") : NULL;
+	FILE *fp = fd >= 0 && (!private_key || (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))) ? fdopen(fd, "r") : NULL;
 	if (!fp) {
 		if (fd >= 0)
 			close(fd);
