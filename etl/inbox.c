@@ -141,7 +141,7 @@ static kdx_status inbox_folder(int inbox, const char *inbox_dir, const char *nam
 		char *who = kdx_user_name(sb.st_uid);
 		why = owner = kdx_strdup_printf("it belongs to user \"%s\"", who);
 		free(who);
-	} else if (sb.st_mode & (S_IWGRP | S_IWOTH)) {
+	} else if (kdx_others_may_write(&sb)) {
 		why = "others may write in it";
 	}
 	if (why) {

@@ -289,6 +289,34 @@ bool kdx_owner_trusted(uid_t uid)
 	return pw && pw->pw_uid == uid;
 }
 
+/* The owner is the one member of group gid: its primary group is no one
+ * else's, and it lists no one else (or only the owner). */
+static bool group_of_owner_alone(gid_t gid, uid_t owner)
+{
+	struct group *gr = getgrgid(gid);
+	struct passwd *pw = getpwuid(owner);
+	if (!gr || !pw)
+		return false;
+	char *name = kdx_strdup(pw->pw_name);
+	bool alone = !gr->gr_mem[0] || (!strcmp(gr->gr_mem[0], name) && !gr->gr_mem[1]);
+	bool member = gr->gr_mem[0] != NULL || pw->pw_gid == gid;
+	setpwent();
+	struct passwd *p;
+	while (alone && (p = getpwent()) != NULL)
+		if (p->pw_gid == gid && p->pw_uid != owner)
+			alone = false;
+	endpwent();
+	free(name);
+	return alone && member;
+}
+
+bool kdx_others_may_write(const struct stat *st)
+{
+	if (st->st_mode & S_IWOTH)
+		return true;
+	return (st->st_mode & S_IWGRP) && !group_of_owner_alone(st->st_gid, st->st_uid);
+}
+
 char *kdx_user_name(uid_t uid)
 {
 	struct passwd *pw = getpwuid(uid);

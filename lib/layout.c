@@ -87,7 +87,7 @@ kdx_status kdx_home_check(const char *home, kdx_error **err)
 		if (stat(dir, &sb) != 0)
 			break;
 		bool self = made && !strcmp(dir, abs);
-		bool writable = (sb.st_mode & (S_IWGRP | S_IWOTH)) && (self || !(sb.st_mode & S_ISVTX));
+		bool writable = kdx_others_may_write(&sb) && (self || !(sb.st_mode & S_ISVTX));
 		if (writable || !kdx_owner_trusted(sb.st_uid)) {
 			st = refuse_home(abs ? abs : home, dir, &sb, writable, err);
 			break;

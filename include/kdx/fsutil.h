@@ -57,6 +57,11 @@ const char *kdx_scratch_dir(void);
  * it (the real user, and when that is root the user sudo names in SUDO_UID
  * and the login user of /proc/self/loginuid), and the system user "kdx". */
 bool kdx_owner_trusted(uid_t uid);
+/* True when a user other than st's owner may write what st describes, by
+ * its mode: others may, or its group may and that group is not its owner's
+ * alone (Debian's sshd takes a group whose one member is the owner, as a
+ * user's private group under umask 002 is, for the owner's own). */
+bool kdx_others_may_write(const struct stat *st);
 /* A user's name, or "uid N" for one without a name; caller frees. */
 char *kdx_user_name(uid_t uid);
 /* A group's name, or "gid N"; caller frees. */

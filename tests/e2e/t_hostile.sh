@@ -190,8 +190,8 @@ test_another_server_in_kdxs_socket_folder_is_refused() {
 # --- KDX_HOME -----------------------------------------------------------------
 
 # A KDX_HOME others may write, or of another user, is refused as sshd refuses
-# such a home; root's, the kdx user's and the invoking user's are kdx's; the
-# staff group may write the inbox, and use a socket folder of mode 0750.
+# such a home; root's, the kdx user's and the invoking user's are kdx's, also
+# writable by a group of the owner alone; the staff group may write the inbox.
 test_kdx_home_others_may_write_is_refused() {
 	hostile_user
 	mkdir open
@@ -202,11 +202,13 @@ test_kdx_home_others_may_write_is_refused() {
 	contains "$ERR" "hint: "
 	eq "$(ls -A open | grep -v '^\.\(out\|err\)$' || true)" "" "files made in the refused KDX_HOME"
 	no_schema
+	chgrp "$HOSTILE" open
 	chmod 0775 open
 	KDX_HOME=$PWD/open kdx_rc 78 ingest "$SAMPLE/2025-10-01_市町村設定.csv"
-	contains "$ERR" "Its mode is 0775 (drwxrwxr-x)"
+	contains "$ERR" "Its mode is 0775 (drwxrwxr-x), its owner root and its group $HOSTILE."
 	chmod 1777 open
 	KDX_HOME=$PWD/open kdx_rc 78 init
+	chgrp root open
 	# a folder above it that others may write: they could put another in its place
 	chmod 0777 open
 	mkdir open/home
@@ -223,6 +225,10 @@ test_kdx_home_others_may_write_is_refused() {
 	no_schema
 	# ... unless that user is the one who runs kdx (sudo)
 	SUDO_UID=$HOSTILE_UID KDX_HOME=$PWD/theirs kdx_rc 0 init --quiet
+	# a group whose one member is the owner (a private group, under umask 002) is the owner's own
+	mkdir mine
+	chmod 0775 mine
+	KDX_HOME=$PWD/mine kdx_rc 0 init --quiet
 	# the staff group may write the inbox (setgid), and nothing else
 	mkdir -p ok/inbox
 	chgrp "$HOSTILE" ok/inbox
