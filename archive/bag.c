@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <grp.h>
+#include <sys/stat.h>
 #include "kdx/bag.h"
 #include "kdx/bagit.h"
 #include "kdx/buf.h"
@@ -146,6 +148,71 @@ static char *bag_info(const kdx_report_data *use, const char *iso, const char *p
 		prev[0] ? prev : "none");
 }
 
+static kdx_status unusable_key(const char *key, const char *why, kdx_error **err)
+{
+	kdx_fail(err, KDX_EUSAGE, "cannot sign the snapshot with KDX_SIGNING_KEY \"%s\": %s", key, why);
+	kdx_error_hint(*err, "Make the key with: openssl genpkey -algorithm ed25519 -out kdx-signing.pem");
+	return KDX_EUSAGE;
+}
+
+static kdx_status refuse_key(const char *key, const struct stat *st, kdx_error **err, const char *why, const char *hint)
+{
+	kdx_fail(err, KDX_ECONFIG, "refusing signing key \"%s\": %s", key, why);
+	if (st) {
+		char *d = kdx_describe_mode(st);
+		kdx_error_detail(*err, "%s A signing key others could read, or change, signs nothing in the council's name.", d);
+		free(d);
+	}
+	kdx_error_hint(*err, "%s", hint);
+	return KDX_ECONFIG;
+}
+
+kdx_status kdx_signing_key_check(kdx_error **err)
+{
+	const char *key = getenv("KDX_SIGNING_KEY");
+	if (!key || !*key)
+		return KDX_OK;
+	static const char fix[] = "Make the key readable by its owner only (chmod 0600), or by the kdx group too"
+	                          " (chown root:kdx and chmod 0640), and make a new key if anyone else may have copied it.";
+	struct stat st;
+	if (lstat(key, &st) != 0) {
+		return unusable_key(key, strerror(errno), err);
+	}
+	if (S_ISLNK(st.st_mode))
+		return refuse_key(key, NULL, err, "it is a symbolic link",
+		                  "Set KDX_SIGNING_KEY to the key file itself: kdx follows no link where a file is expected.");
+	if (!S_ISREG(st.st_mode))
+		return refuse_key(key, &st, err, "it is not a regular file", "Set KDX_SIGNING_KEY to the key file itself.");
+	if (!kdx_owner_trusted(st.st_uid)) {
+		char *who = kdx_user_name(st.st_uid);
+		char *why = kdx_strdup_printf("it belongs to user \"%s\"", who);
+		kdx_status s = refuse_key(key, &st, err, why, "Give the key to root (chown root:kdx), or keep it in a folder of kdx's own.");
+		free(why);
+		free(who);
+		return s;
+	}
+	struct group *gr = getgrnam("kdx");
+	bool kdx_group = gr && gr->gr_gid == st.st_gid;
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return refuse_key(key, &st, err, "others may write it", fix);
+	if ((st.st_mode & S_IRWXO) || ((st.st_mode & S_IRWXG) && !(kdx_group && (st.st_mode & S_IRWXG) == S_IRGRP)))
+		return refuse_key(key, &st, err, "others may read it", fix);
+	const char *why = NULL;
+	char *sig = kdx_ed25519_sign(key, "", 0, &why);
+	if (sig) {
+		free(sig);
+		return KDX_OK;
+	}
+	if (!strcmp(why, KDX_KEY_ENCRYPTED)) {
+		kdx_fail(err, KDX_ECONFIG, "refusing signing key \"%s\": it is encrypted with a pass phrase", key);
+		kdx_error_detail(*err, "kdx runs unattended and never asks for a pass phrase.");
+		kdx_error_hint(*err, "Keep the key unencrypted and readable by kdx only (openssl pkey -in KEY -out NEW writes an"
+		                     " unencrypted copy; give it mode 0600, or root:kdx and 0640).");
+		return KDX_ECONFIG;
+	}
+	return unusable_key(key, why, err);
+}
+
 /* With KDX_SIGNING_KEY (an Ed25519 private key in PEM), a detached signature
  * of the tag manifest, base64 on one line, beside it in the bag. */
 static kdx_status sign_bag(kdx_tar *bag, const char *bagname, kdx_error **err)
@@ -153,6 +220,9 @@ static kdx_status sign_bag(kdx_tar *bag, const char *bagname, kdx_error **err)
 	const char *key = getenv("KDX_SIGNING_KEY");
 	if (!key || !*key)
 		return KDX_OK;
+	kdx_status st = kdx_signing_key_check(err);
+	if (st != KDX_OK)
+		return st;
 	char *p = kdx_strdup_printf("%s/tagmanifest-sha256.txt", bagname);
 	const kdx_tar_entry *tm = kdx_tar_find(bag, p);
 	free(p);
@@ -160,11 +230,8 @@ static kdx_status sign_bag(kdx_tar *bag, const char *bagname, kdx_error **err)
 		return kdx_fail(err, KDX_EINTERNAL, "the bag has no tag manifest to sign");
 	const char *why = NULL;
 	char *sig = kdx_ed25519_sign(key, tm->data, tm->size, &why);
-	if (!sig) {
-		kdx_fail(err, KDX_EUSAGE, "cannot sign the snapshot with KDX_SIGNING_KEY \"%s\": %s", key, why);
-		kdx_error_hint(*err, "Make the key with: openssl genpkey -algorithm ed25519 -out kdx-signing.pem");
-		return KDX_EUSAGE;
-	}
+	if (!sig)
+		return unusable_key(key, why, err);
 	char *line = kdx_strdup_printf("%s\n", sig);
 	free(sig);
 	p = kdx_strdup_printf("%s/tagmanifest-sha256.txt.sig", bagname);

@@ -734,7 +734,13 @@ static kdx_status read_workbook(struct ingest *g, kdx_input *in, char **encoding
 	kdx_xlsx *x = NULL;
 	kdx_error *fe = NULL;
 	*encoding = kdx_strdup("xlsx");
-	if (kdx_xlsx_open(g->path, NULL, &x, &fe) != KDX_OK) {
+	/* minizip opens by name: through the descriptor that was read and hashed,
+	 * it opens that very file, whatever was put at the name since (a link) */
+	char fdpath[64];
+	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", in->fd);
+	const char *open_path = in->fd >= 0 && access(fdpath, R_OK) == 0 ? fdpath : g->path;
+	kdx_status ost = kdx_xlsx_open_as(open_path, g->path, NULL, &x, &fe);
+	if (ost != KDX_OK) {
 		if (fe->status != KDX_EDATA) {
 			*err = fe;
 			return fe->status;
@@ -1037,7 +1043,7 @@ kdx_status kdx_ingest_file(kdx_db *db, const char *path, const kdx_ingest_opts *
 	g.fname = slash ? slash + 1 : path;
 	/* read in pieces, never whole: a first pass finds the digest and the encoding */
 	kdx_input in;
-	kdx_status st = kdx_input_open(&in, path, err);
+	kdx_status st = o->regular_only ? kdx_input_open_regular(&in, path, err) : kdx_input_open(&in, path, err);
 	if (st != KDX_OK)
 		return st;
 	res->sha256 = kdx_strdup(in.sha256);

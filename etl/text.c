@@ -398,17 +398,24 @@ static kdx_status scan(kdx_input *in, const char *path, kdx_error **err)
 	return KDX_OK;
 }
 
-kdx_status kdx_input_open(kdx_input *in, const char *path, kdx_error **err)
+static kdx_status input_open(kdx_input *in, const char *path, bool regular_only, kdx_error **err)
 {
 	memset(in, 0, sizeof *in);
-	in->fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO put in place of the file must not hold the run up */
+	in->fd = open(path, O_RDONLY | O_CLOEXEC | (regular_only ? O_NOFOLLOW | O_NONBLOCK : 0));
 	if (in->fd < 0)
-		return kdx_fail(err, KDX_EIO, "could not open file \"%s\": %s", path, strerror(errno));
+		return kdx_fail(err, KDX_EIO, "could not open file \"%s\": %s", path,
+		                regular_only && errno == ELOOP ? "it is a symbolic link, which kdx does not follow here" : strerror(errno));
 	struct stat sb;
 	if (fstat(in->fd, &sb) != 0) {
 		kdx_status st = kdx_fail(err, KDX_EIO, "could not examine file \"%s\": %s", path, strerror(errno));
 		kdx_input_close(in);
 		return st;
+	}
+	if (regular_only && (!S_ISREG(sb.st_mode) || sb.st_nlink != 1)) {
+		kdx_input_close(in);
+		return kdx_fail(err, KDX_EIO, "could not open file \"%s\": it is %s, which kdx does not read here", path,
+		                S_ISREG(sb.st_mode) ? "a hard link" : "not a regular file");
 	}
 	if (!S_ISREG(sb.st_mode)) {
 		/* a pipe (kdx ingest <(…), /dev/stdin) cannot be read twice: keep its
@@ -421,6 +428,16 @@ kdx_status kdx_input_open(kdx_input *in, const char *path, kdx_error **err)
 		in->mtime_ns = (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
 	}
 	return scan(in, path, err);
+}
+
+kdx_status kdx_input_open(kdx_input *in, const char *path, kdx_error **err)
+{
+	return input_open(in, path, false, err);
+}
+
+kdx_status kdx_input_open_regular(kdx_input *in, const char *path, kdx_error **err)
+{
+	return input_open(in, path, true, err);
 }
 
 void kdx_input_mem(kdx_input *in, const void *data, size_t n)

@@ -514,8 +514,14 @@ static kdx_status check_unique_entries(kdx_xlsx *x, kdx_error **err)
 
 kdx_status kdx_xlsx_open(const char *path, const kdx_xlsx_limits *lim, kdx_xlsx **out, kdx_error **err)
 {
+	return kdx_xlsx_open_as(path, path, lim, out, err);
+}
+
+kdx_status kdx_xlsx_open_as(const char *path, const char *shown, const kdx_xlsx_limits *lim, kdx_xlsx **out,
+                            kdx_error **err)
+{
 	kdx_xlsx *x = kdx_xcalloc(1, sizeof *x);
-	x->path = kdx_strdup(path);
+	x->path = kdx_strdup(shown);
 	if (lim)
 		x->lim = *lim;
 	else
@@ -524,7 +530,7 @@ kdx_status kdx_xlsx_open(const char *path, const kdx_xlsx_limits *lim, kdx_xlsx 
 	struct parse ps;
 	x->zf = unzOpen64(path);
 	if (!x->zf) {
-		st = kdx_fail(err, KDX_EDATA, "could not open workbook \"%s\": not a zip (xlsx) file", path);
+		st = kdx_fail(err, KDX_EDATA, "could not open workbook \"%s\": not a zip (xlsx) file", shown);
 		kdx_error_attach(err, KDX_P_XLSX_UNREADABLE, "Excel で開いて「Excel ブック (*.xlsx)」として保存し直してください。古い .xls 形式は使えません。",
 		                 "Excel ブック（.xlsx）として開けません。");
 		goto fail;
@@ -536,7 +542,7 @@ kdx_status kdx_xlsx_open(const char *path, const kdx_xlsx_limits *lim, kdx_xlsx 
 	}
 	if (gi.number_entry > x->lim.max_entries) {
 		st = kdx_fail(err, KDX_EDATA, "workbook \"%s\" has %llu parts, more than the limit of %lu",
-		              path, (unsigned long long)gi.number_entry, x->lim.max_entries);
+		              shown, (unsigned long long)gi.number_entry, x->lim.max_entries);
 		kdx_error_attach(err, KDX_P_XLSX_TOO_LARGE, "Excel で開いて保存し直してください。",
 		                 "ブック内のファイル数（%llu）が上限（%lu）を超えています。",
 		                 (unsigned long long)gi.number_entry, x->lim.max_entries);

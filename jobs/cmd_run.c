@@ -353,7 +353,11 @@ int kdx_cmd_run(int argc, char **argv, kdx_env *env)
 	clock_gettime(CLOCK_MONOTONIC, &started);
 
 	kdx_error *err = NULL;
-	kdx_status st = kdx_cli_db(env, &j.db, NULL, &err);
+	/* the monthly job's snapshot is signed: a key that cannot sign is refused
+	 * before the run loads or writes anything */
+	kdx_status st = j.monthly ? kdx_signing_key_check(&err) : KDX_OK;
+	if (st == KDX_OK)
+		st = kdx_cli_db(env, &j.db, NULL, &err);
 	if (st == KDX_OK)
 		st = take_lock(&j, &err);
 	if (st == KDX_OK)

@@ -30,7 +30,10 @@ int kdx_cmd_snapshot(int argc, char **argv, kdx_env *env)
 		return kdx_cli_usage_error("snapshot", "unexpected argument \"%s\"", argv[optind]);
 	kdx_error *err = NULL;
 	kdx_db *db = NULL;
-	kdx_status st = kdx_cli_db(env, &db, NULL, &err);
+	/* a key that cannot sign is refused before anything is made */
+	kdx_status st = kdx_signing_key_check(&err);
+	if (st == KDX_OK)
+		st = kdx_cli_db(env, &db, NULL, &err);
 	if (st != KDX_OK)
 		return kdx_cli_fail(st, err);
 	kdx_snapshot_info info;

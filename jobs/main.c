@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "kdx/cli.h"
 #include "kdx/jdate.h"
+#include "kdx/layout.h"
 #include "kdx/master.h"
 
 #define DB_READ  KDX_CMD_NEEDS_DB
@@ -102,7 +103,7 @@ static void main_usage(FILE *fp)
 		"KDX_COUNCIL or --council CODE (the prefecture to report on; 000000 = national),\n"
 		"KDX_TZ (the council's time zone, default Asia/Tokyo).  See kdx(1).\n"
 		"Exit codes: 0 ok, 64 usage, 65 data rejected, 69 warehouse unavailable,\n"
-		"74 I/O error, 75 locked by another run.\n");
+		"74 I/O error, 75 locked by another run, 78 configuration refused.\n");
 }
 
 int kdx_cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -275,6 +276,9 @@ int kdx_cli_as_of(const char *cmd, const char *arg, kdx_date *out)
 	if (kdx_date_parse(arg, out) != KDX_DATE_OK)
 		return kdx_cli_usage_error(cmd, "invalid --as-of date \"%s\" (write it as 2026-12-01, 2026/12/1, 令和8年12月1日 or R8.12.1)",
 		                           arg);
+	if (!kdx_date_nameable(*out))
+		return kdx_cli_usage_error(cmd, "--as-of %s is outside the dates kdx can name (%s to %s)", arg,
+		                           KDX_DATE_NAMEABLE_FIRST, KDX_DATE_NAMEABLE_LAST);
 	return 0;
 }
 
@@ -282,7 +286,7 @@ int main(int argc, char **argv)
 {
 	kdx_env env = { 0 };
 	setlocale(LC_CTYPE, "C.UTF-8");
-	kdx_council_tz_init();
+	const char *zone = kdx_council_tz_init();
 	/* Keep freed memory for the next document instead of returning it to the
 	 * kernel at once: writing thousands of PDFs and workbooks one after the
 	 * other, glibc's defaults shrank and regrew the heap (brk) and mapped and
@@ -338,6 +342,15 @@ int main(int argc, char **argv)
 	const kdx_cmd *cmd = kdx_cmd_find(argv[i]);
 	if (!cmd)
 		return kdx_cli_usage_error(NULL, "unknown command \"%s\"", argv[i]);
+	if (!zone) {
+		/* "today" a day off at month ends, silently: glibc's UTC for a zone it cannot find */
+		kdx_error *e = kdx_error_new(KDX_ECONFIG, "refusing KDX_TZ \"%s\": no such time zone", getenv("KDX_TZ"));
+		kdx_error_detail(e, "It names no zone of the time zone database and is no POSIX rule such as JST-9; the C"
+		                    " library would take it for UTC, and the council's day would be wrong near midnight.");
+		kdx_error_hint(e, "Set KDX_TZ to a zone such as Asia/Tokyo (timedatectl list-timezones lists them), or unset it"
+		                  " for Asia/Tokyo.");
+		return kdx_cli_fail(KDX_ECONFIG, e);
+	}
 	optind = 1;
 	opterr = 0;  /* kdx_cli_common says what was wrong, in kdx's words */
 	/* -q, --quiet and --version anywhere on the line, as before the command */
@@ -363,6 +376,14 @@ int main(int argc, char **argv)
 	char *abs_home = realpath(env.home, NULL);
 	if (abs_home)
 		env.home = abs_home;
+	/* a command that writes in KDX_HOME first makes sure it is kdx's (SPEC §7) */
+	if (cmd->needs & KDX_CMD_WRITES) {
+		kdx_error *e = NULL;
+		if (kdx_home_check(env.home, &e) != KDX_OK) {
+			free(abs_home);
+			return kdx_cli_fail(KDX_ECONFIG, e);
+		}
+	}
 	/* a command that writes finds out now, not half-way, that it cannot */
 	if ((cmd->needs & KDX_CMD_WRITES) && access(env.home, W_OK | X_OK) != 0 && errno != ENOENT) {
 		kdx_error *e = kdx_error_new(KDX_EIO, "cannot write in KDX_HOME \"%s\": %s", env.home, strerror(errno));

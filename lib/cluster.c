@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
@@ -35,6 +36,58 @@ static char *abs_path(const char *p)
 	if (!getcwd(cwd, sizeof cwd))
 		return kdx_strdup(p);
 	return kdx_strdup_printf("%s/%s", cwd, p);
+}
+
+/* The user the warehouse's server runs as: the owner of its data directory
+ * (PostgreSQL requires it), or, before initdb, the one kdx will run it as. */
+static uid_t server_user(const kdx_cluster *c)
+{
+	struct stat st;
+	return stat(c->datadir, &st) == 0 ? st.st_uid : c->uid;
+}
+
+/*
+ * A folder of the private warehouse's (its socket folder, its data
+ * directory) as lstat found it: a folder, not a link, of the server's user
+ * (or of the user kdx runs as, who made it and gives it to the server's),
+ * that no one else may use: mode 0700, or 0750 for a group that may reach
+ * the socket (the staff group, with a read-only role) but nothing wider.
+ * The socket folder may be in /tmp, under a name anyone can compute: a link
+ * planted there would hand its target to the server's user, and a server a
+ * stranger started there would be taken for the warehouse.
+ */
+static kdx_status check_private_dir(const kdx_cluster *c, const char *dir, const char *what, const struct stat *st,
+                                    kdx_error **err)
+{
+	const char *why = NULL;
+	char *owned = NULL;
+	if (S_ISLNK(st->st_mode))
+		why = "it is a symbolic link";
+	else if (!S_ISDIR(st->st_mode))
+		why = "it is not a folder";
+	else if (st->st_uid != server_user(c) && st->st_uid != geteuid()) {
+		char *who = kdx_user_name(st->st_uid);
+		why = owned = kdx_strdup_printf("it belongs to user \"%s\"", who);
+		free(who);
+	} else if (st->st_mode & 027)
+		why = "others may use it";
+	if (!why)
+		return KDX_OK;
+	kdx_fail(err, KDX_ECONFIG, "refusing %s \"%s\": %s", what, dir, why);
+	char *d = kdx_describe_mode(st);
+	char *server = kdx_user_name(server_user(c));
+	kdx_error_detail(*err, "%s It must be a folder of %s, the warehouse's server user, that no one else may use (mode 0700,"
+	                 " or 0750 for a group that may reach the socket): whoever else has it could put another server"
+	                 " in the warehouse's place.", d, server);
+	free(server);
+	free(d);
+	if (strncmp(dir, "/tmp/", 5) == 0)
+		kdx_error_hint(*err, "Find out who made it, remove it, and run the command again; or set KDX_HOME to a shorter path,"
+		                     " which keeps the socket in KDX_HOME/var/run.");
+	else
+		kdx_error_hint(*err, "Find out who changed it, remove it (kdx makes it again), and run the command again.");
+	free(owned);
+	return KDX_ECONFIG;
 }
 
 kdx_status kdx_cluster_new(const char *home, kdx_cluster **out, kdx_error **err)
@@ -84,6 +137,15 @@ kdx_status kdx_cluster_new(const char *home, kdx_cluster **out, kdx_error **err)
 		kdx_error_hint(*err, "Set KDX_HOME to a path without such characters.");
 		kdx_cluster_free(c);
 		return KDX_EUNAVAILABLE;
+	}
+	/* before anything is asked of a server answering there */
+	struct stat st;
+	kdx_status st2 = KDX_OK;
+	if (lstat(c->sockdir, &st) == 0)
+		st2 = check_private_dir(c, c->sockdir, "socket folder", &st, err);
+	if (st2 != KDX_OK) {
+		kdx_cluster_free(c);
+		return st2;
 	}
 	*out = c;
 	return KDX_OK;
@@ -335,15 +397,32 @@ static kdx_status make_reachable(const kdx_cluster *c, const char *path, kdx_err
 	return kdx_fail(err, KDX_EUNAVAILABLE, "could not make \"%s\" reachable for user \"postgres\"", path);
 }
 
-static kdx_status prepare_dir(const kdx_cluster *c, const char *dir, kdx_error **err)
+/* Make dir (mode 0700) when missing, check it (check_private_dir) with lstat
+ * after making it, and give it to the server's user through a descriptor
+ * that follows no link: what is checked is what is changed. */
+static kdx_status prepare_dir(const kdx_cluster *c, const char *dir, const char *what, kdx_error **err)
 {
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return kdx_fail(err, KDX_EIO, "could not create folder \"%s\": %s", dir, strerror(errno));
-	if (c->as_root && chown(dir, c->uid, c->gid) != 0)
-		return kdx_fail(err, KDX_EIO, "could not change owner of \"%s\": %s", dir, strerror(errno));
-	if (chmod(dir, 0700) != 0)
-		return kdx_fail(err, KDX_EIO, "could not set mode of \"%s\": %s", dir, strerror(errno));
-	return KDX_OK;
+	struct stat st;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno != ELOOP && errno != ENOTDIR)
+		return kdx_fail(err, KDX_EIO, "could not open folder \"%s\": %s", dir, strerror(errno));
+	if (fd < 0 ? lstat(dir, &st) != 0 : fstat(fd, &st) != 0) {
+		kdx_status s = kdx_fail(err, KDX_EIO, "could not examine folder \"%s\": %s", dir, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return s;
+	}
+	kdx_status s = check_private_dir(c, dir, what, &st, err);
+	if (s == KDX_OK && c->as_root && st.st_uid != c->uid && fchown(fd, c->uid, c->gid) != 0)
+		s = kdx_fail(err, KDX_EIO, "could not change owner of \"%s\": %s", dir, strerror(errno));
+	/* 0750 is kept: the staff group's way to the socket */
+	if (s == KDX_OK && (st.st_mode & 07777) != 0700 && (st.st_mode & 07777) != 0750 && fchmod(fd, 0700) != 0)
+		s = kdx_fail(err, KDX_EIO, "could not set mode of \"%s\": %s", dir, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return s;
 }
 
 static bool file_exists(const char *path)
@@ -454,6 +533,61 @@ static void lock_close(int fd)
 	}
 }
 
+/* Line n (from 1) of postmaster.pid, without its newline; "" when there is none. */
+static void postmaster_line(const kdx_cluster *c, int n, char *buf, size_t size)
+{
+	char *path = kdx_strdup_printf("%s/postmaster.pid", c->datadir);
+	FILE *fp = fopen(path, "r");
+	free(path);
+	buf[0] = '\0';
+	for (int i = 0; fp && i < n; i++)
+		if (!fgets(buf, (int)size, fp)) {
+			buf[0] = '\0';
+			break;
+		}
+	if (fp)
+		fclose(fp);
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+kdx_status kdx_cluster_verify(const kdx_cluster *c, PGconn *conn, kdx_error **err)
+{
+	/* the peer of a Unix socket is the process that listens on it: the
+	 * postmaster, its user and its pid as the kernel knows them */
+	struct ucred cr;
+	socklen_t len = sizeof cr;
+	if (PQsocket(conn) < 0 || getsockopt(PQsocket(conn), SOL_SOCKET, SO_PEERCRED, &cr, &len) != 0) {
+		kdx_fail(err, KDX_EUNAVAILABLE, "could not tell which server answers on socket \"%s\": %s", c->sockdir,
+		         strerror(errno));
+		return KDX_EUNAVAILABLE;
+	}
+	char pidline[64], sockline[PATH_MAX + 2], datadir[PATH_MAX] = "";
+	postmaster_line(c, 1, pidline, sizeof pidline);
+	postmaster_line(c, 5, sockline, sizeof sockline);
+	PGresult *r = PQexec(conn, "SHOW data_directory");
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		snprintf(datadir, sizeof datadir, "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	char *theirs = datadir[0] ? realpath(datadir, NULL) : NULL;
+	char *ours = realpath(c->datadir, NULL);
+	bool same = cr.uid == server_user(c) && atol(pidline) == (long)cr.pid && !strcmp(sockline, c->sockdir) &&
+	            (!datadir[0] || (theirs && ours && !strcmp(theirs, ours)));
+	if (!same) {
+		char *who = kdx_user_name(cr.uid);
+		kdx_fail(err, KDX_EUNAVAILABLE, "the server on socket \"%s\" is not the private warehouse of KDX_HOME \"%s\"",
+		         c->sockdir, c->home);
+		kdx_error_detail(*err, "It is process %ld of user %s, with data directory %s; the warehouse is %s, whose"
+		                 " postmaster.pid names %s%s. kdx neither writes its schema into another server nor reads"
+		                 " its data from one.", (long)cr.pid, who, datadir[0] ? datadir : "(not shown)", c->datadir,
+		                 pidline[0] ? "process " : "no running server", pidline);
+		kdx_error_hint(*err, "Find out who started that server and stop it, then run the command again.");
+		free(who);
+	}
+	free(theirs);
+	free(ours);
+	return same ? KDX_OK : KDX_EUNAVAILABLE;
+}
+
 static kdx_status ensure_db(const kdx_cluster *c, kdx_error **err)
 {
 	char *ci = kdx_cluster_conninfo(c, "postgres");
@@ -463,6 +597,10 @@ static kdx_status ensure_db(const kdx_cluster *c, kdx_error **err)
 	if (PQstatus(conn) != CONNECTION_OK) {
 		st = kdx_fail(err, KDX_EUNAVAILABLE, "could not connect to the private warehouse on socket \"%s\"", c->sockdir);
 		kdx_error_detail(*err, "%s", PQerrorMessage(conn));
+		PQfinish(conn);
+		return st;
+	}
+	if ((st = kdx_cluster_verify(c, conn, err)) != KDX_OK) {
 		PQfinish(conn);
 		return st;
 	}
@@ -511,7 +649,7 @@ kdx_status kdx_cluster_ensure(kdx_cluster *c, kdx_error **err)
 	free(var);
 	if ((st = make_reachable(c, c->home, err)) != KDX_OK)
 		goto done;
-	if ((st = prepare_dir(c, c->sockdir, err)) != KDX_OK)
+	if ((st = prepare_dir(c, c->sockdir, "socket folder", err)) != KDX_OK)
 		goto done;
 	if ((st = make_reachable(c, c->sockdir, err)) != KDX_OK)
 		goto done;
@@ -519,7 +657,7 @@ kdx_status kdx_cluster_ensure(kdx_cluster *c, kdx_error **err)
 	bool initialised = file_exists(pgver);
 	free(pgver);
 	if (!initialised) {
-		if ((st = prepare_dir(c, c->datadir, err)) != KDX_OK)
+		if ((st = prepare_dir(c, c->datadir, "data directory", err)) != KDX_OK)
 			goto done;
 		if ((st = do_initdb(c, err)) != KDX_OK)
 			goto done;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include "kdx/db.h"
 #include "kdx/cluster.h"
+#include "kdx/layout.h"
 #include "kdx/lock.h"
 #include "kdx/embedded.h"
 #include "kdx/digest.h"
@@ -110,8 +111,8 @@ static kdx_status connect_configured(const kdx_env *env, kdx_db *db, kdx_error *
 {
 	char *conninfo = NULL;
 	kdx_status st;
+	kdx_cluster *c = NULL;
 	if (kdx_db_is_private(env)) {
-		kdx_cluster *c = NULL;
 		if ((st = kdx_cluster_new(env->home, &c, err)) != KDX_OK)
 			return st;
 		if (!env->may_create && !kdx_cluster_exists(c)) {
@@ -119,14 +120,14 @@ static kdx_status connect_configured(const kdx_env *env, kdx_db *db, kdx_error *
 			kdx_cluster_free(c);
 			return st;
 		}
-		if ((st = kdx_cluster_ensure(c, err)) != KDX_OK) {
+		/* also for commands that only read: the warehouse is in KDX_HOME */
+		if ((st = kdx_home_check(c->home, err)) != KDX_OK || (st = kdx_cluster_ensure(c, err)) != KDX_OK) {
 			kdx_cluster_free(c);
 			return st;
 		}
 		conninfo = kdx_cluster_conninfo(c, "kdx");
 		db->where = kdx_strdup_printf("socket \"%s\"", c->sockdir);
 		db->private_cluster = true;
-		kdx_cluster_free(c);
 	} else {
 		conninfo = kdx_strdup(env->db_url ? env->db_url : "");
 	}
@@ -157,8 +158,14 @@ static kdx_status connect_configured(const kdx_env *env, kdx_db *db, kdx_error *
 		kdx_error_detail(*err, "%s", m);
 		free(m);
 		kdx_error_hint(*err, "Check KDX_DATABASE_URL, --db or the PG* variables; unset them all to use kdx's private warehouse.");
+		kdx_cluster_free(c);
 		return KDX_EUNAVAILABLE;
 	}
+	/* the connection kdx works through reaches the warehouse's own server */
+	st = c ? kdx_cluster_verify(c, db->conn, err) : KDX_OK;
+	kdx_cluster_free(c);
+	if (st != KDX_OK)
+		return st;
 	session_setup(db->conn);
 	return KDX_OK;
 }
@@ -395,6 +402,10 @@ static kdx_status bootstrap(kdx_db *db, kdx_error **err)
 		"CREATE TABLE IF NOT EXISTS kdx.schema_definition ("
 		" file text PRIMARY KEY, sha256 char(64) NOT NULL,"
 		" applied_at timestamptz NOT NULL DEFAULT now());"
+		/* which kdx applied each: a later kdx's schema is never undone by an
+		 * earlier one sharing the warehouse (refuse_newer) */
+		"ALTER TABLE kdx.schema_version ADD COLUMN IF NOT EXISTS kdx_version text;"
+		"ALTER TABLE kdx.schema_definition ADD COLUMN IF NOT EXISTS kdx_version text;"
 		/* FOR UPDATE on a row needs UPDATE on the table, which only kdx's owner
 		 * (and the secretariat, which runs kdx) has */
 		"CREATE TABLE IF NOT EXISTS kdx.lock (name text PRIMARY KEY, purpose text NOT NULL);"
@@ -403,8 +414,9 @@ static kdx_status bootstrap(kdx_db *db, kdx_error **err)
 		" ('run', 'one nightly or monthly job at a time'), ('snapshot', 'one link of the snapshot chain at a time')"
 		" ON CONFLICT DO NOTHING";
 	for (int attempt = 0;; attempt++) {
-		PGresult *r = kdx_db_query(db, "SELECT to_regclass('kdx.schema_version') IS NOT NULL AND"
-		                               " to_regclass('kdx.schema_definition') IS NOT NULL AND to_regclass('kdx.lock') IS NOT NULL",
+		PGresult *r = kdx_db_query(db, "SELECT to_regclass('kdx.lock') IS NOT NULL AND (SELECT count(*) = 2 FROM pg_attribute"
+		                               " WHERE attrelid IN (to_regclass('kdx.schema_version'), to_regclass('kdx.schema_definition'))"
+		                               " AND attname = 'kdx_version' AND NOT attisdropped)",
 		                           0, NULL, err);
 		if (!r)
 			return KDX_EINTERNAL;
@@ -449,6 +461,86 @@ static char *embedded_text(const kdx_embedded *e)
 	return sql;
 }
 
+/* The highest numbered migration this kdx carries. */
+static int own_schema_version(void)
+{
+	int v = 0;
+	for (const kdx_embedded *e = kdx_embedded_files; e->path; e++)
+		if (is_migration(e) && atoi(e->path + 4) > v)
+			v = atoi(e->path + 4);
+	return v;
+}
+
+/* Dotted versions compared number by number: 0.10.0 is after 0.9.1. */
+static int version_cmp(const char *a, const char *b)
+{
+	while (*a || *b) {
+		char *ea, *eb;
+		unsigned long x = strtoul(a, &ea, 10), y = strtoul(b, &eb, 10);
+		if (ea == a || eb == b) {
+			int c = strcmp(a, b);
+			return (c > 0) - (c < 0);
+		}
+		if (x != y)
+			return x < y ? -1 : 1;
+		a = *ea == '.' ? ea + 1 : ea;
+		b = *eb == '.' ? eb + 1 : eb;
+	}
+	return 0;
+}
+
+/*
+ * A warehouse a newer kdx upgraded (a numbered migration this kdx does not
+ * carry, or definitions a later kdx version recorded) is refused: this kdx's
+ * queries may not fit it, and its older definitions must never be written
+ * over the newer ones of the machines that share the warehouse.  The
+ * kdx_version columns may be missing (a warehouse no migrator of this kdx
+ * touched yet): to_jsonb reads them when they are there.
+ */
+static kdx_status refuse_newer(kdx_db *db, kdx_error **err)
+{
+	PGresult *r = kdx_db_query(db, "SELECT v.version, to_jsonb(v) ->> 'kdx_version', v.name FROM kdx.schema_version v"
+	                               " UNION ALL SELECT NULL, to_jsonb(d) ->> 'kdx_version', d.file FROM kdx.schema_definition d",
+	                           0, NULL, err);
+	if (!r)
+		return KDX_EINTERNAL;
+	int mine = own_schema_version(), theirs = 0;
+	const char *by = NULL, *what = NULL;
+	for (int i = 0; i < PQntuples(r); i++) {
+		int v = PQgetisnull(r, i, 0) ? 0 : atoi(PQgetvalue(r, i, 0));
+		const char *kv = PQgetisnull(r, i, 1) ? NULL : PQgetvalue(r, i, 1);
+		bool later = kv && version_cmp(kv, KDX_VERSION) > 0;
+		if (v > mine || later) {
+			if (v > theirs)
+				theirs = v;
+			if (!what)
+				what = PQgetvalue(r, i, 2);
+			if (kv && (!by || version_cmp(kv, by) > 0))
+				by = kv;
+		}
+	}
+	kdx_status st = KDX_OK;
+	if (what) {
+		if (by)
+			kdx_fail(err, KDX_EUNAVAILABLE, "the warehouse was upgraded by kdx %s; this kdx is %s", by, KDX_VERSION);
+		else
+			kdx_fail(err, KDX_EUNAVAILABLE, "the warehouse was upgraded by a newer kdx; this kdx is %s", KDX_VERSION);
+		char *found = theirs ? kdx_strdup_printf("has schema version %d; this kdx knows versions up to %d", theirs, mine)
+		                     : kdx_strdup_printf("holds %s as a later kdx defined it", what);
+		kdx_error_detail(*err, "The warehouse at %s %s. This kdx's older definitions would undo the upgrade for every"
+		                 " machine that shares the warehouse.", db->where, found);
+		free(found);
+		if (by)
+			kdx_error_hint(*err, "Install kdx %s or later on this machine; machines that share a warehouse run the same kdx.", by);
+		else
+			kdx_error_hint(*err, "Install the kdx that upgraded the warehouse, or a later one, on this machine; machines that"
+			                     " share a warehouse run the same kdx.");
+		st = KDX_EUNAVAILABLE;
+	}
+	PQclear(r);
+	return st;
+}
+
 /* One numbered migration, unless it is recorded already; *ran says whether it ran. */
 static kdx_status apply_migration(kdx_db *db, const kdx_embedded *e, bool *ran, kdx_error **err)
 {
@@ -481,8 +573,8 @@ static kdx_status apply_migration(kdx_db *db, const kdx_embedded *e, bool *ran, 
 			kdx_error_hint(*err, "Migration %s failed; the warehouse is unchanged by it.", name);
 		goto fail;
 	}
-	const char *p2[] = { ver, name };
-	r = kdx_db_query(db, "INSERT INTO kdx.schema_version (version, name) VALUES ($1, $2)", 2, p2, err);
+	const char *p2[] = { ver, name, KDX_VERSION };
+	r = kdx_db_query(db, "INSERT INTO kdx.schema_version (version, name, kdx_version) VALUES ($1, $2, $3)", 3, p2, err);
 	if (!r) {
 		st = KDX_EINTERNAL;
 		goto fail;
@@ -504,7 +596,9 @@ static kdx_status apply_definitions(kdx_db *db, int *applied, kdx_error **err)
 	kdx_status st = kdx_db_begin(db, err);
 	if (st != KDX_OK)
 		return st;
+	/* under the lock: a newer kdx may have upgraded the warehouse since this one looked */
 	if ((st = kdx_lock_in_transaction(db, "migrate", KDX_MIGRATE_WAIT, err)) != KDX_OK ||
+	    (st = refuse_newer(db, err)) != KDX_OK ||
 	    (st = kdx_db_exec(db, "SET LOCAL check_function_bodies = off", err)) != KDX_OK)
 		goto fail;
 	for (const kdx_embedded *e = kdx_embedded_files; e->path; e++) {
@@ -513,7 +607,7 @@ static kdx_status apply_definitions(kdx_db *db, int *applied, kdx_error **err)
 		const char *name = e->path + 4;
 		char sha[65];
 		kdx_sha256_hex(e->data, e->len, sha);
-		const char *p[] = { name, sha };
+		const char *p[] = { name, sha, KDX_VERSION };
 		PGresult *r = kdx_db_query(db, "SELECT 1 FROM kdx.schema_definition WHERE file = $1 AND sha256 = $2", 2, p, err);
 		if (!r) {
 			st = KDX_EINTERNAL;
@@ -531,8 +625,9 @@ static kdx_status apply_definitions(kdx_db *db, int *applied, kdx_error **err)
 				kdx_error_hint(*err, "Definitions %s failed; the warehouse is unchanged by them.", name);
 			goto fail;
 		}
-		r = kdx_db_query(db, "INSERT INTO kdx.schema_definition (file, sha256) VALUES ($1, $2)"
-		                     " ON CONFLICT (file) DO UPDATE SET sha256 = excluded.sha256, applied_at = now()", 2, p, err);
+		r = kdx_db_query(db, "INSERT INTO kdx.schema_definition (file, sha256, kdx_version) VALUES ($1, $2, $3)"
+		                     " ON CONFLICT (file) DO UPDATE SET sha256 = excluded.sha256, kdx_version = excluded.kdx_version,"
+		                     " applied_at = now()", 3, p, err);
 		if (!r) {
 			st = KDX_EINTERNAL;
 			goto fail;
@@ -550,7 +645,7 @@ kdx_status kdx_db_migrate(kdx_db *db, int *applied, kdx_error **err)
 {
 	kdx_status st;
 	*applied = 0;
-	if ((st = bootstrap(db, err)) != KDX_OK)
+	if ((st = bootstrap(db, err)) != KDX_OK || (st = refuse_newer(db, err)) != KDX_OK)
 		return st;
 	for (const kdx_embedded *e = kdx_embedded_files; e->path; e++) {
 		bool ran;
@@ -576,6 +671,9 @@ kdx_status kdx_db_check_schema(kdx_db *db, kdx_error **err)
 		kdx_error_hint(*err, "Run \"kdx init\" to create it.");
 		return KDX_EUNAVAILABLE;
 	}
+	kdx_status st = refuse_newer(db, err);
+	if (st != KDX_OK)
+		return st;
 	r = kdx_db_query(db, "SELECT 'v' || version FROM kdx.schema_version UNION ALL"
 	                     " SELECT file || ' ' || sha256 FROM kdx.schema_definition", 0, NULL, err);
 	if (!r)

@@ -3,7 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/evp.h>
+#include <openssl/err.h>
 #include <openssl/pem.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "kdx/digest.h"
 
 static void hex(const unsigned char *d, unsigned n, char *out)
@@ -66,17 +70,37 @@ void kdx_sha512_hex(const void *data, size_t n, char out[129])
 	hex(d, len, out);
 }
 
+/* kdx runs unattended: without this, OpenSSL asks for an encrypted key's
+ * pass phrase on the terminal, or reads it from standard input. */
+static int no_pass_phrase(char *buf, int size, int rwflag, void *asked)
+{
+	(void)buf;
+	(void)size;
+	(void)rwflag;
+	*(bool *)asked = true;
+	return -1;
+}
+
 static EVP_PKEY *read_key(const char *path, bool private_key, const char **why)
 {
-	FILE *fp = fopen(path, "r");
+	/* a private key is never read through a link, nor from a FIFO that would
+	 * block; a public key may come from anywhere (verify --pubkey <(...)) */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | (private_key ? O_NOFOLLOW | O_NONBLOCK : 0));
+	struct stat st;
+	FILE *fp = fd >= 0 && (!private_key || (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))) ? fdopen(fd, "r") : NULL;
 	if (!fp) {
+		if (fd >= 0)
+			close(fd);
 		*why = "the key file cannot be opened";
 		return NULL;
 	}
-	EVP_PKEY *k = private_key ? PEM_read_PrivateKey(fp, NULL, NULL, NULL) : PEM_read_PUBKEY(fp, NULL, NULL, NULL);
+	bool asked = false;
+	EVP_PKEY *k = private_key ? PEM_read_PrivateKey(fp, NULL, no_pass_phrase, &asked)
+	                          : PEM_read_PUBKEY(fp, NULL, no_pass_phrase, &asked);
 	fclose(fp);
 	if (!k) {
-		*why = private_key ? "the file is not a PEM private key" : "the file is not a PEM public key";
+		ERR_clear_error();
+		*why = asked ? KDX_KEY_ENCRYPTED : private_key ? "the file is not a PEM private key" : "the file is not a PEM public key";
 		return NULL;
 	}
 	if (EVP_PKEY_id(k) != EVP_PKEY_ED25519) {

@@ -24,6 +24,7 @@ static const struct {
 	[KDX_EIO]          = { "input/output error", 74 },
 	[KDX_ELOCKED]      = { "locked by another run", 75 },
 	[KDX_ENOMEM]       = { "out of memory", 70 },
+	[KDX_ECONFIG]      = { "configuration refused", 78 },
 };
 
 const char *kdx_status_str(kdx_status st)

@@ -4,6 +4,8 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,6 +250,106 @@ char *kdx_tmpdir_new(const char *home)
 		return NULL;
 	}
 	return tmpl;
+}
+
+static bool uid_from(const char *s, uid_t *out)
+{
+	char *end;
+	if (!s || !*s)
+		return false;
+	unsigned long v = strtoul(s, &end, 10);
+	if (*end && *end != '\n')
+		return false;
+	if (v >= (uid_t)-1)  /* loginuid's "unset" is 4294967295 */
+		return false;
+	*out = (uid_t)v;
+	return true;
+}
+
+bool kdx_owner_trusted(uid_t uid)
+{
+	uid_t u;
+	if (uid == 0 || uid == geteuid() || uid == getuid())
+		return true;
+	if (getuid() == 0) {
+		/* the invoking user of a root kdx: sudo's, or the one who logged in and used su */
+		if (uid_from(getenv("SUDO_UID"), &u) && u == uid)
+			return true;
+		char line[32] = "";
+		FILE *fp = fopen("/proc/self/loginuid", "r");
+		if (fp) {
+			if (!fgets(line, sizeof line, fp))
+				line[0] = '\0';
+			fclose(fp);
+		}
+		if (uid_from(line, &u) && u == uid)
+			return true;
+	}
+	struct passwd *pw = getpwnam("kdx");
+	return pw && pw->pw_uid == uid;
+}
+
+/* The owner is the one member of group gid: its primary group is no one
+ * else's, and it lists no one else (or only the owner). */
+static bool group_of_owner_alone(gid_t gid, uid_t owner)
+{
+	struct group *gr = getgrgid(gid);
+	struct passwd *pw = getpwuid(owner);
+	if (!gr || !pw)
+		return false;
+	char *name = kdx_strdup(pw->pw_name);
+	bool alone = !gr->gr_mem[0] || (!strcmp(gr->gr_mem[0], name) && !gr->gr_mem[1]);
+	bool member = gr->gr_mem[0] != NULL || pw->pw_gid == gid;
+	setpwent();
+	struct passwd *p;
+	while (alone && (p = getpwent()) != NULL)
+		if (p->pw_gid == gid && p->pw_uid != owner)
+			alone = false;
+	endpwent();
+	free(name);
+	return alone && member;
+}
+
+bool kdx_others_may_write(const struct stat *st)
+{
+	if (st->st_mode & S_IWOTH)
+		return true;
+	return (st->st_mode & S_IWGRP) && !group_of_owner_alone(st->st_gid, st->st_uid);
+}
+
+char *kdx_user_name(uid_t uid)
+{
+	struct passwd *pw = getpwuid(uid);
+	return pw ? kdx_strdup(pw->pw_name) : kdx_strdup_printf("uid %u", (unsigned)uid);
+}
+
+char *kdx_group_name(gid_t gid)
+{
+	struct group *gr = getgrgid(gid);
+	return gr ? kdx_strdup(gr->gr_name) : kdx_strdup_printf("gid %u", (unsigned)gid);
+}
+
+char *kdx_describe_mode(const struct stat *st)
+{
+	mode_t m = st->st_mode;
+	char s[11];
+	s[0] = S_ISDIR(m) ? 'd' : S_ISLNK(m) ? 'l' : S_ISFIFO(m) ? 'p' : S_ISSOCK(m) ? 's' : S_ISCHR(m) ? 'c' : S_ISBLK(m) ? 'b' : '-';
+	static const char rwx[] = "rwxrwxrwx";
+	for (int i = 0; i < 9; i++)
+		s[1 + i] = (m & (0400 >> i)) ? rwx[i] : '-';
+	if (m & S_ISUID)
+		s[3] = s[3] == 'x' ? 's' : 'S';
+	if (m & S_ISGID)
+		s[6] = s[6] == 'x' ? 's' : 'S';
+	if (m & S_ISVTX)
+		s[9] = s[9] == 'x' ? 't' : 'T';
+	s[10] = '\0';
+	char *user = kdx_user_name(st->st_uid), *group = kdx_group_name(st->st_gid);
+	char *d = kdx_strdup_printf("Its mode is %04o (%s), its owner %s and its group %s.", (unsigned)(m & 07777), s, user,
+	                            group);
+	free(user);
+	free(group);
+	return d;
 }
 
 void kdx_tmpdir_free(char *dir)

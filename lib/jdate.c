@@ -5,7 +5,10 @@
 #include <string.h>
 #include <time.h>
 #include <math.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include "kdx/jdate.h"
+#include "kdx/mem.h"
 
 static bool is_leap(int y)
 {
@@ -71,6 +74,13 @@ static const struct era eras[] = {
 	{ "平成", 'H', { 1989, 1, 8 }, { 2019, 4, 30 } },
 	{ "昭和", 'S', { 1926, 12, 25 }, { 1989, 1, 7 } },
 };
+
+bool kdx_date_nameable(kdx_date d)
+{
+	const struct era *first = &eras[sizeof eras / sizeof eras[0] - 1];
+	kdx_date last = kdx_fiscal_year_end(9998);
+	return kdx_date_cmp(d, first->start) >= 0 && kdx_date_cmp(d, last) <= 0;
+}
 
 /* Read 1..max digits; returns chars consumed or 0. */
 static int read_num(const char *s, int max, int *v)
@@ -302,10 +312,88 @@ bool kdx_fy_parse(const char *s, int *fy)
 	return true;
 }
 
+/* A POSIX TZ rule as glibc reads it: std offset [dst [offset] [,start[/time],end[/time]]],
+ * the names three letters or more, or <+09> in angle brackets. */
+static const char *tz_name(const char *p)
+{
+	const char *s = p;
+	if (*p == '<') {
+		while (*++p && *p != '>')
+			if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '+' || *p == '-'))
+				return NULL;
+		return *p == '>' && p - s >= 4 ? p + 1 : NULL;
+	}
+	while ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z'))
+		p++;
+	return p - s >= 3 ? p : NULL;
+}
+
+static const char *tz_offset(const char *p)
+{
+	if (*p == '+' || *p == '-')
+		p++;
+	for (int part = 0; part < 3; part++) {
+		int digits = 0;
+		while (*p >= '0' && *p <= '9' && digits < 2) {
+			p++;
+			digits++;
+		}
+		if (!digits)
+			return NULL;
+		if (*p != ':' || part == 2)
+			break;
+		p++;
+	}
+	return p;
+}
+
+static bool posix_rule(const char *tz)
+{
+	const char *p = tz_name(tz);
+	if (!p || !(p = tz_offset(p)))
+		return false;
+	if (!*p)
+		return true;
+	if (!(p = tz_name(p)))
+		return false;
+	if (*p && *p != ',' && !(p = tz_offset(p)))
+		return false;
+	if (!*p)
+		return true;
+	return *p == ',' && strspn(p, "MJ0123456789.,/:+-") == strlen(p);
+}
+
+/* A zone of the time zone database: a TZif file under TZDIR. */
+static bool zone_file(const char *name)
+{
+	if (!*name || strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-./") != strlen(name))
+		return false;
+	for (const char *p = name; (p = strstr(p, "..")) != NULL; p++)
+		if ((p == name || p[-1] == '/') && (p[2] == '/' || !p[2]))
+			return false;
+	const char *dir = getenv("TZDIR");
+	char *path = name[0] == '/' ? kdx_strdup(name) : kdx_strdup_printf("%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", name);
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	free(path);
+	if (fd < 0)
+		return false;
+	struct stat st;
+	char magic[4];
+	bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && read(fd, magic, 4) == 4 && !memcmp(magic, "TZif", 4);
+	close(fd);
+	return ok;
+}
+
 const char *kdx_council_tz_init(void)
 {
 	const char *tz = getenv("KDX_TZ");
-	if (!tz || !*tz) {
+	bool known = true;
+	if (tz && *tz) {
+		const char *name = tz[0] == ':' ? tz + 1 : tz;
+		/* glibc takes any name it cannot find for UTC, without a word */
+		known = zone_file(name) || !strcmp(name, "UTC") || !strcmp(name, "GMT") || posix_rule(name);
+	}
+	if (!known || !tz || !*tz) {
 		/* Japan has kept UTC+9 without summer time since 1951: the POSIX form
 		 * needs no tzdata, which a minimal server may lack */
 		tz = access("/usr/share/zoneinfo/Asia/Tokyo", R_OK) == 0 ? "Asia/Tokyo" : "JST-9";
@@ -313,7 +401,7 @@ const char *kdx_council_tz_init(void)
 	/* the warehouse's sessions take the zone from TZ too (lib/db.c) */
 	setenv("TZ", tz, 1);
 	tzset();
-	return tz;
+	return known ? tz : NULL;
 }
 
 kdx_date kdx_date_today(void)

@@ -28,6 +28,16 @@ typedef struct kdx_snapshot_info {
 	bool reused;  /* the payload was already archived for this as-of */
 } kdx_snapshot_info;
 
+/* KDX_SIGNING_KEY, when set, checked before anything is written (SPEC §7):
+ * the key file itself (not a link), owned by root, by kdx's user or by the
+ * user who runs kdx, that no one else may write, and that only its owner may
+ * read, or also its group when that is "kdx" and may only read it; not
+ * encrypted (kdx runs unattended and never asks for a pass phrase); an
+ * Ed25519 private key in PEM.  KDX_ECONFIG for a key others could read or
+ * change, a link or an encrypted key; KDX_EUSAGE for one that cannot be read
+ * or is no such key.  kdx_snapshot_create checks it again before signing. */
+kdx_status kdx_signing_key_check(kdx_error **err);
+
 /* reports_dir: the reports of this as-of already written by kdx report (its
  * council/, municipalities/, charts/ and councils/ are archived); NULL to
  * render them afresh.  rd: the data those reports were written from, or NULL

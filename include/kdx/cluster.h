@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
+#include <libpq-fe.h>
 #include "kdx/error.h"
 
 typedef struct kdx_cluster {
@@ -39,6 +40,12 @@ bool kdx_cluster_exists(const kdx_cluster *c);
 /* The error of a command that may not create a warehouse, run where there is none (SPEC §7). */
 kdx_status kdx_cluster_missing(const kdx_cluster *c, kdx_error **err);
 kdx_status kdx_cluster_stop(kdx_cluster *c, kdx_error **err);
+/* That conn (to the cluster's socket) reaches the cluster's own server: its
+ * postmaster, as the kernel names the socket's peer, runs as the data
+ * directory's owner with the pid of postmaster.pid, which names this socket
+ * folder, and its data_directory is the cluster's.  KDX_EUNAVAILABLE with the
+ * server's pid, user and data directory otherwise. */
+kdx_status kdx_cluster_verify(const kdx_cluster *c, PGconn *conn, kdx_error **err);
 /* PID of the postmaster from postmaster.pid, or 0. */
 long kdx_cluster_pid(const kdx_cluster *c);
 

@@ -25,7 +25,10 @@ void kdx_sha512_hex(const void *data, size_t n, char out[129]);
 /* Ed25519 (OpenSSL libcrypto): a detached signature of data, base64 on one
  * line, with the private key in the PEM file key_path; and its check with the
  * public key in pub_path.  NULL / false with *why set (a static English
- * reason) when the key cannot be used. */
+ * reason) when the key cannot be used: KDX_KEY_ENCRYPTED for a key that needs
+ * a pass phrase, which is never asked for.  A private key is not read through
+ * a link. */
+#define KDX_KEY_ENCRYPTED "the key is encrypted with a pass phrase"
 char *kdx_ed25519_sign(const char *key_path, const void *data, size_t n, const char **why);
 /* 1 valid, 0 not this key's or changed, -1 the key or signature is unreadable (*why). */
 int kdx_ed25519_verify(const char *pub_path, const void *data, size_t n, const char *sig_b64, const char **why);

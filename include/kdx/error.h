@@ -29,6 +29,9 @@ typedef enum kdx_status {
 	KDX_EIO,          /* file system error                   -> 74 */
 	KDX_ELOCKED,      /* another run holds the lock          -> 75 */
 	KDX_ENOMEM,       /* out of memory                       -> 70 */
+	KDX_ECONFIG,      /* a configuration others could have
+	                     changed, or that cannot be right, is
+	                     refused (SPEC §7)                   -> 78 */
 	KDX_STATUS_COUNT
 } kdx_status;
 

@@ -4,7 +4,9 @@
 #ifndef KDX_FSUTIL_H
 #define KDX_FSUTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include "kdx/error.h"
 
@@ -49,5 +51,23 @@ void kdx_tmpdir_free(char *dir);
  * in memory it does not.  Chosen once per process. */
 #define KDX_SCRATCH_MIN_FREE (256UL << 20)
 const char *kdx_scratch_dir(void);
+
+/* Whose files kdx trusts as its own (SPEC §7: a configuration others could
+ * have changed is refused): root, the user kdx runs as, the user who invoked
+ * it (the real user, and when that is root the user sudo names in SUDO_UID
+ * and the login user of /proc/self/loginuid), and the system user "kdx". */
+bool kdx_owner_trusted(uid_t uid);
+/* True when a user other than st's owner may write what st describes, by
+ * its mode: others may, or its group may and that group is not its owner's
+ * alone (Debian's sshd takes a group whose one member is the owner, as a
+ * user's private group under umask 002 is, for the owner's own). */
+bool kdx_others_may_write(const struct stat *st);
+/* A user's name, or "uid N" for one without a name; caller frees. */
+char *kdx_user_name(uid_t uid);
+/* A group's name, or "gid N"; caller frees. */
+char *kdx_group_name(gid_t gid);
+/* "Its mode is 0644 (-rw-r--r--), its owner root and its group root.": the
+ * detail of a refusal of a file or folder others could change; caller frees. */
+char *kdx_describe_mode(const struct stat *st);
 
 #endif

@@ -17,6 +17,7 @@ typedef struct kdx_ingest_opts {
 	kdx_encoding encoding;   /* KDX_ENC_AUTO to detect */
 	const char *rejects_dir; /* where reject reports go ($KDX_HOME/rejects) */
 	const char *beside_dir;  /* also copy the reports here (inbox/rejected), or NULL */
+	bool regular_only;       /* a file of the inbox: kdx_input_open_regular */
 } kdx_ingest_opts;
 
 typedef enum kdx_ingest_outcome {

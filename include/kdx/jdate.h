@@ -23,6 +23,13 @@ typedef enum kdx_date_result {
 } kdx_date_result;
 
 bool kdx_date_exists(int y, int m, int d);
+/* The dates kdx can name, as an as-of (SPEC §7): from 昭和元年12月25日, the
+ * first day of the eras kdx knows (before it kdx_date_wareki could only write
+ * 「1年1月1日」), to 9999-03-31, the end of the last fiscal year that ends
+ * within four-digit years (an as-of's fiscal year end is named too). */
+#define KDX_DATE_NAMEABLE_FIRST "1926-12-25"
+#define KDX_DATE_NAMEABLE_LAST "9999-03-31"
+bool kdx_date_nameable(kdx_date d);
 /* Days since 1970-01-01 and back. */
 long kdx_date_to_days(kdx_date d);
 kdx_date kdx_date_from_days(long days);
@@ -57,7 +64,10 @@ bool kdx_fy_parse(const char *s, int *fy);
 /* Make the council's time zone the process's local time: KDX_TZ, or
  * Asia/Tokyo, whatever TZ the host or the service has (SPEC §7); the
  * warehouse's sessions follow it.  Called first thing by main; returns the
- * zone. */
+ * zone, or NULL when KDX_TZ names neither a zone of the time zone database
+ * nor a POSIX rule (such as JST-9), which the C library would silently take
+ * for UTC: the caller refuses it (SPEC §7, exit 78), and meanwhile the
+ * default zone is in force. */
 const char *kdx_council_tz_init(void);
 /* Today, in local time (the council's, once kdx_council_tz_init ran). */
 kdx_date kdx_date_today(void);

@@ -62,6 +62,9 @@ bool kdx_cfb_is_encrypted(const kdx_input *in);
 
 typedef struct kdx_xlsx kdx_xlsx;
 kdx_status kdx_xlsx_open(const char *path, const kdx_xlsx_limits *lim, kdx_xlsx **out, kdx_error **err);
+/* The same, opening path but naming the workbook shown in messages. */
+kdx_status kdx_xlsx_open_as(const char *path, const char *shown, const kdx_xlsx_limits *lim, kdx_xlsx **out,
+                            kdx_error **err);
 void kdx_xlsx_free(kdx_xlsx *x);
 int kdx_xlsx_sheet_count(const kdx_xlsx *x);
 const char *kdx_xlsx_sheet_name(const kdx_xlsx *x, int i);

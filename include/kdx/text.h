@@ -55,6 +55,9 @@ typedef struct kdx_input {
 } kdx_input;
 
 kdx_status kdx_input_open(kdx_input *in, const char *path, kdx_error **err);
+/* The same for a file others may have put there (the inbox): a regular file
+ * with no other name, never a link followed, a FIFO or a device opened. */
+kdx_status kdx_input_open_regular(kdx_input *in, const char *path, kdx_error **err);
 /* data must outlive the input; nothing is copied. */
 void kdx_input_mem(kdx_input *in, const void *data, size_t n);
 /* Up to n bytes from offset off; returns the count (0 at the end), or -1 with errno set. */

@@ -24,6 +24,8 @@ static void every_status_has_a_name_and_exit_code(void **state)
 	assert_int_equal(kdx_status_exit(KDX_EUNAVAILABLE), 69);
 	assert_int_equal(kdx_status_exit(KDX_EIO), 74);
 	assert_int_equal(kdx_status_exit(KDX_ELOCKED), 75);
+	assert_int_equal(kdx_status_exit(KDX_ECONFIG), 78);
+	assert_string_equal(kdx_status_str(KDX_ECONFIG), "configuration refused");
 	assert_string_equal(kdx_status_str((kdx_status)999), "unknown status");
 }
 
