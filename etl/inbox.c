@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "kdx/inbox.h"
+#include "kdx/buf.h"
 #include "kdx/fsutil.h"
 
 struct entry {
@@ -91,11 +92,12 @@ kdx_status kdx_ingest_files(kdx_db *db, const kdx_ingest_opts *o, const char *in
 		kdx_error *fe = NULL;
 		kdx_status st = kdx_ingest_file(db, paths[i], &opts, &res, &fe);
 		const char *sl = strrchr(paths[i], '/');
-		const char *name = sl ? sl + 1 : paths[i];
+		char *name = kdx_shown_name(sl ? sl + 1 : paths[i]);  /* as the ingest stored it */
 		if (inbox_dir && st == KDX_EIO && access(paths[i], F_OK) != 0 && errno == ENOENT) {
 			/* another kdx working on the same inbox took it between the listing and now */
 			kdx_error_free(fe);
 			kdx_ingest_result_clear(&res);
+			free(name);
 			continue;
 		}
 		if (st == KDX_OK && res.outcome == KDX_INGEST_LOADED) {
@@ -110,6 +112,7 @@ kdx_status kdx_ingest_files(kdx_db *db, const kdx_ingest_opts *o, const char *in
 		}
 		if (cb)
 			cb(ctx, name, st, &res, fe);
+		free(name);
 		if (inbox_dir && (st == KDX_OK || st == KDX_EDATA) &&
 		    move_to(paths[i], st == KDX_OK ? done : rejected) != 0 && errno != ENOENT)  /* ENOENT: moved by another kdx */
 			kdx_log_warning("could not move \"%s\": %s", paths[i], strerror(errno));

@@ -60,9 +60,11 @@ static void say(const char *fmt, ...)
 static void on_file(void *ctx, const char *name, kdx_status st, const kdx_ingest_result *res, const kdx_error *err)
 {
 	kdx_buf *rejected = ctx;
-	if (st == KDX_EDATA)
-		kdx_buf_printf(rejected, "- %s: %d 件の問題（報告: %s）\n", name, res->problems,
-		               res->report_txt ? res->report_txt : "-");
+	if (st == KDX_EDATA) {
+		char *report = kdx_shown_name(res->report_txt ? res->report_txt : "-");
+		kdx_buf_printf(rejected, "- %s: %d 件の問題（報告: %s）\n", name, res->problems, report);
+		free(report);
+	}
 	if (st == KDX_OK)
 		say("%s %s", res->outcome == KDX_INGEST_LOADED ? "loaded" : "already loaded", name);
 	else
@@ -231,9 +233,12 @@ static void record_end(struct run *j, kdx_status st, const kdx_error *err)
 	snprintf(c5, sizeof c5, "%d", j->reports);
 	snprintf(c6, sizeof c6, "%d", j->templates);
 	snprintf(c7, sizeof c7, "%ld", j->snap.id);
-	char *message = st != KDX_OK && err ? kdx_strdup(err->primary)
-	              : j->monthly ? kdx_strdup_printf("reports in %s; snapshot %s", j->outdir ? j->outdir : "", j->snap.path)
-	                           : kdx_strdup_printf("%d files loaded", j->counts.loaded);
+	char *raw = st != KDX_OK && err ? kdx_strdup(err->primary)
+	          : j->monthly ? kdx_strdup_printf("reports in %s; snapshot %s", j->outdir ? j->outdir : "", j->snap.path)
+	                       : kdx_strdup_printf("%d files loaded", j->counts.loaded);
+	/* escaped as kdx shows it: a name in it (a file's, KDX_HOME's) may hold any byte */
+	char *message = kdx_shown(raw);
+	free(raw);
 	const char *p[] = { j->run_id, status, c1, c2, c3, c4, c5, c6, j->snap.id ? c7 : NULL, message };
 	kdx_error *rerr = NULL;
 	PGresult *r = kdx_db_query(j->db, "UPDATE kdx.job_run SET finished_at = clock_timestamp(), status = $2, files_loaded = $3,"

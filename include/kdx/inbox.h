@@ -13,7 +13,8 @@ typedef struct kdx_ingest_counts {
 	long rows;
 } kdx_ingest_counts;
 
-/* Called after each file with its outcome (st KDX_OK, KDX_EDATA or a failure). */
+/* Called after each file with its outcome (st KDX_OK, KDX_EDATA or a failure);
+ * name is the file's as kdx shows and stores it (kdx_shown_name). */
 typedef void (*kdx_ingest_cb)(void *ctx, const char *name, kdx_status st, const kdx_ingest_result *res,
                               const kdx_error *err);
 
