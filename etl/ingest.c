@@ -747,7 +747,8 @@ static kdx_status read_workbook(struct ingest *g, kdx_input *in, char **encoding
 	for (int i = 0; i < kdx_xlsx_sheet_count(x) && st == KDX_OK; i++) {
 		reset_table(g, kdx_xlsx_sheet_name(x, i));
 		st = kdx_xlsx_read_sheet(x, i, on_row, &rc, &fe);
-		if (st == KDX_EDATA) {
+		bool cut = st == KDX_EDATA;
+		if (cut) {
 			reader_problem(g, fe);
 			kdx_error_free(fe);
 			fe = NULL;
@@ -759,6 +760,13 @@ static kdx_status read_workbook(struct ingest *g, kdx_input *in, char **encoding
 		if (rc.st != KDX_OK) {
 			st = rc.st;
 			break;
+		}
+		if (cut) {
+			/* the rest of the sheet cannot be read: no completeness checks on a fragment */
+			if (g->h.ds >= 0)
+				g->seen_dataset[g->h.ds] = true;
+			st = flush_copy(g, true, err);
+			continue;
 		}
 		if (g->h.ds < 0 && g->forced_ds >= 0)
 			kdx_problems_atf(&g->probs, KDX_P_SHEET_NO_HEADER, 0, -1, NULL, "記入用テンプレートの見出し行を消さずに入力してください。",

@@ -205,6 +205,17 @@ test_xlsx_cells_past_the_last_row_or_column_are_refused() {
 	contains "$ERR" '基盤導入!XFE2'
 	nothing_loaded
 	contains "$(cat "$KDX_HOME/rejects/col.xlsx.reject.txt")" 'XFD'
+	# a reference of many letters (which once overflowed), cut in the message
+	edit_sheet "$wb" long.xlsx xl/worksheets/sheet2.xml "x.replace('r=\"A3\"', 'r=\"' + 'A' * 60 + '3\"', 1)"
+	kdx_rc 65 ingest long.xlsx
+	contains "$ERR" '基盤導入!AAAAAAAAAAAAAAAAAAAAA...'
+	nothing_loaded
+	# cells without references, in a row past the last: the cell is named all the same
+	edit_sheet "$wb" noref.xlsx xl/worksheets/sheet2.xml \
+		"re.sub(r' r=\"[A-Z]+[0-9]+\"', '', x).replace('<row r=\"6\">', '<row r=\"1048577\">')"
+	kdx_rc 65 ingest noref.xlsx
+	contains "$ERR" '基盤導入!A1048577'
+	nothing_loaded
 	# the workbook itself loads
 	kdx_rc 0 ingest "$wb"
 }
