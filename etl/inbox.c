@@ -87,7 +87,7 @@ kdx_status kdx_ingest_files(kdx_db *db, const kdx_ingest_opts *o, const char *in
 		opts.beside_dir = rejected;
 	memset(counts, 0, sizeof *counts);
 	kdx_status worst = KDX_OK;
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n && !(opts.stop && *opts.stop); i++) {
 		kdx_ingest_result res;
 		kdx_error *fe = NULL;
 		kdx_status st = kdx_ingest_file(db, paths[i], &opts, &res, &fe);

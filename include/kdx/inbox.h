@@ -23,7 +23,8 @@ kdx_status kdx_inbox_files(const char *dir, char ***paths, int *n, kdx_error **e
 
 /* Ingest paths in order.  With inbox_dir, accepted files move to inbox_dir/done,
  * rejected ones (with their reports) to inbox_dir/rejected.  Data problems do
- * not stop the run; a failure of the warehouse or of I/O does, and is returned. */
+ * not stop the run; a failure of the warehouse or of I/O does, and is returned,
+ * and so does o->stop (no file after it is taken). */
 kdx_status kdx_ingest_files(kdx_db *db, const kdx_ingest_opts *o, const char *inbox_dir, char **paths, int n,
                             kdx_ingest_cb cb, void *ctx, kdx_ingest_counts *counts, kdx_error **err);
 
