@@ -83,8 +83,18 @@ static void on_stop(int sig)
 
 static const char *const stop_signals[] = { [SIGHUP] = "SIGHUP", [SIGINT] = "SIGINT", [SIGTERM] = "SIGTERM" };
 
-/* From the record of the run on: the signals above end it through on_stop. */
-static void catch_stops(kdx_db *db)
+static void stop_set(sigset_t *set)
+{
+	sigemptyset(set);
+	for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++)
+		if (stop_signals[i])
+			sigaddset(set, (int)i);
+}
+
+/* From the record of the run on, the signals above end it through on_stop;
+ * the caller blocked them while the record was made (hold_stops), so that
+ * one sent meanwhile is taken by on_stop too. */
+static void catch_stops(kdx_db *db, const sigset_t *before)
 {
 	run_pid = getpid();
 	run_cancel = PQgetCancel(db->conn);
@@ -92,13 +102,18 @@ static void catch_stops(kdx_db *db)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_stop;
 	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++)
-		if (stop_signals[i])
-			sigaddset(&sa.sa_mask, (int)i);
+	stop_set(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++)
 		if (stop_signals[i])
 			sigaction((int)i, &sa, NULL);
+	sigprocmask(SIG_SETMASK, before, NULL);
+}
+
+static void hold_stops(sigset_t *before)
+{
+	sigset_t set;
+	stop_set(&set);
+	sigprocmask(SIG_BLOCK, &set, before);
 }
 
 /* No more cancelling: what follows records the run. */
@@ -186,7 +201,6 @@ static kdx_status record_start(struct run *j, kdx_error **err)
 		return KDX_EINTERNAL;
 	snprintf(j->run_id, sizeof j->run_id, "%s", PQgetvalue(r, 0, 0));
 	PQclear(r);
-	say("%s job %s for %s", j->job, j->run_id, j->iso);
 	return KDX_OK;
 }
 
@@ -462,13 +476,17 @@ int kdx_cmd_run(int argc, char **argv, kdx_env *env)
 	kdx_status st = kdx_cli_db(env, &j.db, NULL, &err);
 	if (st == KDX_OK)
 		st = take_lock(&j, &err);
+	sigset_t before;
+	hold_stops(&before);
 	if (st == KDX_OK)
 		st = record_start(&j, &err);
 	if (st != KDX_OK) {
+		sigprocmask(SIG_SETMASK, &before, NULL);
 		kdx_lock_release(j.lock);
 		return kdx_cli_fail(st, err);
 	}
-	catch_stops(j.db);
+	catch_stops(j.db, &before);
+	say("%s job %s for %s", j.job, j.run_id, j.iso);
 	st = ingest_inbox(&j, &err);
 	if (st == KDX_OK && !stop_signal)
 		st = check_tables(&j, &err);

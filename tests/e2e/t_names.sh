@@ -147,7 +147,7 @@ test_ingest_refuses_a_device() {
 
 # What a pipe brings is copied to a temporary file only up to a limit (1 GiB):
 # an endless one is refused, and its copy is gone.
-test_a_pipe_is_spooled_up_to_a_limit() {
+test_a_pipe_is_spooled_up_to_a_limit() {  # kdx-test: slow
 	kdx_rc 0 init --quiet
 	mkdir tmp
 	set +e
@@ -260,11 +260,11 @@ PY
 	contains "$(sql "SELECT string_agg(name, ',') FROM kdx.municipality WHERE code = '442020'")" "別府市"
 }
 
-# wait_until SQL: poll until the query returns a number above 0 (60 s at most)
-wait_until() {
+# wait_line FILE TEXT: poll until a line of FILE holds TEXT (2 minutes at most)
+wait_line() {
 	local n=0
-	until [ "$(sql "$1")" -gt 0 ]; do
-		sleep 0.1; n=$((n + 1)); [ $n -lt 600 ] || die "never true: $1"
+	until grep -qF -- "$2" "$1"; do
+		sleep 0.05; n=$((n + 1)); [ $n -lt 2400 ] || { cat "$1"; die "never said: $2"; }
 	done
 }
 
@@ -287,7 +287,7 @@ check_interrupted() {
 
 # SIGTERM (systemctl stop, a shutdown) in the middle of a monthly run: the run
 # is recorded interrupted on the way out, not left running until the next run.
-test_sigterm_marks_the_run_interrupted() {
+test_sigterm_marks_the_run_interrupted() {  # kdx-test: slow
 	kdx_rc 0 init --quiet
 	mkdir -p inbox
 	cp "$SAMPLE"/* inbox/
@@ -295,7 +295,7 @@ test_sigterm_marks_the_run_interrupted() {
 	set +e
 	KDX_PROGRESS=1 "$KDX" run monthly --as-of 2026-11-30 >r1.out 2>r1.err &
 	local job=$!
-	wait_until "SELECT count(*) FROM kdx.job_run WHERE status = 'running'"
+	wait_line r1.err "kdx run: ["
 	kill -TERM $job
 	wait $job
 	local rc=$?
@@ -305,10 +305,7 @@ test_sigterm_marks_the_run_interrupted() {
 	set +e
 	KDX_PROGRESS=1 "$KDX" run monthly --as-of 2026-11-30 >r2.out 2>r2.err &
 	job=$!
-	local n=0
-	until grep -q 'reports into' r2.err; do
-		sleep 0.05; n=$((n + 1)); [ $n -lt 2400 ] || die "the run never reached its reports"
-	done
+	wait_line r2.err "reports into"
 	kill -TERM $job
 	wait $job
 	rc=$?
@@ -341,7 +338,7 @@ PY
 
 # Every PNG kdx writes (the charts of a monthly run, and their copies in the
 # snapshot) passes a strict reader: every chunk's CRC, IEND's included.
-test_every_png_passes_a_strict_reader() {
+test_every_png_passes_a_strict_reader() {  # kdx-test: slow
 	kdx_rc 0 init --quiet
 	mkdir -p inbox
 	cp "$SAMPLE"/* inbox/
