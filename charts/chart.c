@@ -339,7 +339,10 @@ static void png_chunk(kdx_buf *b, const char *type, const unsigned char *data, s
 	kdx_buf_add(b, type, 4);
 	kdx_buf_add(b, data, n);
 	uLong crc = crc32(0L, (const Bytef *)type, 4);
-	crc = crc32(crc, data, (uInt)n);
+	/* not for IEND's empty data: zlib's crc32(crc, NULL, 0) returns the
+	 * initial 0, not crc, and the chunk would end with a CRC of 00000000 */
+	if (n)
+		crc = crc32(crc, data, (uInt)n);
 	unsigned char c[4] = { (unsigned char)(crc >> 24), (unsigned char)(crc >> 16), (unsigned char)(crc >> 8), (unsigned char)crc };
 	kdx_buf_add(b, c, 4);
 }

@@ -193,16 +193,17 @@ kdx_status kdx_ingest_files(kdx_db *db, const kdx_ingest_opts *o, const char *in
 			opts.regular_only = true;
 		}
 	}
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n && !(opts.stop && *opts.stop); i++) {
 		kdx_ingest_result res;
 		kdx_error *fe = NULL;
 		kdx_status st = kdx_ingest_file(db, paths[i], &opts, &res, &fe);
 		const char *sl = strrchr(paths[i], '/');
-		const char *name = sl ? sl + 1 : paths[i];
+		char *name = kdx_shown_name(sl ? sl + 1 : paths[i]);  /* as the ingest stored it */
 		if (inbox_dir && st == KDX_EIO && access(paths[i], F_OK) != 0 && errno == ENOENT) {
 			/* another kdx working on the same inbox took it between the listing and now */
 			kdx_error_free(fe);
 			kdx_ingest_result_clear(&res);
+			free(name);
 			continue;
 		}
 		if (st == KDX_OK && res.outcome == KDX_INGEST_LOADED) {
@@ -217,6 +218,7 @@ kdx_status kdx_ingest_files(kdx_db *db, const kdx_ingest_opts *o, const char *in
 		}
 		if (cb)
 			cb(ctx, name, st, &res, fe);
+		free(name);
 		if (inbox_dir && (st == KDX_OK || st == KDX_EDATA) &&
 		    move_to(inbox, paths[i], st == KDX_OK ? done : rejected) != 0 && errno != ENOENT)  /* ENOENT: moved by another kdx */
 			kdx_log_warning("could not move \"%s\": %s", paths[i], strerror(errno));

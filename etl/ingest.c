@@ -47,8 +47,9 @@ struct sub {
 
 struct ingest {
 	kdx_db *db;
-	const char *path;
-	const char *fname;
+	const char *path;        /* as given: for reading */
+	char *shown_path;        /* as shown and stored (kdx_shown_name): valid UTF-8, no control character */
+	const char *fname;       /* its last part */
 	bool is_xlsx;
 	kdx_master master;
 	kdx_validator_ctx vc;
@@ -752,7 +753,8 @@ static kdx_status read_workbook(struct ingest *g, kdx_input *in, char **encoding
 	for (int i = 0; i < kdx_xlsx_sheet_count(x) && st == KDX_OK; i++) {
 		reset_table(g, kdx_xlsx_sheet_name(x, i));
 		st = kdx_xlsx_read_sheet(x, i, on_row, &rc, &fe);
-		if (st == KDX_EDATA) {
+		bool cut = st == KDX_EDATA;
+		if (cut) {
 			reader_problem(g, fe);
 			kdx_error_free(fe);
 			fe = NULL;
@@ -764,6 +766,13 @@ static kdx_status read_workbook(struct ingest *g, kdx_input *in, char **encoding
 		if (rc.st != KDX_OK) {
 			st = rc.st;
 			break;
+		}
+		if (cut) {
+			/* the rest of the sheet cannot be read: no completeness checks on a fragment */
+			if (g->h.ds >= 0)
+				g->seen_dataset[g->h.ds] = true;
+			st = flush_copy(g, true, err);
+			continue;
 		}
 		if (g->h.ds < 0 && g->forced_ds >= 0)
 			kdx_problems_atf(&g->probs, KDX_P_SHEET_NO_HEADER, 0, -1, NULL, "記入用テンプレートの見出し行を消さずに入力してください。",
@@ -850,6 +859,7 @@ static void free_ingest(struct ingest *g)
 	kdx_buf_free(&g->copy);
 	kdx_buf_free(&g->rowmem);
 	kdx_strset_free(&g->keys);
+	free(g->shown_path);
 }
 
 void kdx_ingest_result_clear(kdx_ingest_result *res)
@@ -891,7 +901,7 @@ static kdx_status begin_batch(struct ingest *g, const kdx_input *in, const char 
 	kdx_status st = kdx_db_begin(g->db, err);
 	if (st != KDX_OK)
 		return st;
-	const char *p[] = { g->fname, g->path, sha, g->is_xlsx ? "xlsx" : "csv", mtime[0] ? mtime : NULL };
+	const char *p[] = { g->fname, g->shown_path, sha, g->is_xlsx ? "xlsx" : "csv", mtime[0] ? mtime : NULL };
 	PGresult *r = kdx_db_query(g->db, "INSERT INTO kdx.load_batch (file_name, file_path, sha256, format, file_mtime)"
 	                                  " VALUES ($1, $2, $3, $4, $5) RETURNING id", 5, p, err);
 	if (!r)
@@ -955,9 +965,11 @@ static kdx_status reject_file(struct ingest *g, const kdx_ingest_opts *o, kdx_in
 	}
 	char np[16];
 	snprintf(np, sizeof np, "%d", g->probs.n);
-	const char *p[] = { g->fname, res->sha256, np, res->report_txt };
+	char *report = kdx_shown_name(res->report_txt);  /* under a KDX_HOME whose name may be anything */
+	const char *p[] = { g->fname, res->sha256, np, report };
 	PQclear(kdx_db_query(g->db, "INSERT INTO kdx.rejection (file_name, sha256, problems, report_path) VALUES ($1, $2, $3, $4)",
 	                     4, p, NULL));
+	free(report);
 	kdx_error_free(*err);
 	*err = kdx_problems_error(&g->probs, g->fname, res->report_txt);
 	return KDX_EDATA;
@@ -1039,13 +1051,19 @@ kdx_status kdx_ingest_file(kdx_db *db, const char *path, const kdx_ingest_opts *
 	g.path = path;
 	g.h.ds = -1;
 	g.today = kdx_date_today();
-	const char *slash = strrchr(path, '/');
-	g.fname = slash ? slash + 1 : path;
+	/* a name is anything a file system takes (a newline, bytes that are not
+	 * UTF-8): what is stored and shown is its escaped form, which no message
+	 * line and no text column of the warehouse refuses */
+	g.shown_path = kdx_shown_name(path);
+	const char *slash = strrchr(g.shown_path, '/');
+	g.fname = slash ? slash + 1 : g.shown_path;
 	/* read in pieces, never whole: a first pass finds the digest and the encoding */
 	kdx_input in;
 	kdx_status st = o->regular_only ? kdx_input_open_regular(&in, path, err) : kdx_input_open(&in, path, err);
-	if (st != KDX_OK)
+	if (st != KDX_OK) {
+		free(g.shown_path);
 		return st;
+	}
 	res->sha256 = kdx_strdup(in.sha256);
 	char magic[4];
 	g.is_xlsx = kdx_input_read(&in, 0, magic, 4) == 4 && !memcmp(magic, "PK\x03\x04", 4);

@@ -154,6 +154,12 @@ static const char *unsafe_name(const char *s)
 			return "contains a slash";
 		if (*p < 0x20 || *p == 0x7F)
 			return "contains a control character";
+		int n = kdx_utf8_len((const char *)p);
+		if (n == 0)
+			return "is not UTF-8 text";
+		if (n == 2 && p[0] == 0xC2 && p[1] < 0xA0)
+			return "contains a control character";
+		p += n - 1;
 	}
 	return NULL;
 }
@@ -182,8 +188,15 @@ static int data_row(struct mtable *t, const kdx_row *row)
 		if (why) {
 			t->st = kdx_fail(t->err, KDX_EDATA, "master data file \"%s\", line %ld: column \"%s\" %s", t->source,
 			                 row->rowno, mc->name, why);
-			if (mc->flags & MC_NAME)
-				kdx_error_detail(*t->err, "kdx names report files after it.");
+			if ((mc->flags & MC_NAME) && v && *v) {
+				char *shown = kdx_shown_name(v);
+				kdx_error_detail(*t->err, "The value is \"%s\". kdx names report files after the column \"%s\", so it may"
+				                 " hold no \"/\", \"\\\", \"..\" or control character, and must be UTF-8 text.", shown, mc->name);
+				free(shown);
+			}
+			kdx_error_hint(*t->err, "Correct line %ld of %s and run kdx init --master again; the warehouse's master data is"
+			               " as it was.",
+			               row->rowno, t->source);
 			return 1;
 		}
 	}

@@ -224,6 +224,8 @@ bool kdx_encoding_parse(const char *s, kdx_encoding *out)
 /* ---- reading an input in pieces ------------------------------------------ */
 
 #define READ_CHUNK (256u << 10)
+/* the most kdx copies from a pipe: a workbook's parts may hold as much (xlsxread.c) */
+#define KDX_PIPE_MAX (1024ULL << 20)
 
 long kdx_input_read(const kdx_input *in, unsigned long long off, void *buf, size_t n)
 {
@@ -299,6 +301,7 @@ static size_t utf8_prefix(const unsigned char *p, size_t n, bool *tail)
 
 static kdx_status spool(kdx_input *in, const char *path, kdx_error **err)
 {
+	unsigned long long total = 0;
 	const char *dir = getenv("TMPDIR");
 	char *tmpl = kdx_strdup_printf("%s/kdx-input-XXXXXX", dir && *dir ? dir : "/tmp");
 	int fd = mkstemp(tmpl);
@@ -322,6 +325,13 @@ static kdx_status spool(kdx_input *in, const char *path, kdx_error **err)
 		}
 		if (r == 0)
 			break;
+		if ((total += (unsigned long long)r) > KDX_PIPE_MAX) {
+			/* an endless pipe (yes, a device behind it) fills no disk */
+			st = kdx_fail(err, KDX_EIO, "could not read \"%s\": a pipe may bring at most %llu MiB", path, KDX_PIPE_MAX >> 20);
+			kdx_error_detail(*err, "kdx copies what a pipe brings into a temporary file, to read it twice, and stopped there.");
+			kdx_error_hint(*err, "Save the data to a file and load the file.");
+			break;
+		}
 		for (ssize_t w = 0; w < r;) {
 			ssize_t k = write(fd, buf + w, (size_t)(r - w));
 			if (k < 0 && errno == EINTR)
@@ -398,28 +408,62 @@ static kdx_status scan(kdx_input *in, const char *path, kdx_error **err)
 	return KDX_OK;
 }
 
+/* What a file that is neither regular nor a pipe is, for the message. */
+static const char *file_kind(mode_t m)
+{
+	return S_ISCHR(m) ? "a character device" : S_ISBLK(m) ? "a block device" : S_ISDIR(m) ? "a folder"
+	     : S_ISSOCK(m) ? "a socket" : "a special file";
+}
+
+static kdx_status not_a_file(const char *path, mode_t m, kdx_error **err)
+{
+	kdx_fail(err, KDX_EIO, "cannot read \"%s\": it is %s, not a file or a pipe", path, file_kind(m));
+	kdx_error_hint(*err, "kdx reads regular files and pipes; copy the data into a file and load the file.");
+	return KDX_EIO;
+}
+
+/* regular_only: a file of the inbox, where a link, a pipe or a second name of
+ * a file is never read. */
+static kdx_status not_regular(const char *path, const struct stat *sb, kdx_error **err)
+{
+	return kdx_fail(err, KDX_EIO, "could not open file \"%s\": it is %s, which kdx does not read here", path,
+	                S_ISLNK(sb->st_mode) ? "a symbolic link" : S_ISREG(sb->st_mode) ? "a hard link" : "not a regular file");
+}
+
 static kdx_status input_open(kdx_input *in, const char *path, bool regular_only, kdx_error **err)
 {
 	memset(in, 0, sizeof *in);
+	in->fd = -1;
+	struct stat sb;
+	/* a device is not opened at all: opening one may do something (a tape
+	 * rewinds), and reading /dev/zero never ends */
+	if ((regular_only ? lstat(path, &sb) : stat(path, &sb)) == 0) {
+		if (regular_only && !S_ISREG(sb.st_mode))
+			return not_regular(path, &sb, err);
+		if (!S_ISREG(sb.st_mode) && !S_ISFIFO(sb.st_mode))
+			return not_a_file(path, sb.st_mode, err);
+	}
 	/* O_NONBLOCK: a FIFO put in place of the file must not hold the run up */
-	in->fd = open(path, O_RDONLY | O_CLOEXEC | (regular_only ? O_NOFOLLOW | O_NONBLOCK : 0));
+	in->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (regular_only ? O_NOFOLLOW | O_NONBLOCK : 0));
 	if (in->fd < 0)
 		return kdx_fail(err, KDX_EIO, "could not open file \"%s\": %s", path,
 		                regular_only && errno == ELOOP ? "it is a symbolic link, which kdx does not follow here" : strerror(errno));
-	struct stat sb;
 	if (fstat(in->fd, &sb) != 0) {
 		kdx_status st = kdx_fail(err, KDX_EIO, "could not examine file \"%s\": %s", path, strerror(errno));
 		kdx_input_close(in);
 		return st;
 	}
-	if (regular_only && (!S_ISREG(sb.st_mode) || sb.st_nlink != 1)) {
+	if (regular_only && (!S_ISREG(sb.st_mode) || sb.st_nlink != 1)) {  /* it became one since the look */
 		kdx_input_close(in);
-		return kdx_fail(err, KDX_EIO, "could not open file \"%s\": it is %s, which kdx does not read here", path,
-		                S_ISREG(sb.st_mode) ? "a hard link" : "not a regular file");
+		return not_regular(path, &sb, err);
 	}
-	if (!S_ISREG(sb.st_mode)) {
+	if (!S_ISREG(sb.st_mode) && !S_ISFIFO(sb.st_mode)) {
+		kdx_input_close(in);
+		return not_a_file(path, sb.st_mode, err);
+	}
+	if (S_ISFIFO(sb.st_mode)) {
 		/* a pipe (kdx ingest <(…), /dev/stdin) cannot be read twice: keep its
-		 * bytes in an unnamed temporary file and read that */
+		 * bytes in an unnamed temporary file, up to KDX_PIPE_MAX, and read that */
 		kdx_status st = spool(in, path, err);
 		if (st != KDX_OK)
 			return st;

@@ -616,6 +616,7 @@ const char *kdx_xlsx_sheet_name(const kdx_xlsx *x, int i)
 struct sheet_ctx {
 	kdx_row_fn fn;
 	void *user;
+	const char *sheet;  /* its name, for the cell a problem names */
 	long rowno;
 	char **cells;
 	int cap, ncells;
@@ -629,21 +630,71 @@ struct sheet_ctx {
 	int stop;
 };
 
-static int ref_col(const char *r)
+/* Excel's sheet: rows 1 to 1048576, columns A to XFD. */
+#define XLSX_MAX_ROW 1048576L
+#define XLSX_MAX_COL 16383  /* XFD, zero-based */
+
+/* A cell reference ("B7": one to three letters, then a row number) inside
+ * Excel's sheet: its zero-based column and its row; false for anything else. */
+static bool parse_ref(const char *r, int *col, long *row)
 {
-	int col = 0;
-	while (*r >= 'A' && *r <= 'Z') {
-		col = col * 26 + (*r - 'A' + 1);
-		r++;
-	}
-	return col - 1;
+	int c = 0, letters = 0;
+	for (; *r >= 'A' && *r <= 'Z'; r++)
+		if (++letters > 3)
+			return false;
+		else
+			c = c * 26 + (*r - 'A' + 1);
+	long n = 0;
+	int digits = 0;
+	for (; *r >= '0' && *r <= '9'; r++)
+		if (++digits > 7)
+			return false;
+		else
+			n = n * 10 + (*r - '0');
+	if (!letters || !digits || *r || c - 1 > XLSX_MAX_COL || n < 1 || n > XLSX_MAX_ROW)
+		return false;
+	*col = c - 1;
+	*row = n;
+	return true;
 }
 
-static long ref_row(const char *r)
+/* A row number as <row r="…"> gives it, inside Excel's sheet; 0 for anything else. */
+static long parse_row(const char *r)
 {
-	while (*r >= 'A' && *r <= 'Z')
-		r++;
-	return strtol(r, NULL, 10);
+	long n = 0;
+	int digits = 0;
+	for (; *r >= '0' && *r <= '9'; r++)
+		if (++digits > 7)
+			return 0;
+		else
+			n = n * 10 + (*r - '0');
+	return *r || n > XLSX_MAX_ROW ? 0 : n;
+}
+
+/* A cell no spreadsheet can show (a row past 1048576, a column past XFD, a
+ * reference that names no cell): the sheet is refused there, naming the cell,
+ * rather than read as data nobody could see. */
+static void outside_the_sheet(struct parse *ps, struct sheet_ctx *c, const char *ref)
+{
+	char *shown = kdx_shown(ref);
+	if (strlen(shown) > 24) {  /* a hostile reference may be long: cut it on a character */
+		size_t k = 21;
+		while (k > 0 && ((unsigned char)shown[k] & 0xC0) == 0x80)
+			k--;
+		strcpy(shown + k, "...");
+	}
+	ps->st = kdx_fail(ps->err, KDX_EDATA, "workbook sheet \"%s\" has a cell outside Excel's sheet (A1 to XFD1048576): %s",
+	                  c->sheet, shown);
+	kdx_problem *p = kdx_error_attach(ps->err, KDX_P_XLSX_TOO_LARGE,
+	                                  "データを Excel で表示できる範囲に入れて保存し直すか、kdx の記入用テンプレートに入力し直してください。",
+	                                  "セル %s は Excel のワークシートの範囲（A1 から XFD1048576 まで：最終行 1048576、最終列 XFD）の外にあり、Excel では表示できません。",
+	                                  shown);
+	if (p) {
+		p->sheet = kdx_strdup(c->sheet);
+		p->cell = kdx_strdup_printf("%s!%s", c->sheet, shown);
+	}
+	free(shown);
+	XML_StopParser(ps->p, XML_FALSE);
 }
 
 static void sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
@@ -654,8 +705,12 @@ static void sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		return;
 	const char *ln = local_name(name);
 	if (!strcmp(ln, "row")) {
+		/* a row outside the sheet is refused at its first cell, which the
+		 * message names; an empty one holds nothing */
 		const char *r = attr(atts, "r");
-		c->rowno = r ? strtol(r, NULL, 10) : c->rowno + 1;
+		c->rowno = r ? parse_row(r) : c->rowno ? c->rowno + 1 : 1;
+		if (r && !c->rowno)
+			c->rowno = XLSX_MAX_ROW + 1;
 		/* a row that opens before the last one closed (hostile XML) drops its cells */
 		for (int i = 0; i < c->ncells; i++) {
 			free(c->cells[i]);
@@ -665,9 +720,16 @@ static void sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
 		c->col = -1;
 	} else if (!strcmp(ln, "c")) {
 		const char *r = attr(atts, "r"), *t = attr(atts, "t"), *s = attr(atts, "s");
-		c->col = r ? ref_col(r) : c->col + 1;
-		if (r && ref_row(r) > 0)
-			c->rowno = ref_row(r);
+		if (r && !parse_ref(r, &c->col, &c->rowno)) {
+			outside_the_sheet(ps, c, r);
+			return;
+		}
+		if (!r && (++c->col > XLSX_MAX_COL || c->rowno > XLSX_MAX_ROW)) {
+			char ref[32];
+			kdx_cell_ref(c->col, c->rowno, ref, sizeof ref);
+			outside_the_sheet(ps, c, ref);
+			return;
+		}
 		snprintf(c->type, sizeof c->type, "%s", t ? t : "n");
 		c->style = s ? atoi(s) : 0;
 		kdx_buf_reset(&c->v);
@@ -755,7 +817,7 @@ static void sheet_end(void *ud, const XML_Char *name)
 	if (c->stop)
 		return;
 	if (!strcmp(ln, "c")) {
-		if (c->col < 0 || c->col > 16383)
+		if (c->col < 0 || c->col > XLSX_MAX_COL)
 			return;
 		if (c->col >= c->cap) {
 			int ncap = c->cap ? c->cap : 16;
@@ -811,6 +873,7 @@ kdx_status kdx_xlsx_read_sheet(kdx_xlsx *x, int i, kdx_row_fn fn, void *user, kd
 	struct sheet_ctx c = { 0 };
 	c.fn = fn;
 	c.user = user;
+	c.sheet = x->sheets[i].name;
 	struct parse ps;
 	setup_parser(&ps, x, x->sheets[i].path, err, &c, sheet_start, sheet_end, sheet_text);
 	kdx_status st = stream_part(x, x->sheets[i].path, &ps, true, err);

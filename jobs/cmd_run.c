@@ -1,4 +1,5 @@
 /* cmd_run.c - kdx run nightly|monthly: the scheduled jobs. */
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +28,8 @@ const char kdx_usage_run[] =
 	"tables.  monthly: the nightly work, then the reports for the as-of (default:\n"
 	"the 1st of this month) under $KDX_HOME/out/<as-of>/, the input templates for\n"
 	"the next round and a snapshot.  \"Today\" is the council's (KDX_TZ, default\n"
-	"Asia/Tokyo), whatever the host's time zone.  Every run is recorded (kdx jobs).\n"
+	"Asia/Tokyo), whatever the host's time zone.  Every run is recorded (kdx jobs);\n"
+	"one stopped by SIGTERM, SIGINT or SIGHUP as interrupted.\n"
 	"A second run while one holds the lock exits at once with status 75.  Reruns are\n"
 	"idempotent.\n"
 	"\n"
@@ -57,15 +59,82 @@ static void say(const char *fmt, ...)
 	free(msg);
 }
 
+/* A signal that ends the run (SIGTERM from systemctl stop or a shutdown,
+ * SIGINT, SIGHUP) is noted here, and the run's query in flight cancelled, so
+ * that the run ends at once and is recorded interrupted on the way out. */
+static volatile sig_atomic_t stop_signal;
+static PGcancel *volatile run_cancel;
+static pid_t run_pid;
+
+static void on_stop(int sig)
+{
+	if (getpid() != run_pid) {
+		/* a worker the run forked: end as the signal says */
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	stop_signal = sig;
+	PGcancel *c = run_cancel;
+	char why[256];
+	if (c)
+		PQcancel(c, why, sizeof why);  /* made for signal handlers (libpq's documentation) */
+}
+
+static const char *const stop_signals[] = { [SIGHUP] = "SIGHUP", [SIGINT] = "SIGINT", [SIGTERM] = "SIGTERM" };
+
+static void stop_set(sigset_t *set)
+{
+	sigemptyset(set);
+	for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++)
+		if (stop_signals[i])
+			sigaddset(set, (int)i);
+}
+
+/* From the record of the run on, the signals above end it through on_stop;
+ * the caller blocked them while the record was made (hold_stops), so that
+ * one sent meanwhile is taken by on_stop too. */
+static void catch_stops(kdx_db *db, const sigset_t *before)
+{
+	run_pid = getpid();
+	run_cancel = PQgetCancel(db->conn);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop;
+	sa.sa_flags = SA_RESTART;
+	stop_set(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof stop_signals / sizeof stop_signals[0]; i++)
+		if (stop_signals[i])
+			sigaction((int)i, &sa, NULL);
+	sigprocmask(SIG_SETMASK, before, NULL);
+}
+
+static void hold_stops(sigset_t *before)
+{
+	sigset_t set;
+	stop_set(&set);
+	sigprocmask(SIG_BLOCK, &set, before);
+}
+
+/* No more cancelling: what follows records the run. */
+static void disarm_stops(void)
+{
+	PGcancel *c = run_cancel;
+	run_cancel = NULL;
+	PQfreeCancel(c);
+}
+
 static void on_file(void *ctx, const char *name, kdx_status st, const kdx_ingest_result *res, const kdx_error *err)
 {
 	kdx_buf *rejected = ctx;
-	if (st == KDX_EDATA)
-		kdx_buf_printf(rejected, "- %s: %d 件の問題（報告: %s）\n", name, res->problems,
-		               res->report_txt ? res->report_txt : "-");
+	if (st == KDX_EDATA) {
+		char *report = kdx_shown_name(res->report_txt ? res->report_txt : "-");
+		kdx_buf_printf(rejected, "- %s: %d 件の問題（報告: %s）\n", name, res->problems, report);
+		free(report);
+	}
 	if (st == KDX_OK)
 		say("%s %s", res->outcome == KDX_INGEST_LOADED ? "loaded" : "already loaded", name);
-	else
+	else if (!stop_signal)  /* else the file the signal cut short: the run says so */
 		kdx_error_print(stderr, "kdx", err);
 }
 
@@ -87,6 +156,7 @@ struct run {
 	char *outdir;
 	kdx_lock *lock;
 	kdx_buf rejected;        /* a line per rejected file, for KDX_NOTIFY_COMMAND */
+	int stopped;             /* the signal that ended the run's work, or 0 */
 };
 
 /* One run at a time, across machines sharing the warehouse (lock.h).  With
@@ -131,7 +201,6 @@ static kdx_status record_start(struct run *j, kdx_error **err)
 		return KDX_EINTERNAL;
 	snprintf(j->run_id, sizeof j->run_id, "%s", PQgetvalue(r, 0, 0));
 	PQclear(r);
-	say("%s job %s for %s", j->job, j->run_id, j->iso);
 	return KDX_OK;
 }
 
@@ -145,7 +214,7 @@ static kdx_status ingest_inbox(struct run *j, kdx_error **err)
 	kdx_status st = kdx_inbox_files(inbox, &paths, &n, err);
 	if (st == KDX_OK) {
 		char *rejects = kdx_home_path(j->env->home, KDX_PLACE_REJECTS, NULL);
-		kdx_ingest_opts o = { .encoding = KDX_ENC_AUTO, .rejects_dir = rejects };
+		kdx_ingest_opts o = { .encoding = KDX_ENC_AUTO, .rejects_dir = rejects, .stop = &stop_signal };
 		st = kdx_ingest_files(j->db, &o, inbox, paths, n, on_file, &j->rejected, &j->counts, err);
 		free(rejects);
 		say("inbox: %d loaded, %d already loaded, %d rejected", j->counts.loaded, j->counts.already, j->counts.rejected);
@@ -190,16 +259,16 @@ static kdx_status monthly_outputs(struct run *j, kdx_error **err)
 	say("reports into %s", j->outdir);
 	kdx_status st = kdx_report_data_load(j->db, j->asof, &rd, err);
 	say("report data loaded");
-	if (st == KDX_OK)
+	if (st == KDX_OK && !stop_signal)
 		st = kdx_render_reports(rd, j->outdir, NULL, true, j->jobs, &j->reports, err);
 	say("%d reports written", j->reports);
 	kdx_templates_job *tj = NULL;
-	if (st == KDX_OK) {
+	if (st == KDX_OK && !stop_signal) {
 		char *tdir = kdx_home_path(j->env->home, KDX_PLACE_TEMPLATES, j->iso);
 		st = kdx_templates_start(j->db, NULL, 0, j->asof, j->asof, tdir, j->jobs, &tj, err);
 		free(tdir);
 	}
-	if (st == KDX_OK) {
+	if (st == KDX_OK && !stop_signal) {
 		say("snapshot");
 		st = kdx_snapshot_create(j->env, j->db, j->asof, j->outdir, rd, &j->snap, err);
 		say("snapshot done");
@@ -219,10 +288,31 @@ static kdx_status monthly_outputs(struct run *j, kdx_error **err)
 	return st;
 }
 
+/* The run's status word, in kdx.job_run and --json. */
+static const char *run_status(const struct run *j, kdx_status st)
+{
+	return j->stopped ? "interrupted" : st != KDX_OK ? "failed" : j->data_st == KDX_EDATA ? "rejected-files" : "ok";
+}
+
+/* After a stop, the connection as the cut left it (a COPY under way, a
+ * transaction in error) is made ready for the record. */
+static void settle(kdx_db *db)
+{
+	PGresult *r;
+	if (PQtransactionStatus(db->conn) == PQTRANS_ACTIVE) {
+		PQputCopyEnd(db->conn, "interrupted");
+		while ((r = PQgetResult(db->conn)) != NULL)
+			PQclear(r);
+	}
+	PGTransactionStatusType ts = PQtransactionStatus(db->conn);
+	if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR)
+		kdx_db_rollback(db);
+}
+
 /* The run's outcome in kdx.job_run (kdx jobs). */
 static void record_end(struct run *j, kdx_status st, const kdx_error *err)
 {
-	const char *status = st != KDX_OK ? "failed" : j->data_st == KDX_EDATA ? "rejected-files" : "ok";
+	const char *status = run_status(j, st);
 	char c1[16], c2[16], c3[16], c4[32], c5[16], c6[16], c7[32];
 	snprintf(c1, sizeof c1, "%d", j->counts.loaded);
 	snprintf(c2, sizeof c2, "%d", j->counts.already);
@@ -231,22 +321,34 @@ static void record_end(struct run *j, kdx_status st, const kdx_error *err)
 	snprintf(c5, sizeof c5, "%d", j->reports);
 	snprintf(c6, sizeof c6, "%d", j->templates);
 	snprintf(c7, sizeof c7, "%ld", j->snap.id);
-	char *message = st != KDX_OK && err ? kdx_strdup(err->primary)
-	              : j->monthly ? kdx_strdup_printf("reports in %s; snapshot %s", j->outdir ? j->outdir : "", j->snap.path)
-	                           : kdx_strdup_printf("%d files loaded", j->counts.loaded);
+	char *raw = j->stopped ? kdx_strdup_printf("中断（%s を受けて途中で終了しました）", stop_signals[j->stopped])
+	          : st != KDX_OK && err ? kdx_strdup(err->primary)
+	          : j->monthly ? kdx_strdup_printf("reports in %s; snapshot %s", j->outdir ? j->outdir : "", j->snap.path)
+	                       : kdx_strdup_printf("%d files loaded", j->counts.loaded);
+	/* escaped as kdx shows it: a name in it (a file's, KDX_HOME's) may hold any byte */
+	char *message = kdx_shown(raw);
+	free(raw);
 	const char *p[] = { j->run_id, status, c1, c2, c3, c4, c5, c6, j->snap.id ? c7 : NULL, message };
-	kdx_error *rerr = NULL;
-	PGresult *r = kdx_db_query(j->db, "UPDATE kdx.job_run SET finished_at = clock_timestamp(), status = $2, files_loaded = $3,"
-	                                  " files_already = $4, files_rejected = $5, rows_loaded = $6, reports = $7, templates = $8,"
-	                                  " snapshot_id = $9, message = $10 WHERE id = $1", 10, p, &rerr);
-	PQclear(r);
-	kdx_error_free(rerr);
+	if (j->stopped)
+		settle(j->db);
+	/* a cancel the signal sent may reach the server only now: then again */
+	for (int attempt = 0; attempt < 3; attempt++) {
+		kdx_error *rerr = NULL;
+		PGresult *r = kdx_db_query(j->db, "UPDATE kdx.job_run SET finished_at = clock_timestamp(), status = $2, files_loaded = $3,"
+		                                  " files_already = $4, files_rejected = $5, rows_loaded = $6, reports = $7, templates = $8,"
+		                                  " snapshot_id = $9, message = $10 WHERE id = $1", 10, p, &rerr);
+		PQclear(r);
+		bool again = !r && rerr && !strcmp(rerr->sqlstate, "57014");
+		kdx_error_free(rerr);
+		if (!again)
+			break;
+	}
 	free(message);
 }
 
 static void print_outcome(const struct run *j, kdx_status st)
 {
-	const char *status = st != KDX_OK ? "failed" : j->data_st == KDX_EDATA ? "rejected-files" : "ok";
+	const char *status = run_status(j, st);
 	if (j->env->json) {
 		kdx_json w;
 		kdx_json_begin(&w, stdout);
@@ -341,6 +443,24 @@ static void notify_rejections(struct run *j)
 		kdx_log_warning("KDX_NOTIFY_COMMAND exited with status %d", WIFEXITED(rc) ? WEXITSTATUS(rc) : -1);
 }
 
+/* The run was stopped by a signal and recorded so: say it, then end by that
+ * signal, as whoever sent it expects. */
+static int stopped(const struct run *j, kdx_error *err)
+{
+	kdx_error_free(err);  /* what the cancel made of the step under way */
+	int sig = j->stopped;
+	kdx_error *e = kdx_error_new(KDX_EINTERNAL, "job run %s was interrupted by %s", j->run_id, stop_signals[sig]);
+	kdx_error_detail(e, "It stopped before it finished and is recorded as interrupted (kdx jobs); the files it loaded"
+	                    " before the signal stay loaded%s.", j->monthly && !j->snap.id ? ", and it made no snapshot" : "");
+	kdx_error_hint(e, "Run it again: a rerun takes up where this one stopped.");
+	kdx_error_print(stderr, "kdx", e);
+	kdx_error_free(e);
+	fflush(NULL);
+	signal(sig, SIG_DFL);
+	raise(sig);
+	return 128 + sig;  /* were the signal blocked after all */
+}
+
 int kdx_cmd_run(int argc, char **argv, kdx_env *env)
 {
 	struct run j = { .env = env, .asof = kdx_date_today(), .jobs = 1 };
@@ -360,23 +480,32 @@ int kdx_cmd_run(int argc, char **argv, kdx_env *env)
 		st = kdx_cli_db(env, &j.db, NULL, &err);
 	if (st == KDX_OK)
 		st = take_lock(&j, &err);
+	sigset_t before;
+	hold_stops(&before);
 	if (st == KDX_OK)
 		st = record_start(&j, &err);
 	if (st != KDX_OK) {
+		sigprocmask(SIG_SETMASK, &before, NULL);
 		kdx_lock_release(j.lock);
 		return kdx_cli_fail(st, err);
 	}
+	catch_stops(j.db, &before);
+	say("%s job %s for %s", j.job, j.run_id, j.iso);
 	st = ingest_inbox(&j, &err);
-	if (st == KDX_OK)
+	if (st == KDX_OK && !stop_signal)
 		st = check_tables(&j, &err);
-	if (st == KDX_OK && j.monthly)
+	if (st == KDX_OK && j.monthly && !stop_signal)
 		st = monthly_outputs(&j, &err);
+	j.stopped = stop_signal;
+	disarm_stops();
 	record_end(&j, st, err);
 	kdx_lock_release(j.lock);
 	print_outcome(&j, st);
 	notify_rejections(&j);
 	kdx_buf_free(&j.rejected);
 	free(j.outdir);
+	if (j.stopped)
+		return stopped(&j, err);
 	if (st == KDX_OK)
 		st = j.data_st;
 	if (st == KDX_EDATA && !err)

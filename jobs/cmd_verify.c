@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "kdx/buf.h"
 #include "kdx/cli.h"
 #include "kdx/json.h"
 #include "kdx/layout.h"
@@ -36,8 +37,11 @@ static int print_problems(const kdx_verify_result *r, const char *what)
 	if (r->nproblems == 0)
 		return 0;
 	kdx_emitf(stderr, KDX_LOG_ERR, "kdx: error: %s failed: %d problem%s\n", what, r->nproblems, r->nproblems == 1 ? "" : "s");
-	for (int i = 0; i < r->nproblems; i++)
-		kdx_emitf(stderr, KDX_LOG_ERR, "detail: %s\n", r->problems[i]);
+	for (int i = 0; i < r->nproblems; i++) {
+		char *shown = kdx_shown(r->problems[i]);  /* a line each, whatever an entry's name holds */
+		kdx_emitf(stderr, KDX_LOG_ERR, "detail: %s\n", shown);
+		free(shown);
+	}
 	kdx_emitf(stderr, KDX_LOG_ERR, "hint: Keep the archive as it is, as evidence, and report it to the council secretariat;"
 	          " a backup copy of it can be checked the same way.  A new snapshot would not replace what this one recorded.\n");
 	return 65;

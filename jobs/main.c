@@ -7,6 +7,7 @@
 #include <malloc.h>
 #include <errno.h>
 #include <unistd.h>
+#include "kdx/buf.h"
 #include "kdx/cli.h"
 #include "kdx/jdate.h"
 #include "kdx/layout.h"
@@ -110,8 +111,10 @@ int kdx_cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = kdx_strdup_vprintf(fmt, ap);
+	char *raw = kdx_strdup_vprintf(fmt, ap);
 	va_end(ap);
+	char *msg = kdx_shown(raw);  /* one line, whatever an argument in it holds */
+	free(raw);
 	kdx_emitf(stderr, KDX_LOG_ERR, "kdx: error: %s\nhint: Try \"kdx%s%s --help\" for more information.\n", msg,
 	          cmd ? " " : "", cmd ? cmd : "");
 	free(msg);
@@ -226,7 +229,7 @@ int kdx_cli_common(int opt, const char *cmd, kdx_env *env)
 		c = kdx_cmd_find(cmd);
 		const char *word = cmd_argv && optind > 0 ? cmd_argv[optind - 1] : "?";
 		char bad[64], list[512];
-		snprintf(bad, sizeof bad, "%.*s", (int)strcspn(word, "="), word);
+		snprintf(bad, sizeof bad, "%.*s", (int)strcspn(word, "=\n"), word);
 		const char *near = c ? closest_option(c->usage, bad, list, sizeof list) : NULL;
 		if (optopt && strncmp(word, "--", 2) == 0 && (!near || !strcmp(near, bad)))
 			kdx_emitf(stderr, KDX_LOG_ERR, "kdx: error: option \"%s\" needs a value\n", bad);

@@ -139,3 +139,106 @@ void kdx_buf_csv_field(kdx_buf *b, const char *s)
 	}
 	kdx_buf_addc(b, '"');
 }
+
+int kdx_utf8_len(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned char c = p[0];
+	if (c >= 0x01 && c < 0x80)
+		return 1;
+	int n;
+	unsigned char lo = 0x80, hi = 0xBF;  /* the second byte's range (no overlong form, no surrogate) */
+	if (c >= 0xC2 && c <= 0xDF)
+		n = 2;
+	else if (c >= 0xE0 && c <= 0xEF) {
+		n = 3;
+		if (c == 0xE0)
+			lo = 0xA0;
+		else if (c == 0xED)
+			hi = 0x9F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 4;
+		if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F;
+	} else
+		return 0;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (int i = 2; i < n; i++)
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+	return n;
+}
+
+/* A character that must not reach a line as it is: C1 controls, and those that
+ * end a line or reorder it for the eye (U+200E/F, U+2028 to U+202E, U+2066 to
+ * U+2069). */
+static bool hidden_char(const unsigned char *p, int n)
+{
+	if (n == 2)
+		return p[0] == 0xC2 && p[1] < 0xA0;
+	if (n == 3 && p[0] == 0xE2 && p[1] == 0x80)
+		return p[2] == 0x8E || p[2] == 0x8F || (p[2] >= 0xA8 && p[2] <= 0xAE);
+	if (n == 3 && p[0] == 0xE2 && p[1] == 0x81)
+		return p[2] >= 0xA6 && p[2] <= 0xA9;
+	return false;
+}
+
+void kdx_buf_add_shown(kdx_buf *b, const char *s, unsigned flags)
+{
+	static const char hex[] = "0123456789abcdef";
+	if (!s)
+		return;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		int n = kdx_utf8_len((const char *)p);
+		if (n == 1 && *p >= 0x20 && *p != 0x7F && !(*p == '\\' && (flags & KDX_SHOWN_NAME))) {
+			kdx_buf_addc(b, (char)*p++);
+			continue;
+		}
+		if (n > 1 && !hidden_char(p, n)) {
+			kdx_buf_add(b, p, (size_t)n);
+			p += n;
+			continue;
+		}
+		if (n == 0)
+			n = 1;  /* not UTF-8: the byte alone */
+		for (int i = 0; i < n; i++, p++) {
+			if (*p == '\n' && (flags & KDX_SHOWN_LINES))
+				kdx_buf_addc(b, '\n');
+			else if (*p == '\\')
+				kdx_buf_add(b, "\\\\", 2);
+			else if (*p == '\n')
+				kdx_buf_add(b, "\\n", 2);
+			else if (*p == '\r')
+				kdx_buf_add(b, "\\r", 2);
+			else if (*p == '\t')
+				kdx_buf_add(b, "\\t", 2);
+			else {
+				char e[4] = { '\\', 'x', hex[*p >> 4], hex[*p & 15] };
+				kdx_buf_add(b, e, 4);
+			}
+		}
+	}
+}
+
+static char *shown(const char *s, unsigned flags)
+{
+	if (!s)
+		return NULL;
+	kdx_buf b = { 0 };
+	kdx_buf_add_shown(&b, s, flags);
+	return kdx_buf_steal(&b);
+}
+
+char *kdx_shown_name(const char *s)
+{
+	return shown(s, KDX_SHOWN_NAME);
+}
+
+char *kdx_shown(const char *s)
+{
+	return shown(s, 0);
+}

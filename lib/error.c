@@ -120,13 +120,16 @@ kdx_error *kdx_problems_error(const kdx_problems *ps, const char *fname, const c
 	kdx_buf d = { 0 };
 	int shown = ps->n < 20 ? ps->n : 20;
 	for (int i = 0; i < shown; i++) {
+		/* one line each, whatever the value, the sheet or the name hold */
 		const kdx_problem *p = &ps->v[i];
 		char *w = kdx_problem_where(p);
 		char *v = kdx_problem_shown_value(p);
-		kdx_buf_printf(&d, "%s%s: %s", i ? "\n" : "", fname, w);
-		if (v)
-			kdx_buf_printf(&d, " 値「%s」", v);
-		kdx_buf_printf(&d, ": %s", p->msg);
+		char *line = v ? kdx_strdup_printf("%s: %s 値「%s」: %s", fname, w, v, p->msg)
+		               : kdx_strdup_printf("%s: %s: %s", fname, w, p->msg);
+		if (i)
+			kdx_buf_addc(&d, '\n');
+		kdx_buf_add_shown(&d, line, 0);
+		free(line);
 		free(w);
 		free(v);
 	}
@@ -157,19 +160,25 @@ static bool to_journal(FILE *fp)
 }
 
 /* Write text (lines ending in \n) to fp, each line with <level> first when
- * it goes to the journal. */
+ * it goes to the journal.  Whatever is in the text besides its line ends is
+ * escaped (kdx_buf_add_shown): no byte of it can start a line of its own, or
+ * pass for another priority. */
 void kdx_emit(FILE *fp, int level, const char *text)
 {
+	kdx_buf shown = { 0 };
+	kdx_buf_add_shown(&shown, text, KDX_SHOWN_LINES);
+	text = shown.data ? shown.data : "";
 	if (!to_journal(fp)) {
 		fputs(text, fp);
-		return;
+	} else {
+		for (const char *p = text; *p;) {
+			const char *nl = strchr(p, '\n');
+			size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+			fprintf(fp, "<%d>%.*s", level, (int)n, p);
+			p += n;
+		}
 	}
-	for (const char *p = text; *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
-		fprintf(fp, "<%d>%.*s", level, (int)n, p);
-		p += n;
-	}
+	kdx_buf_free(&shown);
 }
 
 void kdx_emitf(FILE *fp, int level, const char *fmt, ...)
@@ -182,41 +191,53 @@ void kdx_emitf(FILE *fp, int level, const char *fmt, ...)
 	free(text);
 }
 
+/* One line: prefix, then msg with its newlines escaped too. */
 static void vemit(FILE *fp, int level, const char *prefix, const char *fmt, va_list ap)
 {
 	char *msg = kdx_strdup_vprintf(fmt, ap);
-	char *line = kdx_strdup_printf("%s%s\n", prefix, msg);
-	kdx_emit(fp, level, line);
-	free(line);
+	kdx_buf line = { 0 };
+	kdx_buf_adds(&line, prefix);
+	kdx_buf_add_shown(&line, msg, 0);
+	kdx_buf_addc(&line, '\n');
+	kdx_emit(fp, level, line.data);
+	kdx_buf_free(&line);
 	free(msg);
 }
 
+/* The primary message and the hint are one line each, whatever a name in them
+ * holds; the detail may have lines of its own (a rejected file's problems),
+ * each made by kdx, and their parts from outside were escaped when it was
+ * made (kdx_problems_error). */
 void kdx_error_print(FILE *fp, const char *prog, const kdx_error *e)
 {
 	if (!e)
 		return;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&text, &len);
-	if (!m)
-		return;
-	fprintf(m, "%s: error: ", prog ? prog : "kdx");
-	fprintf(m, "%s\n", e->primary ? e->primary : kdx_status_str(e->status));
+	kdx_buf t = { 0 };
+	kdx_buf_printf(&t, "%s: error: ", prog ? prog : "kdx");
+	kdx_buf_add_shown(&t, e->primary ? e->primary : kdx_status_str(e->status), 0);
+	kdx_buf_addc(&t, '\n');
 	if (e->detail) {
-		fprintf(m, "detail: %s\n", e->detail);
+		kdx_buf_adds(&t, "detail: ");
+		kdx_buf_add_shown(&t, e->detail, KDX_SHOWN_LINES);
+		kdx_buf_addc(&t, '\n');
 	} else if (e->problem) {
 		/* a reader's data error on its own: the submitter's words as detail */
 		char *w = kdx_problem_where(e->problem);
-		fprintf(m, "detail: %s: %s\n", w, e->problem->msg);
+		char *d = kdx_strdup_printf("%s: %s", w, e->problem->msg);
+		kdx_buf_adds(&t, "detail: ");
+		kdx_buf_add_shown(&t, d, 0);
+		kdx_buf_addc(&t, '\n');
+		free(d);
 		free(w);
 	}
-	if (e->hint)
-		fprintf(m, "hint: %s\n", e->hint);
-	else if (e->problem && e->problem->fix)
-		fprintf(m, "hint: %s\n", e->problem->fix);
-	fclose(m);
-	kdx_emit(fp, 3, text);
-	free(text);
+	const char *hint = e->hint ? e->hint : e->problem ? e->problem->fix : NULL;
+	if (hint) {
+		kdx_buf_adds(&t, "hint: ");
+		kdx_buf_add_shown(&t, hint, 0);
+		kdx_buf_addc(&t, '\n');
+	}
+	kdx_emit(fp, KDX_LOG_ERR, t.data);
+	kdx_buf_free(&t);
 }
 
 void kdx_log_warning(const char *fmt, ...)

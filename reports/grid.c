@@ -10,16 +10,28 @@
 void kdx_json_string(FILE *fp, const char *s)
 {
 	fputc('"', fp);
-	for (; s && *s; s++) {
+	while (s && *s) {
 		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(fp, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", fp);
-		else if (c < 0x20)
-			fprintf(fp, "\\u%04x", c);
-		else
-			fputc(c, fp);
+		int n = kdx_utf8_len(s);
+		if (n == 0) {
+			/* not UTF-8 (a file name may be anything): the byte as kdx shows it,
+			 * \xNN, so that the document stays JSON */
+			fprintf(fp, "\\\\x%02x", c);
+			s++;
+		} else if (n > 1) {
+			fwrite(s, 1, (size_t)n, fp);
+			s += n;
+		} else {
+			if (c == '"' || c == '\\')
+				fprintf(fp, "\\%c", c);
+			else if (c == '\n')
+				fputs("\\n", fp);
+			else if (c < 0x20)
+				fprintf(fp, "\\u%04x", c);
+			else
+				fputc(c, fp);
+			s++;
+		}
 	}
 	fputc('"', fp);
 }

@@ -58,4 +58,26 @@ void kdx_buf_csv_field(kdx_buf *b, const char *s);
  * -12%, and kdx's "-", stay as they are. */
 void kdx_buf_csv_cell(kdx_buf *b, const char *s);
 
+/* The length (1 to 4) of the valid UTF-8 character s starts with, or 0 when
+ * its first byte does not start one (NUL included). */
+int kdx_utf8_len(const char *s);
+
+/* How kdx_buf_add_shown shows text from outside (a file name, an archive's
+ * entry, a cell) in a message, a log line, a notification or a stored name. */
+enum {
+	KDX_SHOWN_NAME = 1,   /* a backslash becomes \\ too, so that the bytes can be told back from what is shown */
+	KDX_SHOWN_LINES = 2,  /* a newline stays: text of several lines that kdx made itself */
+};
+/* Append s with what could forge or break a line escaped: a byte that is not
+ * part of UTF-8 text, a control character (C0, DEL, C1) and the characters
+ * that end or reorder a line (U+2028, U+2029, the bidirectional marks and
+ * overrides) become \xNN for each of their bytes, and a newline, a carriage
+ * return and a tab \n, \r and \t.  Printable text, Japanese included, stays
+ * as it is.  NULL appends nothing. */
+void kdx_buf_add_shown(kdx_buf *b, const char *s, unsigned flags);
+/* s shown as a name (KDX_SHOWN_NAME): a new string (caller frees); NULL for NULL. */
+char *kdx_shown_name(const char *s);
+/* s shown in a line of a message (no flags): a new string; NULL for NULL. */
+char *kdx_shown(const char *s);
+
 #endif

@@ -9,6 +9,7 @@
 #ifndef KDX_INGEST_H
 #define KDX_INGEST_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include "kdx/db.h"
 #include "kdx/text.h"
@@ -18,6 +19,9 @@ typedef struct kdx_ingest_opts {
 	const char *rejects_dir; /* where reject reports go ($KDX_HOME/rejects) */
 	const char *beside_dir;  /* also copy the reports here (inbox/rejected), or NULL */
 	bool regular_only;       /* a file of the inbox: kdx_input_open_regular */
+	/* when set and non-zero (a signal handler's flag), kdx_ingest_files takes
+	 * no further file; NULL for none */
+	const volatile sig_atomic_t *stop;
 } kdx_ingest_opts;
 
 typedef enum kdx_ingest_outcome {

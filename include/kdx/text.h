@@ -54,6 +54,9 @@ typedef struct kdx_input {
 	bool copy;                /* read from a private copy (the file was a pipe): no mtime */
 } kdx_input;
 
+/* A regular file or a pipe (copied to an unnamed temporary file, at most
+ * 1 GiB); anything else (a device, a folder, a socket) is refused with
+ * KDX_EIO, unopened. */
 kdx_status kdx_input_open(kdx_input *in, const char *path, kdx_error **err);
 /* The same for a file others may have put there (the inbox): a regular file
  * with no other name, never a link followed, a FIFO or a device opened. */
