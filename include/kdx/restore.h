@@ -10,7 +10,10 @@
 
 /* Extract safely into dir (which must not exist or be empty); *files counts
  * the files written.  A bag that fails verification is refused (KDX_EDATA,
- * its problems named) with nothing written. */
+ * its problems named) with nothing written.  Each file is written under a
+ * temporary name beside its own and renamed when it is whole and the same as
+ * the bag verified; when one cannot be, what this restore wrote is removed
+ * again (dir too, if it made it). */
 kdx_status kdx_snapshot_restore(const char *archive, const char *dir, int *files, kdx_error **err);
 
 #endif
