@@ -1,4 +1,5 @@
 /* verify.c - the auditor's side: a bag against its manifests, the warehouse's record, a chain head and a signature (see verify.h). */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,15 +63,16 @@ static void check_manifest(kdx_verify_result *r, const kdx_tar *t, const char *r
 		while (*fp == ' ' || *fp == '\t')
 			fp++;
 		char *rel = kdx_bagit_path_decode(fp);
+		char *shown = kdx_bagit_shown(rel);
 		if (payload && strncmp(rel, "data/", 5) != 0)
-			kdx_verify_problem(r, "%s lists \"%s\", which is outside data/", mname, rel);
+			kdx_verify_problem(r, "%s lists \"%s\", which is outside data/", mname, shown);
 		char *full = kdx_strdup_printf("%s/%s", root, rel);
 		int idx = -1;
 		for (int i = 0; i < t->n; i++)
 			if (!strcmp(t->e[i].path, full))
 				idx = i;
 		if (idx < 0) {
-			kdx_verify_problem(r, "missing file: %s (listed in %s)", rel, mname);
+			kdx_verify_problem(r, "missing file: %s (listed in %s)", shown, mname);
 		} else {
 			seen[idx] = true;
 			char h[129];
@@ -82,9 +84,10 @@ static void check_manifest(kdx_verify_result *r, const kdx_tar *t, const char *r
 			else /* streamed by kdx_tar_read_digests */
 				snprintf(h, sizeof h, "%s", sha512 ? e->sha512 : e->sha256);
 			if (strcasecmp(h, line) != 0)
-				kdx_verify_problem(r, "changed file: %s (%s does not match %s)", rel, mname, sha512 ? "SHA-512" : "SHA-256");
+				kdx_verify_problem(r, "changed file: %s (%s does not match %s)", shown, mname, sha512 ? "SHA-512" : "SHA-256");
 		}
 		free(full);
+		free(shown);
 		free(rel);
 	}
 	free(text);
@@ -115,20 +118,29 @@ static kdx_status verify_tree(const char *archive, const kdx_tar *tp, kdx_verify
 	check_manifest(r, &t, root, "manifest-sha256.txt", false, seen, true);
 	bool *seen512 = kdx_xcalloc((size_t)t.n + 1, sizeof *seen512);
 	check_manifest(r, &t, root, "manifest-sha512.txt", true, seen512, true);
-	/* every payload file must be listed */
+	/* every payload file must be listed, and nothing lies beside the bag's folder */
 	size_t rl = strlen(root);
 	long long bytes = 0;
 	int files = 0;
 	for (int i = 0; i < t.n; i++) {
-		const char *rel = t.e[i].path + rl + 1;
-		if (strncmp(rel, "data/", 5) != 0)
-			continue;
-		files++;
-		bytes += (long long)t.e[i].size;
-		if (!seen[i])
-			kdx_verify_problem(r, "extra file: %s (not in manifest-sha256.txt)", rel);
-		if (!seen512[i])
-			kdx_verify_problem(r, "extra file: %s (not in manifest-sha512.txt)", rel);
+		bool in_bag = !strncmp(t.e[i].path, root, rl) && t.e[i].path[rl] == '/';
+		const char *rel = in_bag ? t.e[i].path + rl + 1 : t.e[i].path;
+		if (in_bag && strncmp(rel, "data/", 5) != 0)
+			continue;  /* a tag file */
+		char *shown = kdx_bagit_shown(rel);
+		if (!in_bag) {
+			char *sroot = kdx_bagit_shown(root);
+			kdx_verify_problem(r, "extra file: %s (beside the bag's folder %s)", shown, sroot);
+			free(sroot);
+		} else {
+			files++;
+			bytes += (long long)t.e[i].size;
+			if (!seen[i])
+				kdx_verify_problem(r, "extra file: %s (not in manifest-sha256.txt)", shown);
+			if (!seen512[i])
+				kdx_verify_problem(r, "extra file: %s (not in manifest-sha512.txt)", shown);
+		}
+		free(shown);
 	}
 	bool *tseen = kdx_xcalloc((size_t)t.n + 1, sizeof *tseen);
 	check_manifest(r, &t, root, "tagmanifest-sha256.txt", false, tseen, false);
@@ -171,6 +183,71 @@ kdx_status kdx_snapshot_verify(const char *archive, kdx_verify_result *r, char t
 	return kdx_snapshot_read(archive, NULL, r, tagsha, prev, NULL, err);
 }
 
+/* archive as a shell word, for a command to copy: quoted when it holds more
+ * than letters, digits and ./_-+,:=@% (control characters as $'\xNN'). */
+static void shell_word(kdx_buf *b, const char *s)
+{
+	bool plain = *s != '\0', ctl = false;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (!(isalnum(*p) || strchr("./_-+,:=@%", *p) || *p >= 0x80))
+			plain = false;
+		if (*p < 0x20 || *p == 0x7f)
+			ctl = true;
+	}
+	if (plain) {
+		kdx_buf_adds(b, s);
+		return;
+	}
+	kdx_buf_adds(b, ctl ? "$'" : "'");
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (ctl && (*p < 0x20 || *p == 0x7f || *p == '\\' || *p == '\''))
+			kdx_buf_printf(b, "\\x%02x", *p);
+		else if (!ctl && *p == '\'')
+			kdx_buf_adds(b, "'\\''");
+		else
+			kdx_buf_addc(b, (char)*p);
+	}
+	kdx_buf_addc(b, '\'');
+}
+
+/* The hint for a bag with no base directory: the commands that put it in a
+ * folder named after the bag and pack that folder. */
+static void repack_hint(kdx_error *e, const char *archive, const char *bag, bool exact)
+{
+	size_t n = strlen(archive);
+	bool zip = n >= 4 && !strcasecmp(archive + n - 4, ".zip");
+	kdx_buf cmd = { 0 };
+	kdx_buf_printf(&cmd, "mkdir %s && %s ", bag, zip ? "unzip -q" : "tar -xf");
+	shell_word(&cmd, archive);
+	kdx_buf_printf(&cmd, " %s %s && tar -czf %s.tar.gz %s", zip ? "-d" : "-C", bag, bag, bag);
+	kdx_error_hint(e, "Re-pack it from the folder above the bag's, so that the bag's folder is its one top-level entry: %s%s", cmd.data,
+	               exact ? "" : " (N is the snapshot's number: the start of the archive's own file name, or what kdx snapshots lists"
+	                            " for this as-of).");
+	kdx_buf_free(&cmd);
+}
+
+/* A bag whose files are at the top of the archive, as tar writes them when
+ * it is run inside the bag's folder: its as-of and tag manifest into r. */
+static kdx_status unfoldered(const char *archive, const kdx_tar *t, kdx_verify_result *r, kdx_error **err)
+{
+	const kdx_tar_entry *tm = kdx_tar_find(t, "tagmanifest-sha256.txt"), *info = kdx_tar_find(t, "bag-info.txt");
+	if (tm)
+		kdx_sha256_hex(tm->data, tm->size, r->tagsha);
+	char asof[16] = "";
+	if (info && !kdx_bagit_info_field((const char *)info->data, "KDX-As-Of", asof, sizeof asof))
+		asof[0] = '\0';
+	snprintf(r->asof, sizeof r->asof, "%s", asof);
+	r->unfoldered = true;
+	kdx_fail(err, KDX_EDATA, "archive \"%s\" has no base directory", archive);
+	kdx_error_detail(*err, "Its bagit.txt, manifests and data/ are at the top of the archive, as tar writes them when it is run"
+	                 " inside the bag's folder; a serialized bag holds one folder, the bag's, named after it (RFC 8493 section"
+	                 " 4.2).  This is a matter of packaging: the bag's content was not checked.");
+	char *bag = kdx_strdup_printf("kdx-%s-N", asof[0] ? asof : "<as-of>");
+	repack_hint(*err, archive, bag, false);
+	free(bag);
+	return KDX_EDATA;
+}
+
 kdx_status kdx_snapshot_read(const char *archive, const char *const *keep, kdx_verify_result *r, char tagsha[65],
                              char prev[65], kdx_tar *out, kdx_error **err)
 {
@@ -179,9 +256,15 @@ kdx_status kdx_snapshot_read(const char *archive, const char *const *keep, kdx_v
 		tagsha[0] = '\0';
 	if (prev)
 		prev[0] = '\0';
+	r->unfoldered = false;
 	kdx_status st = kdx_bagit_read(archive, keep, &t, err);
 	if (st != KDX_OK)
 		return st;
+	if (kdx_tar_find(&t, "bagit.txt")) {
+		st = unfoldered(archive, &t, r, err);
+		kdx_tar_free(&t);
+		return st;
+	}
 	st = verify_tree(archive, &t, r, tagsha, prev);
 	if (out)
 		*out = t;
@@ -238,7 +321,7 @@ kdx_status kdx_snapshot_verify_all(kdx_db *db, const char *archive_root, kdx_ver
 		int before = r->nproblems;
 		kdx_error *e = NULL;
 		kdx_status st = kdx_snapshot_verify(path, r, tagsha, prev, &e);
-		if (st != KDX_OK && st != KDX_EDATA) {
+		if (e || (st != KDX_OK && st != KDX_EDATA)) {  /* unreadable, or not packaged as a bag */
 			kdx_verify_problem(r, "%s: %s", path, e ? e->primary : "unreadable");
 			kdx_error_free(e);
 			continue;

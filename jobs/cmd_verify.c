@@ -78,7 +78,7 @@ static int verify_chain_head(kdx_env *env, const char *head, int n, char **archi
 	kdx_status st = KDX_OK;
 	for (int i = 0; i < n && st != KDX_EIO && st != KDX_EINTERNAL; i++) {
 		kdx_status one = kdx_snapshot_verify(archives[i], &each[i], NULL, NULL, &err);
-		if (one != KDX_OK && one != KDX_EDATA) {
+		if (err) {  /* unreadable, or not packaged as a bag */
 			st = one;
 			break;
 		}
@@ -147,6 +147,10 @@ int kdx_cmd_verify(int argc, char **argv, kdx_env *env)
 	bool quiet = env->quiet || env->json;  /* --json: one object at the end instead */
 	if (!all && !reproduce) {
 		st = kdx_snapshot_verify(argv[optind], &res, NULL, NULL, &err);
+		if (st == KDX_EDATA && err) {  /* unreadable, or not packaged as a bag */
+			kdx_verify_result_free(&res);
+			return kdx_cli_fail(st, err);
+		}
 		if ((st == KDX_OK || st == KDX_EDATA) && pubkey) {
 			kdx_status sst = kdx_snapshot_check_signature(argv[optind], pubkey, &res, &err);
 			if (sst != KDX_OK && sst != KDX_EDATA)

@@ -27,6 +27,10 @@ typedef struct kdx_verify_result {
 	char bag[128];          /* its folder, "kdx-2026-11-30-1" */
 	char tagsha[65];        /* its tagmanifest's SHA-256 */
 	char prev[65];          /* Previous-Snapshot-SHA256, "" for none */
+	/* a bag whose files are at the top of the archive (no base directory):
+	 * refused as a matter of packaging; its KDX-As-Of, tagsha as above */
+	bool unfoldered;
+	char asof[16];
 } kdx_verify_result;
 /* Release r's problems and zero it; NULL does nothing. */
 void kdx_verify_result_free(kdx_verify_result *r);
@@ -40,7 +44,9 @@ kdx_status kdx_snapshot_verify(const char *archive, kdx_verify_result *r, char t
 /* kdx_snapshot_verify, keeping the bag in *out (when not NULL; the caller
  * frees it with kdx_tar_free): its tag files and the payload files under the
  * bag's folders listed in keep ("data/warehouse/"), whole; the others as
- * digests only.  *out is filled whenever the bag could be read, valid or not. */
+ * digests only.  *out is filled whenever the bag could be read, valid or not.
+ * A bag with no base directory (its files at the top of the archive) is
+ * KDX_EDATA with *err: a matter of packaging, whose hint re-packs it. */
 kdx_status kdx_snapshot_read(const char *archive, const char *const *keep, kdx_verify_result *r, char tagsha[65],
                              char prev[65], kdx_tar *out, kdx_error **err);
 /* The bag r last verified against what the warehouse recorded for the
