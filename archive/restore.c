@@ -268,14 +268,20 @@ static kdx_status prepare_dir(const char *dir, bool *created, kdx_error **err)
 	return KDX_OK;
 }
 
-kdx_status kdx_snapshot_restore(const char *archive, const char *dir, int *files, kdx_error **err)
+kdx_status kdx_snapshot_restore(const char *archive, kdx_db *db, const char *dir, int *files, char **claim, kdx_error **err)
 {
 	*files = 0;
-	/* verified first; the names (and the tag files) kept, the payload as
-	 * digests that the extraction matches */
+	*claim = NULL;
+	/* verify's checks, the warehouse's record included; the names (and the
+	 * tag files) kept, the payload as digests that the extraction matches */
 	kdx_tar t = { 0 };
 	kdx_verify_result vr = { 0 };
-	kdx_status st = kdx_snapshot_read(archive, NULL, &vr, NULL, NULL, &t, err);
+	kdx_status st = kdx_snapshot_check(archive, db, &vr, claim, &t, err);
+	if (*claim) {
+		char *says = kdx_strdup_printf("%s claims to be %s", vr.bag, *claim);
+		free(*claim);
+		*claim = says;
+	}
 	if (st == KDX_OK)
 		st = check_entries(&t, archive, err);
 	else if (st == KDX_EDATA && !*err)  /* a bag that fails is evidence, not something to extract */

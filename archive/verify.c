@@ -273,6 +273,34 @@ kdx_status kdx_snapshot_read(const char *archive, const char *const *keep, kdx_v
 	return st;
 }
 
+kdx_status kdx_snapshot_check(const char *archive, kdx_db *db, kdx_verify_result *r, char **claim, kdx_tar *out, kdx_error **err)
+{
+	*claim = NULL;
+	kdx_status st = kdx_snapshot_read(archive, NULL, r, NULL, NULL, out, err);
+	if (st == KDX_EDATA && *err && r->unfoldered && db && r->tagsha[0]) {
+		/* the warehouse knows the bag's folder by its tag manifest */
+		PGresult *q = kdx_db_query(db, "SELECT as_of, seq FROM kdx.snapshot WHERE tagmanifest_sha256 = $1", 1,
+		                           (const char *const[]){ r->tagsha }, NULL);
+		if (q && PQntuples(q) == 1) {
+			char *bag = kdx_strdup_printf("kdx-%s-%s", PQgetvalue(q, 0, 0), PQgetvalue(q, 0, 1));
+			repack_hint(*err, archive, bag, true);
+			free(bag);
+		}
+		PQclear(q);
+	}
+	if ((st == KDX_OK || (st == KDX_EDATA && !*err)) && db && r->bag[0]) {
+		kdx_status rst = kdx_snapshot_check_recorded(db, r, claim, err);
+		if (rst != KDX_OK && rst != KDX_EDATA) {
+			if (out)
+				kdx_tar_free(out);
+			return rst;
+		}
+		if (rst == KDX_EDATA)
+			st = KDX_EDATA;
+	}
+	return st;
+}
+
 /* Every archive under dir that the warehouse has no record of. */
 static void unrecorded(const char *dir, kdx_strset *recorded, kdx_verify_result *r)
 {

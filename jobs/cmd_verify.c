@@ -43,29 +43,6 @@ static int print_problems(const kdx_verify_result *r, const char *what)
 	return 65;
 }
 
-/* Where there is a warehouse: the bag against what it recorded.  Where there
- * is none, say that the bag was checked on its own. */
-static kdx_status against_the_record(kdx_env *env, kdx_verify_result *res, kdx_status st, bool quiet, kdx_error **err)
-{
-	kdx_db *db = NULL;
-	kdx_error *e = NULL;
-	if (kdx_cli_db(env, &db, NULL, &e) != KDX_OK) {
-		if (!env->quiet)
-			kdx_log_info("no warehouse to compare with (%s): the bag was checked on its own; --chain-head checks it"
-			             " against a published chain head", e ? e->primary : "none configured");
-		kdx_error_free(e);
-		return st;
-	}
-	char *claim = NULL;
-	kdx_status rst = kdx_snapshot_check_recorded(db, res, &claim, err);
-	if (claim && !quiet)
-		printf("%s claims to be %s\n", res->bag, claim);
-	free(claim);
-	if (rst == KDX_OK || rst == KDX_EDATA)
-		return st == KDX_OK && rst == KDX_OK ? KDX_OK : KDX_EDATA;
-	return rst;
-}
-
 static int verify_chain_head(kdx_env *env, const char *head, int n, char **archives)
 {
 	if (n < 1)
@@ -146,7 +123,12 @@ int kdx_cmd_verify(int argc, char **argv, kdx_env *env)
 	kdx_status st;
 	bool quiet = env->quiet || env->json;  /* --json: one object at the end instead */
 	if (!all && !reproduce) {
-		st = kdx_snapshot_verify(argv[optind], &res, NULL, NULL, &err);
+		kdx_db *db = kdx_cli_db_if_any(env, "the bag was checked on its own; --chain-head checks it against a published chain head");
+		char *claim = NULL;
+		st = kdx_snapshot_check(argv[optind], db, &res, &claim, NULL, &err);
+		if (claim && !quiet)
+			printf("%s claims to be %s\n", res.bag, claim);
+		free(claim);
 		if (st == KDX_EDATA && err) {  /* unreadable, or not packaged as a bag */
 			kdx_verify_result_free(&res);
 			return kdx_cli_fail(st, err);
@@ -160,8 +142,6 @@ int kdx_cmd_verify(int argc, char **argv, kdx_env *env)
 			if (sst == KDX_EDATA)
 				st = KDX_EDATA;
 		}
-		if (st == KDX_OK || st == KDX_EDATA)
-			st = against_the_record(env, &res, st, quiet, &err);
 		if (st == KDX_OK && !quiet)
 			printf("%s: valid bag\n", argv[optind]);
 	} else {

@@ -49,6 +49,11 @@ kdx_status kdx_snapshot_verify(const char *archive, kdx_verify_result *r, char t
  * KDX_EDATA with *err: a matter of packaging, whose hint re-packs it. */
 kdx_status kdx_snapshot_read(const char *archive, const char *const *keep, kdx_verify_result *r, char tagsha[65],
                              char prev[65], kdx_tar *out, kdx_error **err);
+/* What kdx verify ARCHIVE checks: the bag (kdx_snapshot_read, with out
+ * as there) and, with db (NULL where there is no warehouse), what the
+ * warehouse recorded (kdx_snapshot_check_recorded, *claim as there). */
+kdx_status kdx_snapshot_check(const char *archive, kdx_db *db, kdx_verify_result *r, char **claim, kdx_tar *out,
+                              kdx_error **err);
 /* The bag r last verified against what the warehouse recorded for the
  * snapshot it claims to be (its folder's as-of and sequence): the same
  * tagmanifest, the same link to the one before.  *claim (caller frees) says
