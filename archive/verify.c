@@ -31,6 +31,9 @@ void kdx_verify_result_free(kdx_verify_result *r)
 	for (int i = 0; i < r->nproblems; i++)
 		free(r->problems[i]);
 	free(r->problems);
+	for (int i = 0; i < r->nnotes; i++)
+		free(r->notes[i]);
+	free(r->notes);
 	memset(r, 0, sizeof *r);
 }
 
@@ -301,8 +304,23 @@ kdx_status kdx_snapshot_check(const char *archive, kdx_db *db, kdx_verify_result
 	return st;
 }
 
-/* Every archive under dir that the warehouse has no record of. */
-static void unrecorded(const char *dir, kdx_strset *recorded, kdx_verify_result *r)
+/* An interrupted snapshot's archive, as kdx.snapshot_pending describes it. */
+typedef struct pending {
+	kdx_strset at;   /* its path (resolved) -> row + 1 */
+	PGresult *rows;  /* path, archive_sha256, as_of, seq, started_at */
+} pending;
+
+/* The words for an interrupted snapshot's archive (row i of rows). */
+static char *interrupted_words(PGresult *rows, int i)
+{
+	return kdx_strdup_printf("中断 (interrupted): snapshot number %s of %s, begun %s, was written but kdx stopped before the"
+	                         " warehouse recorded it; it is no link of the chain", PQgetvalue(rows, i, 3), PQgetvalue(rows, i, 2),
+	                         PQgetvalue(rows, i, 4));
+}
+
+/* Every archive under dir that the warehouse has no record of: a problem,
+ * or a note when it is an interrupted snapshot's, byte for byte. */
+static void unrecorded(const char *dir, kdx_strset *recorded, pending *pend, kdx_verify_result *r)
 {
 	int n;
 	char **names = kdx_dir_names(dir, &n);
@@ -313,11 +331,23 @@ static void unrecorded(const char *dir, kdx_strset *recorded, kdx_verify_result 
 		struct stat sb;
 		size_t l = strlen(names[i]);
 		if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-			unrecorded(p, recorded, r);
+			unrecorded(p, recorded, pend, r);
 		} else if (l > 7 && !strcmp(names[i] + l - 7, ".tar.gz")) {
 			char *real = realpath(p, NULL);
-			if (real && strlen(real) < KDX_STRSET_KEY_MAX && kdx_strset_put(recorded, real, 1) == 0)
-				kdx_verify_problem(r, "%s: an archive the warehouse has no record of (it is not a link of the chain)", p);
+			if (real && strlen(real) < KDX_STRSET_KEY_MAX && kdx_strset_put(recorded, real, 1) == 0) {
+				long row = kdx_strset_put(&pend->at, real, -1);
+				char sha[65] = "";
+				bool same = row > 0 && kdx_file_sha256(p, sha) == 0 && !strcmp(sha, PQgetvalue(pend->rows, (int)row - 1, 1));
+				if (same) {
+					char *words = interrupted_words(pend->rows, (int)row - 1);
+					r->notes = kdx_xrealloc(r->notes, (size_t)(r->nnotes + 1) * sizeof *r->notes);
+					r->notes[r->nnotes++] = kdx_strdup_printf("%s: %s", p, words);
+					free(words);
+				} else {
+					kdx_verify_problem(r, "%s: an archive the warehouse has no record of (it is not a link of the chain%s)", p,
+					                   row > 0 ? "; an interrupted snapshot left an archive by this name, but not these bytes" : "");
+				}
+			}
 			free(real);
 		}
 		free(p);
@@ -377,7 +407,23 @@ kdx_status kdx_snapshot_verify_all(kdx_db *db, const char *archive_root, kdx_ver
 				kdx_strset_put(&seen, real, 1);
 			free(real);
 		}
-		unrecorded(archive_root, &seen, r);
+		pending pend = { 0 };
+		pend.rows = kdx_db_query(db, "SELECT path, archive_sha256, as_of, seq, to_char(started_at, 'YYYY-MM-DD HH24:MI')"
+		                             " FROM kdx.snapshot_pending ORDER BY started_at", 0, NULL, err);
+		if (!pend.rows) {
+			kdx_strset_free(&seen);
+			PQclear(q);
+			return KDX_EINTERNAL;
+		}
+		for (int i = 0; i < PQntuples(pend.rows); i++) {
+			char *real = realpath(PQgetvalue(pend.rows, i, 0), NULL);
+			if (real && strlen(real) < KDX_STRSET_KEY_MAX)
+				kdx_strset_put(&pend.at, real, i + 1);
+			free(real);
+		}
+		unrecorded(archive_root, &seen, &pend, r);
+		kdx_strset_free(&pend.at);
+		PQclear(pend.rows);
 		kdx_strset_free(&seen);
 	}
 	PQclear(q);
@@ -395,6 +441,20 @@ kdx_status kdx_snapshot_check_recorded(kdx_db *db, kdx_verify_result *r, char **
 	}
 	char sq[16];
 	snprintf(sq, sizeof sq, "%d", seq);
+	/* an interrupted snapshot's bag: its number may have gone to the next one */
+	PGresult *pq = kdx_db_query(db, "SELECT path, archive_sha256, as_of, seq, to_char(started_at, 'YYYY-MM-DD HH24:MI')"
+	                                " FROM kdx.snapshot_pending WHERE tagmanifest_sha256 = $1", 1, (const char *const[]){ r->tagsha }, err);
+	if (!pq)
+		return KDX_EINTERNAL;
+	if (PQntuples(pq) == 1) {
+		char *words = interrupted_words(pq, 0);
+		kdx_verify_problem(r, "%s: %s", r->bag, words);
+		r->interrupted++;
+		free(words);
+		PQclear(pq);
+		return KDX_EDATA;
+	}
+	PQclear(pq);
 	PGresult *q = kdx_db_query(db,
 		"SELECT id, to_char(created_at, 'YYYY-MM-DD HH24:MI'), tagmanifest_sha256, coalesce(previous_sha256, ''),"
 		" coalesce((SELECT p.tagmanifest_sha256 FROM kdx.snapshot p WHERE p.id < s.id ORDER BY p.id DESC LIMIT 1), '')"
@@ -480,6 +540,17 @@ kdx_status kdx_snapshot_check_signature(const char *archive, const char *pubkey,
 	return r->nproblems > before ? KDX_EDATA : KDX_OK;
 }
 
+#define KEEP_AS_EVIDENCE "Keep the archive as it is, as evidence, and report it to the council secretariat"
+
+const char *kdx_verify_advice(const kdx_verify_result *r)
+{
+	if (r->interrupted > 0 && r->interrupted == r->nproblems)
+		return "This is the archive of a snapshot that did not finish: kdx stopped (killed, or its machine lost) after writing it"
+		       " and before the warehouse recorded it.  It was never a link of the chain and nothing was tampered with; remove it"
+		       " or keep it aside, and make the snapshot again with kdx snapshot --as-of DATE if it has none.";
+	return KEEP_AS_EVIDENCE ".";
+}
+
 kdx_status kdx_snapshot_refuse(const char *archive, const kdx_verify_result *r, const char *outcome, const char *instead,
                                kdx_error **err)
 {
@@ -490,6 +561,9 @@ kdx_status kdx_snapshot_refuse(const char *archive, const kdx_verify_result *r, 
 		kdx_buf_printf(&b, "%s%s", i ? "\n" : "", r->problems[i]);
 	kdx_error_detail(*err, "%s", b.data ? b.data : "");
 	kdx_buf_free(&b);
-	kdx_error_hint(*err, "Keep the archive as it is, as evidence, and report it to the council secretariat; %s.", instead);
+	if (r->interrupted > 0 && r->interrupted == r->nproblems)
+		kdx_error_hint(*err, "%s", kdx_verify_advice(r));
+	else
+		kdx_error_hint(*err, KEEP_AS_EVIDENCE "; %s.", instead);
 	return KDX_EDATA;
 }

@@ -38,8 +38,11 @@ static int print_problems(const kdx_verify_result *r, const char *what)
 	kdx_emitf(stderr, KDX_LOG_ERR, "kdx: error: %s failed: %d problem%s\n", what, r->nproblems, r->nproblems == 1 ? "" : "s");
 	for (int i = 0; i < r->nproblems; i++)
 		kdx_emitf(stderr, KDX_LOG_ERR, "detail: %s\n", r->problems[i]);
-	kdx_emitf(stderr, KDX_LOG_ERR, "hint: Keep the archive as it is, as evidence, and report it to the council secretariat;"
-	          " a backup copy of it can be checked the same way.  A new snapshot would not replace what this one recorded.\n");
+	if (r->interrupted > 0 && r->interrupted == r->nproblems)
+		kdx_emitf(stderr, KDX_LOG_ERR, "hint: %s\n", kdx_verify_advice(r));
+	else
+		kdx_emitf(stderr, KDX_LOG_ERR, "hint: Keep the archive as it is, as evidence, and report it to the council secretariat;"
+		          " a backup copy of it can be checked the same way.  A new snapshot would not replace what this one recorded.\n");
 	return 65;
 }
 
@@ -152,6 +155,8 @@ int kdx_cmd_verify(int argc, char **argv, kdx_env *env)
 			root[strlen(root) - 1] = '\0';  /* "…/archive/" without its slash */
 			st = kdx_snapshot_verify_all(db, root, &res, &err);
 			free(root);
+			for (int i = 0; i < res.nnotes && !quiet; i++)
+				printf("%s\n", res.notes[i]);
 			if (st == KDX_OK && !quiet)
 				printf("%d snapshot%s valid, chain intact\n", res.checked, res.checked == 1 ? "" : "s");
 		} else if (st == KDX_OK) {
@@ -174,6 +179,10 @@ int kdx_cmd_verify(int argc, char **argv, kdx_env *env)
 		kdx_json_array(&j, "problems");
 		for (int i = 0; i < res.nproblems; i++)
 			kdx_json_str(&j, NULL, res.problems[i]);
+		kdx_json_close(&j, ']');
+		kdx_json_array(&j, "interrupted");
+		for (int i = 0; i < res.nnotes; i++)
+			kdx_json_str(&j, NULL, res.notes[i]);
 		kdx_json_close(&j, ']');
 		kdx_json_end(&j);
 	}

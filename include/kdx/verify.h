@@ -31,8 +31,15 @@ typedef struct kdx_verify_result {
 	 * refused as a matter of packaging; its KDX-As-Of, tagsha as above */
 	bool unfoldered;
 	char asof[16];
+	/* of the problems, those that say a bag is the archive of a snapshot
+	 * that did not finish (中断): no tampering, no link of the chain */
+	int interrupted;
+	/* what is worth saying but is no problem (kdx verify --all: the archives
+	 * of interrupted snapshots) */
+	char **notes;
+	int nnotes;
 } kdx_verify_result;
-/* Release r's problems and zero it; NULL does nothing. */
+/* Release r's problems and notes and zero it; NULL does nothing. */
 void kdx_verify_result_free(kdx_verify_result *r);
 /* Add a problem to r (formatted, copied). */
 void kdx_verify_problem(kdx_verify_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -57,7 +64,10 @@ kdx_status kdx_snapshot_check(const char *archive, kdx_db *db, kdx_verify_result
 /* The bag r last verified against what the warehouse recorded for the
  * snapshot it claims to be (its folder's as-of and sequence): the same
  * tagmanifest, the same link to the one before.  *claim (caller frees) says
- * which recorded snapshot that is, or NULL when none. */
+ * which recorded snapshot that is, or NULL when none.  A bag whose tag
+ * manifest the warehouse holds as pending (kdx.snapshot_pending) is the
+ * archive of a snapshot that did not finish: a problem that says so (中断),
+ * counted in r->interrupted. */
 kdx_status kdx_snapshot_check_recorded(kdx_db *db, kdx_verify_result *r, char **claim, kdx_error **err);
 /* The bag's detached signature of its tag manifest (tagmanifest-sha256.txt.sig,
  * written when KDX_SIGNING_KEY was set) against the Ed25519 public key in
@@ -67,12 +77,18 @@ kdx_status kdx_snapshot_check_signature(const char *archive, const char *pubkey,
  * chain head published elsewhere: the head is one of them, and each of the
  * others is reached from it through the Previous-Snapshot links. */
 void kdx_snapshot_check_chain(const char *head, char **archives, kdx_verify_result *results, int n, kdx_verify_result *r);
+/* What to do about the problems in r: keep the archive as evidence and
+ * report it, or (when every problem says the snapshot did not finish) that it
+ * is no link of the chain and the snapshot is made again; a sentence. */
+const char *kdx_verify_advice(const kdx_verify_result *r);
 /* The error for an archive that failed verification (r): "…; outcome", its
- * problems as the detail, and a hint to keep it as evidence and do instead. */
+ * problems as the detail, and kdx_verify_advice and instead as the hint. */
 kdx_status kdx_snapshot_refuse(const char *archive, const kdx_verify_result *r, const char *outcome, const char *instead,
                                kdx_error **err);
 /* Every recorded snapshot and the chain; with archive_root, also every
- * archive (*.tar.gz) under it that the warehouse never recorded. */
+ * archive (*.tar.gz) under it that the warehouse never recorded: a problem,
+ * unless it is, byte for byte, the archive of a snapshot that did not finish
+ * (pending, at that path), which is a note in r (中断). */
 kdx_status kdx_snapshot_verify_all(kdx_db *db, const char *archive_root, kdx_verify_result *r, kdx_error **err);
 
 #endif
