@@ -63,19 +63,6 @@ char *kdx_bagit_root(const kdx_tar *t)
 	return kdx_strdup_printf("%.*s", (int)n, t->e[0].path);
 }
 
-char *kdx_bagit_shown(const char *name)
-{
-	kdx_buf b = { 0 };
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f || *p == '\\')
-			kdx_buf_printf(&b, "\\x%02x", *p);
-		else
-			kdx_buf_addc(&b, (char)*p);
-	}
-	kdx_buf_reserve(&b, 0);
-	return kdx_buf_steal(&b);
-}
-
 const char *kdx_bagit_info_field(const char *info, const char *key, char *buf, size_t n)
 {
 	size_t kl = strlen(key);

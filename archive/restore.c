@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "kdx/buf.h"
 #include "kdx/digest.h"
 #include "kdx/mem.h"
 #include "kdx/restore.h"
@@ -28,14 +29,19 @@ static kdx_status check_entries(const kdx_tar *t, const char *archive, kdx_error
 			break;
 		}
 		if (kdx_strset_put(&files, path, i + 1) != 0 || kdx_strset_put(&dirs, path, -1) > 0) {
-			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" holds \"%s\" twice (or as a file and a folder)", archive, path);
+			char *shown = kdx_shown(path);
+			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" holds \"%s\" twice (or as a file and a folder)", archive, shown);
+			free(shown);
 			break;
 		}
 		char *p = kdx_strdup(path);
 		for (char *sl = strchr(p, '/'); sl && st == KDX_OK; sl = strchr(sl + 1, '/')) {
 			*sl = '\0';
-			if (kdx_strset_put(&dirs, p, 1) < 0 || kdx_strset_put(&files, p, -1) > 0)
-				st = kdx_fail(err, KDX_EDATA, "archive \"%s\" holds \"%s\" as a file and as a folder", archive, p);
+			if (kdx_strset_put(&dirs, p, 1) < 0 || kdx_strset_put(&files, p, -1) > 0) {
+				char *shown = kdx_shown(p);
+				st = kdx_fail(err, KDX_EDATA, "archive \"%s\" holds \"%s\" as a file and as a folder", archive, shown);
+				free(shown);
+			}
 			*sl = '/';
 		}
 		free(p);
@@ -180,7 +186,9 @@ static kdx_status write_one(kdx_tar_reader *r, int root, const char *rel, const 
 	if (st == KDX_OK) {
 		expected_sha256(want, wh);
 		if (size != want->size || strcmp(h, wh)) {
-			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" changed while it was restored: \"%s\" is not the file verified", archive, rel);
+			char *shown = kdx_shown(rel);
+			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" changed while it was restored: \"%s\" is not the file verified", archive, shown);
+			free(shown);
 			kdx_error_detail(*err, "Its content differs from what kdx verify read a moment before.");
 		}
 	}
@@ -216,19 +224,24 @@ static kdx_status extract(const char *archive, const char *dir, const kdx_tar *e
 	while (st == KDX_OK && (st = kdx_tar_reader_next(r, &name, err)) == KDX_OK && name) {
 		long i = strlen(name) < KDX_STRSET_KEY_MAX ? kdx_strset_put(&index, name, -1) : 0;
 		if (i <= 0 || done[i - 1]) {
-			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" changed while it was restored: \"%s\" is not a file verified", archive, name);
+			char *shown = kdx_shown(name);
+			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" changed while it was restored: \"%s\" is not a file verified", archive, shown);
+			free(shown);
 			break;
 		}
 		done[i - 1] = true;
 		st = write_one(r, root, name, &expect->e[i - 1], &m, &werr, archive, err);
 		if (st == KDX_EIO && werr)
-			failed = kdx_strdup(name);
+			failed = kdx_shown(name);
 		else if (st == KDX_OK)
 			(*files)++;
 	}
 	for (int i = 0; st == KDX_OK && i < expect->n; i++)
-		if (!done[i])
-			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" changed while it was restored: \"%s\" is missing", archive, expect->e[i].path);
+		if (!done[i]) {
+			char *shown = kdx_shown(expect->e[i].path);
+			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" changed while it was restored: \"%s\" is missing", archive, shown);
+			free(shown);
+		}
 	if (failed)
 		st = kdx_fail(err, KDX_EIO, "could not write \"%s/%s\": %s", dir, failed, strerror(werr));
 	if (st != KDX_OK) {

@@ -398,7 +398,9 @@ kdx_status kdx_tar_reader_next(kdx_tar_reader *r, const char **name, kdx_error *
 		if (!why)
 			why = unsafe_path(r->name);
 		if (why) {
-			kdx_fail(err, KDX_EDATA, "archive \"%s\" contains %s: \"%s\"", r->path, why, r->name);
+			char *shown = kdx_shown(r->name);
+			kdx_fail(err, KDX_EDATA, "archive \"%s\" contains %s: \"%s\"", r->path, why, shown);
+			free(shown);
 			kdx_error_detail(*err, "kdx extracts only regular files and folders under the destination.");
 			kdx_error_hint(*err, "Do not trust this archive; take the snapshot from the archive folder again.");
 			return KDX_EDATA;
@@ -415,7 +417,9 @@ kdx_status kdx_tar_reader_read(kdx_tar_reader *r, void *buf, size_t n, size_t *g
 	la_ssize_t k = archive_read_data(r->a, buf, n);
 	*got = 0;
 	if (k < 0) {
-		kdx_fail(err, KDX_EDATA, "archive \"%s\" is truncated or damaged at \"%s\"", r->path, r->name ? r->name : "");
+		char *shown = kdx_shown(r->name ? r->name : "");
+		kdx_fail(err, KDX_EDATA, "archive \"%s\" is truncated or damaged at \"%s\"", r->path, shown);
+		free(shown);
 		kdx_error_detail(*err, "%s.", archive_error_string(r->a) ? archive_error_string(r->a) : "The entry cannot be read");
 		return KDX_EDATA;
 	}

@@ -66,7 +66,7 @@ static void check_manifest(kdx_verify_result *r, const kdx_tar *t, const char *r
 		while (*fp == ' ' || *fp == '\t')
 			fp++;
 		char *rel = kdx_bagit_path_decode(fp);
-		char *shown = kdx_bagit_shown(rel);
+		char *shown = kdx_shown(rel);
 		if (payload && strncmp(rel, "data/", 5) != 0)
 			kdx_verify_problem(r, "%s lists \"%s\", which is outside data/", mname, shown);
 		char *full = kdx_strdup_printf("%s/%s", root, rel);
@@ -130,9 +130,9 @@ static kdx_status verify_tree(const char *archive, const kdx_tar *tp, kdx_verify
 		const char *rel = in_bag ? t.e[i].path + rl + 1 : t.e[i].path;
 		if (in_bag && strncmp(rel, "data/", 5) != 0)
 			continue;  /* a tag file */
-		char *shown = kdx_bagit_shown(rel);
+		char *shown = kdx_shown(rel);
 		if (!in_bag) {
-			char *sroot = kdx_bagit_shown(root);
+			char *sroot = kdx_shown(root);
 			kdx_verify_problem(r, "extra file: %s (beside the bag's folder %s)", shown, sroot);
 			free(sroot);
 		} else {
@@ -304,6 +304,9 @@ kdx_status kdx_snapshot_check(const char *archive, kdx_db *db, kdx_verify_result
 	return st;
 }
 
+/* The pending rows, the columns interrupted_words reads. */
+#define PENDING_ROWS "SELECT path, archive_sha256, as_of, seq, to_char(started_at, 'YYYY-MM-DD HH24:MI') FROM kdx.snapshot_pending"
+
 /* An interrupted snapshot's archive, as kdx.snapshot_pending describes it. */
 typedef struct pending {
 	kdx_strset at;   /* its path (resolved) -> row + 1 */
@@ -338,15 +341,17 @@ static void unrecorded(const char *dir, kdx_strset *recorded, pending *pend, kdx
 				long row = kdx_strset_put(&pend->at, real, -1);
 				char sha[65] = "";
 				bool same = row > 0 && kdx_file_sha256(p, sha) == 0 && !strcmp(sha, PQgetvalue(pend->rows, (int)row - 1, 1));
+				char *shown = kdx_shown(p);  /* anyone who may write there named it */
 				if (same) {
 					char *words = interrupted_words(pend->rows, (int)row - 1);
 					r->notes = kdx_xrealloc(r->notes, (size_t)(r->nnotes + 1) * sizeof *r->notes);
-					r->notes[r->nnotes++] = kdx_strdup_printf("%s: %s", p, words);
+					r->notes[r->nnotes++] = kdx_strdup_printf("%s: %s", shown, words);
 					free(words);
 				} else {
-					kdx_verify_problem(r, "%s: an archive the warehouse has no record of (it is not a link of the chain%s)", p,
+					kdx_verify_problem(r, "%s: an archive the warehouse has no record of (it is not a link of the chain%s)", shown,
 					                   row > 0 ? "; an interrupted snapshot left an archive by this name, but not these bytes" : "");
 				}
+				free(shown);
 			}
 			free(real);
 		}
@@ -408,8 +413,7 @@ kdx_status kdx_snapshot_verify_all(kdx_db *db, const char *archive_root, kdx_ver
 			free(real);
 		}
 		pending pend = { 0 };
-		pend.rows = kdx_db_query(db, "SELECT path, archive_sha256, as_of, seq, to_char(started_at, 'YYYY-MM-DD HH24:MI')"
-		                             " FROM kdx.snapshot_pending ORDER BY started_at", 0, NULL, err);
+		pend.rows = kdx_db_query(db, PENDING_ROWS " ORDER BY started_at", 0, NULL, err);
 		if (!pend.rows) {
 			kdx_strset_free(&seen);
 			PQclear(q);
@@ -442,8 +446,7 @@ kdx_status kdx_snapshot_check_recorded(kdx_db *db, kdx_verify_result *r, char **
 	char sq[16];
 	snprintf(sq, sizeof sq, "%d", seq);
 	/* an interrupted snapshot's bag: its number may have gone to the next one */
-	PGresult *pq = kdx_db_query(db, "SELECT path, archive_sha256, as_of, seq, to_char(started_at, 'YYYY-MM-DD HH24:MI')"
-	                                " FROM kdx.snapshot_pending WHERE tagmanifest_sha256 = $1", 1, (const char *const[]){ r->tagsha }, err);
+	PGresult *pq = kdx_db_query(db, PENDING_ROWS " WHERE tagmanifest_sha256 = $1", 1, (const char *const[]){ r->tagsha }, err);
 	if (!pq)
 		return KDX_EINTERNAL;
 	if (PQntuples(pq) == 1) {

@@ -139,3 +139,15 @@ void kdx_buf_csv_field(kdx_buf *b, const char *s)
 	}
 	kdx_buf_addc(b, '"');
 }
+
+char *kdx_shown(const char *s)
+{
+	kdx_buf b = { 0 };
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f || *p == '\\')
+			kdx_buf_printf(&b, "\\x%02x", *p);
+		else
+			kdx_buf_addc(&b, (char)*p);
+	}
+	return kdx_buf_steal(&b);
+}

@@ -28,10 +28,6 @@ kdx_status kdx_bagit_read(const char *archive, const char *const *keep, kdx_tar 
  * does, the one every entry is in; NULL when there is no such folder; caller
  * frees.  Entries outside it are not the bag's (verify names them). */
 char *kdx_bagit_root(const kdx_tar *t);
-/* An entry's name as kdx prints it: control characters and backslashes as
- * \xNN, so that a hostile name cannot move the cursor or fake a line; caller
- * frees. */
-char *kdx_bagit_shown(const char *name);
 /* The value of field key in the text of bag-info.txt (NULL reads as empty),
  * into buf (n bytes); buf, or NULL when the field is absent and buf is "". */
 const char *kdx_bagit_info_field(const char *info, const char *key, char *buf, size_t n);

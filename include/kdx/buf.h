@@ -58,4 +58,9 @@ void kdx_buf_csv_field(kdx_buf *b, const char *s);
  * -12%, and kdx's "-", stay as they are. */
 void kdx_buf_csv_cell(kdx_buf *b, const char *s);
 
+/* A name from outside (an archive's entry, a file name) as kdx prints it:
+ * control characters and backslashes as \xNN, so that a hostile name cannot
+ * move the cursor or fake a line of output; caller frees. */
+char *kdx_shown(const char *s);
+
 #endif

@@ -93,6 +93,18 @@ test_entry_beside_the_bag_folder() {
 	done
 	kdx_rc 65 verify folder.tar.gz
 	contains "$ERR" "extra file: other/notes.txt (beside the bag's folder kdx-2025-10-31-1)"
+	# a name with control characters is printed with them escaped, never raw
+	/usr/bin/python3 - "$A" <<'PY2'
+import io, sys, tarfile
+with tarfile.open(sys.argv[1]) as src, tarfile.open('odd.tar.gz', 'w:gz') as dst:
+    for m in src.getmembers():
+        dst.addfile(m, src.extractfile(m) if m.isfile() else None)
+    ti = tarfile.TarInfo('evil\x1b[2J\nkdx: ok.sh'); ti.size = 1
+    dst.addfile(ti, io.BytesIO(b'x'))
+PY2
+	kdx_rc 65 verify odd.tar.gz
+	contains "$ERR" 'extra file: evil\x1b[2J\x0akdx: ok.sh (beside the bag'"'"'s folder kdx-2025-10-31-1)'
+	! grep -q $'\x1b' <<<"$ERR" || die "a control character was printed raw"
 	# the extracted folder (x/) is not the bag: its bag is x/kdx-2025-10-31-1
 	kdx_rc 0 verify "$X"
 }
