@@ -295,10 +295,14 @@ kdx_status kdx_snapshot_restore(const char *archive, kdx_db *db, const char *dir
 		free(*claim);
 		*claim = says;
 	}
-	if (st == KDX_OK)
-		st = check_entries(&t, archive, err);
-	else if (st == KDX_EDATA && !*err)  /* a bag that fails is evidence, not something to extract */
-		kdx_snapshot_refuse(archive, &vr, "nothing was restored", "restore from a backup copy that kdx verify accepts", err);
+	if (st == KDX_OK || (st == KDX_EDATA && !*err)) {
+		/* an entry twice is named as such, whatever else is wrong */
+		kdx_status est = check_entries(&t, archive, err);
+		if (est != KDX_OK)
+			st = est;
+		else if (st == KDX_EDATA)  /* a bag that fails is evidence, not something to extract */
+			kdx_snapshot_refuse(archive, &vr, "nothing was restored", "restore from a backup copy that kdx verify accepts", err);
+	}
 	kdx_verify_result_free(&vr);
 	bool created = false;
 	if (st == KDX_OK)
