@@ -1,7 +1,7 @@
 # kdx - see README.md.  `make run` and `make test` are all a fresh machine needs.
 
 CC       ?= cc
-PKGS     := libpq cairo pangocairo zlib minizip expat libcrypto xlsxwriter
+PKGS     := libpq cairo pangocairo zlib minizip expat libcrypto xlsxwriter libarchive
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lunistring -lm
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral

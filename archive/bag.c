@@ -260,49 +260,55 @@ static kdx_status find_same(kdx_db *db, const char *iso, const char *mansha, kdx
 	return KDX_OK;
 }
 
-/* SHA-256 of a file, read in pieces (an archive can be hundreds of megabytes). */
-static kdx_status file_sha256(const char *path, char out[65], kdx_error **err)
+/* The bag written whole beside path (*tmppath, caller frees) and flushed,
+ * its own SHA-256 into asha: what is put in place under path once the
+ * warehouse holds it as pending (the chain must not point at a file that a
+ * power loss emptied). */
+static kdx_status write_archive(const kdx_tar *bag, kdx_date asof, const char *dir, const char *path, char **tmppath,
+                                char asha[65], kdx_error **err)
 {
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return kdx_fail(err, KDX_EIO, "could not read \"%s\": %s", path, strerror(errno));
-	kdx_sums sums;
-	kdx_sums_init(&sums, false);
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		kdx_sums_update(&sums, chunk, n);
-	fclose(fp);
-	kdx_sums_final(&sums, out, NULL);
-	return KDX_OK;
-}
-
-/* The bag as dir/<seq>_<hash>.tar.gz, on disk before the warehouse records it
- * (the chain must not point at a file that a power loss emptied); its own
- * SHA-256 into asha. */
-static kdx_status write_archive(const kdx_tar *bag, kdx_date asof, const char *dir, const char *path, char asha[65],
-                                kdx_error **err)
-{
+	*tmppath = NULL;
 	if (kdx_mkdirs(dir, 0750) != 0)
 		return kdx_fail(err, KDX_EIO, "could not create folder \"%s\": %s", dir, strerror(errno));
 	kdx_remove_stale_tmp(dir);  /* an archive whose writer was killed */
-	char *tmppath = kdx_strdup_printf("%s.tmp%ld", path, (long)getpid());
+	*tmppath = kdx_strdup_printf("%s.tmp%ld", path, (long)getpid());
 	struct tm am = { 0 };
 	am.tm_year = asof.y - 1900;
 	am.tm_mon = asof.m - 1;
 	am.tm_mday = asof.d;
-	kdx_status st = kdx_tar_write(bag, tmppath, timegm(&am) - 9 * 3600, err);
+	kdx_status st = kdx_tar_write(bag, *tmppath, timegm(&am) - 9 * 3600, err);
+	if (st == KDX_OK && kdx_file_sha256(*tmppath, asha) != 0)
+		st = kdx_fail(err, KDX_EIO, "could not read \"%s\": %s", *tmppath, strerror(errno));
 	if (st == KDX_OK)
-		st = file_sha256(tmppath, asha, err);
-	if (st == KDX_OK)
-		st = kdx_sync_path(tmppath, err);
-	if (st == KDX_OK && rename(tmppath, path) != 0)
-		st = kdx_fail(err, KDX_EIO, "could not write \"%s\": %s", path, strerror(errno));
-	if (st == KDX_OK)
-		st = kdx_sync_path(dir, err);
-	unlink(tmppath);
-	free(tmppath);
+		st = kdx_sync_path(*tmppath, err);
 	return st;
+}
+
+/* Before the archive takes its name: a snapshot that stops between that
+ * rename and its record (kdx killed) leaves this row, by which verify knows
+ * the archive for an interrupted snapshot (中断) rather than a stranger. */
+static kdx_status record_pending(kdx_db *db, const char *iso, int seq, const char *path, const char *tagsha, const char *prev,
+                                 const char *asha, kdx_error **err)
+{
+	char sseq[16];
+	snprintf(sseq, sizeof sseq, "%d", seq);
+	const char *p[] = { iso, sseq, path, tagsha, prev[0] ? prev : NULL, asha };
+	PGresult *r = kdx_db_query(db, "INSERT INTO kdx.snapshot_pending (as_of, seq, path, tagmanifest_sha256, previous_sha256,"
+	                               " archive_sha256) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tagmanifest_sha256) DO UPDATE"
+	                               " SET path = excluded.path, archive_sha256 = excluded.archive_sha256, started_at = clock_timestamp()",
+	                           6, p, err);
+	if (!r)
+		return KDX_EINTERNAL;
+	PQclear(r);
+	return KDX_OK;
+}
+
+/* The archive under its name, and the folder's entry on disk. */
+static kdx_status put_in_place(const char *tmppath, const char *path, const char *dir, kdx_error **err)
+{
+	if (rename(tmppath, path) != 0)
+		return kdx_fail(err, KDX_EIO, "could not write \"%s\": %s", path, strerror(errno));
+	return kdx_sync_path(dir, err);
 }
 
 static kdx_status record_snapshot(kdx_db *db, const char *iso, int seq, const char *path, const char *prev,
@@ -314,7 +320,9 @@ static kdx_status record_snapshot(kdx_db *db, const char *iso, int seq, const ch
 	snprintf(sfiles, sizeof sfiles, "%d", info->files);
 	snprintf(sbytes, sizeof sbytes, "%lld", info->bytes);
 	const char *p[] = { iso, sseq, path, info->tagmanifest_sha256, prev[0] ? prev : NULL, asha, data_hash, sfiles, sbytes, mansha };
-	PGresult *r = kdx_db_query(db, "INSERT INTO kdx.snapshot (as_of, seq, path, tagmanifest_sha256, previous_sha256, archive_sha256,"
+	/* recorded, so no longer pending: one statement, one transaction */
+	PGresult *r = kdx_db_query(db, "WITH done AS (DELETE FROM kdx.snapshot_pending WHERE tagmanifest_sha256 = $4)"
+	                               " INSERT INTO kdx.snapshot (as_of, seq, path, tagmanifest_sha256, previous_sha256, archive_sha256,"
 	                               " data_sha256, payload_files, payload_bytes, manifest_sha256)"
 	                               " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id", 10, p, err);
 	if (!r)
@@ -370,9 +378,17 @@ static kdx_status snapshot_locked(const kdx_env *env, kdx_db *db, kdx_date asof,
 	if (st == KDX_OK && !same) {
 		dir = kdx_home_path(env->home, KDX_PLACE_ARCHIVE, iso);
 		path = kdx_strdup_printf("%s/%d_%.12s.tar.gz", dir, seq, info->tagmanifest_sha256);
-		st = write_archive(&bag, asof, dir, path, asha, err);
+		char *tmppath = NULL;
+		st = write_archive(&bag, asof, dir, path, &tmppath, asha, err);
+		if (st == KDX_OK)
+			st = record_pending(db, iso, seq, path, info->tagmanifest_sha256, prev, asha, err);
+		if (st == KDX_OK)
+			st = put_in_place(tmppath, path, dir, err);
 		if (st == KDX_OK)
 			st = record_snapshot(db, iso, seq, path, prev, asha, use->data_hash, mansha, info, err);
+		if (tmppath)
+			unlink(tmppath);
+		free(tmppath);
 	}
 	kdx_tmpdir_free(tmp);
 	free(dir);

@@ -45,15 +45,22 @@ kdx_status kdx_bagit_read(const char *archive, const char *const *keep, kdx_tar 
 	                                                        : kdx_tar_read_digests(archive, keep, t, err);
 }
 
-/* The bag's folder: the single top-level folder of the archive. */
+/* The bag's folder: the top-level folder that holds bagit.txt, else the
+ * top-level folder every entry shares. */
 char *kdx_bagit_root(const kdx_tar *t)
 {
-	if (t->n == 0)
+	for (int i = 0; i < t->n; i++) {
+		const char *p = t->e[i].path, *s = strchr(p, '/');
+		if (s && !strcmp(s + 1, "bagit.txt"))
+			return kdx_strdup_printf("%.*s", (int)(s - p), p);
+	}
+	if (t->n == 0 || !strchr(t->e[0].path, '/'))
 		return NULL;
-	const char *s = strchr(t->e[0].path, '/');
-	if (!s)
-		return NULL;
-	return kdx_strdup_printf("%.*s", (int)(s - t->e[0].path), t->e[0].path);
+	size_t n = (size_t)(strchr(t->e[0].path, '/') - t->e[0].path);
+	for (int i = 1; i < t->n; i++)
+		if (strncmp(t->e[i].path, t->e[0].path, n + 1))
+			return NULL;
+	return kdx_strdup_printf("%.*s", (int)n, t->e[0].path);
 }
 
 const char *kdx_bagit_info_field(const char *info, const char *key, char *buf, size_t n)

@@ -132,7 +132,10 @@ kdx_status kdx_snapshot_reproduce(const kdx_env *env, kdx_db *db, const char *ar
 	snprintf(dbname, sizeof dbname, "kdx_reproduce_%ld", (long)getpid());  /* a name kdx made, not input */
 	kdx_tar t = { 0 };
 	int files = 0;
-	kdx_status st = kdx_snapshot_restore(archive, bagdir, &files, err);
+	char *claim = NULL;
+	/* the bag alone: kdx verify --reproduce checked it already */
+	kdx_status st = kdx_snapshot_restore(archive, NULL, bagdir, &files, &claim, err);
+	free(claim);
 	if (st == KDX_OK)
 		st = kdx_tar_read(archive, &t, err);
 	if (st == KDX_OK && !(root = kdx_bagit_root(&t)))

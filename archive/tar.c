@@ -1,4 +1,6 @@
-/* tar.c - ustar in gzip with zlib (see tar.h). */
+/* tar.c - kdx's ustar in gzip written with zlib, and archives read with libarchive (see tar.h). */
+#include <archive.h>
+#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <sys/stat.h>
@@ -249,139 +251,84 @@ kdx_status kdx_tar_write(const kdx_tar *t, const char *path, time_t mtime, kdx_e
 	return KDX_OK;
 }
 
-static unsigned long long parse_octal(const unsigned char *p, size_t n)
+/* ---- reading: libarchive -------------------------------------------------- */
+
+/* The archive forms an auditor may hold: tar in any dialect (ustar, pax, GNU,
+ * v7), plain or compressed with gzip, bzip2, xz or zstd, and zip.  Nothing
+ * else is registered (no rar, 7z, cpio, iso: what is not read cannot hurt),
+ * and a filter libarchive could only run as an outside program is refused. */
+struct kdx_tar_reader {
+	struct archive *a;
+	char *path;
+	char *name;                /* the current entry's name, normalised */
+	unsigned long long total;  /* bytes of file data read so far */
+};
+
+kdx_status kdx_tar_reader_open(const char *path, kdx_tar_reader **out, kdx_error **err)
 {
-	unsigned long long v = 0;
-	for (size_t i = 0; i < n && p[i]; i++) {
-		if (p[i] == ' ')
-			continue;
-		if (p[i] < '0' || p[i] > '7')
-			break;
-		v = v * 8 + (p[i] - '0');
+	*out = NULL;
+	struct archive *a = archive_read_new();
+	if (!a)
+		return kdx_fail(err, KDX_ENOMEM, "out of memory");
+	int (*const filters[])(struct archive *) = {
+		archive_read_support_filter_gzip, archive_read_support_filter_bzip2, archive_read_support_filter_xz,
+		archive_read_support_filter_zstd,
+	};
+	for (size_t i = 0; i < sizeof filters / sizeof *filters; i++)
+		if (filters[i](a) != ARCHIVE_OK) {  /* ARCHIVE_WARN: only through an outside program */
+			archive_read_free(a);
+			return kdx_fail(err, KDX_EINTERNAL, "libarchive lacks a decompressor kdx needs");
+		}
+	if (archive_read_support_format_tar(a) != ARCHIVE_OK || archive_read_support_format_zip(a) != ARCHIVE_OK) {
+		archive_read_free(a);
+		return kdx_fail(err, KDX_EINTERNAL, "libarchive lacks the tar or zip reader");
 	}
-	return v;
+	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
+		int e = archive_errno(a);
+		kdx_status st = e == ENOENT || e == EACCES || e == EISDIR || e == EIO
+			? kdx_fail(err, KDX_EIO, "could not open \"%s\": %s", path, strerror(e))
+			: kdx_fail(err, KDX_EDATA, "archive \"%s\" is not an archive kdx reads: %s", path, archive_error_string(a));
+		if (st == KDX_EDATA)
+			kdx_error_hint(*err, "kdx reads a tar (plain, or compressed with gzip, bzip2, xz or zstd), a zip, or the extracted bag folder.");
+		archive_read_free(a);
+		return st;
+	}
+	kdx_tar_reader *r = kdx_xcalloc(1, sizeof *r);
+	r->a = a;
+	r->path = kdx_strdup(path);
+	*out = r;
+	return KDX_OK;
 }
 
-/* A path is safe when relative, without "..", "." or empty components. */
+void kdx_tar_reader_free(kdx_tar_reader *r)
+{
+	if (!r)
+		return;
+	archive_read_free(r->a);
+	free(r->path);
+	free(r->name);
+	free(r);
+}
+
+/* Why a name may not be extracted, or NULL: it must be relative, and every
+ * component a name (no "..", no "." or empty one inside it). */
 static const char *unsafe_path(const char *p)
 {
 	if (!*p)
 		return "an empty path";
 	if (p[0] == '/')
 		return "an absolute path";
-	const char *s = p;
-	while (*s) {
+	for (const char *s = p;;) {
 		const char *e = strchr(s, '/');
 		size_t n = e ? (size_t)(e - s) : strlen(s);
-		if ((n == 2 && !strncmp(s, "..", 2)))
+		if (n == 2 && !strncmp(s, "..", 2))
 			return "a \"..\" component";
+		if (n == 0 || (n == 1 && *s == '.'))
+			return "an empty or \".\" component";
 		if (!e)
-			break;
+			return NULL;
 		s = e + 1;
 	}
-	return NULL;
-}
-
-/* A ustar header: false when its checksum does not match. */
-static bool parse_header(const unsigned char h[512], char name[257], unsigned long long *size, char *type)
-{
-	unsigned sum = 0;
-	for (int i = 0; i < 512; i++)
-		sum += (i >= 148 && i < 156) ? ' ' : h[i];
-	if (sum != parse_octal(h + 148, 8))
-		return false;
-	char prefix[156];
-	memcpy(prefix, h + 345, 155);
-	prefix[155] = '\0';
-	char nm[101];
-	memcpy(nm, h, 100);
-	nm[100] = '\0';
-	if (prefix[0] && !memcmp(h + 257, "ustar", 5))
-		snprintf(name, 257, "%s/%s", prefix, nm);
-	else
-		snprintf(name, 257, "%s", nm);
-	*size = parse_octal(h + 124, 12);
-	*type = (char)h[156];
-	return true;
-}
-
-/* An entry's body and padding: kept whole (*data, NUL-terminated) or only
- * digested (d256, d512).  False when the archive ends inside it. */
-static bool read_body(gzFile gz, unsigned long long size, bool keep, unsigned char **data, char d256[65], char d512[129])
-{
-	*data = keep ? kdx_xmalloc((size_t)size + 1) : NULL;
-	kdx_sums sums;
-	if (!keep)
-		kdx_sums_init(&sums, true);
-	size_t padded = (size_t)((size + 511) / 512 * 512);
-	size_t got = 0;
-	while (got < padded) {
-		unsigned char block[65536];
-		size_t want = padded - got < sizeof block ? padded - got : sizeof block;
-		if (gzread(gz, block, (unsigned)want) != (int)want)
-			break;
-		size_t take = got + want <= size ? want : (got < size ? (size_t)(size - got) : 0);
-		if (keep)
-			memcpy(*data + got, block, take);
-		else if (take)
-			kdx_sums_update(&sums, block, take);
-		got += want;
-	}
-	if (!keep)
-		kdx_sums_final(&sums, d256, d512);
-	if (got < padded) {
-		free(*data);
-		*data = NULL;
-		return false;
-	}
-	if (*data)
-		(*data)[size] = 0;
-	return true;
-}
-
-/* An entry's body and padding into fp, in pieces.  False when the archive
- * ends inside it; *werr receives errno of a failed write. */
-static bool copy_body(gzFile gz, unsigned long long size, FILE *fp, int *werr)
-{
-	size_t padded = (size_t)((size + 511) / 512 * 512), got = 0;
-	while (got < padded) {
-		unsigned char block[65536];
-		size_t want = padded - got < sizeof block ? padded - got : sizeof block;
-		if (gzread(gz, block, (unsigned)want) != (int)want)
-			return false;
-		size_t take = got + want <= size ? want : (got < size ? (size_t)(size - got) : 0);
-		if (take && !*werr && fwrite(block, 1, take, fp) != take)
-			*werr = errno ? errno : EIO;
-		got += want;
-	}
-	return true;
-}
-
-/* Why an entry may not be extracted, or NULL. */
-static const char *refusal(const char *fname, char type)
-{
-	const char *why = unsafe_path(fname);
-	if (!why && type != '0' && type != '\0' && type != '5')
-		why = type == '1' ? "a hard link" : type == '2' ? "a symbolic link"
-		    : (type == '3' || type == '4') ? "a device" : type == '6' ? "a FIFO" : "an entry of an unknown type";
-	return why;
-}
-
-/* A pax extended header's path: its records are "LEN key=value\n". */
-static char *pax_path_of(const unsigned char *data, size_t size)
-{
-	size_t at = 0;
-	while (at < size) {
-		char *end;
-		unsigned long len = strtoul((const char *)data + at, &end, 10);
-		if (len == 0 || at + len > size || *end != ' ')
-			return NULL;
-		const char *kv = end + 1, *stop = (const char *)data + at + len;
-		if (stop - kv > 5 && !strncmp(kv, "path=", 5) && stop[-1] == '\n')
-			return kdx_strdup_printf("%.*s", (int)(stop - kv - 6), kv + 5);
-		at += len;
-	}
-	return NULL;
 }
 
 /* The name as a bag's entry: "./" and "/."-less, as GNU tar writes it from the
@@ -404,23 +351,95 @@ static void strip_dot_slash(char *name)
 		name[--n] = '\0';
 }
 
-static void add_entry(kdx_tar *t, const char *fname, unsigned char *data, size_t size, const char *d256, const char *d512)
+/* What an entry is, when it is not a regular file or a folder. */
+static const char *entry_refusal(struct archive_entry *e)
 {
-	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 64;
-		t->e = kdx_xrealloc(t->e, (size_t)t->cap * sizeof *t->e);
+	if (archive_entry_hardlink(e))
+		return "a hard link";
+	switch (archive_entry_filetype(e)) {
+	case AE_IFREG:
+	case AE_IFDIR:
+		return archive_entry_symlink(e) ? "a symbolic link" : NULL;
+	case AE_IFLNK:
+		return "a symbolic link";
+	case AE_IFCHR:
+	case AE_IFBLK:
+		return "a device";
+	case AE_IFIFO:
+		return "a FIFO";
+	default:
+		return "an entry of an unknown type";
 	}
-	memset(&t->e[t->n], 0, sizeof t->e[t->n]);
-	t->e[t->n].path = kdx_strdup(fname);
-	t->e[t->n].data = data;
-	t->e[t->n].size = size;
-	memcpy(t->e[t->n].sha256, d256, 65);
-	memcpy(t->e[t->n].sha512, d512, 129);
-	t->n++;
 }
 
-/* Read the archive at path into t; with extract_dir, write each regular file
- * under it instead, in pieces (*written counts them). */
+kdx_status kdx_tar_reader_next(kdx_tar_reader *r, const char **name, kdx_error **err)
+{
+	*name = NULL;
+	for (;;) {
+		struct archive_entry *e;
+		int rc = archive_read_next_header(r->a, &e);
+		if (rc == ARCHIVE_EOF)
+			return KDX_OK;
+		if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
+			kdx_fail(err, KDX_EDATA, "archive \"%s\" is truncated or damaged", r->path);
+			kdx_error_detail(*err, "%s.", archive_error_string(r->a) ? archive_error_string(r->a) : "The archive ends early");
+			return KDX_EDATA;
+		}
+		const char *raw = archive_entry_pathname_utf8(e);
+		if (!raw)
+			raw = archive_entry_pathname(e);
+		free(r->name);
+		r->name = kdx_strdup(raw ? raw : "");
+		strip_dot_slash(r->name);
+		bool dir = archive_entry_filetype(e) == AE_IFDIR;
+		if (dir && !r->name[0])  /* "./", the folder tar was run in */
+			continue;
+		const char *why = entry_refusal(e);
+		if (!why)
+			why = unsafe_path(r->name);
+		if (why) {
+			char *shown = kdx_shown_name(r->name);
+			kdx_fail(err, KDX_EDATA, "archive \"%s\" contains %s: \"%s\"", r->path, why, shown);
+			free(shown);
+			kdx_error_detail(*err, "kdx extracts only regular files and folders under the destination.");
+			kdx_error_hint(*err, "Do not trust this archive; take the snapshot from the archive folder again.");
+			return KDX_EDATA;
+		}
+		if (dir)
+			continue;
+		*name = r->name;
+		return KDX_OK;
+	}
+}
+
+kdx_status kdx_tar_reader_read(kdx_tar_reader *r, void *buf, size_t n, size_t *got, kdx_error **err)
+{
+	la_ssize_t k = archive_read_data(r->a, buf, n);
+	*got = 0;
+	if (k < 0) {
+		char *shown = kdx_shown_name(r->name ? r->name : "");
+		kdx_fail(err, KDX_EDATA, "archive \"%s\" is truncated or damaged at \"%s\"", r->path, shown);
+		free(shown);
+		kdx_error_detail(*err, "%s.", archive_error_string(r->a) ? archive_error_string(r->a) : "The entry cannot be read");
+		return KDX_EDATA;
+	}
+	r->total += (unsigned long long)k;
+	if (r->total > MAX_TOTAL)
+		return kdx_fail(err, KDX_EDATA, "archive \"%s\" is larger than kdx accepts", r->path);
+	*got = (size_t)k;
+	return KDX_OK;
+}
+
+static void add_entry(kdx_tar *t, const char *fname, unsigned char *data, size_t size, const char *d256, const char *d512)
+{
+	kdx_tar_entry *e = grow(t);
+	e->path = kdx_strdup(fname);
+	e->data = data;
+	e->size = size;
+	memcpy(e->sha256, d256, 65);
+	memcpy(e->sha512, d512, 129);
+}
+
 /* Is the entry name (its bag folder first) a file the caller keeps whole:
  * a top-level file, or one under a folder of keep ("data/warehouse/") or
  * named by it ("data/figures.csv")? */
@@ -435,124 +454,38 @@ static bool kept(const char *name, const char *const *keep)
 	return false;
 }
 
-static kdx_status tar_read(const char *path, kdx_tar *t, bool digests, const char *const *keep_under,
-                           const char *extract_dir, int *written, kdx_error **err)
+/* Every regular file of the archive at path into t: whole, or (digests) only
+ * the files kept() names whole and the others as their digests. */
+static kdx_status tar_read(const char *path, kdx_tar *t, bool digests, const char *const *keep_under, kdx_error **err)
 {
-	gzFile gz = gzopen(path, "rb");
-	if (!gz)
-		return kdx_fail(err, KDX_EIO, "could not open \"%s\": %s", path, strerror(errno));
-	unsigned char h[512];
-	char *pax_path = NULL;
-	unsigned long long total = 0;
-	kdx_status st = KDX_OK;
-	for (;;) {
-		int r = gzread(gz, h, 512);
-		if (r == 0)
-			break;
-		if (r != 512) {
-			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" is truncated or not a gzip tar", path);
-			break;
-		}
-		bool zero = true;
-		for (int i = 0; i < 512; i++)
-			zero &= h[i] == 0;
-		if (zero)
-			break;
-		char name[256 + 1], type;
-		unsigned long long size;
-		if (!parse_header(h, name, &size, &type)) {
-			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" has a damaged tar header", path);
-			break;
-		}
-		total += size;
-		if (total > MAX_TOTAL) {
-			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" is larger than kdx accepts", path);
-			break;
-		}
-		/* in digest mode, only top-level files, those under keep_under (and pax headers, long names) are kept */
-		char *norm = kdx_strdup(pax_path ? pax_path : name);
-		strip_dot_slash(norm);
-		bool keep = !digests || type == 'x' || type == 'L' || type == 'g' || kept(norm, keep_under);
-		free(norm);
-		if (extract_dir && (type == '0' || type == '\0')) {
-			char *fname = kdx_strdup(pax_path ? pax_path : name);
-			strip_dot_slash(fname);
-			const char *why = refusal(fname, type);
-			if (why) {
-				st = kdx_fail(err, KDX_EDATA, "archive \"%s\" contains %s: \"%s\"", path, why, fname);
-				free(fname);
-				break;
-			}
-			char *out = kdx_strdup_printf("%s/%s", extract_dir, fname);
-			char *last = strrchr(out, '/');
-			*last = '\0';
-			kdx_mkdirs(out, 0750);
-			*last = '/';
-			/* O_EXCL: never follow or replace an existing entry */
-			FILE *fp = fopen(out, "wbx");
-			int werr = fp ? 0 : errno;
-			bool whole = copy_body(gz, size, fp, &werr);
-			if (fp && fclose(fp) != 0 && !werr)
-				werr = errno;
-			if (!whole)
-				st = kdx_fail(err, KDX_EDATA, "archive \"%s\" is truncated", path);
-			else if (werr)
-				st = kdx_fail(err, KDX_EIO, "could not write \"%s\": %s", out, strerror(werr));
+	kdx_tar_reader *r;
+	kdx_status st = kdx_tar_reader_open(path, &r, err);
+	const char *name = NULL;
+	while (st == KDX_OK && (st = kdx_tar_reader_next(r, &name, err)) == KDX_OK && name) {
+		bool whole = !digests || kept(name, keep_under);
+		kdx_buf b = { 0 };
+		kdx_sums sums;
+		kdx_sums_init(&sums, true);
+		size_t size = 0, got;
+		unsigned char chunk[65536];
+		while ((st = kdx_tar_reader_read(r, chunk, sizeof chunk, &got, err)) == KDX_OK && got > 0) {
+			size += got;
+			if (whole)
+				kdx_buf_add(&b, chunk, got);
 			else
-				(*written)++;
-			free(out);
-			free(fname);
-			free(pax_path);
-			pax_path = NULL;
-			if (st != KDX_OK)
-				break;
-			continue;
+				kdx_sums_update(&sums, chunk, got);
 		}
-		unsigned char *data;
 		char d256[65] = "", d512[129] = "";
-		if (!read_body(gz, size, keep, &data, d256, d512)) {
-			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" is truncated", path);
-			break;
+		kdx_sums_final(&sums, d256, d512);
+		if (whole)  /* kept whole: the verifier hashes the data itself */
+			d256[0] = d512[0] = '\0';
+		if (st == KDX_OK) {
+			kdx_buf_reserve(&b, 0);
+			add_entry(t, name, whole ? (unsigned char *)kdx_buf_steal(&b) : NULL, size, d256, d512);
 		}
-		if (type == 'x' || type == 'L') {
-			/* the next entry's name: a pax record, or GNU tar's long name */
-			free(pax_path);
-			pax_path = type == 'x' ? pax_path_of(data, (size_t)size) : kdx_strdup_printf("%.*s", (int)size, (char *)data);
-			free(data);
-			continue;
-		}
-		if (type == 'g' || type == 'K') {  /* global pax settings, a long link name: nothing kdx uses */
-			free(data);
-			continue;
-		}
-		char *fname = kdx_strdup(pax_path ? pax_path : name);
-		strip_dot_slash(fname);
-		if (!*fname && type == '5') {  /* "./", the folder tar was run in */
-			free(fname);
-			free(data);
-			free(pax_path);
-			pax_path = NULL;
-			continue;
-		}
-		const char *why = refusal(fname, type);
-		if (why) {
-			st = kdx_fail(err, KDX_EDATA, "archive \"%s\" contains %s: \"%s\"", path, why, fname);
-			kdx_error_detail(*err, "kdx extracts only regular files and folders under the destination.");
-			kdx_error_hint(*err, "Do not trust this archive; take the snapshot from the archive folder again.");
-			free(data);
-			free(fname);
-			break;
-		}
-		if (type == '5')
-			free(data);
-		else
-			add_entry(t, fname, data, (size_t)size, d256, d512);
-		free(fname);
-		free(pax_path);
-		pax_path = NULL;
+		kdx_buf_free(&b);
 	}
-	free(pax_path);
-	gzclose(gz);
+	kdx_tar_reader_free(r);
 	if (st != KDX_OK)
 		kdx_tar_free(t);
 	return st;
@@ -560,21 +493,12 @@ static kdx_status tar_read(const char *path, kdx_tar *t, bool digests, const cha
 
 kdx_status kdx_tar_read(const char *path, kdx_tar *t, kdx_error **err)
 {
-	return tar_read(path, t, false, NULL, NULL, NULL, err);
+	return tar_read(path, t, false, NULL, err);
 }
 
 kdx_status kdx_tar_read_digests(const char *path, const char *const *keep, kdx_tar *t, kdx_error **err)
 {
-	return tar_read(path, t, true, keep, NULL, NULL, err);
-}
-
-kdx_status kdx_tar_extract(const char *path, const char *dir, int *files, kdx_error **err)
-{
-	kdx_tar t = { 0 };
-	*files = 0;
-	kdx_status st = tar_read(path, &t, true, NULL, dir, files, err);
-	kdx_tar_free(&t);
-	return st;
+	return tar_read(path, t, true, keep, err);
 }
 
 /* ---- a bag extracted to a folder -------------------------------------------- */

@@ -1,5 +1,6 @@
 /* cmd_restore.c - kdx restore: extract a snapshot safely. */
 #include <stdio.h>
+#include <stdlib.h>
 #include "kdx/cli.h"
 #include "kdx/json.h"
 #include "kdx/restore.h"
@@ -7,8 +8,13 @@
 const char kdx_usage_restore[] =
 	"usage: kdx restore ARCHIVE --out DIR\n"
 	"\n"
-	"Extract a snapshot into DIR (new or empty).  Absolute paths, \"..\", links\n"
-	"and devices are refused.\n";
+	"Extract a snapshot into DIR (new or empty), after the checks kdx verify\n"
+	"makes: the bag against its manifests and, where there is a warehouse, against\n"
+	"what it recorded for the snapshot the bag claims to be.  A bag that fails is\n"
+	"not extracted at all.  ARCHIVE is a tar (plain, gzip, bzip2, xz or zstd) or a\n"
+	"zip.  Absolute paths, \"..\", links and devices are refused; each file is\n"
+	"written under a temporary name and renamed when whole, and a restore that\n"
+	"fails (a full disk) removes what it wrote.\n";
 
 int kdx_cmd_restore(int argc, char **argv, kdx_env *env)
 {
@@ -25,7 +31,12 @@ int kdx_cmd_restore(int argc, char **argv, kdx_env *env)
 		return kdx_cli_usage_error("restore", "give one ARCHIVE and --out DIR");
 	kdx_error *err = NULL;
 	int files = 0;
-	kdx_status st = kdx_snapshot_restore(argv[optind], out, &files, &err);
+	char *claim = NULL;
+	kdx_db *db = kdx_cli_db_if_any(env, "the bag was checked on its own");
+	kdx_status st = kdx_snapshot_restore(argv[optind], db, out, &files, &claim, &err);
+	if (claim && !env->quiet && !env->json)
+		printf("%s\n", claim);
+	free(claim);
 	if (st == KDX_OK && env->json) {
 		kdx_json j;
 		kdx_json_begin(&j, stdout);

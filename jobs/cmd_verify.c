@@ -42,32 +42,12 @@ static int print_problems(const kdx_verify_result *r, const char *what)
 		kdx_emitf(stderr, KDX_LOG_ERR, "detail: %s\n", shown);
 		free(shown);
 	}
-	kdx_emitf(stderr, KDX_LOG_ERR, "hint: Keep the archive as it is, as evidence, and report it to the council secretariat;"
-	          " a backup copy of it can be checked the same way.  A new snapshot would not replace what this one recorded.\n");
+	if (r->interrupted > 0 && r->interrupted == r->nproblems)
+		kdx_emitf(stderr, KDX_LOG_ERR, "hint: %s\n", kdx_verify_advice(r));
+	else
+		kdx_emitf(stderr, KDX_LOG_ERR, "hint: Keep the archive as it is, as evidence, and report it to the council secretariat;"
+		          " a backup copy of it can be checked the same way.  A new snapshot would not replace what this one recorded.\n");
 	return 65;
-}
-
-/* Where there is a warehouse: the bag against what it recorded.  Where there
- * is none, say that the bag was checked on its own. */
-static kdx_status against_the_record(kdx_env *env, kdx_verify_result *res, kdx_status st, bool quiet, kdx_error **err)
-{
-	kdx_db *db = NULL;
-	kdx_error *e = NULL;
-	if (kdx_cli_db(env, &db, NULL, &e) != KDX_OK) {
-		if (!env->quiet)
-			kdx_log_info("no warehouse to compare with (%s): the bag was checked on its own; --chain-head checks it"
-			             " against a published chain head", e ? e->primary : "none configured");
-		kdx_error_free(e);
-		return st;
-	}
-	char *claim = NULL;
-	kdx_status rst = kdx_snapshot_check_recorded(db, res, &claim, err);
-	if (claim && !quiet)
-		printf("%s claims to be %s\n", res->bag, claim);
-	free(claim);
-	if (rst == KDX_OK || rst == KDX_EDATA)
-		return st == KDX_OK && rst == KDX_OK ? KDX_OK : KDX_EDATA;
-	return rst;
 }
 
 static int verify_chain_head(kdx_env *env, const char *head, int n, char **archives)
@@ -82,7 +62,7 @@ static int verify_chain_head(kdx_env *env, const char *head, int n, char **archi
 	kdx_status st = KDX_OK;
 	for (int i = 0; i < n && st != KDX_EIO && st != KDX_EINTERNAL; i++) {
 		kdx_status one = kdx_snapshot_verify(archives[i], &each[i], NULL, NULL, &err);
-		if (one != KDX_OK && one != KDX_EDATA) {
+		if (err) {  /* unreadable, or not packaged as a bag */
 			st = one;
 			break;
 		}
@@ -150,7 +130,16 @@ int kdx_cmd_verify(int argc, char **argv, kdx_env *env)
 	kdx_status st;
 	bool quiet = env->quiet || env->json;  /* --json: one object at the end instead */
 	if (!all && !reproduce) {
-		st = kdx_snapshot_verify(argv[optind], &res, NULL, NULL, &err);
+		kdx_db *db = kdx_cli_db_if_any(env, "the bag was checked on its own; --chain-head checks it against a published chain head");
+		char *claim = NULL;
+		st = kdx_snapshot_check(argv[optind], db, &res, &claim, NULL, &err);
+		if (claim && !quiet)
+			printf("%s claims to be %s\n", res.bag, claim);
+		free(claim);
+		if (st == KDX_EDATA && err) {  /* unreadable, or not packaged as a bag */
+			kdx_verify_result_free(&res);
+			return kdx_cli_fail(st, err);
+		}
 		if ((st == KDX_OK || st == KDX_EDATA) && pubkey) {
 			kdx_status sst = kdx_snapshot_check_signature(argv[optind], pubkey, &res, &err);
 			if (sst != KDX_OK && sst != KDX_EDATA)
@@ -160,8 +149,6 @@ int kdx_cmd_verify(int argc, char **argv, kdx_env *env)
 			if (sst == KDX_EDATA)
 				st = KDX_EDATA;
 		}
-		if (st == KDX_OK || st == KDX_EDATA)
-			st = against_the_record(env, &res, st, quiet, &err);
 		if (st == KDX_OK && !quiet)
 			printf("%s: valid bag\n", argv[optind]);
 	} else {
@@ -172,6 +159,8 @@ int kdx_cmd_verify(int argc, char **argv, kdx_env *env)
 			root[strlen(root) - 1] = '\0';  /* "…/archive/" without its slash */
 			st = kdx_snapshot_verify_all(db, root, &res, &err);
 			free(root);
+			for (int i = 0; i < res.nnotes && !quiet; i++)
+				printf("%s\n", res.notes[i]);
 			if (st == KDX_OK && !quiet)
 				printf("%d snapshot%s valid, chain intact\n", res.checked, res.checked == 1 ? "" : "s");
 		} else if (st == KDX_OK) {
@@ -194,6 +183,10 @@ int kdx_cmd_verify(int argc, char **argv, kdx_env *env)
 		kdx_json_array(&j, "problems");
 		for (int i = 0; i < res.nproblems; i++)
 			kdx_json_str(&j, NULL, res.problems[i]);
+		kdx_json_close(&j, ']');
+		kdx_json_array(&j, "interrupted");
+		for (int i = 0; i < res.nnotes; i++)
+			kdx_json_str(&j, NULL, res.notes[i]);
 		kdx_json_close(&j, ']');
 		kdx_json_end(&j);
 	}

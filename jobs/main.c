@@ -27,7 +27,7 @@ const kdx_cmd kdx_commands[] = {
 	{ "snapshots", kdx_cmd_snapshots, DB_READ, "list archived snapshots and their chain", kdx_usage_snapshots },
 	{ "verify", kdx_cmd_verify, DB_READ, "check a snapshot or the whole chain", kdx_usage_verify },
 	{ "diff", kdx_cmd_diff, DB_READ, "what changed between two snapshots: submissions, rows and figures", kdx_usage_diff },
-	{ "restore", kdx_cmd_restore, 0, "extract a snapshot safely", kdx_usage_restore },
+	{ "restore", kdx_cmd_restore, DB_READ, "extract a snapshot safely", kdx_usage_restore },
 	{ "run", kdx_cmd_run, DB_WRITE | KDX_CMD_CREATES, "run the nightly or monthly job", kdx_usage_run },
 	{ "jobs", kdx_cmd_jobs, DB_READ, "list recorded job runs", kdx_usage_jobs },
 	{ "db", kdx_cmd_db, DB_WRITE, "start, stop or show the private warehouse", kdx_usage_db },
@@ -59,6 +59,18 @@ kdx_status kdx_cli_db(kdx_env *env, kdx_db **db, int *applied, kdx_error **err)
 	}
 	*db = running_db;
 	return KDX_OK;
+}
+
+kdx_db *kdx_cli_db_if_any(kdx_env *env, const char *then)
+{
+	kdx_db *db = NULL;
+	kdx_error *e = NULL;
+	if (kdx_cli_db(env, &db, NULL, &e) == KDX_OK)
+		return db;
+	if (!env->quiet)
+		kdx_log_info("no warehouse to compare with (%s): %s", e ? e->primary : "none configured", then);
+	kdx_error_free(e);
+	return NULL;
 }
 
 const kdx_cmd *kdx_cmd_find(const char *name)

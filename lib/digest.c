@@ -1,4 +1,5 @@
 /* digest.c - SHA-256 / SHA-512 in hex (see digest.h). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,25 @@ void kdx_sha256_hex(const void *data, size_t n, char out[65])
 	kdx_sums_init(&s, false);
 	kdx_sums_update(&s, data, n);
 	kdx_sums_final(&s, out, NULL);
+}
+
+int kdx_file_sha256(const char *path, char out[65])
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return -1;
+	kdx_sums sums;
+	kdx_sums_init(&sums, false);
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		kdx_sums_update(&sums, chunk, n);
+	int bad = ferror(fp);
+	fclose(fp);
+	kdx_sums_final(&sums, out, NULL);
+	if (bad)
+		errno = EIO;
+	return bad ? -1 : 0;
 }
 
 void kdx_sha512_hex(const void *data, size_t n, char out[129])

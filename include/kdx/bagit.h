@@ -24,8 +24,9 @@ char *kdx_bagit_path_decode(const char *encoded);
  * files and the files under keep whole, the rest of the payload as digests
  * only, as kdx_tar_read_digests and kdx_tar_read_dir_digests do. */
 kdx_status kdx_bagit_read(const char *archive, const char *const *keep, kdx_tar *t, kdx_error **err);
-/* The bag's folder: the top-level folder of t's first entry, NULL when it
- * has none; caller frees. */
+/* The bag's folder: the top-level folder that holds bagit.txt or, when none
+ * does, the one every entry is in; NULL when there is no such folder; caller
+ * frees.  Entries outside it are not the bag's (verify names them). */
 char *kdx_bagit_root(const kdx_tar *t);
 /* The value of field key in the text of bag-info.txt (NULL reads as empty),
  * into buf (n bytes); buf, or NULL when the field is absent and buf is "". */

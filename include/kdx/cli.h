@@ -66,6 +66,10 @@ int kdx_cli_common(int opt, const char *cmd, kdx_env *env);
  * command must not close it.  *applied (may be NULL) receives the number of
  * migration files the opening applied. */
 kdx_status kdx_cli_db(kdx_env *env, kdx_db **db, int *applied, kdx_error **err);
+/* The same for a command that works without a warehouse too (verify and
+ * restore on an auditor's machine): NULL where there is none or it cannot be
+ * reached, saying so on stderr ("no warehouse to compare with (why): then"). */
+kdx_db *kdx_cli_db_if_any(kdx_env *env, const char *then);
 
 /* Run a listing query on the command's connection and print its first
  * nfields columns as text, or JSON with --json; returns the exit code. */

@@ -21,6 +21,9 @@ void kdx_sums_final(kdx_sums *s, char h256[65], char h512[129]);
 /* One-shot hex digests. */
 void kdx_sha256_hex(const void *data, size_t n, char out[65]);
 void kdx_sha512_hex(const void *data, size_t n, char out[129]);
+/* SHA-256 of a file, read in pieces (an archive can be hundreds of
+ * megabytes); -1 with errno when it cannot be read. */
+int kdx_file_sha256(const char *path, char out[65]);
 
 /* Ed25519 (OpenSSL libcrypto): a detached signature of data, base64 on one
  * line, with the private key in the PEM file key_path; and its check with the

@@ -45,7 +45,7 @@ BEGIN
 	GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA kdx TO kdx_secretariat;
 	GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA kdx TO kdx_secretariat;
 	GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA kdx TO kdx_secretariat;
-	GRANT SELECT ON kdx.snapshot, kdx.load_batch, kdx.submission, kdx.rejection, kdx.job_run,
+	GRANT SELECT ON kdx.snapshot, kdx.snapshot_pending, kdx.load_batch, kdx.submission, kdx.rejection, kdx.job_run,
 		kdx.nursery_fact, kdx.club_fact, kdx.procedure_fact, kdx.platform_fact, kdx.postpartum_fact, kdx.setting_fact,
 		kdx.prefecture, kdx.municipality, kdx.procedure, kdx.goal, kdx.goal_item, kdx.council, kdx.schema_version,
 		kdx.schema_definition
