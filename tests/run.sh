@@ -37,10 +37,17 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 export ROOT
 export KDX="$ROOT/build/san/kdx"
-export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=99"
+# A smaller quarantine and shorter allocation stacks than ASan's defaults
+# (256 MB, 30 frames): a report's process then touches a third of the memory
+# and runs a third faster; a use after free is still caught within the last
+# 32 MB freed, and a report names ten frames.
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=99:quarantine_size_mb=32:malloc_context_size=10"
 export LSAN_OPTIONS="suppressions=$ROOT/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export KDX_PG_FAST=1
+# psql and pg_dump themselves, not Debian's wrapper (a Perl script that finds
+# the cluster: half of each psql's time), the binaries kdx's private cluster runs
+export PATH="/usr/lib/postgresql/15/bin:$PATH"
 
 check_only=0
 if [ "${1:-}" = --check ]; then check_only=1; shift; fi

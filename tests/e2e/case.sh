@@ -38,7 +38,7 @@ if [ -n "${KDX_TEST_SOCKET:-}" ]; then
 		if (_fixture_ready "$fixture") >/dev/null 2>&1; then template=" TEMPLATE fx_$fixture"; else fixture=; fi
 		echo $(( (${EPOCHREALTIME/[.,]/} - w0) / 1000 )) >"$result.count.waited"
 	fi
-	admin -c "CREATE DATABASE $db$template" >/dev/null || { echo "could not create database $db"; exit 1; }
+	admin -c "CREATE DATABASE $db$template STRATEGY FILE_COPY" >/dev/null || { echo "could not create database $db"; exit 1; }
 else
 	# no warehouse: kdx finds none there and says so
 	url="host=$home/no-warehouse dbname=none user=postgres"

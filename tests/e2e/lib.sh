@@ -33,7 +33,7 @@ use_fixture() {
 		KDX_TEST_CLONED=   # tests/e2e/case.sh made the database a copy of it already
 	else
 		_admin_sql "DROP DATABASE IF EXISTS $T_DB WITH (FORCE)" >/dev/null
-		_admin_sql "CREATE DATABASE $T_DB TEMPLATE fx_$name" >/dev/null
+		_admin_sql "CREATE DATABASE $T_DB TEMPLATE fx_$name STRATEGY FILE_COPY" >/dev/null
 	fi
 	cp -a "$fx/home/." "$KDX_HOME/"
 	if [ -d "$fx/home/archive" ]; then

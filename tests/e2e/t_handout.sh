@@ -46,7 +46,7 @@ for r in rows[1:]:
 csv.writer(open(sys.argv[2], 'w', encoding='utf-8', newline='')).writerows([rows[0][:7]] + [r[:7] for r in rows[1:] if r[2]])
 PY
 	kdx_rc 0 ingest --quiet "$KDX_HOME/later.csv"
-	kdx_rc 0 report --quiet --as-of 2026-11-30
+	kdx_rc 0 report --quiet --as-of 2026-11-30 --council-only
 	text=$(council_text)
 	contains "$text" "前回調査（団体により異なる）"
 	# 津久見市's own previous round is its 2026-10-01 workbook: no change
@@ -63,7 +63,7 @@ test_no_previous_round_says_so_and_flags_nothing() {
 	use_fixture init
 	# one round only: the 2026-10-01 files
 	for f in "$SAMPLE"/2026-10-01_*; do kdx_rc 0 ingest --quiet "$f"; done
-	kdx_rc 0 report --quiet --as-of 2026-11-30
+	kdx_rc 0 report --quiet --as-of 2026-11-30 --council-only
 	local text; text=$(council_text)
 	contains "$text" "前回調査なし"
 	not_contains "$text" "改善なし" "a handout without a previous round"
@@ -116,7 +116,7 @@ csv.writer(open(f'{sys.argv[2]}/kitsuki.csv', 'w', encoding='utf-8', newline='')
 open(f'{sys.argv[2]}/expect.txt', 'w').write(f'予定年度なし（{todo[0][2]}）、令和10年度予定（{todo[1][2]}）\n')
 PY
 	kdx_rc 0 ingest --quiet "$KDX_HOME/kitsuki.csv"
-	kdx_rc 0 report --quiet --as-of 2026-11-30
+	kdx_rc 0 report --quiet --as-of 2026-11-30 --council-only
 	local text; text=$(council_text | tr -d ' \n')
 	contains "$text" "要注意：$(cat "$KDX_HOME/expect.txt")"
 	kdx_rc 0 table procedures --as-of 2026-11-30 --format json
@@ -131,7 +131,7 @@ assert not any(r["caution"] for c, r in rows.items() if c not in ("442101", "440
 }
 
 test_people_read_japanese_not_ids() {
-	load_all
+	use_fixture report   # the sample, reported as of 2026-11-30
 	kdx_rc 0 table procedures --as-of 2026-11-30
 	contains "$OUT" "こども関係手続の電子化（2026-11-30 時点）"
 	! grep -qE '(^| )(t|f)( |$)' <<<"$OUT" || die "t/f in kdx table text"
@@ -142,7 +142,6 @@ test_people_read_japanese_not_ids() {
 	contains "$OUT" "保育所等ICT調査"
 	kdx_rc 0 status --as-of 2026-11-30 --format csv
 	csv_field_contains <(printf '%s\n' "$OUT") dataset "手続電子化状況"
-	kdx_rc 0 report --quiet --as-of 2026-11-30
 	/usr/bin/python3 - "$KDX_HOME/out/2026-11-30/council/2026-11-30_こども政策DX進捗.xlsx" <<'PY' || die "ids in the council workbook"
 import sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])

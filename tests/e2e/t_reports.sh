@@ -84,9 +84,10 @@ test_feedback_names_only_its_own_facilities() {
 }
 
 test_reports_are_byte_identical_on_rerun() {
-	load_sample
+	# the report fixture's run (one worker), and one with two workers
+	use_fixture report
+	mv out/2026-11-30 b
 	kdx_rc 0 report --as-of 2026-11-30 --out a -j 2
-	kdx_rc 0 report --as-of 2026-11-30 --out b
 	local n=0
 	while read -r f; do
 		cmp -s "a/$f" "b/$f" || die "$f differs between runs"
@@ -170,13 +171,14 @@ PY
 }
 
 test_shards_split_the_municipalities() {  # kdx-test: slow
-	load_sample
+	# a whole run: the report fixture's
+	use_fixture report
+	mv out/2026-11-30 whole
 	kdx_rc 0 report --as-of 2026-11-30 --shard 1/3 --out s -j 2
 	kdx_rc 0 report --as-of 2026-11-30 --shard 2/3 --out s
 	kdx_rc 0 report --as-of 2026-11-30 --shard 3/3 --out s
 	eq "$(ls s/municipalities/*.pdf | wc -l)" 18 "feedback PDFs over three shards"
 	eq "$(ls s/council | wc -l)" 2 "one council report (PDF and xlsx)"
-	kdx_rc 0 report --as-of 2026-11-30 --out whole
 	for f in $(cd whole && find . -type f | sort); do cmp -s "whole/$f" "s/$f" || die "$f differs between a sharded and a whole run"; done
 	kdx_rc 64 report --shard 4/3
 }
@@ -239,8 +241,8 @@ PY
 # The feedback table keeps each figure whole on its line: 前回比 "100%→100%",
 # 残り "あと1クラブ" (the units of data/master/goals.csv), 順位 "12位/13".
 test_feedback_table_figures_are_not_broken() {
-	load_sample
-	kdx_rc 0 report --as-of 2026-11-30 --out fb
+	use_fixture report   # the sample's reports as of 2026-11-30
+	mv out/2026-11-30 fb
 	local f n=0
 	for f in fb/municipalities/*.pdf; do
 		pdftotext -layout -f 1 -l 1 "$f" "p$n.txt"
