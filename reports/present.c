@@ -51,14 +51,38 @@ void kdx_deadline_text(const char *iso, char *buf, size_t n)
 	snprintf(buf, n, "%s（%s）", fy, iso);
 }
 
-static char *prev_round_label(const char *iso)
+/* The council's previous round (SPEC §2): its date when the municipalities
+ * compared share it, with their count when not every municipality submitted
+ * has one (「前回（令和7年10月1日、17団体）」). */
+static char *prev_round_label(const char *iso, const kdx_goal_row *total)
 {
 	kdx_date d;
 	if (!iso || !*iso || kdx_date_parse(iso, &d) != KDX_DATE_OK)
 		return kdx_strdup("前回調査（団体により異なる）");
 	char w[40];
 	kdx_date_wareki(d, w, sizeof w);
+	if (total && total->has_prev && total->prev_count < total->submitted_count)
+		return kdx_strdup_printf("前回（%s、%d団体）", w, total->prev_count);
 	return kdx_strdup_printf("前回（%s）", w);
+}
+
+/* The municipalities submitted that have no previous round, when some do:
+ * 「前回調査なし: 別府市」; "" otherwise. */
+static char *without_prev(const kdx_goal_table *g)
+{
+	const kdx_goal_row *t = &g->rows[0];
+	if (!t->has_prev || t->prev_count >= t->submitted_count)
+		return kdx_strdup("");
+	kdx_buf b = { 0 };
+	for (int i = 1; i < g->nrows; i++) {
+		const kdx_goal_row *r = &g->rows[i];
+		if (!r->submitted || !strcmp(r->status, "未提出") || r->prev_count > 0)
+			continue;
+		kdx_buf_adds(&b, b.len ? "、" : "前回調査なし: ");
+		kdx_buf_adds(&b, r->name);
+	}
+	kdx_buf_reserve(&b, 0);
+	return kdx_buf_steal(&b);
 }
 
 /* ---- one cell ---------------------------------------------------------------- */
@@ -166,10 +190,11 @@ static void cell_make(kdx_present *p, kdx_pgoal *pg, int i)
 	/* the change: a checklist's items, never points (SPEC §2) */
 	c->has_change = list ? r->has_prev : r->has_change;
 	c->prev_count = r->has_prev ? kdx_strdup_printf("%d/%d", r->prev_num, r->prev_den) : kdx_strdup("");
+	/* against the same municipalities now (for 全体, those with a previous round) */
 	if (list && c->has_change)
-		c->change_from = kdx_strdup_printf("%d/%d→%d/%d", r->prev_num, r->prev_den, r->num, r->den);
+		c->change_from = kdx_strdup_printf("%d/%d→%d/%d", r->prev_num, r->prev_den, r->cmp_num, r->cmp_den);
 	else if (c->has_change)
-		c->change_from = kdx_strdup_printf("%s→%s", r->prev_display, r->display);
+		c->change_from = kdx_strdup_printf("%s→%s", r->prev_display, r->cmp_display);
 	else
 		c->change_from = kdx_strdup("");
 	if (list && c->has_change)
@@ -254,7 +279,8 @@ static void goal_make(kdx_present *p, int gi)
 		pg->target = kdx_strdup_printf("%sまでに %s", dl, g->target_label);
 	}
 	pg->achieved = kdx_strdup_printf("達成 %d/%d団体", g->achieved_count, g->in_scope_count);
-	pg->prev_label = prev_round_label(g->prev_asof);
+	pg->prev_label = prev_round_label(g->prev_asof, g->nrows > 0 ? &g->rows[0] : NULL);
+	pg->without_prev = g->nrows > 0 ? without_prev(g) : kdx_strdup("");
 	if (list)
 		goal_items(p->rd, pg);
 	pg->ncells = g->nrows;
@@ -272,13 +298,19 @@ static void goal_make(kdx_present *p, int gi)
 	else
 		kdx_buf_printf(&b, "全体 %s（%d/%d%s）", t->display, t->num, t->den, g->unit);
 	kdx_buf_printf(&m, "%d団体中%d団体が達成。全体 %s", g->in_scope_count, g->achieved_count, tc->figure);
+	/* like with like: the previous round against the same municipalities now */
 	if (g->has_prev_total && t->den > 0) {
 		if (list && t->has_prev) {
-			kdx_buf_printf(&b, "　%s 済の%s %d/%d → %d/%d", pg->prev_label, g->unit, t->prev_num, t->prev_den, t->num, t->den);
-			kdx_buf_printf(&m, "、%s 済 %d/%d から %d/%d", pg->prev_label, t->prev_num, t->prev_den, t->num, t->den);
+			kdx_buf_printf(&b, "　%s 済の%s %d/%d → %d/%d", pg->prev_label, g->unit, t->prev_num, t->prev_den, t->cmp_num,
+			               t->cmp_den);
+			kdx_buf_printf(&m, "、%s 済 %d/%d から %d/%d", pg->prev_label, t->prev_num, t->prev_den, t->cmp_num, t->cmp_den);
 		} else {
-			kdx_buf_printf(&b, "　%s %s → %s（%+dpt）", pg->prev_label, g->prev_total_display, t->display, t->change_pt);
+			kdx_buf_printf(&b, "　%s %s → %s（%+dpt）", pg->prev_label, g->prev_total_display, t->cmp_display, t->change_pt);
 			kdx_buf_printf(&m, "、%s%s から %+dpt", pg->prev_label, g->prev_total_display, t->change_pt);
+		}
+		if (pg->without_prev[0]) {
+			kdx_buf_printf(&b, "（%s）", pg->without_prev);
+			kdx_buf_printf(&m, "（%s）", pg->without_prev);
 		}
 	} else if (t->den > 0) {
 		kdx_buf_adds(&b, "　前回調査なし");
@@ -308,6 +340,7 @@ static void goal_free(kdx_pgoal *pg)
 	free(pg->target);
 	free(pg->achieved);
 	free(pg->prev_label);
+	free(pg->without_prev);
 	free(pg->headline);
 	free(pg->message);
 	free(pg->grid_note);

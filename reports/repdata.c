@@ -78,6 +78,11 @@ static void parse_goal_row(PGresult *r, int i, kdx_goal_row *w)
 	w->has_prev = !PQgetisnull(r, i, 29) && intv(r, i, 29) > 0;
 	w->prev_num = intv(r, i, 28);
 	w->prev_den = intv(r, i, 29);
+	w->prev_count = intv(r, i, 30);
+	w->submitted_count = intv(r, i, 31);
+	w->cmp_num = intv(r, i, 32);
+	w->cmp_den = intv(r, i, 33);
+	w->cmp_display = dupv(r, i, 34);
 }
 
 static void copy_goal_row(kdx_goal_row *w, const kdx_goal_row *s)
@@ -90,6 +95,7 @@ static void copy_goal_row(kdx_goal_row *w, const kdx_goal_row *s)
 	w->deadline = kdx_strdup(s->deadline);
 	w->survey_date = kdx_strdup(s->survey_date);
 	w->prev_display = kdx_strdup(s->prev_display);
+	w->cmp_display = kdx_strdup(s->cmp_display);
 	w->prev_survey_date = kdx_strdup(s->prev_survey_date);
 	w->outlook_items = kdx_strdup(s->outlook_items);
 	w->needed = kdx_strdup(s->needed);
@@ -108,6 +114,7 @@ static void free_goal_rows(kdx_goal_row *rows, int n)
 		free(w->deadline);
 		free(w->survey_date);
 		free(w->prev_display);
+		free(w->cmp_display);
 		free(w->prev_survey_date);
 		free(w->outlook_items);
 		free(w->needed);
@@ -227,7 +234,8 @@ static kdx_status load_goal(kdx_db *db, kdx_report_data *d, kdx_goal_table *g, k
 		" coalesce(caution, false), own_denominator IS NOT NULL, coalesce(own_denominator, 0), coalesce(own_numerator, 0),"
 		" coalesce(own_display, ''), coalesce(achieved_count, 0), coalesce(in_scope_count, 0), deadline,"
 		" coalesce(prev_survey_date::text, ''), coalesce(outlook_items, ''), coalesce(needed, ''),"
-		" coalesce(prev_numerator, 0), prev_denominator"
+		" coalesce(prev_numerator, 0), prev_denominator, prev_count, submitted_count, coalesce(compared_numerator, 0),"
+		" coalesce(compared_denominator, 0), coalesce(compared_display, '')"
 		" FROM kdx.goal_table_councils($1, $2)", 2, p, err);
 	if (!r)
 		return KDX_EINTERNAL;

@@ -78,7 +78,9 @@ typedef struct kdx_pgoal {
 	char *target;              /* "令和9年度末（2028-03-31）までに 100%" and, where 特別な事情 moves it,
 	                            * "（…特別な事情がある団体は令和10年度末（2029-03-31））" */
 	char *achieved;            /* "達成 6/18団体" */
-	char *prev_label;          /* "前回（令和7年10月1日）" or "前回調査（団体により異なる）" */
+	char *prev_label;          /* "前回（令和7年10月1日）", "前回（令和7年10月1日、17団体）" when not every
+	                            * municipality submitted has a previous round, or "前回調査（団体により異なる）" */
+	char *without_prev;        /* "前回調査なし: 別府市" when some have a previous round and these not; "" */
 	char *headline;            /* the council's line under the target: 全体, its change, 達成 N/M団体 */
 	char *message;             /* what its chart says: "18団体中7団体が達成。全体 …、前回…。" */
 	char *grid_note;           /* a checklist's words and rule, under its grid */

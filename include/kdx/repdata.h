@@ -36,6 +36,12 @@ typedef struct kdx_goal_row {
 	char *needed;           /* goals with plan years: every item the goal's rule still needs (SPEC §2), "" when none */
 	bool has_prev;          /* a previous round with something in scope */
 	int prev_num, prev_den;
+	/* like with like (SPEC §2): for 全体, how many of the municipalities
+	 * submitted (submitted_count) have a previous round (prev_count), and their
+	 * current figures summed, which the previous round is compared with */
+	int prev_count, submitted_count;
+	int cmp_num, cmp_den;
+	char *cmp_display;      /* "" when there is no previous round */
 	bool has_own;
 	int own_den, own_num;
 	char *own_display;

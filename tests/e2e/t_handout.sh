@@ -59,6 +59,50 @@ assert rows["442071"]["survey_date"] == "2026-11-01", rows["442071"]
 ' <<<"$OUT" || die "津久見市's previous round"
 }
 
+# A previous procedures round for 17 of the 18 municipalities (別府市 has
+# none): the council's change compares the 17 with themselves, labelled with
+# the date and their count, and names 別府市 (SPEC §2); kdx table agrees.
+test_previous_round_for_some_municipalities_only() {
+	use_fixture init
+	local f
+	for f in "$SAMPLE"/*; do
+		case "$f" in *2025-10-01_手続電子化状況.csv) continue ;; esac
+		kdx_rc 0 ingest --quiet "$f"
+	done
+	/usr/bin/python3 - "$SAMPLE" "$KDX_HOME/prev17.csv" "$KDX_HOME/expect.txt" <<'PY'
+import csv, glob, sys, openpyxl
+sample, out, expect = sys.argv[1:4]
+rows = list(csv.reader(open(f'{sample}/2025-10-01_手続電子化状況.csv', encoding='cp932')))
+keep = [rows[0]] + [r for r in rows[1:] if r[1] != '442020']
+assert len(keep) < len(rows)
+csv.writer(open(out, 'w', encoding='cp932', newline=''), lineterminator='\r\n').writerows(keep)
+def pct(rs):
+    ins = [r for r in rs if str(r[2]).startswith('N') and r[3] != '所掌外']
+    num = sum(1 for r in ins if r[3] == '電子化済')
+    return (num * 200 + len(ins)) // (2 * len(ins))
+now = []
+for path in glob.glob(f'{sample}/2026-10-01_44*.xlsx'):
+    if '_442020_' in path:
+        continue
+    ws = openpyxl.load_workbook(path, data_only=True)['手続電子化']
+    now += [list(r) for r in ws.iter_rows(min_row=2, values_only=True) if r[2]]
+p, n = pct(keep[1:]), pct(now)
+open(expect, 'w').write(f'前回（令和7年10月1日、17団体）{p}%→{n}%（{n - p:+d}pt）（前回調査なし:別府市）\n{n - p:+d}pt\n')
+PY
+	kdx_rc 0 ingest --quiet "$KDX_HOME/prev17.csv"
+	kdx_rc 0 report --quiet --as-of 2026-11-30 --council-only
+	local text; text=$(council_text | tr -d ' \n')
+	contains "$text" "$(head -1 "$KDX_HOME/expect.txt")"
+	not_contains "$text" "前回調査（団体により異なる）" "the council report"
+	kdx_rc 0 table procedures --as-of 2026-11-30 --format json
+	/usr/bin/python3 -c '
+import json, sys
+rows = {r["code"]: r for r in json.load(sys.stdin)}
+assert rows["440001"]["change"] == sys.argv[1], rows["440001"]
+assert rows["442020"]["change"] in ("", None, "前回調査なし"), rows["442020"]
+' "$(sed -n 2p "$KDX_HOME/expect.txt")" <<<"$OUT" || die "kdx table's 全体 change over the 17"
+}
+
 test_no_previous_round_says_so_and_flags_nothing() {
 	use_fixture init
 	# one round only: the 2026-10-01 files

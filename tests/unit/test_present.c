@@ -53,6 +53,7 @@ static void goal(kdx_goal_table *g, const char *id, kdx_goal_kind kind, const ch
 		r->deadline = kdx_strdup(deadline);
 		r->survey_date = kdx_strdup("");
 		r->prev_display = kdx_strdup("");
+		r->cmp_display = kdx_strdup("");
 		r->prev_survey_date = kdx_strdup("");
 		r->projected = kdx_strdup("");
 		r->outlook_items = kdx_strdup("");
@@ -78,6 +79,11 @@ static void measured(kdx_goal_table *g, int i, int den, int num, const char *dis
 	set(&r->display, display);
 	set(&r->status, status);
 	set(&r->survey_date, i ? "2026-10-01" : "");
+	/* compared with a previous round, if it has one, as it is: every municipality submitted */
+	r->submitted_count = i ? 1 : NM;
+	r->cmp_num = num;
+	r->cmp_den = den;
+	set(&r->cmp_display, display);
 }
 
 static void item(kdx_goal_table *g, const char *code, const char *name, kdx_item_need need)
@@ -151,6 +157,7 @@ static void rate_goal_achieved_with_a_previous_round(void **state)
 	r->has_change = true;
 	r->change_pt = 11;
 	r->has_prev = true;
+	r->prev_count = 1;
 	r->prev_num = 16;
 	r->prev_den = 18;
 	set(&r->prev_display, "89%");
@@ -318,6 +325,7 @@ static void checklist_goal_counts_items(void **state)
 	g->rows[2].remaining = 1;
 	set(&g->rows[2].needed, "基盤その2");
 	g->rows[2].has_prev = true;
+	g->rows[2].prev_count = 1;
 	g->rows[2].prev_num = 0;
 	g->rows[2].prev_den = 2;
 	g->rows[2].has_change = true;  /* the warehouse's points, never shown for a checklist */
@@ -403,6 +411,8 @@ static void council_previous_round(void **state)
 	set(&g->prev_asof, "2025-10-01");
 	set(&g->prev_total_display, "50%");
 	g->rows[0].change_pt = 17;
+	g->rows[0].has_prev = true;
+	g->rows[0].prev_count = NM;
 	g->achieved_count = 0;
 	g->in_scope_count = 2;
 	kdx_goal_table *l = &d->goals[4];
@@ -411,6 +421,7 @@ static void council_previous_round(void **state)
 	set(&l->prev_asof, "");
 	set(&l->prev_total_display, "25%");
 	l->rows[0].has_prev = true;
+	l->rows[0].prev_count = NM;
 	l->rows[0].prev_num = 3;
 	l->rows[0].prev_den = 12;
 	l->achieved_count = 1;
@@ -425,6 +436,62 @@ static void council_previous_round(void **state)
 	                    "達成 1/2団体　（参考）済の項目 5/12（42%）　前回調査（団体により異なる） 済の項目 3/12 → 5/12");
 	/* a goal with no previous round for its council says so */
 	assert_non_null(strstr(p->goals[2].headline, "達成 0/0団体"));
+	kdx_present_free(p);
+	kdx_report_data_free(d);
+}
+
+/* A previous round for some municipalities only: the council's change is over
+ * those (like with like), labelled with their count, and the others are named
+ * (SPEC §2: 「前回（令和7年10月1日、17団体）」). */
+static void council_previous_round_for_some(void **state)
+{
+	(void)state;
+	kdx_report_data *d = council();
+	kdx_goal_table *g = &d->goals[0];
+	/* 大分市 18/18 now, 16/18 before; 別府市 6/18 now, no previous round */
+	measured(g, 0, 36, 24, "67%", "未達");
+	measured(g, 1, 18, 18, "100%", "達成");
+	measured(g, 2, 18, 6, "33%", "未達");
+	g->rows[1].has_prev = true;
+	g->rows[1].prev_count = 1;
+	g->rows[1].prev_num = 16;
+	g->rows[1].prev_den = 18;
+	g->rows[1].has_change = true;
+	g->rows[1].change_pt = 11;
+	set(&g->rows[1].prev_display, "89%");
+	kdx_goal_row *t = &g->rows[0];
+	t->submitted_count = 2;
+	t->has_prev = true;
+	t->prev_count = 1;
+	t->prev_num = 16;
+	t->prev_den = 18;
+	t->has_change = true;
+	t->change_pt = 11;
+	t->cmp_num = 18;
+	t->cmp_den = 18;
+	set(&t->cmp_display, "100%");
+	set(&t->prev_display, "89%");
+	g->has_prev_total = true;
+	set(&g->prev_asof, "2025-10-01");
+	set(&g->prev_total_display, "89%");
+	g->achieved_count = 1;
+	g->in_scope_count = 2;
+	kdx_present *p = kdx_present_new(d);
+	const kdx_pgoal *pg = &p->goals[0];
+	assert_string_equal(pg->prev_label, "前回（令和7年10月1日、1団体）");
+	assert_string_equal(pg->without_prev, "前回調査なし: 別府市");
+	assert_string_equal(pg->headline, "全体 67%（24/36手続）　前回（令和7年10月1日、1団体） 89% → 100%（+11pt）"
+	                                  "（前回調査なし: 別府市）　達成 1/2団体");
+	/* the 全体 cell: the same municipalities before and now, never 89% against all of them now */
+	assert_string_equal(cell(p, 0, 0)->change, "+11pt");
+	assert_string_equal(cell(p, 0, 0)->change_from, "89%→100%");
+	assert_string_equal(cell(p, 0, 2)->change, "前回調査なし");
+	/* every municipality with a previous round: no count, nobody named */
+	t->prev_count = 2;
+	kdx_present *q = kdx_present_new(d);
+	assert_string_equal(q->goals[0].prev_label, "前回（令和7年10月1日）");
+	assert_string_equal(q->goals[0].without_prev, "");
+	kdx_present_free(q);
 	kdx_present_free(p);
 	kdx_report_data_free(d);
 }
@@ -492,6 +559,7 @@ int main(void)
 		cmocka_unit_test(checklist_goal_counts_items),
 		cmocka_unit_test(exempt_item),
 		cmocka_unit_test(council_previous_round),
+		cmocka_unit_test(council_previous_round_for_some),
 		cmocka_unit_test(own_target),
 		cmocka_unit_test(edition_and_dates),
 	};

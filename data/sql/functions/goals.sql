@@ -232,7 +232,8 @@ RETURNS TABLE (council char(6), code char(6), name text, short_name text, denomi
                survey_date date, stale boolean, prev_survey_date date, prev_display text, change_pt integer,
                projected_date date, caution boolean, own_denominator integer, own_numerator integer,
                own_display text, achieved_count integer, in_scope_count integer, outlook_items text, needed text,
-               prev_numerator integer, prev_denominator integer)
+               prev_numerator integer, prev_denominator integer, prev_count integer, submitted_count integer,
+               compared_numerator integer, compared_denominator integer, compared_display text)
 LANGUAGE sql STABLE AS $$
 	WITH cur0 AS (SELECT * FROM kdx.goal_rows(p_goal, p_asof)),
 	-- the councils each municipality's row belongs to
@@ -270,17 +271,23 @@ LANGUAGE sql STABLE AS $$
 		       bool_and(c.status IN ('達成', '対象外', '未提出')) AS all_ok
 		FROM cur c GROUP BY c.council
 	),
-	-- the council's previous round: every submitted municipality's own previous
-	-- round summed, when each has one; its date when they share one (SPEC §2)
+	-- the council's previous round, like with like (SPEC §2): the submitted
+	-- municipalities that have a previous round, their previous rounds summed
+	-- and their current figures summed (compared_*); its date when they share
+	-- one; how many they are of the municipalities submitted
 	psums AS (
 		SELECT c.council, sum(p.pden)::int AS den, sum(p.pnum)::int AS num,
-		       count(DISTINCT p.psd) AS ndates, min(p.psd) AS d, count(*) FILTER (WHERE p.code IS NULL) AS missing
+		       sum(c.denominator) FILTER (WHERE p.code IS NOT NULL)::int AS cden,
+		       sum(c.numerator) FILTER (WHERE p.code IS NOT NULL)::int AS cnum,
+		       count(DISTINCT p.psd) AS ndates, min(p.psd) AS d,
+		       count(p.code)::int AS nprev, count(*)::int AS nsub
 		FROM cur c LEFT JOIN prev p ON p.code = c.code
 		WHERE c.status <> '未提出' GROUP BY c.council
 	), tot AS (
 		SELECT k.council, s.den, s.num, coalesce(s.ach, 0) AS ach, coalesce(s.scope, 0) AS scope, s.all_ok,
-		       CASE WHEN ps.missing = 0 AND ps.den > 0 THEN ps.den END AS pden, ps.num AS pnum,
-		       CASE WHEN ps.ndates = 1 THEN ps.d END AS pdate
+		       CASE WHEN ps.den > 0 THEN ps.den END AS pden, ps.num AS pnum,
+		       CASE WHEN ps.ndates = 1 THEN ps.d END AS pdate,
+		       coalesce(ps.nprev, 0) AS nprev, coalesce(ps.nsub, 0) AS nsub, ps.cnum, ps.cden
 		FROM councils k LEFT JOIN sums s ON s.council = k.council LEFT JOIN psums ps ON ps.council = k.council
 	)
 	SELECT * FROM (
@@ -296,11 +303,13 @@ LANGUAGE sql STABLE AS $$
 	       NULL::int, NULL::date, NULL::boolean,
 	       CASE WHEN tot.pden IS NOT NULL THEN tot.pdate END,
 	       CASE WHEN tot.pden IS NOT NULL THEN kdx.pct_display(tot.pnum, tot.pden) END,
-	       CASE WHEN tot.pden IS NOT NULL AND tot.den > 0
-	            THEN (floor(tot.num::numeric * 100 / tot.den + 0.5) - floor(tot.pnum::numeric * 100 / tot.pden + 0.5))::int END,
+	       CASE WHEN tot.pden IS NOT NULL AND tot.cden > 0
+	            THEN (floor(tot.cnum::numeric * 100 / tot.cden + 0.5) - floor(tot.pnum::numeric * 100 / tot.pden + 0.5))::int END,
 	       NULL::date, NULL::boolean,
 	       NULL::int, NULL::int, NULL::text, tot.ach, tot.scope, NULL::text, NULL::text,
-	       CASE WHEN tot.pden IS NOT NULL THEN tot.pnum END, tot.pden
+	       CASE WHEN tot.pden IS NOT NULL THEN tot.pnum END, tot.pden, tot.nprev, tot.nsub,
+	       CASE WHEN tot.pden IS NOT NULL THEN tot.cnum END, CASE WHEN tot.pden IS NOT NULL THEN tot.cden END,
+	       CASE WHEN tot.pden IS NOT NULL THEN kdx.pct_display(tot.cnum, tot.cden) END
 	FROM tot CROSS JOIN goalrow g
 	UNION ALL
 	SELECT r.council, r.code, r.name, r.short_name, r.denominator, r.numerator, r.rate, r.display, r.target, r.deadline,
@@ -317,7 +326,9 @@ LANGUAGE sql STABLE AS $$
 	                 AND (proj.d IS NULL OR proj.d > r.deadline OR proj.d <= p_asof)
 	            ELSE r.status IN ('未達', '期限超過') AND coalesce(o.caution, false) END,
 	       r.own_denominator, r.own_numerator, r.own_display, NULL::int, NULL::int,
-	       CASE WHEN r.status IN ('未達', '期限超過') THEN o.items END, o.needed, p.pnum, p.pden
+	       CASE WHEN r.status IN ('未達', '期限超過') THEN o.items END, o.needed, p.pnum, p.pden,
+	       (p.code IS NOT NULL)::int, 1, CASE WHEN p.code IS NOT NULL THEN r.numerator END,
+	       CASE WHEN p.code IS NOT NULL THEN r.denominator END, CASE WHEN p.code IS NOT NULL THEN r.display END
 	FROM ranked r
 	LEFT JOIN prev p ON p.code = r.code
 	LEFT JOIN outlook o ON o.code = r.code
