@@ -70,6 +70,15 @@ test_make_install_and_the_units() {
 		[ -s "$stage/$f" ] || die "make install DESTDIR did not install $f"
 	done
 	grep -q '^ExecStart=/usr/local/bin/kdx run nightly' "$stage/etc/systemd/system/kdx-nightly.service" || die "DESTDIR leaked into a unit"
+	# the user is made as an install makes it: systemd-sysusers on a root holding the installed file
+	local root=$KDX_HOME/sysroot
+	mkdir -p "$root/etc/sysusers.d"
+	cp "$stage/etc/sysusers.d/kdx.conf" "$root/etc/sysusers.d/"
+	systemd-sysusers --root="$root" >sysusers.out 2>&1 || { cat sysusers.out; die "systemd-sysusers refused the installed kdx.conf"; }
+	not_contains "$(cat sysusers.out)" "not a valid" "systemd-sysusers"
+	local pw; pw=$(grep '^kdx:' "$root/etc/passwd") || die "systemd-sysusers made no kdx user"
+	eq "$(cut -d: -f6,7 <<<"$pw")" "/var/lib/kdx:/usr/sbin/nologin" "the kdx user's home and shell"
+	grep -q '^kdx:' "$root/etc/group" || die "systemd-sysusers made no kdx group"
 	make -s -C "$ROOT" uninstall DESTDIR="$stage"
 	eq "$(find "$stage" -type f | wc -l)" 0 "files left by make uninstall DESTDIR"
 }
