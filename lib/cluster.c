@@ -514,6 +514,87 @@ static kdx_status do_start(kdx_cluster *c, kdx_error **err)
 	return st;
 }
 
+/* The major version of the PostgreSQL binaries in c->bindir ("15"), from
+ * "postgres --version"; "" when it cannot be told. */
+static void binaries_major(const kdx_cluster *c, char *buf, size_t n)
+{
+	buf[0] = '\0';
+	int fds[2];
+	if (pipe(fds) != 0)
+		return;
+	char *postgres = kdx_strdup_printf("%s/postgres", c->bindir);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		dup2(fds[1], 1);
+		close(fds[1]);
+		int devnull = open("/dev/null", O_RDWR);
+		if (devnull >= 0) {
+			dup2(devnull, 0);
+			dup2(devnull, 2);
+			close(devnull);
+		}
+		char *argv[] = { postgres, "--version", NULL };
+		execv(postgres, argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	char out[256];
+	size_t len = 0;
+	ssize_t r;
+	while (pid > 0 && len < sizeof out - 1 && (r = read(fds[0], out + len, sizeof out - 1 - len)) > 0)
+		len += (size_t)r;
+	out[len] = '\0';
+	close(fds[0]);
+	free(postgres);
+	if (pid > 0)
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	/* "postgres (PostgreSQL) 15.10 (Debian 15.10-0+deb12u1)" */
+	const char *v = strstr(out, ") ");
+	if (!v)
+		return;
+	v += 2;
+	size_t k = strspn(v, "0123456789");
+	if (k > 0 && k < n) {
+		memcpy(buf, v, k);
+		buf[k] = '\0';
+	}
+}
+
+/* The data directory was made by the PostgreSQL major version the binaries
+ * are (PG_VERSION), else KDX_EUNAVAILABLE with the way forward: PostgreSQL's
+ * server refuses another major version's files with a line in its log only. */
+static kdx_status check_version(const kdx_cluster *c, kdx_error **err)
+{
+	char *path = kdx_strdup_printf("%s/PG_VERSION", c->datadir);
+	char data[32] = "";
+	FILE *fp = fopen(path, "r");
+	if (fp) {
+		if (!fgets(data, sizeof data, fp))
+			data[0] = '\0';
+		fclose(fp);
+	}
+	data[strcspn(data, "\r\n")] = '\0';
+	char bins[32];
+	binaries_major(c, bins, sizeof bins);
+	kdx_status st = KDX_OK;
+	if (data[0] && bins[0] && strcmp(data, bins) != 0) {
+		char *shown = kdx_shown(data);
+		st = kdx_fail(err, KDX_EUNAVAILABLE,
+		              "the private warehouse in \"%s\" was made by PostgreSQL %s; the server here is PostgreSQL %s",
+		              c->datadir, shown, bins);
+		kdx_error_detail(*err, "%s says %s; the binaries in %s are version %s, which cannot open another major version's files.",
+		                 path, shown, c->bindir, bins);
+		kdx_error_hint(*err, "Nothing was changed.  To use it as it is, point KDX_PG_BINDIR at PostgreSQL %s's binaries (Debian: "
+		               "postgresql-%s); to move it to PostgreSQL %s, run pg_upgrade with both installed (README: \"Upgrading "
+		               "PostgreSQL\").", shown, shown, bins);
+		free(shown);
+	}
+	free(path);
+	return st;
+}
+
 static int lock_open(const kdx_cluster *c)
 {
 	char *var = kdx_strdup_printf("%s/var", c->home);
@@ -662,6 +743,8 @@ kdx_status kdx_cluster_ensure(kdx_cluster *c, kdx_error **err)
 		if ((st = do_initdb(c, err)) != KDX_OK)
 			goto done;
 	}
+	if ((st = check_version(c, err)) != KDX_OK)
+		goto done;
 	clear_stale_pid(c);
 	if ((st = do_start(c, err)) != KDX_OK)
 		goto done;

@@ -129,6 +129,36 @@ test_unreachable_warehouse_exits_69() {  # kdx-test: static
 
 # The private cluster as a new user meets it: KDX_HOME inside a 0700 folder,
 # no connection configured, reused by a second process, stopped cleanly.
+# A data directory another major version of PostgreSQL made is refused before
+# the server is started (exit 69, both versions named, the way forward), and
+# nothing in it changes; with its own version back it starts again.
+test_data_directory_of_another_postgresql_is_refused() {
+	local top
+	top=$(mktemp -d "$KDX_TEST_ROOT/v.XXXXXX")
+	chmod 700 "$top"
+	unset KDX_DATABASE_URL
+	export KDX_HOME="$top/home"
+	mkdir "$KDX_HOME"
+	at_exit "KDX_HOME='$KDX_HOME' '$KDX' --quiet db stop >/dev/null 2>&1"
+	kdx_rc 0 init --quiet
+	kdx_rc 0 db stop
+	local pgv="$KDX_HOME/var/pg/PG_VERSION" major
+	major=$(/usr/lib/postgresql/15/bin/postgres --version | sed -n 's/^postgres (PostgreSQL) \([0-9]*\).*/\1/p')
+	eq "$(cat "$pgv")" "$major" "PG_VERSION of a warehouse this PostgreSQL made"
+	echo 16 >"$pgv"
+	local before; before=$(cd "$KDX_HOME/var/pg" && find . -type f -newer "$pgv" | wc -l)
+	kdx_rc 69 status
+	contains "$ERR" "was made by PostgreSQL 16; the server here is PostgreSQL $major"
+	contains "$ERR" "KDX_PG_BINDIR"
+	contains "$ERR" "pg_upgrade"
+	[ ! -e "$KDX_HOME/var/pg/postmaster.pid" ] || die "the server was started"
+	eq "$(cat "$pgv")" "16" "PG_VERSION after the refusal"
+	eq "$(cd "$KDX_HOME/var/pg" && find . -type f -newer "$pgv" | wc -l)" "$before" "files changed in the data directory"
+	echo "$major" >"$pgv"
+	kdx_rc 0 status --quiet
+	kdx_rc 0 db stop
+}
+
 test_private_cluster_in_0700_folder() {
 	local top
 	top=$(mktemp -d "$KDX_TEST_ROOT/p.XXXXXX")   # mode 0700
