@@ -551,8 +551,10 @@ kdx_status kdx_report_council_pdf(const kdx_present *p, const char *path, kdx_er
 	kdx_text(cr, d->pc, d->ml + 120, 360, cw - 240,
 	         "各市町村の最新の提出（調査基準日がこの時点以前のもの）から集計しています。全体は各団体の分子の合計÷分母の合計です"
 	         "（率の平均ではありません）。未提出の団体は全体に含めず、データ品質の章に示します。", 9, 0);
-	snprintf(buf, sizeof buf, "集計に用いたデータの SHA-256（kdx snapshots --find で保存版を検索できます）:\n%s", rd->data_hash);
-	kdx_text(cr, d->pc, d->ml + 120, 430, cw - 240, buf, KDX_MIN_BODY, 0);
+	/* the data's short hash (in the edition) serves the reader; a command and 64 digits do not */
+	kdx_text(cr, d->pc, d->ml + 120, 430, cw - 240,
+	         "版の「データ」の後の12文字は、集計に用いたデータの SHA-256 の先頭です。事務局はこの記号で、この資料を作った"
+	         "データの保存版を照合できます。", KDX_MIN_BODY, 0);
 	summary_page(d, p);
 	for (int gi = 0; gi < KDX_NGOALS; gi++)
 		goal_section(d, p, &p->goals[gi]);

@@ -203,6 +203,10 @@ test_editions_bookmarks_and_page_labels() {  # kdx-test: slow
 	local pdf=$KDX_HOME/out/2026-11-30/council/2026-11-30_こども政策DX進捗.pdf
 	local cover; cover=$(pdftotext -f 1 -l 1 "$pdf" - | tr -d ' \n')
 	local short; short=$(grep -o '第1版（データ[0-9a-f]\{12\}）' <<<"$cover" | grep -o '[0-9a-f]\{12\}') || die "no edition on the cover: $cover"
+	# the short hash serves the reader: no command and no 64 digits on the cover
+	! grep -qE '[0-9a-f]{64}' <<<"$cover" || die "a 64-digit hash on the cover"
+	not_contains "$cover" "kdx" "the cover"
+	contains "$cover" "SHA-256の先頭です"
 	# the hash printed on the cover finds the snapshot that archived these reports
 	kdx_rc 0 snapshots --find "$short"
 	contains "$OUT" "$short"
