@@ -124,6 +124,17 @@ static void put_date(lxw_worksheet *ws, struct widths *w, int r, int c, const ch
 	track(w, c, "令和10年10月10日");
 }
 
+/* A deadline as the PDF says it: the fiscal year's end (「令和9年度末」, which a
+ * date such as 令和10年3月31日 would make read as 令和10年度), and why when
+ * 特別な事情 moved it. */
+static void put_deadline(lxw_worksheet *ws, struct widths *w, int r, int c, const kdx_pcell *cell, lxw_format *f)
+{
+	char buf[96];
+	snprintf(buf, sizeof buf, "%s%s", cell->deadline, cell->moved ? "（特別な事情）" : "");
+	worksheet_write_string(ws, (lxw_row_t)r, (lxw_col_t)c, buf, f);
+	track(w, c, buf);
+}
+
 static void put_num(lxw_worksheet *ws, struct widths *w, int r, int c, double v, lxw_format *f)
 {
 	worksheet_write_number(ws, (lxw_row_t)r, (lxw_col_t)c, v, f);
@@ -226,7 +237,7 @@ static int goal_table_rows(lxw_worksheet *ws, struct widths *w, const struct fmt
 		worksheet_write_formula_num(ws, (lxw_row_t)r, 5, "=IF(D2>0,E2/D2,\"\")", f->bold_rate, t->den > 0 ? (double)t->num / t->den : 0);
 		put_str(ws, w, r, 6, t->display, f->bold_text);
 		put_target(ws, w, r, g, f->bold_text, f->bold_pct);
-		put_date(ws, w, r, 8, t->deadline, f->date);
+		put_str(ws, w, r, 8, pg->cells[0].deadline, f->bold_text);  /* 令和9年度末, as the PDF says */
 		put_str(ws, w, r, 9, t->status, f->bold_text);
 		if (t->remaining > 0)
 			put_num(ws, w, r, 10, t->remaining, f->bold_int);
@@ -254,7 +265,7 @@ static int goal_table_rows(lxw_worksheet *ws, struct widths *w, const struct fmt
 		}
 		put_str(ws, w, r, 6, m->display, f->shown);
 		put_target(ws, w, r, g, f->text, f->pct);
-		put_date(ws, w, r, 8, m->deadline, f->date);
+		put_deadline(ws, w, r, 8, c, f->text);
 		put_str(ws, w, r, 9, m->status, f->text);
 		if (m->remaining > 0)
 			put_num(ws, w, r, 10, m->remaining, f->intf);
@@ -723,7 +734,7 @@ kdx_status kdx_xlsx_muni(const kdx_present *p, int mi, const char *path, kdx_err
 				put_num(ws, &w, r, 4, g->rows[0].rate, f.pct);
 			put_num(ws, &w, r, 5, g->target, f.pct);
 		}
-		put_date(ws, &w, r, 6, m->deadline, f.date);
+		put_deadline(ws, &w, r, 6, c, f.text);
 		put_str(ws, &w, r, 7, m->status, f.text);
 		if (m->rank > 0)
 			put_num(ws, &w, r, 8, m->rank, f.intf);

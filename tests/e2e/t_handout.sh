@@ -340,8 +340,15 @@ ws = wb['1_手続電子化']
 head = [c.value for c in ws[1]]
 tot, oita = ws[2], ws[3]
 assert isinstance(oita[head.index('調査基準日')].value, datetime.datetime), oita[head.index('調査基準日')].value
-assert oita[head.index('期限')].value == datetime.datetime(2028, 3, 31)
-assert 'ggge' in oita[head.index('期限')].number_format, oita[head.index('期限')].number_format
+# a deadline as the PDF says it: the fiscal year's end, never 令和10年3月31日 (which reads as 令和10年度)
+assert oita[head.index('期限')].value == '令和9年度末', oita[head.index('期限')].value
+assert tot[head.index('期限')].value == '令和9年度末', tot[head.index('期限')].value
+nur = wb['2_保育所ICT']
+nhead = [c.value for c in nur[1]]
+dl = {r[0]: r[nhead.index('期限')] for r in nur.iter_rows(min_row=2, values_only=True) if r[0]}
+# 国東市 has 特別な事情 (data/sample/2025-10-01_市町村設定.csv): its deadline is a year later, and says why
+assert dl['442143'] == '令和9年度末（特別な事情）' and dl['442011'] == '令和8年度末' and dl['440001'] == '令和8年度末', dl
+assert not any(isinstance(v, datetime.datetime) for v in dl.values()), dl
 assert oita[head.index('率')].number_format == '0.0%' and oita[head.index('表示')].alignment.horizontal == 'center'
 # the council's own change since the previous round, derived from the inputs
 assert tot[head.index('前回比(pt)')].value == int(sys.argv[2]), (tot[head.index('前回比(pt)')].value, sys.argv[2])
@@ -351,6 +358,18 @@ for s in wb.worksheets:
     want = '1:4' if s.title == '概要' else '1:2' if s.title.endswith('_項目') else '1:1'
     assert (s.print_title_rows or '').replace('$', '') == want, (s.title, s.print_title_rows)
     assert s.page_setup.orientation == 'landscape', s.title
+PY
+	# the feedback workbook says the deadline the same way
+	/usr/bin/python3 - "$KDX_HOME/out/2026-11-30/municipalities/442143_国東市.xlsx" <<'PY' || die "国東市's feedback workbook: 期限"
+import datetime, sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])['概要']
+rows = list(ws.iter_rows(values_only=True))
+hi = next(i for i, r in enumerate(rows) if r and r[0] == '目標')
+col = rows[hi].index('期限')
+dl = {r[0]: r[col] for r in rows[hi + 1:] if r and r[0]}
+assert dl['保育所等のICT化'] == '令和9年度末（特別な事情）', dl
+assert dl['こども関係手続の電子化'] == '令和9年度末' and dl['PMHの導入'] == '令和10年度末', dl
+assert not any(isinstance(v, datetime.datetime) for v in dl.values()), dl
 PY
 	# the submission table of the PDF's annex, and the feedback workbook's history, from the inputs
 	/usr/bin/python3 - "$x" "$KDX_HOME/out/2026-11-30/municipalities/442011_大分市.xlsx" "$SAMPLE" <<'PY' || die "提出状況 / 推移"
