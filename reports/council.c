@@ -85,7 +85,7 @@ static void seed_table(kdx_doc *d, const kdx_pgoal *pg)
 			bg[cols + c] = kdx_status_tint(pc->status);
 			bg[3 * cols + c] = kdx_status_tint(pc->status);
 		}
-		kdx_table tab = { 4, cols, cells, w, al, bg, KDX_SEED_SIZE };
+		kdx_table tab = { 4, cols, cells, w, al, bg, KDX_SEED_SIZE, NULL };
 		kdx_doc_table(d, &tab);
 		free(cells);
 		free(bg);
@@ -154,7 +154,7 @@ static void checklist_table(kdx_doc *d, const kdx_present *p, const kdx_pgoal *p
 			kdx_chart_grid_fill(word, &bg[(r + 1) * nc + c + 1]);
 		}
 	}
-	kdx_table tab = { nr, nc, cells, w, al, bg, KDX_MIN_BODY };
+	kdx_table tab = { nr, nc, cells, w, al, bg, KDX_MIN_BODY, NULL };
 	kdx_doc_table(d, &tab);
 	for (int c = 0; c < grid.ncols; c++)
 		free(split[c]);
@@ -239,7 +239,7 @@ static void detail_build(struct detail *t, const kdx_pgoal *pg)
 		}
 		row[c++] = pc->outlook;
 	}
-	t->tab = (kdx_table){ n, nc, t->cells, list ? list_w : rate_w, list ? list_al : rate_al, t->bg, KDX_MIN_BODY };
+	t->tab = (kdx_table){ n, nc, t->cells, list ? list_w : rate_w, list ? list_al : rate_al, t->bg, KDX_MIN_BODY, NULL };
 }
 
 static void detail_free(struct detail *t)
@@ -271,6 +271,10 @@ static void goal_section(kdx_doc *d, const kdx_present *p, const kdx_pgoal *pg)
 
 	struct detail det;
 	detail_build(&det, pg);
+	/* a page the table starts or goes on at the top of names the goal */
+	char caption[512];
+	snprintf(caption, sizeof caption, "%d. %s（続き）", g->ord, g->title);
+	det.tab.caption = caption;
 	kdx_buf note = { 0 };
 	kdx_present_notes(pg, &note);
 	double below = kdx_doc_table_height(d, &det.tab) + kdx_doc_para_height(d, note.data, KDX_MIN_BODY);
@@ -340,7 +344,7 @@ static void summary_page(kdx_doc *d, const kdx_present *p)
 			bg[(i + 1) * nc + gi + 1] = kdx_status_tint(c->status);
 		}
 	}
-	kdx_table tab = { n + 1, nc, cells, widths, align, bg, 9 };
+	kdx_table tab = { n + 1, nc, cells, widths, align, bg, 9, NULL };
 	kdx_doc_table(d, &tab);
 	for (int i = 0; i < KDX_NGOALS * (n + 2); i++)
 		free(owned[i]);
@@ -401,7 +405,7 @@ static void procedures_counts(kdx_doc *d, const kdx_report_data *rd, int nm)
 		for (int c = 1; c < NC; c++)
 			cells[(i + 1) * NC + c] = owned[(i + 1) * NC + c] = kdx_strdup_printf("%d", n[c]);
 	}
-	kdx_table tab = { nr, NC, cells, widths, align, NULL, KDX_MIN_BODY };
+	kdx_table tab = { nr, NC, cells, widths, align, NULL, KDX_MIN_BODY, "手続の電子化状況（対象手続ごとの団体数）（続き）" };
 	kdx_doc_table(d, &tab);
 	char *t = kdx_strdup_printf("%d団体のため、手続ごとの団体数を示す。済: 電子化済　準備中: 電子化の準備中　未着手: 未着手　"
 	                            "所掌外: その団体が所掌していない手続（対象外）　未提出: 時点までに提出がない。", nm);
@@ -448,7 +452,7 @@ static void procedures_matrix(kdx_doc *d, const kdx_report_data *rd)
 			                           : !strcmp(v, "準備中") ? preparing : !strcmp(v, "所掌外") ? kdx_status_tint("対象外") : none;
 		}
 	}
-	kdx_table tab = { nr, nc, cells, w, al, bg, 5.8 };
+	kdx_table tab = { nr, nc, cells, w, al, bg, 5.8, "手続の電子化状況（対象手続 × 市町村）（続き）" };
 	kdx_doc_table(d, &tab);
 	kdx_doc_para(d, "済: 電子化済　準備中: 電子化の準備中　未着手: 未着手　所掌外: その団体が所掌していない手続（対象外）　-: 未提出", 7.5);
 	for (int i = 0; i < nr; i++)
@@ -500,7 +504,7 @@ static void quality_annex(kdx_doc *d, const kdx_report_data *rd)
 			cells[idx] = owned[idx];
 		}
 	}
-	kdx_table tab = { nm + 1, nc, cells, widths, align, bg, 7 };
+	kdx_table tab = { nm + 1, nc, cells, widths, align, bg, 7, "データ品質（提出状況）（続き）" };
 	kdx_doc_table(d, &tab);
 	for (int i = 0; i < nc * (nm + 1); i++)
 		free(owned[i]);

@@ -248,23 +248,42 @@ void kdx_doc_table(kdx_doc *d, const kdx_table *given)
 	free(w);
 }
 
+#define KDX_CAPTION_SIZE 10.0
+#define KDX_CAPTION_H (KDX_CAPTION_SIZE * 1.9)
+
 double kdx_doc_table_height(kdx_doc *d, const kdx_table *t)
 {
-	double h = 8;
+	double h = 8;  /* (where it does not start a page: there its caption takes KDX_CAPTION_H more) */
 	for (int r = 0; r < t->nrows; r++)
 		h += row_height(d, t, r);
 	return h;
 }
 
+/* The table's caption, at the top of a page or column. */
+static void table_caption(kdx_doc *d, const kdx_table *t)
+{
+	if (!t->caption)
+		return;
+	cairo_set_source_rgb(d->cr, 0.05, 0.2, 0.4);
+	kdx_text(d->cr, d->pc, d->ml, d->y, d->w - d->ml - d->mr, t->caption, KDX_CAPTION_SIZE, KDX_BOLD);
+	cairo_set_source_rgb(d->cr, 0, 0, 0);
+	d->y += KDX_CAPTION_H;
+}
+
 static void doc_table(kdx_doc *d, const kdx_table *t)
 {
-	double hh = row_height(d, t, 0);
+	double hh = row_height(d, t, 0), cap = t->caption ? KDX_CAPTION_H : 0;
 	kdx_doc_need(d, hh * 2);
+	if (d->y <= d->mt + 0.01) {  /* a page that would open with its header row */
+		kdx_doc_need(d, hh * 2 + cap);
+		table_caption(d, t);
+	}
 	draw_row(d, t, 0, hh);
 	for (int r = 1; r < t->nrows; r++) {
 		double h = row_height(d, t, r);
 		if (d->y + h > d->h - d->mb) {
 			doc_break(d);
+			table_caption(d, t);
 			draw_row(d, t, 0, hh);
 		}
 		draw_row(d, t, r, h);

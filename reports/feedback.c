@@ -151,7 +151,7 @@ kdx_status kdx_report_muni_pdf(const kdx_present *p, int mi, const char *path, k
 		else
 			cells[k + 8] = c->change;
 	}
-	kdx_table tab = { NR, NC, cells, widths, align, bg, KDX_MIN_BODY };
+	kdx_table tab = { NR, NC, cells, widths, align, bg, KDX_MIN_BODY, NULL };
 	kdx_doc_table(d, &tab);
 	for (int i = 0; i < NR * NC; i++)
 		free(owned[i]);

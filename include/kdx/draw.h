@@ -68,6 +68,10 @@ typedef struct kdx_table {
 	const int *align;        /* per column */
 	const kdx_rgb *bg;       /* per cell or NULL; r < 0 means none */
 	double size;
+	/* what the table belongs to ("1. こども関係手続の電子化（続き）"), said above
+	 * its header row on a page or column it starts or goes on at the top of,
+	 * so that no page opens with a bare header row; NULL for none */
+	const char *caption;
 } kdx_table;
 void kdx_doc_table(kdx_doc *d, const kdx_table *t);
 /* The height a table of text at 9 pt or more takes when drawn on one page,

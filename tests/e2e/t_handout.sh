@@ -103,6 +103,31 @@ assert rows["442020"]["change"] in ("", None, "前回調査なし"), rows["44202
 ' "$(sed -n 2p "$KDX_HOME/expect.txt")" <<<"$OUT" || die "kdx table's 全体 change over the 17"
 }
 
+# No page opens with a bare header row: a page a goal's table starts or goes on
+# at the top of names the goal (「1. こども関係手続の電子化（続き）」).
+test_every_page_of_a_goal_table_names_the_goal() {
+	use_fixture report
+	local pdf=$KDX_HOME/out/2026-11-30/council/2026-11-30_こども政策DX進捗.pdf n i
+	n=$(pdfinfo "$pdf" | sed -n 's/^Pages: *//p')
+	for ((i = 1; i <= n; i++)); do pdftotext -layout -f "$i" -l "$i" "$pdf" "p$i.txt"; done
+	/usr/bin/python3 - "$ROOT/data/master/goals.csv" "$n" <<'PY' || die "a page of a goal's table without the goal's name"
+import csv, re, sys
+goals = list(csv.DictReader(open(sys.argv[1], encoding='utf-8')))
+titles = [f"{g['ord']}. {g['title']}" for g in goals]
+tables = 0
+for i in range(1, int(sys.argv[2]) + 1):
+    text = open(f'p{i}.txt', encoding='utf-8').read()
+    lines = [l.strip() for l in text.splitlines() if l.strip()]
+    # a goal's table of municipalities: its header row starts with 団体 and names the 調査基準日
+    if not any(re.match(r'団体\s+調査基準日', l) for l in lines):
+        continue
+    tables += 1
+    named = [t for t in titles if any(l.startswith(t) for l in lines)]
+    assert named, (i, lines[:3])
+assert tables >= 6, tables
+PY
+}
+
 test_no_previous_round_says_so_and_flags_nothing() {
 	use_fixture init
 	# one round only: the 2026-10-01 files
