@@ -166,3 +166,29 @@ with tarfile.open(dst, 'w:gz') as t:
         t.addfile(ti, io.BytesIO(data))
 PY
 }
+
+# doctor SRC DST: one PDF of a bag edited (its /Producer renamed, a line
+# added), every manifest, the tag manifest and Payload-Oxum recomputed
+# (Python's tarfile): a valid bag on its own.  SRC and DST may be one file.
+doctor() {
+	/usr/bin/python3 - "$1" "$2" <<'PY'
+import hashlib, io, re, sys, tarfile
+src, dst = sys.argv[1:3]
+with tarfile.open(src) as t:
+    files = {m.name: t.extractfile(m).read() for m in t.getmembers() if m.isfile()}
+root = next(iter(files)).split('/')[0]
+pdf = sorted(n for n in files if n.endswith('.pdf'))[0]
+files[pdf] = files[pdf].replace(b'/Producer', b'/Producex', 1) + b'%doctored\n'
+payload = {n[len(root) + 1:]: d for n, d in files.items() if n.startswith(root + '/data/')}
+for alg in ('sha256', 'sha512'):
+    files[f'{root}/manifest-{alg}.txt'] = ''.join(f'{hashlib.new(alg, d).hexdigest()}  {n}\n' for n, d in sorted(payload.items())).encode()
+info = files[f'{root}/bag-info.txt'].decode()
+info = re.sub(r'Payload-Oxum: .*', f'Payload-Oxum: {sum(map(len, payload.values()))}.{len(payload)}', info)
+files[f'{root}/bag-info.txt'] = info.encode()
+tags = sorted(n for n in files if n.count('/') == 1 and not n.split('/')[1].startswith('tagmanifest-'))
+files[f'{root}/tagmanifest-sha256.txt'] = ''.join(f'{hashlib.sha256(files[n]).hexdigest()}  {n.split("/", 1)[1]}\n' for n in tags).encode()
+with tarfile.open(dst, 'w:gz') as t:
+    for n, d in sorted(files.items()):
+        ti = tarfile.TarInfo(n); ti.size = len(d); t.addfile(ti, io.BytesIO(d))
+PY
+}
