@@ -15,6 +15,7 @@
 #include "kdx/embedded.h"
 #include "kdx/lock.h"
 #include "kdx/master.h"
+#include "kdx/text.h"
 #include "kdx/reader.h"
 
 enum {
@@ -290,25 +291,39 @@ static kdx_status mtable_copy_text(const struct mtable *t, const struct mtable *
 	return KDX_OK;
 }
 
-static char *read_file(const char *path, size_t *len)
+/* A master file is a few hundred rows: more than this is not one. */
+#define MASTER_FILE_MAX (16u << 20)
+
+/* A master data file whole, read as ingest reads its files (kdx_input_open:
+ * a regular file or a pipe, never a device); caller frees *data. */
+static kdx_status read_file(const char *path, char **data, size_t *len, kdx_error **err)
 {
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return NULL;
-	kdx_buf b = { 0 };
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		kdx_buf_add(&b, chunk, n);
-	bool bad = ferror(fp);
-	fclose(fp);
-	if (bad) {
-		kdx_buf_free(&b);
-		return NULL;
+	kdx_input in;
+	kdx_status st = kdx_input_open(&in, path, err);
+	if (st != KDX_OK)
+		return st;
+	if (in.size > MASTER_FILE_MAX) {
+		kdx_input_close(&in);
+		st = kdx_fail(err, KDX_EDATA, "master data file \"%s\" is %llu bytes, more than a master file holds (%u)", path,
+		              in.size, MASTER_FILE_MAX);
+		kdx_error_hint(*err, "Give the folder of the master data files (prefectures.csv, municipalities.csv, ...).");
+		return st;
 	}
-	*len = b.len;
-	kdx_buf_reserve(&b, 0);
-	return kdx_buf_steal(&b);
+	char *buf = kdx_xmalloc((size_t)in.size + 1);
+	size_t got = 0;
+	long n = 0;
+	while (got < in.size && (n = kdx_input_read(&in, got, buf + got, (size_t)in.size - got)) > 0)
+		got += (size_t)n;
+	int e = errno;
+	kdx_input_close(&in);
+	if (got < in.size) {
+		free(buf);
+		return kdx_fail(err, KDX_EIO, "could not read master data file \"%s\": %s", path, n < 0 ? strerror(e) : "it became shorter");
+	}
+	buf[got] = '\0';
+	*data = buf;
+	*len = got;
+	return KDX_OK;
 }
 
 static kdx_status parse_shipped(const struct mfile *mf, struct mtable *t, kdx_error **err)
@@ -369,10 +384,9 @@ kdx_status kdx_master_load(kdx_db *db, const char *dir, kdx_error **err)
 		if (dir) {
 			char *path = kdx_strdup_printf("%s/%s", dir, mf->file);
 			size_t len = 0;
-			char *data = read_file(path, &len);
-			if (!data)
-				st = kdx_fail(err, KDX_EIO, "could not read master data file \"%s\": %s", path, strerror(errno));
-			else
+			char *data = NULL;
+			st = read_file(path, &data, &len, err);
+			if (st == KDX_OK)
 				st = mtable_parse(&given, mf, path, data, len, err);
 			if (st == KDX_OK)
 				st = stage(db, &given, &shipped, err);

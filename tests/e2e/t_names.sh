@@ -223,6 +223,16 @@ test_xlsx_cells_past_the_last_row_or_column_are_refused() {
 # Master data whose municipality name would become a bad file name (a slash,
 # "..", a newline) is refused at init with exit 65, naming the file, the line
 # and the value; the warehouse's master tables are as they were.
+# A master data file that is a device (here a link to /dev/zero) is refused
+# unopened, as ingest refuses one, instead of being read until memory runs out.
+test_master_data_file_that_is_a_device_is_refused() {
+	cp -r "$ROOT/data/master" m
+	ln -sf /dev/zero m/goals.csv
+	timeout 60 "$KDX" init --master m >out.txt 2>err.txt && die "kdx init read a device as goals.csv"
+	contains "$(cat err.txt)" 'cannot read "m/goals.csv": it is a character device, not a file or a pipe'
+	eq "$(sql "SELECT count(*) FROM kdx.municipality")" 0 "municipalities after a refused first init"
+}
+
 test_master_data_with_an_unsafe_name_is_refused_at_init() {
 	# a first init on an empty warehouse, with a slash in a short name
 	cp -r "$ROOT/data/master" m
